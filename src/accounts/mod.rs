@@ -1,0 +1,95 @@
+//! Staff accounts: who may sign in, in which role, to see what.
+
+pub mod auth;
+pub mod model;
+pub mod pages;
+pub mod password;
+pub mod store;
+pub mod users;
+
+use actix_web::web;
+use anyhow::{Context, bail};
+
+use crate::{audit, cli::Failure, db::Db, orgs};
+pub use auth::Staff;
+use model::{Email, Role};
+
+/// The signed-in staff member, as every handler sees them.
+#[derive(Clone, Debug)]
+pub struct SessionUser {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub role: Role,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub department_id: String,
+    pub must_change_password: bool,
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    pages::routes(cfg);
+    users::routes(cfg);
+}
+
+/// `sathach user add`: creates an account with a temporary password and returns the report.
+pub async fn cli_add(
+    db: &Db,
+    org_code: &str,
+    role: Role,
+    email: &str,
+    name: Option<&str>,
+) -> Result<String, Failure> {
+    let email = Email::parse(email)
+        .map_err(|_| Failure::Content(format!("{email:?} is not an e-mail address (expected name@domain.vn)")))?;
+    let full_name = model::clean_name(name.unwrap_or(email.as_str()))
+        .map_err(|_| Failure::Content("the name must be 1 to 120 characters".into()))?;
+    let org = orgs::store::by_code(&db.read, &org_code.trim().to_uppercase())
+        .await
+        .context("cannot read organisations")?
+        .ok_or_else(|| {
+            Failure::Content(format!(
+                "no organisation has the code {org_code}; create it with `sathach org add` first"
+            ))
+        })?;
+    if !role.fits_organisation(org.kind()) {
+        return Err(Failure::Content(format!(
+            "a {role} belongs to a {}, but {} is a {}",
+            if role == Role::Admin { "department" } else { "centre" },
+            org.code,
+            org.kind().as_str()
+        )));
+    }
+    let temporary = model::temporary_password();
+    let hash = password::hash(temporary.clone()).await?;
+    let outcome: anyhow::Result<Result<String, Failure>> = async {
+        let mut tx = db.write.begin().await?;
+        let new = store::NewUser {
+            organisation_id: &org.id,
+            email: &email,
+            full_name: &full_name,
+            role,
+            password_hash: &hash,
+            must_change_password: true,
+        };
+        let id = match store::insert_user(&mut tx, new).await {
+            Ok(id) => id,
+            Err(e) if crate::db::is_unique_violation(&e) => {
+                return Ok(Err(Failure::Content(format!("an account for {} already exists", email.as_str()))));
+            }
+            Err(e) => bail!(e),
+        };
+        let detail = format!("{} {} at {}", role, email.as_str(), org.code);
+        audit::record(&mut tx, audit::AuditEntry { actor: None, action: "user.create", subject_id: &id, detail })
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(id))
+    }
+    .await;
+    outcome??;
+    Ok(format!(
+        "created {role} {} at {}\ntemporary password (change it at first sign-in): {temporary}",
+        email.as_str(),
+        org.code
+    ))
+}

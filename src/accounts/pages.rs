@@ -1,0 +1,227 @@
+//! Sign-in, sign-out, the staff home page and changing one's own password.
+
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{
+    Staff, auth,
+    model::{self, Action, Email, Throttle},
+    password, store,
+};
+use crate::{
+    audit, clock,
+    web::{AppError, AppState, Chrome, Page, csrf, render, safe_local_path},
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .route("/sign-in", web::get().to(sign_in_form))
+        .route("/sign-in", web::post().to(sign_in))
+        .route("/sign-out", web::post().to(sign_out))
+        .route("/account/password", web::get().to(password_form))
+        .route("/account/password", web::post().to(change_password));
+}
+
+#[derive(Template)]
+#[template(path = "accounts/home.html")]
+struct HomePage {
+    chrome: Chrome,
+    done: Option<&'static str>,
+}
+
+impl HomePage {
+    fn welcome(&self) -> String {
+        let name = self.chrome.user.as_ref().map(|u| u.full_name.as_str()).unwrap_or_default();
+        self.chrome.fill("page.welcome", &[("name", name)])
+    }
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+/// Confirmations shown after a redirect, by the `done` query value.
+fn done_message(done: Option<&str>) -> Option<&'static str> {
+    match done? {
+        "password" => Some("account.password_changed"),
+        _ => None,
+    }
+}
+
+async fn home(staff: Staff, query: web::Query<DoneQuery>) -> Result<HttpResponse, AppError> {
+    staff.require(Action::UseAccount)?;
+    render(&HomePage { chrome: staff.chrome, done: done_message(query.done.as_deref()) }, 200)
+}
+
+#[derive(Template)]
+#[template(path = "accounts/sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn sign_in_form(Page(chrome): Page, query: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
+    let next = query.next.as_deref().and_then(safe_local_path).unwrap_or("/").to_string();
+    render(&SignInPage { chrome, email: String::new(), next, error: None }, 200)
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn sign_in(
+    req: HttpRequest,
+    Page(chrome): Page,
+    state: web::Data<AppState>,
+    form: web::Form<SignInForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let next = form.next.as_deref().and_then(safe_local_path).unwrap_or("/").to_string();
+    let account_key = Email::parse(&form.email)
+        .map(|e| e.as_str().to_string())
+        .unwrap_or_else(|_| form.email.trim().to_lowercase());
+    let client = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let limits = state.settings.throttle;
+    let window_ms = i64::from(limits.window_minutes) * 60_000;
+    let now = clock::now_ms();
+    let db = &state.db;
+    let page = |error: String| SignInPage {
+        chrome: chrome.clone(),
+        email: form.email.trim().to_string(),
+        next: next.clone(),
+        error: Some(error),
+    };
+
+    let counts = store::recent_failures(&db.read, &account_key, &client, now - window_ms).await?;
+    if let Throttle::WaitUntil(until) = model::throttle(counts, limits) {
+        let minutes = ((until - now).max(0) + 59_999) / 60_000;
+        let message = chrome.fill(
+            "sign_in.throttled",
+            &[("time", &clock::format_local_time(until)), ("minutes", &minutes.to_string())],
+        );
+        tracing::warn!(client, "sign-in throttled");
+        return render(&page(message), 429);
+    }
+
+    let credentials = match Email::parse(&form.email) {
+        Ok(email) => store::credentials(&db.read, &email).await?,
+        Err(_) => None,
+    };
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    let password_ok = password::verify(form.password.clone(), stored).await;
+    let Some(account) = credentials.filter(|_| password_ok) else {
+        store::record_failure(&db.write, &account_key, &client).await?;
+        return render(&page(chrome.t("sign_in.wrong").to_string()), 401);
+    };
+    if account.disabled_at.is_some() {
+        return render(&page(chrome.t("sign_in.disabled").to_string()), 403);
+    }
+
+    store::clear_failures(&db.write, &account_key, now - window_ms).await?;
+    let token = model::random_token();
+    let lifetime_ms = i64::from(state.settings.session_hours) * 3_600_000;
+    store::insert_session(&db.write, &model::token_digest(&token), &account.id, lifetime_ms).await?;
+    tracing::info!(user.id = account.id, "staff signed in");
+    let names = state.cookies();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, next))
+        .cookie(names.build(names.session(), token))
+        .cookie(csrf::rotated_cookie(&state))
+        .finish())
+}
+
+async fn sign_out(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    if let Some(digest) = auth::session_digest(&req) {
+        store::revoke_session(&state.db.write, &digest).await?;
+    }
+    let names = state.cookies();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/sign-in"))
+        .cookie(names.removal(names.session()))
+        .cookie(csrf::rotated_cookie(&state))
+        .finish())
+}
+
+#[derive(Template)]
+#[template(path = "accounts/password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    must_change: bool,
+    errors: Vec<(&'static str, &'static str)>,
+}
+
+impl PasswordPage {
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, key)| *key)
+    }
+}
+
+async fn password_form(staff: Staff) -> Result<HttpResponse, AppError> {
+    let page = PasswordPage { must_change: staff.user.must_change_password, chrome: staff.chrome, errors: vec![] };
+    render(&page, 200)
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+async fn change_password(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    staff.require(Action::UseAccount)?;
+    let form = form.into_inner();
+    let user = &staff.user;
+    let email = Email::parse(&user.email).map_err(|_| anyhow::anyhow!("stored e-mail is invalid"))?;
+    let credentials = store::credentials(&state.db.read, &email).await?;
+    let stored = credentials.map(|c| c.password_hash);
+    let mut errors = Vec::new();
+    if !password::verify(form.current, stored).await {
+        errors.push(("current", "account.current_wrong"));
+    }
+    let new = match model::check_new_password(&form.new, &email) {
+        Ok(new) => Some(new),
+        Err(key) => {
+            errors.push(("new", key));
+            None
+        }
+    };
+    if new.is_some() && form.new != form.confirm {
+        errors.push(("confirm", "account.confirm_mismatch"));
+    }
+    let (Some(new), true) = (new, errors.is_empty()) else {
+        let page = PasswordPage { must_change: user.must_change_password, chrome: staff.chrome, errors };
+        return render(&page, 422);
+    };
+    let hash = password::hash(new).await?;
+    let digest = auth::session_digest(&req);
+    let mut tx = state.db.write.begin().await?;
+    store::set_password(&mut tx, &user.id, &hash, false).await?;
+    store::revoke_sessions_of(&mut tx, &user.id, digest.as_deref()).await?;
+    let entry = audit::AuditEntry {
+        actor: Some(&user.id),
+        action: "user.password_change",
+        subject_id: &user.id,
+        detail: String::new(),
+    };
+    audit::record(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/?done=password")).finish())
+}

@@ -1,0 +1,310 @@
+//! The command line: subcommands, flags, configuration layering and exit codes
+//! (0 success, 1 errors in the input's content, 2 usage or environment errors).
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Args, Parser, Subcommand};
+use url::Url;
+
+use crate::{
+    accounts::{self, model::Role},
+    config::{self, FileSettings, LogFormat, Secret, Settings, ThrottleSettings},
+    db::Db,
+    demo, orgs, startup, telemetry,
+};
+
+/// sathach — digital-skills certification exams (ICDL, IC3, Circular 03 IU01–IU15).
+///
+/// Configuration comes from flags, then SATHACH_* environment variables, then a TOML file
+/// (--config, or ./sathach.toml when present). The database is SQLite under --data-dir unless
+/// --database-url or DATABASE_URL names another (sqlite://PATH or postgres://…).
+#[derive(Debug, Parser)]
+#[command(name = "sathach", version, about, long_about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand understands.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// TOML configuration file (default: ./sathach.toml if it exists).
+    #[arg(long, global = true, env = "SATHACH_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database URL; overrides DATABASE_URL and SATHACH_DATABASE_URL. Never logged with its password.
+    #[arg(long, global = true, value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Folder for the SQLite database and backups [default: ./data].
+    #[arg(long, global = true, env = "SATHACH_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Log format [default: text].
+    #[arg(long, global = true, env = "SATHACH_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (applies pending migrations first).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Write a consistent copy of the live SQLite database to FILE (safe during an exam).
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        file: PathBuf,
+    },
+    /// Manage organisations (departments, training centres, schools).
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "SATHACH_LISTEN", value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// The URL people use to reach sathach; https turns on Secure, __Host- cookies.
+    #[arg(long, env = "SATHACH_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Load the demo department, centres, rooms and accounts (idempotent) and print the passwords.
+    #[arg(long)]
+    pub demo: bool,
+    /// Worker threads for HTTP [default: number of cores].
+    #[arg(long, env = "SATHACH_WORKERS")]
+    pub workers: Option<usize>,
+    /// Hours a staff sign-in lasts [default: 12].
+    #[arg(long, env = "SATHACH_SESSION_HOURS")]
+    pub session_hours: Option<u32>,
+    /// Failed sign-ins per account within the window before it waits [default: 10].
+    #[arg(long, env = "SATHACH_SIGNIN_ACCOUNT_FAILURES")]
+    pub signin_account_failures: Option<u32>,
+    /// Failed sign-ins per client address within the window (generous: labs share one) [default: 300].
+    #[arg(long, env = "SATHACH_SIGNIN_CLIENT_FAILURES")]
+    pub signin_client_failures: Option<u32>,
+    /// Length of the sign-in throttling window in minutes [default: 15].
+    #[arg(long, env = "SATHACH_SIGNIN_WINDOW_MINUTES")]
+    pub signin_window_minutes: Option<u32>,
+    /// Bearer token that /metrics requires (unset: /metrics is open).
+    #[arg(long, env = "SATHACH_METRICS_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    pub metrics_token: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organisation; the first one is the department (Sở GD&ĐT).
+    Add {
+        /// Short unique code, e.g. SGD-HN.
+        #[arg(long)]
+        code: String,
+        /// Full name, e.g. "Sở Giáo dục và Đào tạo Hà Nội".
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum, default_value = "department")]
+        kind: orgs::model::OrgKind,
+        /// Code of the department a centre or school belongs to.
+        #[arg(long, value_name = "CODE")]
+        department: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account; prints a temporary password to change at first sign-in.
+    Add {
+        /// Code of the organisation the user belongs to.
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        #[arg(long)]
+        email: String,
+        /// Full name as shown in the interface.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+/// A command's failure, with the exit code it maps to.
+#[derive(Debug)]
+pub enum Failure {
+    /// The input's content has errors (exit 1); the report was printed.
+    Content(String),
+    /// Usage or environment error (exit 2).
+    Environment(String),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Environment(format!("{e:#}"))
+    }
+}
+
+/// Parses arguments, runs the command, and turns the outcome into an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(Failure::Environment(format!("cannot start the runtime: {e}"))),
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => fail(failure),
+    }
+}
+
+fn fail(failure: Failure) -> ExitCode {
+    match failure {
+        Failure::Content(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+        Failure::Environment(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let file = FileSettings::load(cli.global.config.as_deref()).map_err(Failure::Environment)?;
+    let serve = match &cli.command {
+        Command::Serve(args) => Some(args),
+        _ => None,
+    };
+    let settings = resolve(&cli.global, serve, file)?;
+    telemetry::init(settings.log_format);
+    match cli.command {
+        Command::Serve(args) => {
+            let db = Db::connect_and_migrate(&settings).await?;
+            if args.demo {
+                demo::load(&db).await?;
+            }
+            let app = startup::Application::build(settings, db).await?;
+            println!("sathach is ready at http://{}/", app.address());
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = Db::connect_and_migrate(&settings).await?;
+            println!("migrations applied to {}", settings.database_url_redacted());
+            db.close().await;
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let db = Db::connect(&settings).await?;
+            let result = db.backup_to(&file).await;
+            db.close().await;
+            result?;
+            println!("backup written to {}", file.display());
+            Ok(())
+        }
+        Command::Org(OrgCommand::Add { code, name, kind, department }) => {
+            let db = Db::connect_and_migrate(&settings).await?;
+            let result = orgs::cli_add(&db, &code, &name, kind, department.as_deref()).await;
+            db.close().await;
+            println!("{}", result?);
+            Ok(())
+        }
+        Command::User(UserCommand::Add { org, role, email, name }) => {
+            let db = Db::connect_and_migrate(&settings).await?;
+            let result = accounts::cli_add(&db, &org, role, &email, name.as_deref()).await;
+            db.close().await;
+            println!("{}", result?);
+            Ok(())
+        }
+    }
+}
+
+fn resolve(
+    global: &GlobalArgs,
+    serve: Option<&ServeArgs>,
+    file: FileSettings,
+) -> Result<Settings, Failure> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let data_dir = global
+        .data_dir
+        .clone()
+        .or(file.data_dir)
+        .unwrap_or_else(|| PathBuf::from("data"));
+    let database_url = global
+        .database_url
+        .clone()
+        .or_else(|| env("DATABASE_URL"))
+        .or_else(|| env("SATHACH_DATABASE_URL"))
+        .or(file.database_url)
+        .unwrap_or_else(|| config::default_database_url(&data_dir));
+    config::validate_database_url(&database_url).map_err(Failure::Environment)?;
+
+    let listen = serve
+        .and_then(|s| s.listen.clone())
+        .or(file.listen)
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let public_raw = serve
+        .and_then(|s| s.public_url.clone())
+        .or(file.public_url)
+        .unwrap_or_else(|| format!("http://{listen}/"));
+    let public_url = Url::parse(&public_raw).map_err(|e| {
+        Failure::Environment(format!(
+            "public URL {public_raw:?} is not a URL ({e}); expected e.g. https://thi.example.edu.vn/"
+        ))
+    })?;
+    let defaults = ThrottleSettings::default();
+    let throttle = ThrottleSettings {
+        account_failures: serve
+            .and_then(|s| s.signin_account_failures)
+            .or(file.signin_account_failures)
+            .unwrap_or(defaults.account_failures),
+        client_failures: serve
+            .and_then(|s| s.signin_client_failures)
+            .or(file.signin_client_failures)
+            .unwrap_or(defaults.client_failures),
+        window_minutes: serve
+            .and_then(|s| s.signin_window_minutes)
+            .or(file.signin_window_minutes)
+            .unwrap_or(defaults.window_minutes),
+    };
+    Ok(Settings {
+        database_url: Secret::new(database_url),
+        data_dir,
+        listen,
+        public_url,
+        log_format: global.log_format.or(file.log_format).unwrap_or_default(),
+        throttle,
+        session_hours: serve.and_then(|s| s.session_hours).or(file.session_hours).unwrap_or(12),
+        metrics_token: serve
+            .and_then(|s| s.metrics_token.clone())
+            .or(file.metrics_token)
+            .map(Secret::new),
+        workers: serve.and_then(|s| s.workers).or(file.workers),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let cli = Cli::parse_from(["sathach", "serve", "--listen", "0.0.0.0:9000"]);
+        let Command::Serve(serve) = &cli.command else { unreachable!() };
+        let file = FileSettings {
+            listen: Some("127.0.0.1:1".into()),
+            session_hours: Some(3),
+            ..FileSettings::default()
+        };
+        let settings = resolve(&cli.global, Some(serve), file).unwrap();
+        assert_eq!(settings.listen, "0.0.0.0:9000");
+        assert_eq!(settings.session_hours, 3);
+    }
+}

@@ -1,0 +1,202 @@
+//! Settings: command-line flags first, then `SATHACH_*` environment variables, then an
+//! optional TOML file, then defaults. Secrets are redacted wherever settings are printed.
+
+use std::{
+    fmt,
+    path::{Path, PathBuf},
+};
+
+use serde::Deserialize;
+use url::Url;
+
+/// A value that must never reach a log line or `--help`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Staff sign-in throttling: per account strictly, per client address loosely, because a
+/// whole computer lab often shares one address and must never be locked out together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThrottleSettings {
+    pub account_failures: u32,
+    pub client_failures: u32,
+    pub window_minutes: u32,
+}
+
+impl Default for ThrottleSettings {
+    fn default() -> Self {
+        Self {
+            account_failures: 10,
+            client_failures: 300,
+            window_minutes: 15,
+        }
+    }
+}
+
+/// The resolved settings of one run.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: Secret,
+    pub data_dir: PathBuf,
+    pub listen: String,
+    pub public_url: Url,
+    pub log_format: LogFormat,
+    pub throttle: ThrottleSettings,
+    pub session_hours: u32,
+    pub metrics_token: Option<Secret>,
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    /// Settings for tests and embedding: SQLite under `data_dir`, port 0.
+    pub fn for_data_dir(data_dir: &Path) -> Self {
+        Self {
+            database_url: Secret::new(default_database_url(data_dir)),
+            data_dir: data_dir.to_path_buf(),
+            listen: "127.0.0.1:0".into(),
+            public_url: Url::parse("http://127.0.0.1/").expect("static URL"),
+            log_format: LogFormat::Text,
+            throttle: ThrottleSettings::default(),
+            session_hours: 12,
+            metrics_token: None,
+            workers: Some(2),
+        }
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix when the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// The database URL with any password removed, for messages and logs.
+    pub fn database_url_redacted(&self) -> String {
+        redact_url(self.database_url.expose())
+    }
+}
+
+/// The SQLite database under the data directory, created on first use.
+pub fn default_database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("sathach.db").display())
+}
+
+/// Removes the password from a URL; a string that is not a URL is shown as its scheme only.
+pub fn redact_url(raw: &str) -> String {
+    match Url::parse(raw) {
+        Ok(mut url) => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("***"));
+            }
+            url.to_string()
+        }
+        Err(_) => raw.split(':').next().unwrap_or_default().to_string() + ":…",
+    }
+}
+
+/// The optional TOML file (`--config FILE`, `SATHACH_CONFIG`, or `./sathach.toml`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub database_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub public_url: Option<String>,
+    pub log_format: Option<LogFormat>,
+    pub workers: Option<usize>,
+    pub session_hours: Option<u32>,
+    pub metrics_token: Option<String>,
+    pub signin_account_failures: Option<u32>,
+    pub signin_client_failures: Option<u32>,
+    pub signin_window_minutes: Option<u32>,
+}
+
+impl FileSettings {
+    /// Reads the file named on the command line (which must exist) or `./sathach.toml` if present.
+    pub fn load(named: Option<&Path>) -> Result<Self, String> {
+        let (path, required) = match named {
+            Some(path) => (path.to_path_buf(), true),
+            None => (PathBuf::from("sathach.toml"), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Self::default());
+            }
+            Err(e) => return Err(format!("cannot read the configuration file {}: {e}", path.display())),
+        };
+        toml::from_str(&text).map_err(|e| {
+            format!(
+                "the configuration file {} is not valid: {}",
+                path.display(),
+                e.to_string().trim()
+            )
+        })
+    }
+}
+
+/// Checks a database URL's form before any connection is tried.
+pub fn validate_database_url(raw: &str) -> Result<(), String> {
+    let scheme = raw.split(':').next().unwrap_or_default();
+    match scheme {
+        "sqlite" => Ok(()),
+        "postgres" | "postgresql" => Url::parse(raw).map(|_| ()).map_err(|e| {
+            format!(
+                "DATABASE_URL {} is not a valid PostgreSQL URL ({e}); expected postgres://USER:PASSWORD@HOST:PORT/DATABASE",
+                redact_url(raw)
+            )
+        }),
+        _ => Err(format!(
+            "DATABASE_URL {} is not supported: use sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
+            redact_url(raw)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact_url("postgres://u:hunter2@db:5432/x"), "postgres://u:***@db:5432/x");
+        assert!(!format!("{:?}", Secret::new("hunter2")).contains("hunter2"));
+    }
+
+    #[test]
+    fn rejects_unknown_schemes_and_broken_urls() {
+        assert!(validate_database_url("sqlite://data/x.db").is_ok());
+        assert!(validate_database_url("postgres://u:p@localhost:5432/db").is_ok());
+        assert!(validate_database_url("mysql://x").unwrap_err().contains("not supported"));
+        assert!(validate_database_url("postgres://u:p@host:notaport/db").is_err());
+    }
+
+    #[test]
+    fn file_settings_reject_unknown_keys() {
+        let err = toml::from_str::<FileSettings>("listne = \"x\"").unwrap_err();
+        assert!(err.to_string().contains("listne"));
+    }
+}

@@ -1,0 +1,212 @@
+//! The database: one code path for SQLite and PostgreSQL through sqlx `Any`, migrations, the
+//! guard against databases written by a newer sathach, and online SQLite backups.
+//!
+//! On SQLite every write goes through a pool of exactly one connection, so concurrent requests
+//! queue in the process instead of failing with "database is locked"; reads use a separate
+//! pool and see committed data through WAL.
+
+use std::{path::Path, time::Duration};
+
+use anyhow::{Context, anyhow, bail};
+use sqlx::{
+    AnyPool, Executor,
+    any::{AnyConnectOptions, AnyPoolOptions},
+    migrate::Migrator,
+};
+
+use crate::config::Settings;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which engine is behind the pools.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The pools: `write` for anything that changes data, `read` for the rest. On PostgreSQL
+/// both are the same pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub read: AnyPool,
+    pub write: AnyPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Connects (creating the SQLite file and its folder if needed) without migrating.
+    pub async fn connect(settings: &Settings) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let url = settings.database_url.expose();
+        let shown = settings.database_url_redacted();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
+        if backend == Backend::Sqlite {
+            prepare_sqlite_folder(url)?;
+        }
+        let options: AnyConnectOptions = url
+            .parse()
+            .with_context(|| format!("DATABASE_URL {shown} cannot be used"))?;
+        let db = match backend {
+            Backend::Sqlite => {
+                let write = sqlite_pool(1).connect_with(options.clone()).await;
+                let write = write.map_err(|e| explain_connect_error(e, &shown))?;
+                let read = sqlite_pool(8).connect_with(options).await;
+                let read = read.map_err(|e| explain_connect_error(e, &shown))?;
+                Db { read, write, backend }
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| explain_connect_error(e, &shown))?;
+                Db { read: pool.clone(), write: pool, backend }
+            }
+        };
+        Ok(db)
+    }
+
+    /// Connects, refuses a database from a newer sathach, and applies pending migrations.
+    pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Self> {
+        let db = Self::connect(settings).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Applies pending migrations, after checking the database is not newer than this binary.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let known = self.migrator().iter().map(|m| m.version).max().unwrap_or(0);
+        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(&self.read)
+            .await
+            .unwrap_or(None);
+        if let Some(applied) = applied
+            && applied > known
+        {
+            bail!(
+                "this database was written by a newer version of sathach (migration {applied}, \
+                 this program knows up to {known}); run the newer sathach, or restore a backup \
+                 made by this version"
+            );
+        }
+        self.migrator()
+            .run(&self.write)
+            .await
+            .map_err(|e| anyhow!("cannot apply the database migrations: {e}"))
+    }
+
+    /// Writes a consistent copy of a live SQLite database with `VACUUM INTO`.
+    pub async fn backup_to(&self, target: &Path) -> anyhow::Result<()> {
+        if self.backend != Backend::Sqlite {
+            bail!("sathach backup copies SQLite databases; for PostgreSQL use pg_dump (see README, Backups)");
+        }
+        if target.exists() {
+            bail!("{} already exists; choose a new file name so no backup is overwritten", target.display());
+        }
+        let target_text = target
+            .to_str()
+            .ok_or_else(|| anyhow!("the backup path {} is not valid UTF-8", target.display()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target_text)
+            .execute(&self.read)
+            .await
+            .with_context(|| format!("cannot write the backup to {}", target.display()))?;
+        Ok(())
+    }
+
+    /// Is the database answering? Used by `/healthz`.
+    pub async fn ping(&self) -> bool {
+        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.read).await.is_ok()
+    }
+
+    /// Closes both pools, letting SQLite checkpoint its WAL.
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+fn sqlite_pool(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = FULL").await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 10000").await?;
+                Ok(())
+            })
+        })
+}
+
+/// Creates the folder that will hold the SQLite file, with a message a person can act on.
+fn prepare_sqlite_folder(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    let Some(folder) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(folder).with_context(|| {
+        format!(
+            "cannot create the data folder {}; choose a writable folder with --data-dir",
+            folder.display()
+        )
+    })?;
+    let probe = folder.join(".sathach-write-test");
+    std::fs::write(&probe, b"").with_context(|| {
+        format!(
+            "the data folder {} is not writable; fix its permissions or choose another with --data-dir",
+            folder.display()
+        )
+    })?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+fn explain_connect_error(error: sqlx::Error, shown: &str) -> anyhow::Error {
+    match &error {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => anyhow!(
+            "cannot reach the database at {shown} ({error}); check that the server is running and the host and port are right"
+        ),
+        sqlx::Error::Database(db) => anyhow!(
+            "the database at {shown} refused the connection: {}; check the user, password and database name",
+            db.message()
+        ),
+        _ => anyhow!("cannot open the database at {shown}: {error}"),
+    }
+}
+
+/// True when a write failed because a unique constraint already holds the value.
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            db.kind() == sqlx::error::ErrorKind::UniqueViolation
+                || db.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}

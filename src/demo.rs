@@ -1,0 +1,84 @@
+//! Demo data for `serve --demo`: a department, two training centres with a room each, a
+//! school, and an admin, a centre manager and a proctor. Loading it again changes nothing
+//! but the demo passwords, which are reset so the printed ones always work.
+
+use anyhow::Context;
+
+use crate::{
+    accounts::{
+        model::{Email, Role},
+        password, store as accounts,
+    },
+    audit,
+    db::Db,
+    orgs::{model::OrgKind, store as orgs},
+};
+
+const DEPARTMENT: (&str, &str) = ("SGD-DEMO", "Sở Giáo dục và Đào tạo (dữ liệu mẫu)");
+const CENTRES: [(&str, &str, &str, i64); 2] = [
+    ("TT-SAOMAI", "Trung tâm Tin học Sao Mai", "Phòng máy 1", 30),
+    ("TT-HONGHA", "Trung tâm Ngoại ngữ – Tin học Hồng Hà", "Phòng máy A", 24),
+];
+const SCHOOL: (&str, &str) = ("THPT-CVA", "Trường THPT Chu Văn An");
+
+/// Demo accounts: e-mail, name, role, organisation code, password.
+pub const ACCOUNTS: [(&str, &str, Role, &str, &str); 3] = [
+    ("admin@demo.sathach.vn", "Nguyễn Thị Quản Trị", Role::Admin, "SGD-DEMO", "demo-admin-2026"),
+    ("quanly@demo.sathach.vn", "Trần Văn Quản Lý", Role::CentreManager, "TT-SAOMAI", "demo-quanly-2026"),
+    ("giamthi@demo.sathach.vn", "Lê Thị Giám Thị", Role::Proctor, "TT-SAOMAI", "demo-giamthi-2026"),
+];
+
+/// Loads (or refreshes) the demo data and prints the accounts and passwords.
+pub async fn load(db: &Db) -> anyhow::Result<()> {
+    let department = ensure_org(db, OrgKind::Department, DEPARTMENT.0, DEPARTMENT.1, None).await?;
+    for (code, name, room, seats) in CENTRES {
+        let centre = ensure_org(db, OrgKind::Centre, code, name, Some(&department)).await?;
+        let rooms = orgs::rooms(&db.read, &centre).await?;
+        if !rooms.iter().any(|r| r.name == room) {
+            let mut tx = db.write.begin().await?;
+            orgs::insert_room(&mut tx, &centre, room, seats).await?;
+            tx.commit().await?;
+        }
+    }
+    ensure_org(db, OrgKind::School, SCHOOL.0, SCHOOL.1, Some(&department)).await?;
+
+    println!("Demo data loaded. Demo accounts (sign in at /sign-in):");
+    for (email, name, role, org_code, demo_password) in ACCOUNTS {
+        let email = Email::parse(email).expect("demo e-mail is valid");
+        let org = orgs::by_code(&db.read, org_code).await?.context("demo organisation exists")?;
+        let hash = password::hash(demo_password.to_string()).await?;
+        let mut tx = db.write.begin().await?;
+        match accounts::credentials(&db.read, &email).await? {
+            Some(existing) => {
+                accounts::set_password(&mut tx, &existing.id, &hash, false).await?;
+                accounts::set_disabled(&mut tx, &existing.id, false).await?;
+            }
+            None => {
+                let new = accounts::NewUser {
+                    organisation_id: &org.id,
+                    email: &email,
+                    full_name: name,
+                    role,
+                    password_hash: &hash,
+                    must_change_password: false,
+                };
+                let id = accounts::insert_user(&mut tx, new).await?;
+                let entry = audit::AuditEntry { actor: None, action: "user.create", subject_id: &id, detail: "demo".into() };
+                audit::record(&mut tx, entry).await?;
+            }
+        }
+        tx.commit().await?;
+        println!("  {:<15} {:<26} password: {demo_password}", role.as_str(), email.as_str());
+    }
+    Ok(())
+}
+
+async fn ensure_org(db: &Db, kind: OrgKind, code: &str, name: &str, department: Option<&str>) -> anyhow::Result<String> {
+    if let Some(existing) = orgs::by_code(&db.read, code).await? {
+        return Ok(existing.id);
+    }
+    let mut tx = db.write.begin().await?;
+    let id = orgs::insert(&mut tx, kind, code, name, department).await?;
+    tx.commit().await?;
+    Ok(id)
+}

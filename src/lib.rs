@@ -1,0 +1,15 @@
+//! sathach: digital-skills certification exams — organisations, staff accounts, and the web
+//! plumbing every later capability (banks, blueprints, sessions, attempts, grading, credits)
+//! stands on.
+
+pub mod accounts;
+pub mod audit;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod orgs;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

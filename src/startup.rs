@@ -1,0 +1,105 @@
+//! Builds the web application: state, middleware and every domain's routes, bound to a
+//! listener (port 0 in tests), with graceful shutdown on SIGINT and SIGTERM.
+
+use std::net::{SocketAddr, TcpListener};
+
+use actix_web::{
+    App, HttpServer,
+    dev::Server,
+    middleware::{DefaultHeaders, ErrorHandlers, from_fn},
+    web,
+};
+use anyhow::Context;
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+
+use crate::{
+    accounts::{self, model::random_token},
+    config::Settings,
+    db::Db,
+    orgs,
+    web::{AppError, AppState, assets, csrf, error::render_error_page, observe, system},
+};
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    address: SocketAddr,
+    db: Db,
+}
+
+impl Application {
+    /// Binds the listener and assembles the app; nothing is served until `run_until_stopped`.
+    pub async fn build(settings: Settings, db: Db) -> anyhow::Result<Self> {
+        let secret = server_secret(&db).await?;
+        let listener = TcpListener::bind(&settings.listen).with_context(|| {
+            format!(
+                "cannot listen on {}; is another program using that port? choose another with --listen",
+                settings.listen
+            )
+        })?;
+        let address = listener.local_addr()?;
+        let workers = settings.workers;
+        let state = web::Data::new(AppState::new(db.clone(), settings, secret));
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::FormConfig::default().limit(256 * 1024))
+                .configure(system::routes)
+                .configure(assets::routes)
+                .configure(accounts::routes)
+                .configure(orgs::routes)
+                .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
+                .wrap(from_fn(csrf::guard))
+                .wrap(ErrorHandlers::new().default_handler(render_error_page))
+                .wrap(security_headers())
+                .wrap(from_fn(observe::log_and_measure))
+        })
+        .listen(listener)?
+        .shutdown_timeout(30);
+        if let Some(workers) = workers {
+            server = server.workers(workers.max(1));
+        }
+        Ok(Self { server: server.run(), address, db })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// Serves until SIGINT/SIGTERM, lets in-flight requests finish, then closes the database.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.server.await.context("the web server stopped with an error")?;
+        tracing::info!("server stopped; closing the database");
+        self.db.close().await;
+        Ok(())
+    }
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ))
+}
+
+/// The server's HMAC key, shared by every node through the database, created on first start.
+async fn server_secret(db: &Db) -> anyhow::Result<Vec<u8>> {
+    sqlx::query("INSERT INTO server_secrets (name, value) VALUES ('hmac', $1) ON CONFLICT (name) DO NOTHING")
+        .bind(random_token())
+        .execute(&db.write)
+        .await
+        .context("cannot store the server secret")?;
+    let value: String = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = 'hmac'")
+        .fetch_one(&db.read)
+        .await
+        .context("cannot read the server secret")?;
+    URL_SAFE_NO_PAD.decode(value).context("the stored server secret is damaged")
+}

@@ -1,0 +1,20 @@
+//! Static assets embedded in the binary, served under a versioned path with long cache
+//! headers so old lab PCs fetch them once.
+
+use actix_web::{HttpResponse, http::header, web};
+
+const APP_CSS: &str = include_str!("../../static/app.css");
+
+/// Bumped with the package version so a new release busts caches.
+pub const CSS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/app.css");
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(CSS_PATH, web::get().to(app_css));
+}
+
+async fn app_css() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(APP_CSS)
+}

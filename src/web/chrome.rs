@@ -1,0 +1,68 @@
+//! The page chrome every template needs: language, CSRF token, the signed-in user and the
+//! current path, taken from the request by the `Page` extractor.
+
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+
+use super::{AppState, CookieNames, csrf::CsrfToken, i18n::Lang};
+use crate::accounts::SessionUser;
+
+/// Language, CSRF token, signed-in user and current path: what the base layout shows.
+#[derive(Clone, Debug)]
+pub struct Chrome {
+    pub lang: Lang,
+    pub csrf: String,
+    pub user: Option<SessionUser>,
+    pub path: String,
+}
+
+impl Chrome {
+    /// Builds the chrome from what middleware and extractors left on the request.
+    pub fn from_request(req: &HttpRequest) -> Self {
+        let lang = req
+            .cookie(CookieNames::LANG)
+            .and_then(|c| Lang::parse(c.value()))
+            .unwrap_or_default();
+        let csrf = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        let user = req.extensions().get::<SessionUser>().cloned();
+        let path = req.path().to_string();
+        Self { lang, csrf, user, path }
+    }
+
+    /// A message in the page's language.
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    /// A message with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.lang.fill(key, args)
+    }
+
+    /// The name of the other language, for the switch in the header.
+    pub fn other_lang(&self) -> Lang {
+        self.lang.other()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == crate::accounts::model::Role::Admin)
+    }
+}
+
+/// Extractor for pages anyone may see (sign-in, errors): the chrome without a user check.
+pub struct Page(pub Chrome);
+
+impl FromRequest for Page {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Page(Chrome::from_request(req))))
+    }
+}
+
+/// The application state, for code that only has the request.
+pub fn state(req: &HttpRequest) -> web::Data<AppState> {
+    req.app_data::<web::Data<AppState>>().cloned().expect("AppState is registered at startup")
+}

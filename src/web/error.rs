@@ -1,0 +1,133 @@
+//! One application error with explicit HTTP statuses, and the error pages (403, 404, 500…)
+//! rendered from one template in the visitor's language. Internal causes are logged once,
+//! with their chain, and never shown.
+
+use actix_web::{
+    HttpResponse, ResponseError,
+    dev::ServiceResponse,
+    http::{StatusCode, header},
+    middleware::ErrorHandlerResponse,
+};
+use askama::Template;
+
+use super::chrome::Chrome;
+
+/// What can go wrong in a handler, by what the visitor should be told.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    #[error("a temporary password must be changed first")]
+    MustChangePassword,
+    #[error("CSRF token missing or wrong")]
+    CsrfRejected,
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+/// Marks a response whose body a page handler already rendered (e.g. a form with errors),
+/// so the error-page renderer leaves it alone.
+#[derive(Clone, Copy)]
+pub struct Rendered;
+
+/// Marks an error response with the message the error page should explain.
+#[derive(Clone, Copy)]
+struct Explain(&'static str);
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::SignInRequired { .. } | AppError::MustChangePassword => StatusCode::SEE_OTHER,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let explain = match self {
+            AppError::SignInRequired { next } => {
+                let target = format!("/sign-in?next={}", url_encode(next));
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish();
+            }
+            AppError::MustChangePassword => {
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/password")).finish();
+            }
+            AppError::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "request failed");
+                "error.internal"
+            }
+            AppError::NotFound => "error.not_found",
+            AppError::Forbidden => "error.forbidden",
+            AppError::CsrfRejected => "error.csrf",
+            AppError::BadRequest(key) => key,
+        };
+        let mut response = HttpResponse::build(self.status_code()).finish();
+        response.extensions_mut().insert(Explain(explain));
+        response
+    }
+}
+
+fn url_encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    status: u16,
+    title_key: &'static str,
+    message_key: &'static str,
+}
+
+/// Renders any 4xx/5xx response that has no page yet with the error template.
+pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if res.response().extensions().get::<Rendered>().is_some() {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let explain = res.response().extensions().get::<Explain>().map(|e| e.0);
+    let (title_key, default_message) = match status.as_u16() {
+        400 => ("error.bad_request_title", "error.bad_request"),
+        401 | 403 => ("error.forbidden_title", "error.forbidden"),
+        404 => ("error.not_found_title", "error.not_found"),
+        405 => ("error.not_found_title", "error.method"),
+        413 => ("error.bad_request_title", "error.too_large"),
+        429 => ("error.throttled_title", "error.throttled"),
+        s if s >= 500 => ("error.internal_title", "error.internal"),
+        _ => ("error.bad_request_title", "error.bad_request"),
+    };
+    let page = ErrorPage {
+        chrome: Chrome::from_request(res.request()),
+        status: status.as_u16(),
+        title_key,
+        message_key: explain.unwrap_or(default_message),
+    };
+    let body = page.render().unwrap_or_else(|_| status.to_string());
+    let (req, old) = res.into_parts();
+    let mut response = HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body);
+    for (name, value) in old.headers() {
+        if name == header::SET_COOKIE || name == header::WWW_AUTHENTICATE || name == header::RETRY_AFTER {
+            response.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    let res = ServiceResponse::new(req, response).map_into_right_body::<B>();
+    Ok(ErrorHandlerResponse::Response(res))
+}

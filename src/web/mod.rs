@@ -1,0 +1,111 @@
+//! Web plumbing shared by every domain: application state, cookies, the page chrome, errors,
+//! CSRF, request logging and metrics, static assets, health and the language switch.
+
+pub mod assets;
+pub mod chrome;
+pub mod csrf;
+pub mod error;
+pub mod i18n;
+pub mod observe;
+pub mod system;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::{config::Settings, db::Db};
+
+pub use chrome::{Chrome, Page};
+pub use error::AppError;
+
+/// What every handler can reach: the database, the settings, the server secret, the metrics.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Settings,
+    secret: Vec<u8>,
+    pub metrics: observe::Metrics,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings, secret: Vec<u8>) -> Self {
+        Self { db, settings, secret, metrics: observe::Metrics::new() }
+    }
+
+    /// A keyed digest: HMAC-SHA256 under the server secret, URL-safe base64.
+    pub fn keyed_digest(&self, purpose: &str, value: &str) -> String {
+        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(value.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    pub fn cookies(&self) -> CookieNames {
+        CookieNames { secure: self.settings.secure_cookies() }
+    }
+}
+
+/// Cookie names and attributes: `__Host-` names and `Secure` when served over https.
+#[derive(Clone, Copy)]
+pub struct CookieNames {
+    pub secure: bool,
+}
+
+impl CookieNames {
+    pub fn session(self) -> &'static str {
+        if self.secure { "__Host-sathach_session" } else { "sathach_session" }
+    }
+    pub fn csrf(self) -> &'static str {
+        if self.secure { "__Host-sathach_csrf" } else { "sathach_csrf" }
+    }
+    pub const LANG: &'static str = "sathach_lang";
+
+    /// A cookie for the whole site, HttpOnly, SameSite=Lax, Secure when https.
+    pub fn build(self, name: &'static str, value: String) -> actix_web::cookie::Cookie<'static> {
+        actix_web::cookie::Cookie::build(name, value)
+            .path("/")
+            .http_only(true)
+            .same_site(actix_web::cookie::SameSite::Lax)
+            .secure(self.secure)
+            .finish()
+    }
+
+    /// The same cookie, expired, so the browser drops it.
+    pub fn removal(self, name: &'static str) -> actix_web::cookie::Cookie<'static> {
+        let mut cookie = self.build(name, String::new());
+        cookie.make_removal();
+        cookie
+    }
+}
+
+/// Renders a page with a status of its own (a form with errors is 422, not an error page).
+pub fn render(page: &impl askama::Template, status: u16) -> Result<actix_web::HttpResponse, AppError> {
+    use actix_web::http::{StatusCode, header};
+    let body = page.render().map_err(anyhow::Error::from)?;
+    let status = StatusCode::from_u16(status).map_err(anyhow::Error::from)?;
+    let mut response = actix_web::HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body);
+    response.extensions_mut().insert(error::Rendered);
+    Ok(response)
+}
+
+/// Only same-site paths may be redirect targets (no `//host` or `scheme:`).
+pub fn safe_local_path(path: &str) -> Option<&str> {
+    let ok = path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\");
+    ok.then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert_eq!(safe_local_path("/users"), Some("/users"));
+        assert_eq!(safe_local_path("//evil.example"), None);
+        assert_eq!(safe_local_path("https://evil.example"), None);
+        assert_eq!(safe_local_path("/\\evil.example"), None);
+    }
+}
