@@ -90,7 +90,12 @@ pub struct ServeArgs {
     #[arg(long, env = "SATHACH_SIGNIN_WINDOW_MINUTES")]
     pub signin_window_minutes: Option<u32>,
     /// Bearer token that /metrics requires (unset: /metrics is open).
-    #[arg(long, env = "SATHACH_METRICS_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    #[arg(
+        long,
+        env = "SATHACH_METRICS_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
     pub metrics_token: Option<String>,
 }
 
@@ -147,9 +152,16 @@ impl From<anyhow::Error> for Failure {
 /// Parses arguments, runs the command, and turns the outcome into an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
-        Err(e) => return fail(Failure::Environment(format!("cannot start the runtime: {e}"))),
+        Err(e) => {
+            return fail(Failure::Environment(format!(
+                "cannot start the runtime: {e}"
+            )));
+        }
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -203,14 +215,24 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("backup written to {}", file.display());
             Ok(())
         }
-        Command::Org(OrgCommand::Add { code, name, kind, department }) => {
+        Command::Org(OrgCommand::Add {
+            code,
+            name,
+            kind,
+            department,
+        }) => {
             let db = Db::connect_and_migrate(&settings).await?;
             let result = orgs::cli_add(&db, &code, &name, kind, department.as_deref()).await;
             db.close().await;
             println!("{}", result?);
             Ok(())
         }
-        Command::User(UserCommand::Add { org, role, email, name }) => {
+        Command::User(UserCommand::Add {
+            org,
+            role,
+            email,
+            name,
+        }) => {
             let db = Db::connect_and_migrate(&settings).await?;
             let result = accounts::cli_add(&db, &org, role, &email, name.as_deref()).await;
             db.close().await;
@@ -275,7 +297,10 @@ fn resolve(
         public_url,
         log_format: global.log_format.or(file.log_format).unwrap_or_default(),
         throttle,
-        session_hours: serve.and_then(|s| s.session_hours).or(file.session_hours).unwrap_or(12),
+        session_hours: serve
+            .and_then(|s| s.session_hours)
+            .or(file.session_hours)
+            .unwrap_or(12),
         metrics_token: serve
             .and_then(|s| s.metrics_token.clone())
             .or(file.metrics_token)
@@ -297,7 +322,9 @@ mod tests {
     #[test]
     fn flags_win_over_the_file() {
         let cli = Cli::parse_from(["sathach", "serve", "--listen", "0.0.0.0:9000"]);
-        let Command::Serve(serve) = &cli.command else { unreachable!() };
+        let Command::Serve(serve) = &cli.command else {
+            unreachable!()
+        };
         let file = FileSettings {
             listen: Some("127.0.0.1:1".into()),
             session_hours: Some(3),

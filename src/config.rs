@@ -101,7 +101,10 @@ impl Settings {
 
 /// The SQLite database under the data directory, created on first use.
 pub fn default_database_url(data_dir: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", data_dir.join("sathach.db").display())
+    format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join("sathach.db").display()
+    )
 }
 
 /// Removes the password from a URL; a string that is not a URL is shown as its scheme only.
@@ -146,7 +149,12 @@ impl FileSettings {
             Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Self::default());
             }
-            Err(e) => return Err(format!("cannot read the configuration file {}: {e}", path.display())),
+            Err(e) => {
+                return Err(format!(
+                    "cannot read the configuration file {}: {e}",
+                    path.display()
+                ));
+            }
         };
         toml::from_str(&text).map_err(|e| {
             format!(
@@ -182,7 +190,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact_url("postgres://u:hunter2@db:5432/x"), "postgres://u:***@db:5432/x");
+        assert_eq!(
+            redact_url("postgres://u:hunter2@db:5432/x"),
+            "postgres://u:***@db:5432/x"
+        );
         assert!(!format!("{:?}", Secret::new("hunter2")).contains("hunter2"));
     }
 
@@ -190,7 +201,11 @@ mod tests {
     fn rejects_unknown_schemes_and_broken_urls() {
         assert!(validate_database_url("sqlite://data/x.db").is_ok());
         assert!(validate_database_url("postgres://u:p@localhost:5432/db").is_ok());
-        assert!(validate_database_url("mysql://x").unwrap_err().contains("not supported"));
+        assert!(
+            validate_database_url("mysql://x")
+                .unwrap_err()
+                .contains("not supported")
+        );
         assert!(validate_database_url("postgres://u:p@host:notaport/db").is_err());
     }
 

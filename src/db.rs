@@ -58,7 +58,11 @@ impl Db {
                 let write = write.map_err(|e| explain_connect_error(e, &shown))?;
                 let read = sqlite_pool(8).connect_with(options).await;
                 let read = read.map_err(|e| explain_connect_error(e, &shown))?;
-                Db { read, write, backend }
+                Db {
+                    read,
+                    write,
+                    backend,
+                }
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -67,7 +71,11 @@ impl Db {
                     .connect_with(options)
                     .await
                     .map_err(|e| explain_connect_error(e, &shown))?;
-                Db { read: pool.clone(), write: pool, backend }
+                Db {
+                    read: pool.clone(),
+                    write: pool,
+                    backend,
+                }
             }
         };
         Ok(db)
@@ -112,10 +120,15 @@ impl Db {
     /// Writes a consistent copy of a live SQLite database with `VACUUM INTO`.
     pub async fn backup_to(&self, target: &Path) -> anyhow::Result<()> {
         if self.backend != Backend::Sqlite {
-            bail!("sathach backup copies SQLite databases; for PostgreSQL use pg_dump (see README, Backups)");
+            bail!(
+                "sathach backup copies SQLite databases; for PostgreSQL use pg_dump (see README, Backups)"
+            );
         }
         if target.exists() {
-            bail!("{} already exists; choose a new file name so no backup is overwritten", target.display());
+            bail!(
+                "{} already exists; choose a new file name so no backup is overwritten",
+                target.display()
+            );
         }
         let target_text = target
             .to_str()
@@ -130,7 +143,10 @@ impl Db {
 
     /// Is the database answering? Used by `/healthz`.
     pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.read).await.is_ok()
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.read)
+            .await
+            .is_ok()
     }
 
     /// Closes both pools, letting SQLite checkpoint its WAL.
@@ -167,7 +183,10 @@ fn prepare_sqlite_folder(url: &str) -> anyhow::Result<()> {
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    let Some(folder) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) else {
+    let Some(folder) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    else {
         return Ok(());
     };
     std::fs::create_dir_all(folder).with_context(|| {

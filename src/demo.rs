@@ -17,15 +17,38 @@ use crate::{
 const DEPARTMENT: (&str, &str) = ("SGD-DEMO", "Sở Giáo dục và Đào tạo (dữ liệu mẫu)");
 const CENTRES: [(&str, &str, &str, i64); 2] = [
     ("TT-SAOMAI", "Trung tâm Tin học Sao Mai", "Phòng máy 1", 30),
-    ("TT-HONGHA", "Trung tâm Ngoại ngữ – Tin học Hồng Hà", "Phòng máy A", 24),
+    (
+        "TT-HONGHA",
+        "Trung tâm Ngoại ngữ – Tin học Hồng Hà",
+        "Phòng máy A",
+        24,
+    ),
 ];
 const SCHOOL: (&str, &str) = ("THPT-CVA", "Trường THPT Chu Văn An");
 
 /// Demo accounts: e-mail, name, role, organisation code, password.
 pub const ACCOUNTS: [(&str, &str, Role, &str, &str); 3] = [
-    ("admin@demo.sathach.vn", "Nguyễn Thị Quản Trị", Role::Admin, "SGD-DEMO", "demo-admin-2026"),
-    ("quanly@demo.sathach.vn", "Trần Văn Quản Lý", Role::CentreManager, "TT-SAOMAI", "demo-quanly-2026"),
-    ("giamthi@demo.sathach.vn", "Lê Thị Giám Thị", Role::Proctor, "TT-SAOMAI", "demo-giamthi-2026"),
+    (
+        "admin@demo.sathach.vn",
+        "Nguyễn Thị Quản Trị",
+        Role::Admin,
+        "SGD-DEMO",
+        "demo-admin-2026",
+    ),
+    (
+        "quanly@demo.sathach.vn",
+        "Trần Văn Quản Lý",
+        Role::CentreManager,
+        "TT-SAOMAI",
+        "demo-quanly-2026",
+    ),
+    (
+        "giamthi@demo.sathach.vn",
+        "Lê Thị Giám Thị",
+        Role::Proctor,
+        "TT-SAOMAI",
+        "demo-giamthi-2026",
+    ),
 ];
 
 /// Loads (or refreshes) the demo data and prints the accounts and passwords.
@@ -45,7 +68,9 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     println!("Demo data loaded. Demo accounts (sign in at /sign-in):");
     for (email, name, role, org_code, demo_password) in ACCOUNTS {
         let email = Email::parse(email).expect("demo e-mail is valid");
-        let org = orgs::by_code(&db.read, org_code).await?.context("demo organisation exists")?;
+        let org = orgs::by_code(&db.read, org_code)
+            .await?
+            .context("demo organisation exists")?;
         let hash = password::hash(demo_password.to_string()).await?;
         let mut tx = db.write.begin().await?;
         match accounts::credentials(&db.read, &email).await? {
@@ -63,17 +88,32 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
                     must_change_password: false,
                 };
                 let id = accounts::insert_user(&mut tx, new).await?;
-                let entry = audit::AuditEntry { actor: None, action: "user.create", subject_id: &id, detail: "demo".into() };
+                let entry = audit::AuditEntry {
+                    actor: None,
+                    action: "user.create",
+                    subject_id: &id,
+                    detail: "demo".into(),
+                };
                 audit::record(&mut tx, entry).await?;
             }
         }
         tx.commit().await?;
-        println!("  {:<15} {:<26} password: {demo_password}", role.as_str(), email.as_str());
+        println!(
+            "  {:<15} {:<26} password: {demo_password}",
+            role.as_str(),
+            email.as_str()
+        );
     }
     Ok(())
 }
 
-async fn ensure_org(db: &Db, kind: OrgKind, code: &str, name: &str, department: Option<&str>) -> anyhow::Result<String> {
+async fn ensure_org(
+    db: &Db,
+    kind: OrgKind,
+    code: &str,
+    name: &str,
+    department: Option<&str>,
+) -> anyhow::Result<String> {
     if let Some(existing) = orgs::by_code(&db.read, code).await? {
         return Ok(existing.id);
     }

@@ -48,7 +48,9 @@ impl Application {
                 .configure(assets::routes)
                 .configure(accounts::routes)
                 .configure(orgs::routes)
-                .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(AppError::NotFound)
+                }))
                 .wrap(from_fn(csrf::guard))
                 .wrap(ErrorHandlers::new().default_handler(render_error_page))
                 .wrap(security_headers())
@@ -59,7 +61,11 @@ impl Application {
         if let Some(workers) = workers {
             server = server.workers(workers.max(1));
         }
-        Ok(Self { server: server.run(), address, db })
+        Ok(Self {
+            server: server.run(),
+            address,
+            db,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -72,7 +78,9 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, lets in-flight requests finish, then closes the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.server.await.context("the web server stopped with an error")?;
+        self.server
+            .await
+            .context("the web server stopped with an error")?;
         tracing::info!("server stopped; closing the database");
         self.db.close().await;
         Ok(())
@@ -101,5 +109,7 @@ async fn server_secret(db: &Db) -> anyhow::Result<Vec<u8>> {
         .fetch_one(&db.read)
         .await
         .context("cannot read the server secret")?;
-    URL_SAFE_NO_PAD.decode(value).context("the stored server secret is damaged")
+    URL_SAFE_NO_PAD
+        .decode(value)
+        .context("the stored server secret is damaged")
 }

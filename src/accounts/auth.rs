@@ -21,7 +21,11 @@ pub struct Staff {
 impl Staff {
     /// Refuses with 403 unless the user's role allows the action.
     pub fn require(&self, action: Action) -> Result<(), AppError> {
-        if self.user.role.may(action) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.user.role.may(action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }
 
@@ -44,7 +48,9 @@ impl FromRequest for Staff {
             };
             let sign_in = || AppError::SignInRequired { next: next.clone() };
             let digest = session_digest(&req).ok_or_else(sign_in)?;
-            let user = store::session_user(&state(&req).db.read, &digest).await?.ok_or_else(sign_in)?;
+            let user = store::session_user(&state(&req).db.read, &digest)
+                .await?
+                .ok_or_else(sign_in)?;
             req.extensions_mut().insert(user.clone());
             // A temporary password must be replaced before anything else is done.
             if user.must_change_password && req.path() != "/account/password" {

@@ -40,8 +40,11 @@ pub async fn cli_add(
     email: &str,
     name: Option<&str>,
 ) -> Result<String, Failure> {
-    let email = Email::parse(email)
-        .map_err(|_| Failure::Content(format!("{email:?} is not an e-mail address (expected name@domain.vn)")))?;
+    let email = Email::parse(email).map_err(|_| {
+        Failure::Content(format!(
+            "{email:?} is not an e-mail address (expected name@domain.vn)"
+        ))
+    })?;
     let full_name = model::clean_name(name.unwrap_or(email.as_str()))
         .map_err(|_| Failure::Content("the name must be 1 to 120 characters".into()))?;
     let org = orgs::store::by_code(&db.read, &org_code.trim().to_uppercase())
@@ -55,7 +58,11 @@ pub async fn cli_add(
     if !role.fits_organisation(org.kind()) {
         return Err(Failure::Content(format!(
             "a {role} belongs to a {}, but {} is a {}",
-            if role == Role::Admin { "department" } else { "centre" },
+            if role == Role::Admin {
+                "department"
+            } else {
+                "centre"
+            },
             org.code,
             org.kind().as_str()
         )));
@@ -75,13 +82,24 @@ pub async fn cli_add(
         let id = match store::insert_user(&mut tx, new).await {
             Ok(id) => id,
             Err(e) if crate::db::is_unique_violation(&e) => {
-                return Ok(Err(Failure::Content(format!("an account for {} already exists", email.as_str()))));
+                return Ok(Err(Failure::Content(format!(
+                    "an account for {} already exists",
+                    email.as_str()
+                ))));
             }
             Err(e) => bail!(e),
         };
         let detail = format!("{} {} at {}", role, email.as_str(), org.code);
-        audit::record(&mut tx, audit::AuditEntry { actor: None, action: "user.create", subject_id: &id, detail })
-            .await?;
+        audit::record(
+            &mut tx,
+            audit::AuditEntry {
+                actor: None,
+                action: "user.create",
+                subject_id: &id,
+                detail,
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(Ok(id))
     }

@@ -104,7 +104,11 @@ impl Email {
             && !domain.ends_with('.')
             && !email.chars().any(char::is_whitespace)
             && email.len() <= 254;
-        if valid { Ok(Self(email)) } else { Err("error.email_invalid") }
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err("error.email_invalid")
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -114,7 +118,12 @@ impl Email {
 
 /// A person's name as typed, NFC-normalised, inner white space folded.
 pub fn clean_name(raw: &str) -> Result<String, &'static str> {
-    let name = raw.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = raw
+        .nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     match name.chars().count() {
         0 => Err("error.name_required"),
         1..=120 => Ok(name),
@@ -124,9 +133,15 @@ pub fn clean_name(raw: &str) -> Result<String, &'static str> {
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
+/// Passwords are compared in NFC, so the same Vietnamese text typed with any input method
+/// (precomposed or combining marks) matches.
+pub fn normalize_password(password: &str) -> String {
+    password.nfc().collect()
+}
+
 /// A new password: long enough, not the e-mail, NFC so the same typed text always matches.
 pub fn check_new_password(password: &str, email: &Email) -> Result<String, &'static str> {
-    let password: String = password.nfc().collect();
+    let password = normalize_password(password);
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err("error.password_too_short");
     }
@@ -199,7 +214,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised() {
-        assert_eq!(Email::parse("  Co.Lan@Truong.EDU.vn ").unwrap().as_str(), "co.lan@truong.edu.vn");
+        assert_eq!(
+            Email::parse("  Co.Lan@Truong.EDU.vn ").unwrap().as_str(),
+            "co.lan@truong.edu.vn"
+        );
         assert!(Email::parse("no-at-sign").is_err());
         assert!(Email::parse("a@b").is_err());
         assert!(Email::parse("a b@c.vn").is_err());
@@ -216,8 +234,14 @@ mod tests {
     #[test]
     fn password_rules() {
         let email = Email::parse("gv@truong.vn").unwrap();
-        assert_eq!(check_new_password("short", &email), Err("error.password_too_short"));
-        assert_eq!(check_new_password("GV@truong.vn", &email), Err("error.password_is_email"));
+        assert_eq!(
+            check_new_password("short", &email),
+            Err("error.password_too_short")
+        );
+        assert_eq!(
+            check_new_password("GV@truong.vn", &email),
+            Err("error.password_is_email")
+        );
         assert!(check_new_password("mật khẩu đủ dài", &email).is_ok());
     }
 
@@ -230,24 +254,50 @@ mod tests {
         assert_ne!(token_digest(&a), a);
         let temp = temporary_password();
         assert_eq!(temp.len(), 14);
-        assert!(temp.chars().all(|c| c == '-' || UNAMBIGUOUS.contains(&(c as u8))));
+        assert!(
+            temp.chars()
+                .all(|c| c == '-' || UNAMBIGUOUS.contains(&(c as u8)))
+        );
     }
 
     #[test]
     fn throttle_blocks_account_until_oldest_failure_leaves_window() {
-        let limits = ThrottleSettings { account_failures: 3, client_failures: 100, window_minutes: 15 };
-        let below = FailureCounts { account: 2, account_oldest_ms: Some(0), ..Default::default() };
+        let limits = ThrottleSettings {
+            account_failures: 3,
+            client_failures: 100,
+            window_minutes: 15,
+        };
+        let below = FailureCounts {
+            account: 2,
+            account_oldest_ms: Some(0),
+            ..Default::default()
+        };
         assert_eq!(throttle(below, limits), Throttle::Allowed);
-        let at = FailureCounts { account: 3, account_oldest_ms: Some(1_000), ..Default::default() };
-        assert_eq!(throttle(at, limits), Throttle::WaitUntil(1_000 + 15 * 60_000));
+        let at = FailureCounts {
+            account: 3,
+            account_oldest_ms: Some(1_000),
+            ..Default::default()
+        };
+        assert_eq!(
+            throttle(at, limits),
+            Throttle::WaitUntil(1_000 + 15 * 60_000)
+        );
     }
 
     #[test]
     fn a_lab_sharing_one_address_is_blocked_only_at_the_loose_limit() {
         let limits = ThrottleSettings::default();
-        let lab = FailureCounts { client: limits.client_failures - 1, client_oldest_ms: Some(0), ..Default::default() };
+        let lab = FailureCounts {
+            client: limits.client_failures - 1,
+            client_oldest_ms: Some(0),
+            ..Default::default()
+        };
         assert_eq!(throttle(lab, limits), Throttle::Allowed);
-        let flood = FailureCounts { client: limits.client_failures, client_oldest_ms: Some(0), ..Default::default() };
+        let flood = FailureCounts {
+            client: limits.client_failures,
+            client_oldest_ms: Some(0),
+            ..Default::default()
+        };
         assert!(matches!(throttle(flood, limits), Throttle::WaitUntil(_)));
     }
 

@@ -32,7 +32,12 @@ struct HomePage {
 
 impl HomePage {
     fn welcome(&self) -> String {
-        let name = self.chrome.user.as_ref().map(|u| u.full_name.as_str()).unwrap_or_default();
+        let name = self
+            .chrome
+            .user
+            .as_ref()
+            .map(|u| u.full_name.as_str())
+            .unwrap_or_default();
         self.chrome.fill("page.welcome", &[("name", name)])
     }
 }
@@ -52,7 +57,13 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
 
 async fn home(staff: Staff, query: web::Query<DoneQuery>) -> Result<HttpResponse, AppError> {
     staff.require(Action::UseAccount)?;
-    render(&HomePage { chrome: staff.chrome, done: done_message(query.done.as_deref()) }, 200)
+    render(
+        &HomePage {
+            chrome: staff.chrome,
+            done: done_message(query.done.as_deref()),
+        },
+        200,
+    )
 }
 
 #[derive(Template)]
@@ -69,9 +80,25 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn sign_in_form(Page(chrome): Page, query: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
-    let next = query.next.as_deref().and_then(safe_local_path).unwrap_or("/").to_string();
-    render(&SignInPage { chrome, email: String::new(), next, error: None }, 200)
+async fn sign_in_form(
+    Page(chrome): Page,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = query
+        .next
+        .as_deref()
+        .and_then(safe_local_path)
+        .unwrap_or("/")
+        .to_string();
+    render(
+        &SignInPage {
+            chrome,
+            email: String::new(),
+            next,
+            error: None,
+        },
+        200,
+    )
 }
 
 #[derive(Deserialize)]
@@ -88,11 +115,19 @@ async fn sign_in(
     form: web::Form<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let next = form.next.as_deref().and_then(safe_local_path).unwrap_or("/").to_string();
+    let next = form
+        .next
+        .as_deref()
+        .and_then(safe_local_path)
+        .unwrap_or("/")
+        .to_string();
     let account_key = Email::parse(&form.email)
         .map(|e| e.as_str().to_string())
         .unwrap_or_else(|_| form.email.trim().to_lowercase());
-    let client = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let client = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
     let limits = state.settings.throttle;
     let window_ms = i64::from(limits.window_minutes) * 60_000;
     let now = clock::now_ms();
@@ -109,7 +144,10 @@ async fn sign_in(
         let minutes = ((until - now).max(0) + 59_999) / 60_000;
         let message = chrome.fill(
             "sign_in.throttled",
-            &[("time", &clock::format_local_time(until)), ("minutes", &minutes.to_string())],
+            &[
+                ("time", &clock::format_local_time(until)),
+                ("minutes", &minutes.to_string()),
+            ],
         );
         tracing::warn!(client, "sign-in throttled");
         return render(&page(message), 429);
@@ -120,7 +158,7 @@ async fn sign_in(
         Err(_) => None,
     };
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let password_ok = password::verify(form.password.clone(), stored).await;
+    let password_ok = password::verify(model::normalize_password(&form.password), stored).await;
     let Some(account) = credentials.filter(|_| password_ok) else {
         store::record_failure(&db.write, &account_key, &client).await?;
         return render(&page(chrome.t("sign_in.wrong").to_string()), 401);
@@ -132,7 +170,13 @@ async fn sign_in(
     store::clear_failures(&db.write, &account_key, now - window_ms).await?;
     let token = model::random_token();
     let lifetime_ms = i64::from(state.settings.session_hours) * 3_600_000;
-    store::insert_session(&db.write, &model::token_digest(&token), &account.id, lifetime_ms).await?;
+    store::insert_session(
+        &db.write,
+        &model::token_digest(&token),
+        &account.id,
+        lifetime_ms,
+    )
+    .await?;
     tracing::info!(user.id = account.id, "staff signed in");
     let names = state.cookies();
     Ok(HttpResponse::SeeOther()
@@ -164,12 +208,19 @@ struct PasswordPage {
 
 impl PasswordPage {
     fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, key)| *key)
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, key)| *key)
     }
 }
 
 async fn password_form(staff: Staff) -> Result<HttpResponse, AppError> {
-    let page = PasswordPage { must_change: staff.user.must_change_password, chrome: staff.chrome, errors: vec![] };
+    let page = PasswordPage {
+        must_change: staff.user.must_change_password,
+        chrome: staff.chrome,
+        errors: vec![],
+    };
     render(&page, 200)
 }
 
@@ -189,11 +240,12 @@ async fn change_password(
     staff.require(Action::UseAccount)?;
     let form = form.into_inner();
     let user = &staff.user;
-    let email = Email::parse(&user.email).map_err(|_| anyhow::anyhow!("stored e-mail is invalid"))?;
+    let email =
+        Email::parse(&user.email).map_err(|_| anyhow::anyhow!("stored e-mail is invalid"))?;
     let credentials = store::credentials(&state.db.read, &email).await?;
     let stored = credentials.map(|c| c.password_hash);
     let mut errors = Vec::new();
-    if !password::verify(form.current, stored).await {
+    if !password::verify(model::normalize_password(&form.current), stored).await {
         errors.push(("current", "account.current_wrong"));
     }
     let new = match model::check_new_password(&form.new, &email) {
@@ -207,7 +259,11 @@ async fn change_password(
         errors.push(("confirm", "account.confirm_mismatch"));
     }
     let (Some(new), true) = (new, errors.is_empty()) else {
-        let page = PasswordPage { must_change: user.must_change_password, chrome: staff.chrome, errors };
+        let page = PasswordPage {
+            must_change: user.must_change_password,
+            chrome: staff.chrome,
+            errors,
+        };
         return render(&page, 422);
     };
     let hash = password::hash(new).await?;
@@ -223,5 +279,7 @@ async fn change_password(
     };
     audit::record(&mut tx, entry).await?;
     tx.commit().await?;
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/?done=password")).finish())
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/?done=password"))
+        .finish())
 }

@@ -54,7 +54,10 @@ pub async fn user(pool: &AnyPool, id: &str) -> sqlx::Result<Option<UserRow>> {
 }
 
 /// Every account of a department (its own staff and its centres' staff), by name.
-pub async fn users_of_department(pool: &AnyPool, department_id: &str) -> sqlx::Result<Vec<UserRow>> {
+pub async fn users_of_department(
+    pool: &AnyPool,
+    department_id: &str,
+) -> sqlx::Result<Vec<UserRow>> {
     sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} WHERE COALESCE(o.department_id, o.id) = $1 ORDER BY o.name, u.full_name"
     ))
@@ -108,7 +111,11 @@ pub async fn set_password(
     Ok(())
 }
 
-pub async fn set_disabled(conn: &mut AnyConnection, user_id: &str, disabled: bool) -> sqlx::Result<()> {
+pub async fn set_disabled(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    disabled: bool,
+) -> sqlx::Result<()> {
     let at = disabled.then(clock::now_ms);
     sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
         .bind(at)
@@ -179,11 +186,13 @@ pub async fn session_user(pool: &AnyPool, digest: &str) -> sqlx::Result<Option<S
 }
 
 pub async fn revoke_session(pool: &AnyPool, digest: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE staff_sessions SET revoked_at = $1 WHERE token_digest = $2 AND revoked_at IS NULL")
-        .bind(clock::now_ms())
-        .bind(digest)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "UPDATE staff_sessions SET revoked_at = $1 WHERE token_digest = $2 AND revoked_at IS NULL",
+    )
+    .bind(clock::now_ms())
+    .bind(digest)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -234,19 +243,29 @@ pub async fn recent_failures(
     })
 }
 
-pub async fn record_failure(pool: &AnyPool, account_key: &str, client_addr: &str) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO sign_in_failures (id, account_key, client_addr, at) VALUES ($1, $2, $3, $4)")
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(account_key)
-        .bind(client_addr)
-        .bind(clock::now_ms())
-        .execute(pool)
-        .await?;
+pub async fn record_failure(
+    pool: &AnyPool,
+    account_key: &str,
+    client_addr: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO sign_in_failures (id, account_key, client_addr, at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(account_key)
+    .bind(client_addr)
+    .bind(clock::now_ms())
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
 /// After a successful sign-in the account's count starts again; old rows are pruned.
-pub async fn clear_failures(pool: &AnyPool, account_key: &str, older_than_ms: i64) -> sqlx::Result<()> {
+pub async fn clear_failures(
+    pool: &AnyPool,
+    account_key: &str,
+    older_than_ms: i64,
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sign_in_failures WHERE account_key = $1 OR at < $2")
         .bind(account_key)
         .bind(older_than_ms)

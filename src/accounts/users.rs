@@ -43,7 +43,10 @@ impl UsersPage {
     }
 
     fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, key)| *key)
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, key)| *key)
     }
 }
 
@@ -60,7 +63,11 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-async fn list(staff: Staff, state: web::Data<AppState>, query: web::Query<DoneQuery>) -> Result<HttpResponse, AppError> {
+async fn list(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageUsers)?;
     let done = match query.done.as_deref() {
         Some("disabled") => Some("users.disabled_done"),
@@ -99,12 +106,20 @@ struct TemporaryPasswordPage {
     password: String,
 }
 
-async fn create(staff: Staff, state: web::Data<AppState>, form: web::Form<NewUserForm>) -> Result<HttpResponse, AppError> {
+async fn create(
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<NewUserForm>,
+) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageUsers)?;
     let form = form.into_inner();
     let mut errors = Vec::new();
-    let name = model::clean_name(&form.full_name).map_err(|k| errors.push(("full_name", k))).ok();
-    let email = Email::parse(&form.email).map_err(|k| errors.push(("email", k))).ok();
+    let name = model::clean_name(&form.full_name)
+        .map_err(|k| errors.push(("full_name", k)))
+        .ok();
+    let email = Email::parse(&form.email)
+        .map_err(|k| errors.push(("email", k)))
+        .ok();
     let role = Role::parse(&form.role);
     if role.is_none() {
         errors.push(("role", "error.role_invalid"));
@@ -119,7 +134,9 @@ async fn create(staff: Staff, state: web::Data<AppState>, form: web::Form<NewUse
         }
         _ => {}
     }
-    let (Some(name), Some(email), Some(role), Some(org), true) = (name, email, role, org, errors.is_empty()) else {
+    let (Some(name), Some(email), Some(role), Some(org), true) =
+        (name, email, role, org, errors.is_empty())
+    else {
         let page = users_page(staff, &state, form, errors, None).await?;
         return render(&page, 422);
     };
@@ -138,14 +155,29 @@ async fn create(staff: Staff, state: web::Data<AppState>, form: web::Form<NewUse
         Ok(id) => id,
         Err(e) if crate::db::is_unique_violation(&e) => {
             drop(tx);
-            let page = users_page(staff, &state, form, vec![("email", "error.email_taken")], None).await?;
+            let page = users_page(
+                staff,
+                &state,
+                form,
+                vec![("email", "error.email_taken")],
+                None,
+            )
+            .await?;
             return render(&page, 422);
         }
         Err(e) => return Err(e.into()),
     };
     let detail = format!("{role} {} at {}", email.as_str(), org.code);
-    audit::record(&mut tx, audit::AuditEntry { actor: Some(&staff.user.id), action: "user.create", subject_id: &id, detail })
-        .await?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(&staff.user.id),
+            action: "user.create",
+            subject_id: &id,
+            detail,
+        },
+    )
+    .await?;
     tx.commit().await?;
     let page = TemporaryPasswordPage {
         chrome: staff.chrome,
@@ -165,15 +197,28 @@ async fn target(staff: &Staff, state: &AppState, id: &str) -> Result<UserRow, Ap
         .ok_or(AppError::NotFound)
 }
 
-async fn disable(staff: Staff, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn disable(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     set_disabled(staff, state, path.into_inner(), true).await
 }
 
-async fn enable(staff: Staff, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn enable(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     set_disabled(staff, state, path.into_inner(), false).await
 }
 
-async fn set_disabled(staff: Staff, state: web::Data<AppState>, id: String, disabled: bool) -> Result<HttpResponse, AppError> {
+async fn set_disabled(
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: String,
+    disabled: bool,
+) -> Result<HttpResponse, AppError> {
     let user = target(&staff, &state, &id).await?;
     if user.id == staff.user.id {
         return Err(AppError::BadRequest("users.cannot_disable_self"));
@@ -183,23 +228,49 @@ async fn set_disabled(staff: Staff, state: web::Data<AppState>, id: String, disa
     if disabled {
         store::revoke_sessions_of(&mut tx, &user.id, None).await?;
     }
-    let action = if disabled { "user.disable" } else { "user.enable" };
-    audit::record(&mut tx, audit::AuditEntry { actor: Some(&staff.user.id), action, subject_id: &user.id, detail: user.email.clone() })
-        .await?;
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(&staff.user.id),
+            action,
+            subject_id: &user.id,
+            detail: user.email.clone(),
+        },
+    )
+    .await?;
     tx.commit().await?;
     let done = if disabled { "disabled" } else { "enabled" };
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/users?done={done}"))).finish())
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/users?done={done}")))
+        .finish())
 }
 
-async fn reset_password(staff: Staff, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn reset_password(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let user = target(&staff, &state, &path.into_inner()).await?;
     let temporary = model::temporary_password();
     let hash = password::hash(temporary.clone()).await?;
     let mut tx = state.db.write.begin().await?;
     store::set_password(&mut tx, &user.id, &hash, true).await?;
     store::revoke_sessions_of(&mut tx, &user.id, None).await?;
-    audit::record(&mut tx, audit::AuditEntry { actor: Some(&staff.user.id), action: "user.password_reset", subject_id: &user.id, detail: user.email.clone() })
-        .await?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(&staff.user.id),
+            action: "user.password_reset",
+            subject_id: &user.id,
+            detail: user.email.clone(),
+        },
+    )
+    .await?;
     tx.commit().await?;
     let page = TemporaryPasswordPage {
         chrome: staff.chrome,

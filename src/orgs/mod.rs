@@ -20,13 +20,18 @@ pub async fn cli_add(
     department: Option<&str>,
 ) -> Result<String, Failure> {
     let code = model::parse_code(code).map_err(|_| {
-        Failure::Content(format!("{code:?} is not a valid code: use 2–32 letters, digits, - or _ (e.g. SGD-HN)"))
+        Failure::Content(format!(
+            "{code:?} is not a valid code: use 2–32 letters, digits, - or _ (e.g. SGD-HN)"
+        ))
     })?;
-    let name = model::parse_name(name).map_err(|_| Failure::Content("the name must be 1 to 200 characters".into()))?;
+    let name = model::parse_name(name)
+        .map_err(|_| Failure::Content("the name must be 1 to 200 characters".into()))?;
     let department_id = match (kind, department) {
         (OrgKind::Department, None) => None,
         (OrgKind::Department, Some(_)) => {
-            return Err(Failure::Content("a department belongs to no other organisation: drop --department".into()));
+            return Err(Failure::Content(
+                "a department belongs to no other organisation: drop --department".into(),
+            ));
         }
         (_, None) => {
             return Err(Failure::Content(format!(
@@ -40,20 +45,35 @@ pub async fn cli_add(
                 .await
                 .context("cannot read organisations")?
                 .filter(|o| o.kind() == OrgKind::Department)
-                .ok_or_else(|| Failure::Content(format!("no department has the code {parent_code}")))?;
+                .ok_or_else(|| {
+                    Failure::Content(format!("no department has the code {parent_code}"))
+                })?;
             Some(parent.id)
         }
     };
-    let mut tx = db.write.begin().await.context("cannot start a transaction")?;
+    let mut tx = db
+        .write
+        .begin()
+        .await
+        .context("cannot start a transaction")?;
     let id = match store::insert(&mut tx, kind, &code, &name, department_id.as_deref()).await {
         Ok(id) => id,
         Err(e) if crate::db::is_unique_violation(&e) => {
-            return Err(Failure::Content(format!("an organisation with the code {code} already exists")));
+            return Err(Failure::Content(format!(
+                "an organisation with the code {code} already exists"
+            )));
         }
         Err(e) => return Err(anyhow::Error::from(e).into()),
     };
-    let entry = audit::AuditEntry { actor: None, action: "org.create", subject_id: &id, detail: code.clone() };
-    audit::record(&mut tx, entry).await.context("cannot write the audit entry")?;
+    let entry = audit::AuditEntry {
+        actor: None,
+        action: "org.create",
+        subject_id: &id,
+        detail: code.clone(),
+    };
+    audit::record(&mut tx, entry)
+        .await
+        .context("cannot write the audit entry")?;
     tx.commit().await.context("cannot commit")?;
     Ok(format!("created {} {code}: {name}", kind.as_str()))
 }

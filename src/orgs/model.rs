@@ -81,13 +81,24 @@ pub struct Room {
 pub fn parse_code(raw: &str) -> Result<String, &'static str> {
     let code = raw.trim().to_uppercase();
     let ok = (2..=32).contains(&code.len())
-        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok { Ok(code) } else { Err("error.code_invalid") }
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(code)
+    } else {
+        Err("error.code_invalid")
+    }
 }
 
 /// An organisation or room name: NFC, white space folded, 1–200 characters.
 pub fn parse_name(raw: &str) -> Result<String, &'static str> {
-    let name = raw.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = raw
+        .nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     match name.chars().count() {
         0 => Err("error.name_required"),
         1..=200 => Ok(name),

@@ -34,7 +34,10 @@ struct ListPage {
 
 impl ListPage {
     fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, key)| *key)
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, key)| *key)
     }
 }
 
@@ -50,13 +53,27 @@ async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, 
     if !staff.user.role.may(Action::ManageOrganisations) {
         staff.require(Action::ViewOwnCentre)?;
         let own = format!("/orgs/{}", staff.user.organisation_id);
-        return Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, own)).finish());
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, own))
+            .finish());
     }
     let organisations = store::of_department(&state.db.read, &staff.user.department_id).await?;
-    render(&ListPage { chrome: staff.chrome, organisations, form: NewOrgForm::default(), errors: vec![] }, 200)
+    render(
+        &ListPage {
+            chrome: staff.chrome,
+            organisations,
+            form: NewOrgForm::default(),
+            errors: vec![],
+        },
+        200,
+    )
 }
 
-async fn create(staff: Staff, state: web::Data<AppState>, form: web::Form<NewOrgForm>) -> Result<HttpResponse, AppError> {
+async fn create(
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<NewOrgForm>,
+) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageOrganisations)?;
     let form = form.into_inner();
     let mut errors = Vec::new();
@@ -64,15 +81,24 @@ async fn create(staff: Staff, state: web::Data<AppState>, form: web::Form<NewOrg
     if kind.is_none() {
         errors.push(("kind", "error.kind_invalid"));
     }
-    let code = model::parse_code(&form.code).map_err(|k| errors.push(("code", k))).ok();
-    let name = model::parse_name(&form.name).map_err(|k| errors.push(("name", k))).ok();
+    let code = model::parse_code(&form.code)
+        .map_err(|k| errors.push(("code", k)))
+        .ok();
+    let name = model::parse_name(&form.name)
+        .map_err(|k| errors.push(("name", k)))
+        .ok();
     let department = staff.user.department_id.clone();
     let mut id = None;
     if let (Some(kind), Some(code), Some(name)) = (kind, &code, &name) {
         let mut tx = state.db.write.begin().await?;
         match store::insert(&mut tx, kind, code, name, Some(&department)).await {
             Ok(new_id) => {
-                let entry = audit::AuditEntry { actor: Some(&staff.user.id), action: "org.create", subject_id: &new_id, detail: code.clone() };
+                let entry = audit::AuditEntry {
+                    actor: Some(&staff.user.id),
+                    action: "org.create",
+                    subject_id: &new_id,
+                    detail: code.clone(),
+                };
                 audit::record(&mut tx, entry).await?;
                 tx.commit().await?;
                 id = Some(new_id);
@@ -82,10 +108,20 @@ async fn create(staff: Staff, state: web::Data<AppState>, form: web::Form<NewOrg
         }
     }
     match id {
-        Some(id) => Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/orgs/{id}"))).finish()),
+        Some(id) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/orgs/{id}")))
+            .finish()),
         None => {
             let organisations = store::of_department(&state.db.read, &department).await?;
-            render(&ListPage { chrome: staff.chrome, organisations, form, errors }, 422)
+            render(
+                &ListPage {
+                    chrome: staff.chrome,
+                    organisations,
+                    form,
+                    errors,
+                },
+                422,
+            )
         }
     }
 }
@@ -103,7 +139,10 @@ struct DetailPage {
 
 impl DetailPage {
     fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, key)| *key)
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, key)| *key)
     }
 }
 
@@ -122,11 +161,23 @@ async fn visible(staff: &Staff, state: &AppState, id: &str) -> Result<Organisati
         .ok_or(AppError::NotFound)
 }
 
-async fn detail(staff: Staff, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn detail(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let organisation = visible(&staff, &state, &path).await?;
     let rooms = store::rooms(&state.db.read, &organisation.id).await?;
-    let can_manage = staff.user.role.may(Action::ManageOrganisations) && organisation.kind() == OrgKind::Centre;
-    let page = DetailPage { chrome: staff.chrome, organisation, rooms, can_manage, form: NewRoomForm::default(), errors: vec![] };
+    let can_manage =
+        staff.user.role.may(Action::ManageOrganisations) && organisation.kind() == OrgKind::Centre;
+    let page = DetailPage {
+        chrome: staff.chrome,
+        organisation,
+        rooms,
+        can_manage,
+        form: NewRoomForm::default(),
+        errors: vec![],
+    };
     render(&page, 200)
 }
 
@@ -143,24 +194,42 @@ async fn add_room(
     }
     let form = form.into_inner();
     let mut errors = Vec::new();
-    let name = model::parse_name(&form.name).map_err(|k| errors.push(("name", k))).ok();
-    let seats = model::parse_seats(&form.seats).map_err(|k| errors.push(("seats", k))).ok();
+    let name = model::parse_name(&form.name)
+        .map_err(|k| errors.push(("name", k)))
+        .ok();
+    let seats = model::parse_seats(&form.seats)
+        .map_err(|k| errors.push(("seats", k)))
+        .ok();
     if let (Some(name), Some(seats)) = (&name, seats) {
         let mut tx = state.db.write.begin().await?;
         match store::insert_room(&mut tx, &organisation.id, name, seats).await {
             Ok(room_id) => {
                 let detail = format!("{name} ({seats}) in {}", organisation.code);
-                let entry = audit::AuditEntry { actor: Some(&staff.user.id), action: "room.create", subject_id: &room_id, detail };
+                let entry = audit::AuditEntry {
+                    actor: Some(&staff.user.id),
+                    action: "room.create",
+                    subject_id: &room_id,
+                    detail,
+                };
                 audit::record(&mut tx, entry).await?;
                 tx.commit().await?;
                 let back = format!("/orgs/{}", organisation.id);
-                return Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, back)).finish());
+                return Ok(HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, back))
+                    .finish());
             }
             Err(e) if is_unique_violation(&e) => errors.push(("name", "error.room_taken")),
             Err(e) => return Err(e.into()),
         }
     }
     let rooms = store::rooms(&state.db.read, &organisation.id).await?;
-    let page = DetailPage { chrome: staff.chrome, organisation, rooms, can_manage: true, form, errors };
+    let page = DetailPage {
+        chrome: staff.chrome,
+        organisation,
+        rooms,
+        can_manage: true,
+        form,
+        errors,
+    };
     render(&page, 422)
 }

@@ -8,17 +8,21 @@ use crate::clock;
 const COLUMNS: &str = "id, kind, code, name, department_id";
 
 pub async fn by_id(pool: &AnyPool, id: &str) -> sqlx::Result<Option<Organisation>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM organisations WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM organisations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await
 }
 
 pub async fn by_code(pool: &AnyPool, code: &str) -> sqlx::Result<Option<Organisation>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM organisations WHERE code = $1"))
-        .bind(code)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM organisations WHERE code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(pool)
+    .await
 }
 
 /// The department itself, then its centres and schools, by kind and name.
@@ -63,7 +67,12 @@ pub async fn rooms(pool: &AnyPool, organisation_id: &str) -> sqlx::Result<Vec<Ro
         .await
 }
 
-pub async fn insert_room(conn: &mut AnyConnection, organisation_id: &str, name: &str, seats: i64) -> sqlx::Result<String> {
+pub async fn insert_room(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    name: &str,
+    seats: i64,
+) -> sqlx::Result<String> {
     let id = uuid::Uuid::new_v4().to_string();
     sqlx::query("INSERT INTO rooms (id, organisation_id, name, seats, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)

@@ -24,10 +24,19 @@ impl Chrome {
             .cookie(CookieNames::LANG)
             .and_then(|c| Lang::parse(c.value()))
             .unwrap_or_default();
-        let csrf = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        let csrf = req
+            .extensions()
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
         let user = req.extensions().get::<SessionUser>().cloned();
         let path = req.path().to_string();
-        Self { lang, csrf, user, path }
+        Self {
+            lang,
+            csrf,
+            user,
+            path,
+        }
     }
 
     /// A message in the page's language.
@@ -46,7 +55,9 @@ impl Chrome {
     }
 
     pub fn is_admin(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role == crate::accounts::model::Role::Admin)
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == crate::accounts::model::Role::Admin)
     }
 }
 
@@ -64,5 +75,7 @@ impl FromRequest for Page {
 
 /// The application state, for code that only has the request.
 pub fn state(req: &HttpRequest) -> web::Data<AppState> {
-    req.app_data::<web::Data<AppState>>().cloned().expect("AppState is registered at startup")
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .expect("AppState is registered at startup")
 }

@@ -27,9 +27,15 @@ pub async fn guard<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
-    let state = req.app_data::<web::Data<AppState>>().cloned().expect("AppState registered");
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .expect("AppState registered");
     let names = state.cookies();
-    let existing = req.cookie(names.csrf()).map(|c| c.value().to_string()).filter(|v| v.len() >= 43);
+    let existing = req
+        .cookie(names.csrf())
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() >= 43);
     let (seed, fresh) = match existing {
         Some(seed) => (seed, false),
         None => (random_token(), true),
@@ -42,12 +48,17 @@ pub async fn guard<B: MessageBody + 'static>(
         req
     } else {
         let (req, submitted) = submitted_token(req).await?;
-        let valid = !fresh && submitted.is_some_and(|s| constant_time_eq(s.as_bytes(), expected.as_bytes()));
+        let valid = !fresh
+            && submitted.is_some_and(|s| constant_time_eq(s.as_bytes(), expected.as_bytes()));
         if !valid {
-            tracing::warn!(path = req.path(), "request refused: missing or wrong CSRF token");
+            tracing::warn!(
+                path = req.path(),
+                "request refused: missing or wrong CSRF token"
+            );
             let mut res = req.error_response(AppError::CsrfRejected);
             if fresh {
-                res.response_mut().add_cookie(&names.build(names.csrf(), seed))?;
+                res.response_mut()
+                    .add_cookie(&names.build(names.csrf(), seed))?;
             }
             return Ok(res.map_into_right_body());
         }
@@ -56,7 +67,8 @@ pub async fn guard<B: MessageBody + 'static>(
 
     let mut res = next.call(req).await?;
     if fresh {
-        res.response_mut().add_cookie(&names.build(names.csrf(), seed))?;
+        res.response_mut()
+            .add_cookie(&names.build(names.csrf(), seed))?;
     }
     Ok(res.map_into_left_body())
 }
@@ -68,11 +80,17 @@ pub fn rotated_cookie(state: &AppState) -> actix_web::cookie::Cookie<'static> {
 }
 
 async fn submitted_token(req: ServiceRequest) -> Result<(ServiceRequest, Option<String>), Error> {
-    if let Some(header) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    if let Some(header) = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
         let header = header.to_string();
         return Ok((req, Some(header)));
     }
-    let from_query = web::Query::<TokenField>::from_query(req.query_string()).ok().and_then(|q| q.0.csrf);
+    let from_query = web::Query::<TokenField>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.0.csrf);
     if from_query.is_some() {
         return Ok((req, from_query));
     }
@@ -81,7 +99,9 @@ async fn submitted_token(req: ServiceRequest) -> Result<(ServiceRequest, Option<
     }
     let (http_req, mut payload) = req.into_parts();
     let body = Bytes::from_request(&http_req, &mut payload).await?;
-    let token = serde_urlencoded::from_bytes::<TokenField>(&body).ok().and_then(|f| f.csrf);
+    let token = serde_urlencoded::from_bytes::<TokenField>(&body)
+        .ok()
+        .and_then(|f| f.csrf);
     let req = ServiceRequest::from_parts(http_req, Payload::from(body));
     Ok((req, token))
 }

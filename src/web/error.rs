@@ -61,10 +61,14 @@ impl ResponseError for AppError {
         let explain = match self {
             AppError::SignInRequired { next } => {
                 let target = format!("/sign-in?next={}", url_encode(next));
-                return HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish();
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, target))
+                    .finish();
             }
             AppError::MustChangePassword => {
-                return HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/password")).finish();
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/account/password"))
+                    .finish();
             }
             AppError::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "request failed");
@@ -124,7 +128,10 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body);
     for (name, value) in old.headers() {
-        if name == header::SET_COOKIE || name == header::WWW_AUTHENTICATE || name == header::RETRY_AFTER {
+        if name == header::SET_COOKIE
+            || name == header::WWW_AUTHENTICATE
+            || name == header::RETRY_AFTER
+        {
             response.headers_mut().append(name.clone(), value.clone());
         }
     }

@@ -42,16 +42,21 @@ impl Lang {
             Lang::En => &*EN,
         };
         catalog.get(key).copied().unwrap_or_else(|| {
-            tracing::warn!(message.key = key, lang = self.code(), "message missing from catalog");
+            tracing::warn!(
+                message.key = key,
+                lang = self.code(),
+                "message missing from catalog"
+            );
             "⟦missing message⟧"
         })
     }
 
     /// A message with `{name}` placeholders filled in.
     pub fn fill(self, key: &str, args: &[(&str, &str)]) -> String {
-        args.iter().fold(self.t(key).to_string(), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), value)
-        })
+        args.iter()
+            .fold(self.t(key).to_string(), |text, (name, value)| {
+                text.replace(&format!("{{{name}}}"), value)
+            })
     }
 }
 
@@ -69,7 +74,11 @@ fn load(source: &str) -> Catalog {
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
     for (key, value) in table {
-        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             toml::Value::Table(inner) => flatten(&full, inner, out),
             toml::Value::String(text) => {
@@ -99,7 +108,10 @@ mod tests {
         let en: std::collections::BTreeSet<_> = EN.keys().collect();
         let only_vi: Vec<_> = vi.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&vi).collect();
-        assert!(only_vi.is_empty() && only_en.is_empty(), "vi only: {only_vi:?}; en only: {only_en:?}");
+        assert!(
+            only_vi.is_empty() && only_en.is_empty(),
+            "vi only: {only_vi:?}; en only: {only_en:?}"
+        );
     }
 
     #[test]
@@ -124,17 +136,25 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "keys missing from the catalogs: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "keys missing from the catalogs: {missing:#?}"
+        );
     }
 
     /// Quoted strings that look like catalog keys: `"area.name"` with a known area.
     fn quoted_keys(text: &str) -> Vec<String> {
-        const AREAS: [&str; 9] = ["app.", "nav.", "error.", "role.", "org.", "sign_in.", "account.", "users.", "page."];
+        const AREAS: [&str; 9] = [
+            "app.", "nav.", "error.", "role.", "org.", "sign_in.", "account.", "users.", "page.",
+        ];
         text.split('"')
             .skip(1)
             .step_by(2)
             .filter(|s| AREAS.iter().any(|a| s.starts_with(a)))
-            .filter(|s| s.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_' || c.is_ascii_digit()))
+            .filter(|s| {
+                s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_' || c.is_ascii_digit())
+            })
             .filter(|s| !s.ends_with('.') && !s.ends_with(".html"))
             .map(str::to_string)
             .collect()

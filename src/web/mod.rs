@@ -27,13 +27,19 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, settings: Settings, secret: Vec<u8>) -> Self {
-        Self { db, settings, secret, metrics: observe::Metrics::new() }
+        Self {
+            db,
+            settings,
+            secret,
+            metrics: observe::Metrics::new(),
+        }
     }
 
     /// A keyed digest: HMAC-SHA256 under the server secret, URL-safe base64.
     pub fn keyed_digest(&self, purpose: &str, value: &str) -> String {
         use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
         mac.update(purpose.as_bytes());
         mac.update(b"\0");
         mac.update(value.as_bytes());
@@ -41,7 +47,9 @@ impl AppState {
     }
 
     pub fn cookies(&self) -> CookieNames {
-        CookieNames { secure: self.settings.secure_cookies() }
+        CookieNames {
+            secure: self.settings.secure_cookies(),
+        }
     }
 }
 
@@ -53,10 +61,18 @@ pub struct CookieNames {
 
 impl CookieNames {
     pub fn session(self) -> &'static str {
-        if self.secure { "__Host-sathach_session" } else { "sathach_session" }
+        if self.secure {
+            "__Host-sathach_session"
+        } else {
+            "sathach_session"
+        }
     }
     pub fn csrf(self) -> &'static str {
-        if self.secure { "__Host-sathach_csrf" } else { "sathach_csrf" }
+        if self.secure {
+            "__Host-sathach_csrf"
+        } else {
+            "sathach_csrf"
+        }
     }
     pub const LANG: &'static str = "sathach_lang";
 
@@ -79,7 +95,10 @@ impl CookieNames {
 }
 
 /// Renders a page with a status of its own (a form with errors is 422, not an error page).
-pub fn render(page: &impl askama::Template, status: u16) -> Result<actix_web::HttpResponse, AppError> {
+pub fn render(
+    page: &impl askama::Template,
+    status: u16,
+) -> Result<actix_web::HttpResponse, AppError> {
     use actix_web::http::{StatusCode, header};
     let body = page.render().map_err(anyhow::Error::from)?;
     let status = StatusCode::from_u16(status).map_err(anyhow::Error::from)?;

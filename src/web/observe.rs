@@ -11,7 +11,9 @@ use actix_web::{
     middleware::Next,
     web,
 };
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 
 use super::AppState;
 
@@ -37,18 +39,29 @@ impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new();
         let requests = IntCounterVec::new(
-            Opts::new("sathach_http_requests_total", "HTTP requests by method, route and status"),
+            Opts::new(
+                "sathach_http_requests_total",
+                "HTTP requests by method, route and status",
+            ),
             &["method", "route", "status"],
         )
         .expect("valid metric");
         let latency = HistogramVec::new(
-            HistogramOpts::new("sathach_http_request_duration_seconds", "HTTP request latency by route")
-                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
+            HistogramOpts::new(
+                "sathach_http_request_duration_seconds",
+                "HTTP request latency by route",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ]),
             &["method", "route"],
         )
         .expect("valid metric");
         let pool = IntGaugeVec::new(
-            Opts::new("sathach_db_pool_connections", "Database pool connections by pool and state"),
+            Opts::new(
+                "sathach_db_pool_connections",
+                "Database pool connections by pool and state",
+            ),
             &["pool", "state"],
         )
         .expect("valid metric");
@@ -57,14 +70,25 @@ impl Metrics {
             Box::new(latency.clone()),
             Box::new(pool.clone()),
         ] {
-            registry.register(collector).expect("metric registered once");
+            registry
+                .register(collector)
+                .expect("metric registered once");
         }
-        Self { registry, requests, latency, pool }
+        Self {
+            registry,
+            requests,
+            latency,
+            pool,
+        }
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        self.requests.with_label_values(&[method, route, &status.to_string()]).inc();
-        self.latency.with_label_values(&[method, route]).observe(seconds);
+        self.requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+        self.latency
+            .with_label_values(&[method, route])
+            .observe(seconds);
     }
 
     /// The Prometheus text exposition, with the pool gauges read now.
@@ -73,11 +97,17 @@ impl Metrics {
             let idle = pool.num_idle() as i64;
             let size = i64::from(pool.size());
             self.pool.with_label_values(&[name, "idle"]).set(idle);
-            self.pool.with_label_values(&[name, "in_use"]).set(size - idle);
-            self.pool.with_label_values(&[name, "max"]).set(i64::from(pool.options().get_max_connections()));
+            self.pool
+                .with_label_values(&[name, "in_use"])
+                .set(size - idle);
+            self.pool
+                .with_label_values(&[name, "max"])
+                .set(i64::from(pool.options().get_max_connections()));
         }
         let mut out = Vec::new();
-        TextEncoder::new().encode(&self.registry.gather(), &mut out).expect("text encoding");
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut out)
+            .expect("text encoding");
         String::from_utf8(out).expect("Prometheus text is UTF-8")
     }
 }
@@ -109,11 +139,14 @@ pub async fn log_and_measure(
         "request"
     );
     if let Some(state) = state {
-        state.metrics.observe(&method, &route, status, elapsed.as_secs_f64());
+        state
+            .metrics
+            .observe(&method, &route, status, elapsed.as_secs_f64());
     }
     result.map(|mut res| {
         if let Ok(value) = HeaderValue::from_str(&request_id) {
-            res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+            res.headers_mut()
+                .insert(HeaderName::from_static("x-request-id"), value);
         }
         res
     })

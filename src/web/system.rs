@@ -14,7 +14,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// 200 when the database answers, 503 otherwise; for load balancers and monitors.
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     if state.db.ping().await {
-        HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).body("ok\n")
+        HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body("ok\n")
     } else {
         HttpResponse::ServiceUnavailable().body("database unavailable\n")
     }
@@ -24,7 +26,10 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     if let Some(token) = &state.settings.metrics_token {
         let expected = format!("Bearer {}", token.expose());
-        let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         let ok = given.is_some_and(|g| {
             use subtle::ConstantTimeEq;
             bool::from(g.as_bytes().ct_eq(expected.as_bytes()))
@@ -36,7 +41,10 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
         }
     }
     HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        ))
         .body(state.metrics.render(&state.db))
 }
 
@@ -47,10 +55,19 @@ struct LanguageForm {
 }
 
 /// Remembers the chosen language in a cookie and returns to the page the visitor was on.
-async fn switch_language(state: web::Data<AppState>, form: web::Form<LanguageForm>) -> HttpResponse {
+async fn switch_language(
+    state: web::Data<AppState>,
+    form: web::Form<LanguageForm>,
+) -> HttpResponse {
     let lang = Lang::parse(&form.lang).unwrap_or_default();
-    let back = form.back.as_deref().and_then(safe_local_path).unwrap_or("/");
-    let mut cookie = state.cookies().build(CookieNames::LANG, lang.code().to_string());
+    let back = form
+        .back
+        .as_deref()
+        .and_then(safe_local_path)
+        .unwrap_or("/");
+    let mut cookie = state
+        .cookies()
+        .build(CookieNames::LANG, lang.code().to_string());
     cookie.set_max_age(actix_web::cookie::time::Duration::days(365));
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, back.to_string()))

@@ -1,0 +1,269 @@
+//! The `sathach` command as an operator meets it: help, exit codes, one-line messages.
+
+use std::process::{Command, Output};
+
+fn sathach(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sathach"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("SATHACH_DATABASE_URL")
+        .env_remove("SATHACH_CONFIG")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("sathach runs")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A message for a person: one line, no panic, no backtrace.
+fn assert_one_line_error(out: &Output, code: i32, needle: &str) {
+    let all = text(out);
+    assert_eq!(out.status.code(), Some(code), "{all}");
+    assert!(all.contains(needle), "expected {needle:?} in {all}");
+    assert!(
+        !all.contains("panicked") && !all.contains("stack backtrace"),
+        "{all}"
+    );
+}
+
+#[test]
+fn help_documents_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sathach(dir.path(), &["--help"]);
+    assert!(out.status.success());
+    let help = text(&out);
+    for sub in ["serve", "migrate", "backup", "org", "user"] {
+        assert!(help.contains(sub), "--help lacks {sub}: {help}");
+    }
+    let serve = text(&sathach(dir.path(), &["serve", "--help"]));
+    for flag in [
+        "--listen",
+        "--public-url",
+        "--demo",
+        "--database-url",
+        "--signin-account-failures",
+    ] {
+        assert!(serve.contains(flag), "serve --help lacks {flag}");
+    }
+}
+
+#[test]
+fn secrets_never_appear_in_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sathach"))
+        .args(["serve", "--help"])
+        .env("SATHACH_METRICS_TOKEN", "very-secret-token")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!text(&out).contains("very-secret-token"));
+}
+
+#[test]
+fn unknown_flags_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_one_line_error(
+        &sathach(dir.path(), &["serve", "--prot", "80"]),
+        2,
+        "unexpected argument '--prot'",
+    );
+}
+
+#[test]
+fn malformed_and_unreachable_databases_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sathach(
+        dir.path(),
+        &["migrate", "--database-url", "mysql://root@localhost/x"],
+    );
+    assert_one_line_error(&out, 2, "is not supported");
+    let out = sathach(
+        dir.path(),
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://u:hunter2@127.0.0.1:notaport/db",
+        ],
+    );
+    assert_one_line_error(&out, 2, "not a valid PostgreSQL URL");
+    assert!(
+        !text(&out).contains("hunter2"),
+        "passwords are never printed"
+    );
+    let out = sathach(
+        dir.path(),
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://u:hunter2@127.0.0.1:1/db",
+        ],
+    );
+    assert_one_line_error(&out, 2, "cannot reach the database");
+    assert!(!text(&out).contains("hunter2"));
+}
+
+#[test]
+fn a_read_only_data_folder_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let mut perms = std::fs::metadata(&data).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&data, perms).unwrap();
+    // root ignores permission bits; only check when they bite.
+    if std::fs::write(data.join("probe"), b"").is_ok() {
+        return;
+    }
+    assert_one_line_error(&sathach(dir.path(), &["migrate"]), 2, "not writable");
+}
+
+#[test]
+fn a_broken_configuration_file_names_the_file_and_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sathach.toml"), "listne = \"0.0.0.0:80\"\n").unwrap();
+    let out = sathach(dir.path(), &["migrate"]);
+    assert_one_line_error(&out, 2, "sathach.toml");
+    assert!(text(&out).contains("listne"));
+}
+
+#[test]
+fn organisations_and_users_from_the_terminal_with_content_errors_as_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = sathach(
+        d,
+        &[
+            "org",
+            "add",
+            "--code",
+            "SGD-HN",
+            "--name",
+            "Sở Giáo dục và Đào tạo Hà Nội",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = sathach(d, &["org", "add", "--code", "SGD-HN", "--name", "again"]);
+    assert_one_line_error(&out, 1, "already exists");
+    let out = sathach(
+        d,
+        &[
+            "org",
+            "add",
+            "--kind",
+            "centre",
+            "--code",
+            "TT-1",
+            "--name",
+            "Trung tâm 1",
+            "--department",
+            "sgd-hn",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    let out = sathach(
+        d,
+        &[
+            "user",
+            "add",
+            "--org",
+            "SGD-HN",
+            "--role",
+            "admin",
+            "--email",
+            "admin@hanoi.edu.vn",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("temporary password"));
+    let out = sathach(
+        d,
+        &[
+            "user",
+            "add",
+            "--org",
+            "SGD-HN",
+            "--role",
+            "proctor",
+            "--email",
+            "gt@hanoi.edu.vn",
+        ],
+    );
+    assert_one_line_error(&out, 1, "belongs to a centre");
+    let out = sathach(
+        d,
+        &[
+            "user",
+            "add",
+            "--org",
+            "NOPE",
+            "--role",
+            "proctor",
+            "--email",
+            "gt@hanoi.edu.vn",
+        ],
+    );
+    assert_one_line_error(&out, 1, "no organisation has the code NOPE");
+    let out = sathach(
+        d,
+        &[
+            "user",
+            "add",
+            "--org",
+            "TT-1",
+            "--role",
+            "chief",
+            "--email",
+            "gt@hanoi.edu.vn",
+        ],
+    );
+    assert_one_line_error(&out, 2, "invalid value 'chief'");
+}
+
+#[test]
+fn backup_copies_a_live_database_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(
+        sathach(
+            d,
+            &["org", "add", "--code", "SGD-HN", "--name", "Sở Hà Nội"]
+        )
+        .status
+        .success()
+    );
+    let out = sathach(d, &["backup", "copy.db"]);
+    assert!(out.status.success(), "{}", text(&out));
+    // The copy is a working database: point sathach at it and add to it.
+    let copy_url = format!("sqlite://{}", d.join("copy.db").display());
+    let out = sathach(
+        d,
+        &[
+            "org",
+            "add",
+            "--code",
+            "TT-2",
+            "--kind",
+            "centre",
+            "--department",
+            "SGD-HN",
+            "--name",
+            "Trung tâm 2",
+            "--database-url",
+            &copy_url,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "the copy holds the department: {}",
+        text(&out)
+    );
+    assert_one_line_error(&sathach(d, &["backup", "copy.db"]), 2, "already exists");
+}

@@ -1,0 +1,190 @@
+//! `spawn_app()` and typed request helpers shared by the integration tests.
+
+use std::sync::Once;
+
+use reqwest::{Response, StatusCode, redirect::Policy};
+use sathach::{
+    config::{Secret, Settings},
+    db::Db,
+    startup::Application,
+};
+use sqlx::{Connection, Executor};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub settings: Settings,
+    _dir: tempfile::TempDir,
+}
+
+/// The demo accounts' credentials, loaded by `spawn_app_with_demo`.
+pub const ADMIN: (&str, &str) = ("admin@demo.sathach.vn", "demo-admin-2026");
+pub const MANAGER: (&str, &str) = ("quanly@demo.sathach.vn", "demo-quanly-2026");
+pub const PROCTOR: (&str, &str) = ("giamthi@demo.sathach.vn", "demo-giamthi-2026");
+
+static TRACING: Once = Once::new();
+
+/// Settings for a fresh database: a new SQLite file, or a new PostgreSQL database.
+pub async fn fresh_settings(dir: &std::path::Path) -> Settings {
+    TRACING.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            sathach::telemetry::init(sathach::config::LogFormat::Text);
+        }
+    });
+    let mut settings = Settings::for_data_dir(dir);
+    if let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") {
+        let name = format!("sathach_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .expect("TEST_DATABASE_URL reachable");
+        conn.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create test database");
+        let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+        url.set_path(&name);
+        settings.database_url = Secret::new(url.to_string());
+    }
+    settings
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the application on port 0 with settings adjusted by `tune`.
+pub async fn spawn_app_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = fresh_settings(dir.path()).await;
+    tune(&mut settings);
+    let db = Db::connect_and_migrate(&settings)
+        .await
+        .expect("database ready");
+    let app = Application::build(settings.clone(), db.clone())
+        .await
+        .expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: new_client(),
+        db,
+        settings,
+        _dir: dir,
+    }
+}
+
+/// The app with the demo department, centres, rooms and accounts loaded.
+pub async fn spawn_app_with_demo() -> TestApp {
+    let app = spawn_app().await;
+    sathach::demo::load(&app.db).await.expect("demo loads");
+    app
+}
+
+/// A browser-like client: keeps cookies, never follows redirects by itself.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
+    /// The CSRF token the server gives this client's browser now.
+    pub async fn csrf(&self) -> String {
+        let html = self.get_text("/sign-in").await;
+        csrf_in(&html).expect("sign-in page carries a CSRF token")
+    }
+
+    /// Posts a form as a browser would, with this client's current CSRF token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &token));
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts exactly these fields (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn sign_in(&self, (email, password): (&str, &str)) -> Response {
+        self.post_form("/sign-in", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Signs in and asserts it worked.
+    pub async fn signed_in_as(&self, who: (&str, &str)) {
+        let res = self.sign_in(who).await;
+        let status = res.status();
+        assert_eq!(
+            status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {} failed: {}",
+            who.0,
+            res.text().await.unwrap_or_default()
+        );
+    }
+
+    /// A second browser on the same server.
+    pub fn another_browser(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            client: new_client(),
+            db: self.db.clone(),
+            settings: self.settings.clone(),
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// The id of an organisation by code.
+    pub async fn org_id(&self, code: &str) -> String {
+        sathach::orgs::store::by_code(&self.db.read, code)
+            .await
+            .unwrap()
+            .expect("org exists")
+            .id
+    }
+}
+
+/// The `csrf` hidden field's value in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+pub fn location(res: &Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The temporary password shown on a "created" or "reset" page.
+pub fn temporary_password_in(html: &str) -> String {
+    let marker = "id=\"temporary-password\">";
+    let start = html.find(marker).expect("temporary password shown") + marker.len();
+    let end = html[start..].find('<').unwrap() + start;
+    html[start..end].to_string()
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real application over real HTTP, on a fresh SQLite file per test,
+//! or a fresh PostgreSQL database per test when `TEST_DATABASE_URL` is set.
+
+mod cli;
+mod csrf;
+mod helpers;
+mod migrations;
+mod orgs;
+mod roles;
+mod sign_in;
+mod storage;
+mod system;
+mod users;

@@ -1,0 +1,128 @@
+//! Health, metrics, static assets, the language switch and error pages.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{location, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn healthz_checks_the_database() {
+    let app = spawn_app().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.unwrap(), "ok\n");
+    app.db.close().await;
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_show_the_pool() {
+    let app = spawn_app().await;
+    app.get("/sign-in").await;
+    app.get("/orgs/some-id").await;
+    let text = app.get_text("/metrics").await;
+    assert!(
+        text.contains(
+            r#"sathach_http_requests_total{method="GET",route="/sign-in",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"route="/orgs/{id}""#),
+        "routes are labelled by pattern, not by path"
+    );
+    assert!(text.contains("sathach_http_request_duration_seconds_bucket"));
+    assert!(text.contains(r#"sathach_db_pool_connections{pool="write",state="max"}"#));
+}
+
+#[tokio::test]
+async fn metrics_token_is_enforced_when_set() {
+    let app =
+        spawn_app_with(|s| s.metrics_token = Some(sathach::config::Secret::new("s3cret-token")))
+            .await;
+    assert_eq!(app.get("/metrics").await.status(), StatusCode::UNAUTHORIZED);
+    let res = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("s3cret-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn stylesheet_is_cached_for_a_year() {
+    let app = spawn_app().await;
+    let res = app.get(sathach::web::assets::CSS_PATH).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let cache = res.headers()["cache-control"].to_str().unwrap().to_string();
+    assert!(
+        cache.contains("immutable") && cache.contains("max-age=31536000"),
+        "{cache}"
+    );
+    assert!(res.text().await.unwrap().contains("font-family"));
+}
+
+#[tokio::test]
+async fn every_response_has_a_request_id_and_security_headers() {
+    let app = spawn_app().await;
+    let res = app.get("/sign-in").await;
+    assert_eq!(res.headers()["x-request-id"].len(), 32);
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+    assert!(
+        res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+}
+
+#[tokio::test]
+async fn not_found_page_is_vietnamese_then_english_after_the_switch() {
+    let app = spawn_app().await;
+    let res = app.get("/khong-co-trang-nay").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"vi\">") && html.contains("Không tìm thấy trang"),
+        "{html}"
+    );
+
+    let res = app
+        .post_form("/lang", &[("lang", "en"), ("back", "/sign-in")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/sign-in");
+    let html = app.get_text("/khong-co-trang-nay").await;
+    assert!(
+        html.contains("<html lang=\"en\">") && html.contains("Page not found"),
+        "{html}"
+    );
+    assert!(app.get_text("/sign-in").await.contains("E-mail address"));
+}
+
+#[tokio::test]
+async fn language_switch_never_redirects_off_site() {
+    let app = spawn_app().await;
+    let res = app
+        .post_form("/lang", &[("lang", "en"), ("back", "//evil.example/")])
+        .await;
+    assert_eq!(location(&res), "/");
+}
+
+#[tokio::test]
+async fn wrong_method_gets_a_page_not_a_panic() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .delete(app.url("/healthz"))
+        .header("x-csrf-token", app.csrf().await)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error());
+    assert!(res.text().await.unwrap().contains("<html"));
+}
