@@ -129,15 +129,8 @@ pub async fn log_and_measure(
         Err(e) => (e.as_response_error().status_code().as_u16(), None),
     };
     let route = route.unwrap_or_else(|| "(unmatched)".to_string());
-    let latency_ms = elapsed.as_secs_f64() * 1000.0;
-    tracing::info!(
-        method,
-        route,
-        status,
-        latency_ms = format!("{latency_ms:.1}"),
-        request_id,
-        "request"
-    );
+    let latency_ms = (elapsed.as_secs_f64() * 10_000.0).round() / 10.0;
+    tracing::info!(method, route, status, latency_ms, request_id, "request");
     if let Some(state) = state {
         state
             .metrics
