@@ -61,6 +61,9 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Check, import, export and list question banks.
+    #[command(subcommand)]
+    Bank(crate::banks::cli::BankCommand),
 }
 
 #[derive(Debug, Args)]
@@ -227,6 +230,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("{}", result?);
             Ok(())
         }
+        Command::Bank(command) => crate::banks::cli::run(command, &settings).await,
         Command::User(UserCommand::Add {
             org,
             role,

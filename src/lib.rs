@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod banks;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -1,0 +1,126 @@
+//! The catalog (`question_banks/catalog.toml`, embedded in the binary): schemes, modules and
+//! topics that banks and items refer to.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct Catalog {
+    pub schemes: Vec<Scheme>,
+    pub modules: Vec<Module>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Scheme {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Module {
+    pub code: String,
+    pub scheme: String,
+    pub level: String,
+    pub name_vi: String,
+    pub name_en: String,
+    #[serde(default)]
+    pub topics: Vec<Topic>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Topic {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../question_banks/catalog.toml"))
+        .expect("the shipped catalog is valid")
+});
+
+/// The catalog this binary was built with.
+pub fn catalog() -> &'static Catalog {
+    &CATALOG
+}
+
+impl Catalog {
+    pub fn module(&self, code: &str) -> Option<&Module> {
+        self.modules.iter().find(|m| m.code == code)
+    }
+
+    /// The module a topic code belongs to, and the topic.
+    pub fn topic(&self, code: &str) -> Option<(&Module, &Topic)> {
+        self.modules
+            .iter()
+            .find_map(|m| m.topics.iter().find(|t| t.code == code).map(|t| (m, t)))
+    }
+}
+
+impl Module {
+    pub fn name(&self, lang: crate::web::i18n::Lang) -> &str {
+        match lang {
+            crate::web::i18n::Lang::Vi => &self.name_vi,
+            crate::web::i18n::Lang::En => &self.name_en,
+        }
+    }
+}
+
+impl Topic {
+    pub fn name(&self, lang: crate::web::i18n::Lang) -> &str {
+        match lang {
+            crate::web::i18n::Lang::Vi => &self.name_vi,
+            crate::web::i18n::Lang::En => &self.name_en,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_has_the_circular_03_modules_with_topics() {
+        let catalog = catalog();
+        for code in ["IU01", "IU02", "IU03", "IU04", "IU05", "IU06"] {
+            let module = catalog
+                .module(code)
+                .unwrap_or_else(|| panic!("{code} missing"));
+            assert!(module.topics.len() >= 5, "{code} has its topics");
+            assert_eq!(module.scheme, "TT03");
+        }
+        for n in 7..=15 {
+            assert!(catalog.module(&format!("IU{n:02}")).is_some());
+        }
+        assert!(catalog.module("ICDL-CE").is_some() && catalog.module("IC3-L1").is_some());
+        assert_eq!(catalog.topic("IU04.3").unwrap().0.code, "IU04");
+    }
+
+    #[test]
+    fn codes_are_unique_and_schemes_known() {
+        let catalog = catalog();
+        let mut codes: Vec<&str> = catalog.modules.iter().map(|m| m.code.as_str()).collect();
+        codes.extend(
+            catalog
+                .modules
+                .iter()
+                .flat_map(|m| m.topics.iter().map(|t| t.code.as_str())),
+        );
+        let before = codes.len();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(before, codes.len());
+        for module in &catalog.modules {
+            assert!(
+                catalog.schemes.iter().any(|s| s.code == module.scheme),
+                "{}",
+                module.code
+            );
+            for topic in &module.topics {
+                assert!(topic.code.starts_with(&format!("{}.", module.code)));
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! `sathach bank check|import|export|list`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Subcommand, ValueEnum};
+
+use super::{
+    import::{ImportError, ImportOptions, import_bank},
+    native, source, store,
+};
+use crate::{cli::Failure, db::Db, orgs};
+
+#[derive(Debug, Subcommand)]
+pub enum BankCommand {
+    /// Validate bank files or folders and print `path:line: error: …` lines (exit 1 on errors).
+    Check {
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+    /// Import bank files or folders into an organisation (all-or-nothing per bank).
+    Import {
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+        /// Code of the training centre (or department) that owns the banks.
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        /// Items whose answer key alone changed are corrections of a wrong key.
+        #[arg(long, requires = "reason")]
+        key_correction: bool,
+        /// Why the key was corrected (kept with the new versions and in the audit trail).
+        #[arg(long, requires = "key_correction")]
+        reason: Option<String>,
+    },
+    /// Write a bank's newest version as a file that imports back to the same bank.
+    Export {
+        /// Bank code, e.g. IU01-MAU.
+        bank: String,
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        #[arg(long, value_enum, default_value = "toml")]
+        to: ExportFormat,
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// List the banks of an organisation's department.
+    List {
+        #[arg(long, value_name = "CODE")]
+        org: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormat {
+    Toml,
+}
+
+/// Runs a bank command; `db` is only opened for commands that need it.
+pub async fn run(command: BankCommand, settings: &crate::config::Settings) -> Result<(), Failure> {
+    match command {
+        BankCommand::Check { paths, format } => check(&paths, format),
+        BankCommand::Import {
+            paths,
+            org,
+            key_correction,
+            reason,
+        } => {
+            let db = Db::connect_and_migrate(settings).await?;
+            let result = import(
+                &db,
+                &paths,
+                &org,
+                key_correction.then_some(reason.as_deref().unwrap_or_default()),
+            )
+            .await;
+            db.close().await;
+            result
+        }
+        BankCommand::Export {
+            bank,
+            org,
+            to: ExportFormat::Toml,
+            out,
+        } => {
+            let db = Db::connect_and_migrate(settings).await?;
+            let result = export(&db, &bank, &org).await;
+            db.close().await;
+            let text = result?;
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        BankCommand::List { org } => {
+            let db = Db::connect_and_migrate(settings).await?;
+            let result = list(&db, &org).await;
+            db.close().await;
+            result
+        }
+    }
+}
+
+fn check(paths: &[PathBuf], format: OutputFormat) -> Result<(), Failure> {
+    let reports: Vec<_> = paths
+        .iter()
+        .flat_map(|p| source::read_path(p, usize::MAX))
+        .map(|(_, r)| r)
+        .collect();
+    match format {
+        OutputFormat::Text => {
+            for report in &reports {
+                report.lines().iter().for_each(|line| println!("{line}"));
+            }
+            for report in &reports {
+                println!("{}", report.summary());
+            }
+        }
+        OutputFormat::Json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&reports).expect("reports serialise")
+            );
+        }
+    }
+    let failed = reports.iter().filter(|r| r.has_errors()).count();
+    if failed > 0 {
+        return Err(Failure::Content(format!(
+            "{failed} of {} files have errors",
+            reports.len()
+        )));
+    }
+    Ok(())
+}
+
+async fn organisation(db: &Db, code: &str) -> Result<orgs::model::Organisation, Failure> {
+    orgs::store::by_code(&db.read, &code.trim().to_uppercase())
+        .await
+        .context("cannot read organisations")?
+        .ok_or_else(|| Failure::Content(format!("no organisation has the code {code}")))
+}
+
+async fn import(
+    db: &Db,
+    paths: &[PathBuf],
+    org: &str,
+    key_correction: Option<&str>,
+) -> Result<(), Failure> {
+    let org = organisation(db, org).await?;
+    let results: Vec<_> = paths
+        .iter()
+        .flat_map(|p| source::read_path(p, source::DEFAULT_LIMIT_BYTES))
+        .collect();
+    let mut failed = 0;
+    for (parsed, report) in results {
+        report.lines().iter().for_each(|line| eprintln!("{line}"));
+        let Some(parsed) = parsed else {
+            eprintln!("{}: not imported: fix the errors above", report.path);
+            failed += 1;
+            continue;
+        };
+        let options = ImportOptions {
+            key_correction,
+            actor: None,
+        };
+        match import_bank(db, &org.id, &report.path, &parsed, options).await {
+            Ok(outcome) => println!("{}: {}", report.path, outcome.describe()),
+            Err(ImportError::Content(problems)) => {
+                problems
+                    .iter()
+                    .for_each(|p| eprintln!("{}: error: {p}", report.path));
+                eprintln!("{}: not imported", report.path);
+                failed += 1;
+            }
+            Err(ImportError::Database(e)) => {
+                return Err(Failure::Environment(format!(
+                    "cannot import {}: {e}",
+                    report.path
+                )));
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(Failure::Content(format!(
+            "{failed} banks were not imported"
+        )));
+    }
+    Ok(())
+}
+
+async fn export(db: &Db, code: &str, org: &str) -> Result<String, Failure> {
+    let org = organisation(db, org).await?;
+    let bank = store::bank_by_code(&db.read, &org.id, &code.trim().to_uppercase())
+        .await
+        .context("cannot read banks")?
+        .ok_or_else(|| Failure::Content(format!("{} has no bank {code}", org.code)))?;
+    let versions = store::versions(&db.read, &bank.id)
+        .await
+        .context("cannot read versions")?;
+    let latest = versions
+        .first()
+        .ok_or_else(|| Failure::Content(format!("bank {code} has no version yet")))?;
+    let rows = store::version_items(&db.read, &latest.id)
+        .await
+        .context("cannot read items")?;
+    let items = rows
+        .iter()
+        .map(|r| r.item())
+        .collect::<Result<Vec<_>, _>>()
+        .context("a stored item is damaged")?;
+    let meta = super::BankMeta {
+        code: bank.code,
+        title: bank.title,
+        module: bank.module,
+        language: bank.language,
+    };
+    Ok(native::write_bank(&meta, &items))
+}
+
+async fn list(db: &Db, org: &str) -> Result<(), Failure> {
+    let org = organisation(db, org).await?;
+    let banks = store::banks_of(&db.read, org.department(), None)
+        .await
+        .context("cannot read banks")?;
+    println!(
+        "{:<16} {:<8} {:>5} {:>8}  {:<20} title",
+        "code", "module", "items", "versions", "organisation"
+    );
+    for bank in banks {
+        println!(
+            "{:<16} {:<8} {:>5} {:>8}  {:<20} {}",
+            bank.code, bank.module, bank.items, bank.versions, bank.organisation_name, bank.title
+        );
+    }
+    Ok(())
+}

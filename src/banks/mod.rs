@@ -1,0 +1,51 @@
+//! Question banks: the catalog, the item model, the native format, validation reports,
+//! versioned storage, and the pages and commands that use them.
+
+pub mod catalog;
+pub mod cli;
+pub mod import;
+pub mod markdown;
+pub mod model;
+pub mod native;
+pub mod pages;
+pub mod report;
+pub mod source;
+pub mod store;
+
+use serde::Serialize;
+
+use model::Item;
+
+/// What a bank file says about the bank itself.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BankMeta {
+    pub code: String,
+    pub title: String,
+    pub module: String,
+    pub language: String,
+}
+
+/// A picture of a bank, stored once by its SHA-256.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MediaFile {
+    /// As items refer to it: `media/NAME`.
+    pub path: String,
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+}
+
+impl MediaFile {
+    /// Where the picture is served; the address never changes for the same bytes.
+    pub fn url(&self) -> String {
+        format!("/media/{}", self.sha256)
+    }
+}
+
+/// A bank file that validated: ready to import.
+#[derive(Clone, Debug)]
+pub struct ParsedBank {
+    pub meta: BankMeta,
+    pub items: Vec<Item>,
+    pub media: Vec<MediaFile>,
+}

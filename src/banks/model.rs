@@ -1,0 +1,396 @@
+//! The one item model every format reader produces: item types, their keys, difficulty,
+//! and the text rules (NFC, folding, diacritics) answers are compared by. No IO here.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+/// Text in the Markdown subset, with its HTML rendered once at import.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rich {
+    pub source: String,
+    pub html: String,
+}
+
+/// An option of a choice item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub text: Rich,
+    pub correct: bool,
+    /// Shuffling never moves a pinned option ("Tất cả các đáp án trên").
+    pub pinned: bool,
+}
+
+/// A statement a)–d) of a grouped true/false item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    pub text: Rich,
+    pub correct: bool,
+}
+
+/// A left–right pair of a matching item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pair {
+    pub left: Rich,
+    pub right: Rich,
+}
+
+/// What a numeric answer must be.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NumericKey {
+    Exact { value: f64, tolerance: f64 },
+    Range { min: f64, max: f64 },
+}
+
+impl NumericKey {
+    /// Is the number within the key (boundaries included)?
+    pub fn accepts(&self, given: f64) -> bool {
+        match *self {
+            NumericKey::Exact { value, tolerance } => {
+                (given - value).abs() <= tolerance + f64::EPSILON * value.abs().max(1.0)
+            }
+            NumericKey::Range { min, max } => (min..=max).contains(&given),
+        }
+    }
+}
+
+/// The type-specific part of an item, with its key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Body {
+    Single {
+        options: Vec<Choice>,
+    },
+    Multiple {
+        options: Vec<Choice>,
+        partial: bool,
+    },
+    TrueFalse {
+        answer: bool,
+    },
+    GroupedTrueFalse {
+        statements: Vec<Statement>,
+    },
+    ShortText {
+        answers: Vec<String>,
+        ignore_diacritics: bool,
+    },
+    Numeric {
+        key: NumericKey,
+    },
+    Matching {
+        pairs: Vec<Pair>,
+        distractors: Vec<Rich>,
+    },
+    Ordering {
+        sequence: Vec<Rich>,
+    },
+}
+
+impl Body {
+    pub fn kind(&self) -> ItemKind {
+        match self {
+            Body::Single { .. } => ItemKind::Single,
+            Body::Multiple { .. } => ItemKind::Multiple,
+            Body::TrueFalse { .. } => ItemKind::TrueFalse,
+            Body::GroupedTrueFalse { .. } => ItemKind::GroupedTrueFalse,
+            Body::ShortText { .. } => ItemKind::ShortText,
+            Body::Numeric { .. } => ItemKind::Numeric,
+            Body::Matching { .. } => ItemKind::Matching,
+            Body::Ordering { .. } => ItemKind::Ordering,
+        }
+    }
+}
+
+/// The item types, by their names in files and in the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemKind {
+    Single,
+    Multiple,
+    TrueFalse,
+    GroupedTrueFalse,
+    ShortText,
+    Numeric,
+    Matching,
+    Ordering,
+}
+
+impl ItemKind {
+    pub const ALL: [ItemKind; 8] = [
+        ItemKind::Single,
+        ItemKind::Multiple,
+        ItemKind::TrueFalse,
+        ItemKind::GroupedTrueFalse,
+        ItemKind::ShortText,
+        ItemKind::Numeric,
+        ItemKind::Matching,
+        ItemKind::Ordering,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Single => "single",
+            ItemKind::Multiple => "multiple",
+            ItemKind::TrueFalse => "true_false",
+            ItemKind::GroupedTrueFalse => "grouped_true_false",
+            ItemKind::ShortText => "short_text",
+            ItemKind::Numeric => "numeric",
+            ItemKind::Matching => "matching",
+            ItemKind::Ordering => "ordering",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ItemKind::Single => "bank.type.single",
+            ItemKind::Multiple => "bank.type.multiple",
+            ItemKind::TrueFalse => "bank.type.true_false",
+            ItemKind::GroupedTrueFalse => "bank.type.grouped_true_false",
+            ItemKind::ShortText => "bank.type.short_text",
+            ItemKind::Numeric => "bank.type.numeric",
+            ItemKind::Matching => "bank.type.matching",
+            ItemKind::Ordering => "bank.type.ordering",
+        }
+    }
+}
+
+/// The four levels Vietnamese teachers use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Difficulty {
+    /// Nhận biết (recognition).
+    NB,
+    /// Thông hiểu (comprehension).
+    TH,
+    /// Vận dụng (application).
+    VD,
+    /// Vận dụng cao (advanced application).
+    VDC,
+}
+
+impl Difficulty {
+    pub const ALL: [Difficulty; 4] = [
+        Difficulty::NB,
+        Difficulty::TH,
+        Difficulty::VD,
+        Difficulty::VDC,
+    ];
+
+    /// Accepts the codes, the Vietnamese names (with or without diacritics) and English words.
+    pub fn parse(text: &str) -> Option<Self> {
+        let folded = fold_text(text, true).replace(['_', '-'], " ");
+        match folded.as_str() {
+            "nb" | "nhan biet" | "easy" | "recognition" => Some(Difficulty::NB),
+            "th" | "thong hieu" | "medium" | "comprehension" => Some(Difficulty::TH),
+            "vd" | "van dung" | "hard" | "application" => Some(Difficulty::VD),
+            "vdc" | "van dung cao" | "very hard" | "advanced" => Some(Difficulty::VDC),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Difficulty::NB => "NB",
+            Difficulty::TH => "TH",
+            Difficulty::VD => "VD",
+            Difficulty::VDC => "VDC",
+        }
+    }
+
+    /// The documented scale, in thousandths: the expected share of candidates who miss the item.
+    pub fn scale_permille(self) -> u16 {
+        match self {
+            Difficulty::NB => 250,
+            Difficulty::TH => 500,
+            Difficulty::VD => 750,
+            Difficulty::VDC => 900,
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Difficulty::NB => "bank.level.nb",
+            Difficulty::TH => "bank.level.th",
+            Difficulty::VD => "bank.level.vd",
+            Difficulty::VDC => "bank.level.vdc",
+        }
+    }
+}
+
+/// One validated item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub id: String,
+    pub topic: String,
+    pub difficulty: Difficulty,
+    pub points: u32,
+    pub tags: Vec<String>,
+    pub stem: Rich,
+    pub explanation: Option<Rich>,
+    pub media: Vec<String>,
+    pub body: Body,
+}
+
+impl Item {
+    /// SHA-256 of the whole item: equal hashes mean nothing changed.
+    pub fn content_hash(&self) -> String {
+        digest_json(&serde_json::to_value(self).expect("items serialise"))
+    }
+
+    /// SHA-256 of what a candidate sees, without the key: equal presentation hashes with
+    /// different content hashes mean only the answer key changed.
+    pub fn presentation_hash(&self) -> String {
+        let mut value = serde_json::to_value(self).expect("items serialise");
+        strip_key(&mut value);
+        digest_json(&value)
+    }
+}
+
+fn digest_json(value: &serde_json::Value) -> String {
+    let bytes = serde_json::to_vec(value).expect("JSON serialises");
+    let digest = Sha256::digest(&bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Removes every part of an item's JSON that reveals or defines the key.
+fn strip_key(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for key in ["correct", "answer", "answers", "key", "explanation"] {
+                map.remove(key);
+            }
+            if let Some(Value::Array(sequence)) = map.get_mut("sequence") {
+                sequence.sort_by_key(|v| v.to_string());
+            }
+            if let Some(Value::Array(pairs)) = map.remove("pairs") {
+                let mut sides: Vec<Value> = pairs
+                    .into_iter()
+                    .flat_map(|p| [p.get("left").cloned(), p.get("right").cloned()])
+                    .flatten()
+                    .collect();
+                sides.sort_by_key(|v| v.to_string());
+                map.insert("pair_texts".into(), Value::Array(sides));
+            }
+            map.values_mut().for_each(strip_key);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_key),
+        _ => {}
+    }
+}
+
+/// NFC, case folded, inner white space collapsed; optionally without Vietnamese diacritics
+/// (so "Địa chỉ" and "dia  chi" compare equal).
+pub fn fold_text(text: &str, ignore_diacritics: bool) -> String {
+    let spaced = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lowered: String = spaced.nfc().collect::<String>().to_lowercase();
+    if !ignore_diacritics {
+        return lowered;
+    }
+    lowered
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .collect()
+}
+
+/// Does a typed answer match one of the accepted answers?
+pub fn short_text_matches(given: &str, accepted: &[String], ignore_diacritics: bool) -> bool {
+    let given = fold_text(given, ignore_diacritics);
+    accepted
+        .iter()
+        .any(|a| fold_text(a, ignore_diacritics) == given)
+}
+
+/// Reads a number as a candidate types it: decimal comma or point, spaces as thousands gaps.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let cleaned: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    let cleaned = if cleaned.contains(',') && !cleaned.contains('.') {
+        cleaned.replace(',', ".")
+    } else {
+        cleaned
+    };
+    cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rich(text: &str) -> Rich {
+        Rich {
+            source: text.into(),
+            html: format!("<p>{text}</p>"),
+        }
+    }
+
+    fn single(correct: usize) -> Item {
+        let options = (0..4)
+            .map(|i| Choice {
+                text: rich(&format!("Phương án {i}")),
+                correct: i == correct,
+                pinned: false,
+            })
+            .collect();
+        Item {
+            id: "X-1".into(),
+            topic: "IU01.1".into(),
+            difficulty: Difficulty::NB,
+            points: 1,
+            tags: vec![],
+            stem: rich("Câu hỏi?"),
+            explanation: None,
+            media: vec![],
+            body: Body::Single { options },
+        }
+    }
+
+    #[test]
+    fn difficulty_accepts_what_teachers_write() {
+        assert_eq!(Difficulty::parse("Nhận biết"), Some(Difficulty::NB));
+        assert_eq!(Difficulty::parse("nhan biet"), Some(Difficulty::NB));
+        assert_eq!(Difficulty::parse("VDC"), Some(Difficulty::VDC));
+        assert_eq!(Difficulty::parse("Vận dụng cao"), Some(Difficulty::VDC));
+        assert_eq!(Difficulty::parse("thông  hiểu"), Some(Difficulty::TH));
+        assert_eq!(Difficulty::parse("khó"), None);
+        assert!(Difficulty::NB.scale_permille() < Difficulty::VDC.scale_permille());
+    }
+
+    #[test]
+    fn short_text_folds_case_space_nfc_and_optionally_diacritics() {
+        let accepted = vec!["Địa chỉ IP".to_string()];
+        assert!(short_text_matches("  địa   CHỈ ip ", &accepted, false));
+        let nfd: String = "địa chỉ ip".nfd().collect();
+        assert!(short_text_matches(&nfd, &accepted, false));
+        assert!(!short_text_matches("dia chi ip", &accepted, false));
+        assert!(short_text_matches("dia chi ip", &accepted, true));
+    }
+
+    #[test]
+    fn numbers_take_a_decimal_comma() {
+        assert_eq!(parse_number("3,5"), Some(3.5));
+        assert_eq!(parse_number(" 1 024 "), Some(1024.0));
+        assert_eq!(parse_number("abc"), None);
+        let key = NumericKey::Exact {
+            value: 0.3,
+            tolerance: 0.0,
+        };
+        assert!(key.accepts(0.1 + 0.2));
+        assert!(NumericKey::Range { min: 1.0, max: 2.0 }.accepts(2.0));
+    }
+
+    #[test]
+    fn a_key_change_keeps_the_presentation_hash() {
+        let a = single(0);
+        let b = single(1);
+        assert_ne!(a.content_hash(), b.content_hash());
+        assert_eq!(a.presentation_hash(), b.presentation_hash());
+        let mut c = single(0);
+        c.stem = rich("Câu hỏi khác?");
+        assert_ne!(a.presentation_hash(), c.presentation_hash());
+    }
+}

@@ -1,0 +1,278 @@
+//! Reading values out of a parsed TOML tree while keeping their line numbers, so every
+//! problem is reported at the line a teacher must fix.
+
+use std::{borrow::Cow, ops::Range};
+
+use toml::{
+    Spanned,
+    de::{DeTable, DeValue},
+};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::banks::report::{FileReport, line_of};
+
+pub type Value<'i> = Spanned<DeValue<'i>>;
+
+/// The file's text and its report: where lines are counted and findings collected.
+pub struct Ctx<'t> {
+    pub text: &'t str,
+    pub report: FileReport,
+}
+
+impl Ctx<'_> {
+    pub fn line(&self, span: Range<usize>) -> usize {
+        line_of(self.text, span.start)
+    }
+
+    pub fn error_at(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let line = self.line(span);
+        self.report.error(line, message);
+    }
+
+    pub fn warning_at(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let line = self.line(span);
+        self.report.warning(line, message);
+    }
+}
+
+/// A table being read: reports wrong types and, at the end, keys nobody asked for.
+pub struct Fields<'a, 'i> {
+    pub table: &'a DeTable<'i>,
+    pub span: Range<usize>,
+    pub what: String,
+    asked: Vec<&'static str>,
+}
+
+impl<'a, 'i> Fields<'a, 'i> {
+    pub fn new(table: &'a DeTable<'i>, span: Range<usize>, what: impl Into<String>) -> Self {
+        Self {
+            table,
+            span,
+            what: what.into(),
+            asked: Vec::new(),
+        }
+    }
+
+    pub fn get(&mut self, key: &'static str) -> Option<&'a Value<'i>> {
+        self.asked.push(key);
+        self.table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    /// A text value, NFC-normalised and trimmed; an empty required text is an error.
+    pub fn text(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &'static str,
+        required: bool,
+    ) -> Option<(String, Range<usize>)> {
+        match self.get(key) {
+            None if required => {
+                ctx.error_at(
+                    self.span.clone(),
+                    format!("{} has no `{key}`; add {key} = \"…\"", self.what),
+                );
+                None
+            }
+            None => None,
+            Some(value) => match value.get_ref() {
+                DeValue::String(s) => {
+                    let text: String = s.trim().nfc().collect();
+                    if text.is_empty() && required {
+                        ctx.error_at(value.span(), format!("`{key}` of {} is empty", self.what));
+                        return None;
+                    }
+                    Some((text, value.span()))
+                }
+                other => {
+                    ctx.error_at(
+                        value.span(),
+                        format!(
+                            "`{key}` of {} must be text in quotes, not {}",
+                            self.what,
+                            kind(other)
+                        ),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    pub fn boolean(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<bool> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                ctx.error_at(
+                    value.span(),
+                    format!(
+                        "`{key}` of {} must be true or false, not {}",
+                        self.what,
+                        kind(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn number(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<f64> {
+        let value = self.get(key)?;
+        let parsed = match value.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(f) => f
+                .as_str()
+                .replace('_', "")
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite()),
+            _ => None,
+        };
+        if parsed.is_none() {
+            ctx.error_at(
+                value.span(),
+                format!("`{key}` of {} must be a number", self.what),
+            );
+        }
+        parsed
+    }
+
+    pub fn integer(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<i64> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+            }
+            other => {
+                ctx.error_at(
+                    value.span(),
+                    format!(
+                        "`{key}` of {} must be a whole number, not {}",
+                        self.what,
+                        kind(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn array(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &'static str,
+    ) -> Option<(&'a [Value<'i>], Range<usize>)> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::Array(items) => Some((items.as_ref(), value.span())),
+            other => {
+                ctx.error_at(
+                    value.span(),
+                    format!(
+                        "`{key}` of {} must be a list [ … ], not {}",
+                        self.what,
+                        kind(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A list of texts (tags, accepted answers, media).
+    pub fn texts(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &'static str,
+    ) -> Option<Vec<(String, Range<usize>)>> {
+        let (items, _) = self.array(ctx, key)?;
+        let what = self.what.clone();
+        let mut out = Vec::new();
+        for item in items {
+            match item.get_ref() {
+                DeValue::String(s) => out.push((s.trim().nfc().collect(), item.span())),
+                other => ctx.error_at(
+                    item.span(),
+                    format!(
+                        "`{key}` of {what} must list texts in quotes, not {}",
+                        kind(other)
+                    ),
+                ),
+            }
+        }
+        Some(out)
+    }
+
+    /// Reports every key that was never asked for: usually a typo.
+    pub fn finish(self, ctx: &mut Ctx) {
+        for (key, _) in self.table.iter() {
+            let name: &Cow<str> = key.get_ref();
+            if !self.asked.contains(&name.as_ref()) {
+                let hint = self
+                    .asked
+                    .iter()
+                    .find(|known| similar(known, name))
+                    .map(|k| format!("; did you mean `{k}`?"))
+                    .unwrap_or_default();
+                ctx.error_at(
+                    key.span(),
+                    format!("unknown key `{name}` in {}{hint}", self.what),
+                );
+            }
+        }
+    }
+}
+
+/// A table inside a value (an option, a statement, a pair), or an error.
+pub fn as_table<'a, 'i>(
+    ctx: &mut Ctx,
+    value: &'a Value<'i>,
+    what: &str,
+) -> Option<&'a DeTable<'i>> {
+    match value.get_ref() {
+        DeValue::Table(table) => Some(table),
+        other => {
+            ctx.error_at(
+                value.span(),
+                format!("{what} must be a table {{ … }}, not {}", kind(other)),
+            );
+            None
+        }
+    }
+}
+
+fn kind(value: &DeValue) -> &'static str {
+    match value {
+        DeValue::String(_) => "text",
+        DeValue::Integer(_) => "a whole number",
+        DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// Same length ±1 and at most two differing characters: enough to catch `corect` for `correct`.
+fn similar(known: &str, typed: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (
+        known.chars().collect(),
+        typed.to_lowercase().chars().collect(),
+    );
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let common_prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let common_suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    common_prefix + common_suffix + 2 >= a.len().max(b.len())
+}

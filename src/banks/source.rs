@@ -1,0 +1,177 @@
+//! Turning files into banks: text decoding (UTF-8, BOM; UTF-16 refused), the `media/`
+//! folder with image types checked by content, folders of banks, and the upload size limit.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::{MediaFile, ParsedBank, native, report::FileReport};
+
+/// Default upload limit: 50 MB.
+pub const DEFAULT_LIMIT_BYTES: usize = 50 * 1024 * 1024;
+
+/// The text of a file, or what is wrong with its encoding.
+pub fn decode(bytes: &[u8]) -> Result<&str, String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(
+            "the file is UTF-16; save it as UTF-8 (in Notepad: Save as → Encoding: UTF-8)".into(),
+        );
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        format!("line {line} is not UTF-8 text; save the file as UTF-8 (old TCVN3/VNI files must be converted to Unicode first)")
+    })
+}
+
+/// Reads one bank from bytes; `media` is its media folder's content.
+pub fn read_bytes(
+    name: &str,
+    bytes: &[u8],
+    media: Vec<MediaFile>,
+) -> (Option<ParsedBank>, FileReport) {
+    match decode(bytes) {
+        Ok(text) => native::read_bank(name, text, media),
+        Err(message) => {
+            let mut report = FileReport::new(name, native::FORMAT);
+            report.error(0, message);
+            (None, report)
+        }
+    }
+}
+
+/// A picture's type from its first bytes: PNG, JPEG, GIF or WebP only.
+pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    let kind = infer::get(bytes)?;
+    ["image/png", "image/jpeg", "image/gif", "image/webp"]
+        .into_iter()
+        .find(|m| *m == kind.mime_type())
+}
+
+pub fn media_file(path: String, bytes: Vec<u8>) -> Result<MediaFile, String> {
+    let mime = image_type(&bytes).ok_or_else(|| {
+        format!("{path}: not a PNG, JPEG, GIF or WebP picture; convert it to PNG or JPEG")
+    })?;
+    let sha256 = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(MediaFile {
+        path,
+        mime,
+        bytes,
+        sha256,
+    })
+}
+
+/// The pictures of the `media/` folder beside a bank file, with problems as error lines.
+fn media_beside(file: &Path, report_errors: &mut Vec<String>) -> Vec<MediaFile> {
+    let dir = file.parent().unwrap_or(Path::new(".")).join("media");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return vec![];
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let name = format!("media/{}", path.file_name()?.to_string_lossy());
+            let bytes = std::fs::read(&path)
+                .map_err(|e| report_errors.push(format!("{name}: {e}")))
+                .ok()?;
+            media_file(name, bytes)
+                .map_err(|e| report_errors.push(e))
+                .ok()
+        })
+        .collect()
+}
+
+/// What a TOML file holds, by its top-level table, without validating it.
+fn holds_bank(text: &str) -> bool {
+    text.lines().any(|l| l.trim_start().starts_with("[bank]"))
+}
+
+/// Reads a file, or every bank file of a folder (files holding `[catalog]` or `[blueprint]`
+/// are passed over). Returns one result per bank file.
+pub fn read_path(path: &Path, limit: usize) -> Vec<(Option<ParsedBank>, FileReport)> {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+        files.sort();
+        files.retain(|p| {
+            std::fs::read(p)
+                .ok()
+                .and_then(|b| decode(&b).ok().map(holds_bank))
+                .unwrap_or(true)
+        });
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    if files.is_empty() {
+        let mut report = FileReport::new(path.display().to_string(), native::FORMAT);
+        report.error(
+            0,
+            "no bank files (.toml with a [bank] table) in this folder",
+        );
+        return vec![(None, report)];
+    }
+    files.iter().map(|file| read_file(file, limit)).collect()
+}
+
+fn read_file(file: &Path, limit: usize) -> (Option<ParsedBank>, FileReport) {
+    let name = file.display().to_string();
+    let fail = |message: String| {
+        let mut report = FileReport::new(&name, native::FORMAT);
+        report.error(0, message);
+        (None, report)
+    };
+    let size = match std::fs::metadata(file) {
+        Ok(meta) => meta.len(),
+        Err(e) => return fail(format!("cannot read the file: {e}")),
+    };
+    if size > limit as u64 {
+        return fail(format!(
+            "the file is {} MB, over the {} MB limit",
+            size / 1_048_576,
+            limit / 1_048_576
+        ));
+    }
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => return fail(format!("cannot read the file: {e}")),
+    };
+    let mut media_errors = Vec::new();
+    let media = media_beside(file, &mut media_errors);
+    let (parsed, mut report) = read_bytes(&name, &bytes, media);
+    for error in media_errors {
+        report.error(0, error);
+    }
+    let parsed = parsed.filter(|_| !report.has_errors());
+    (parsed, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings() {
+        assert_eq!(decode(b"\xEF\xBB\xBF[bank]").unwrap(), "[bank]");
+        assert!(decode(b"\xFF\xFEa\x00").unwrap_err().contains("UTF-16"));
+        assert!(decode(b"a\nb\n\xC3(").unwrap_err().starts_with("line 3"));
+    }
+
+    #[test]
+    fn pictures_are_typed_by_content_not_name() {
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+        assert_eq!(image_type(&png), Some("image/png"));
+        assert!(media_file("media/a.png".into(), b"<svg onload=alert(1)>".to_vec()).is_err());
+        assert!(media_file("media/a.bmp".into(), b"BM\x00\x00\x00\x00".to_vec()).is_err());
+    }
+}

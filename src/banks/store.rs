@@ -1,0 +1,388 @@
+//! SQL for banks, bank versions, items, immutable item versions, media and pending uploads.
+
+use sqlx::{AnyConnection, AnyPool, FromRow, QueryBuilder};
+
+use super::{MediaFile, model::Item};
+use crate::clock;
+
+/// A bank as listed.
+#[derive(Clone, Debug, FromRow)]
+pub struct BankRow {
+    pub id: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub code: String,
+    pub title: String,
+    pub module: String,
+    pub language: String,
+    pub versions: i64,
+    pub items: i64,
+}
+
+const BANK_COLUMNS: &str = "b.id, b.organisation_id, o.name AS organisation_name, b.code, b.title, b.module, b.language,
+    (SELECT COUNT(*) FROM bank_versions v WHERE v.bank_id = b.id) AS versions,
+    COALESCE((SELECT v.item_count FROM bank_versions v WHERE v.bank_id = b.id ORDER BY v.number DESC LIMIT 1), 0) AS items
+    FROM banks b JOIN organisations o ON o.id = b.organisation_id";
+
+/// Banks of the given organisations, by module and code.
+pub async fn banks_of(
+    pool: &AnyPool,
+    department_id: &str,
+    organisation_id: Option<&str>,
+) -> sqlx::Result<Vec<BankRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {BANK_COLUMNS} WHERE COALESCE(o.department_id, o.id) = $1 AND ($2 = '' OR b.organisation_id = $2)
+         ORDER BY b.module, b.code"
+    ))
+    .bind(department_id)
+    .bind(organisation_id.unwrap_or(""))
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn bank(pool: &AnyPool, id: &str) -> sqlx::Result<Option<BankRow>> {
+    sqlx::query_as(&format!("SELECT {BANK_COLUMNS} WHERE b.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn bank_by_code<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    organisation_id: &str,
+    code: &str,
+) -> sqlx::Result<Option<BankRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {BANK_COLUMNS} WHERE b.organisation_id = $1 AND b.code = $2"
+    ))
+    .bind(organisation_id)
+    .bind(code)
+    .fetch_optional(executor)
+    .await
+}
+
+/// A version of a bank.
+#[derive(Clone, Debug, FromRow)]
+pub struct VersionRow {
+    pub id: String,
+    pub number: i64,
+    pub title: String,
+    pub source_name: String,
+    pub item_count: i64,
+    pub imported_at: i64,
+    pub key_corrections: i64,
+}
+
+pub async fn versions(pool: &AnyPool, bank_id: &str) -> sqlx::Result<Vec<VersionRow>> {
+    sqlx::query_as(
+        "SELECT v.id, v.number, v.title, v.source_name, v.item_count, v.imported_at,
+                (SELECT COUNT(*) FROM bank_version_items bvi JOIN item_versions iv ON iv.id = bvi.item_version_id
+                 WHERE bvi.bank_version_id = v.id AND iv.key_correction = 1) AS key_corrections
+         FROM bank_versions v WHERE v.bank_id = $1 ORDER BY v.number DESC",
+    )
+    .bind(bank_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// An item version as stored.
+#[derive(Clone, Debug, FromRow)]
+pub struct ItemVersionRow {
+    pub id: String,
+    pub item_id: String,
+    pub native_id: String,
+    pub number: i64,
+    pub content_hash: String,
+    pub presentation_hash: String,
+    pub body: String,
+    pub key_correction: i64,
+}
+
+impl ItemVersionRow {
+    pub fn item(&self) -> Result<Item, serde_json::Error> {
+        serde_json::from_str(&self.body)
+    }
+}
+
+const VERSION_COLUMNS: &str = "iv.id, iv.item_id, i.native_id, iv.number, iv.content_hash, iv.presentation_hash, iv.body, iv.key_correction";
+
+/// The items of a bank version, in file order.
+pub async fn version_items(
+    pool: &AnyPool,
+    bank_version_id: &str,
+) -> sqlx::Result<Vec<ItemVersionRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {VERSION_COLUMNS} FROM bank_version_items bvi
+         JOIN item_versions iv ON iv.id = bvi.item_version_id JOIN items i ON i.id = iv.item_id
+         WHERE bvi.bank_version_id = $1 ORDER BY bvi.position"
+    ))
+    .bind(bank_version_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn item_version(
+    pool: &AnyPool,
+    id: &str,
+) -> sqlx::Result<Option<(ItemVersionRow, String)>> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        version: ItemVersionRow,
+        bank_id: String,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {VERSION_COLUMNS}, i.bank_id FROM item_versions iv JOIN items i ON i.id = iv.item_id WHERE iv.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.version, r.bank_id)))
+}
+
+/// The newest version of every item a bank has ever had, keyed by native id.
+pub async fn latest_item_versions(
+    conn: &mut AnyConnection,
+    bank_id: &str,
+) -> sqlx::Result<Vec<ItemVersionRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {VERSION_COLUMNS} FROM item_versions iv JOIN items i ON i.id = iv.item_id
+         WHERE i.bank_id = $1 AND iv.number = (SELECT MAX(x.number) FROM item_versions x WHERE x.item_id = iv.item_id)"
+    ))
+    .bind(bank_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The item-version ids of a bank's newest version, in order, and its title.
+pub async fn latest_version_contents(
+    conn: &mut AnyConnection,
+    bank_id: &str,
+) -> sqlx::Result<Option<(i64, String, Vec<String>)>> {
+    let latest: Option<(String, i64, String)> =
+        sqlx::query_as("SELECT id, number, title FROM bank_versions WHERE bank_id = $1 ORDER BY number DESC LIMIT 1")
+            .bind(bank_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((id, number, title)) = latest else {
+        return Ok(None);
+    };
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT item_version_id FROM bank_version_items WHERE bank_version_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(Some((number, title, ids)))
+}
+
+pub struct NewBank<'a> {
+    pub organisation_id: &'a str,
+    pub code: &'a str,
+    pub title: &'a str,
+    pub module: &'a str,
+    pub language: &'a str,
+}
+
+pub async fn insert_bank(conn: &mut AnyConnection, bank: NewBank<'_>) -> sqlx::Result<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO banks (id, organisation_id, code, title, module, language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(bank.organisation_id)
+    .bind(bank.code)
+    .bind(bank.title)
+    .bind(bank.module)
+    .bind(bank.language)
+    .bind(clock::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn set_bank_title(
+    conn: &mut AnyConnection,
+    bank_id: &str,
+    title: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE banks SET title = $1 WHERE id = $2")
+        .bind(title)
+        .bind(bank_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// New item rows (identity only), in batches.
+pub async fn insert_items(
+    conn: &mut AnyConnection,
+    bank_id: &str,
+    items: &[(String, String)],
+) -> sqlx::Result<()> {
+    let now = clock::now_ms();
+    for chunk in items.chunks(500) {
+        let mut query =
+            QueryBuilder::new("INSERT INTO items (id, bank_id, native_id, created_at) ");
+        query.push_values(chunk, |mut row, (id, native_id)| {
+            row.push_bind(id.clone())
+                .push_bind(bank_id.to_string())
+                .push_bind(native_id.clone())
+                .push_bind(now);
+        });
+        query.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A new, immutable item version.
+pub struct NewItemVersion {
+    pub id: String,
+    pub item_id: String,
+    pub number: i64,
+    pub item: Item,
+    pub key_correction: bool,
+    pub reason: Option<String>,
+}
+
+pub async fn insert_item_versions(
+    conn: &mut AnyConnection,
+    versions: &[NewItemVersion],
+) -> sqlx::Result<()> {
+    let now = clock::now_ms();
+    for chunk in versions.chunks(200) {
+        let mut query = QueryBuilder::new(
+            "INSERT INTO item_versions (id, item_id, number, content_hash, presentation_hash, kind, topic, difficulty,
+             points, body, key_correction, reason, created_at) ",
+        );
+        query.push_values(chunk, |mut row, v| {
+            row.push_bind(v.id.clone())
+                .push_bind(v.item_id.clone())
+                .push_bind(v.number)
+                .push_bind(v.item.content_hash())
+                .push_bind(v.item.presentation_hash())
+                .push_bind(v.item.body.kind().as_str())
+                .push_bind(v.item.topic.clone())
+                .push_bind(v.item.difficulty.code())
+                .push_bind(i64::from(v.item.points))
+                .push_bind(serde_json::to_string(&v.item).expect("items serialise"))
+                .push_bind(i64::from(v.key_correction))
+                .push_bind(v.reason.clone())
+                .push_bind(now);
+        });
+        query.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+pub struct NewBankVersion<'a> {
+    pub bank_id: &'a str,
+    pub number: i64,
+    pub title: &'a str,
+    pub source_name: &'a str,
+    pub source_format: &'a str,
+    pub imported_by: Option<&'a str>,
+    pub item_version_ids: &'a [String],
+}
+
+pub async fn insert_bank_version(
+    conn: &mut AnyConnection,
+    v: NewBankVersion<'_>,
+) -> sqlx::Result<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO bank_versions (id, bank_id, number, title, source_name, source_format, item_count, imported_by, imported_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&id)
+    .bind(v.bank_id)
+    .bind(v.number)
+    .bind(v.title)
+    .bind(v.source_name)
+    .bind(v.source_format)
+    .bind(v.item_version_ids.len() as i64)
+    .bind(v.imported_by)
+    .bind(clock::now_ms())
+    .execute(&mut *conn)
+    .await?;
+    let rows: Vec<(usize, &String)> = v.item_version_ids.iter().enumerate().collect();
+    for chunk in rows.chunks(500) {
+        let mut query = QueryBuilder::new(
+            "INSERT INTO bank_version_items (bank_version_id, item_version_id, position) ",
+        );
+        query.push_values(chunk, |mut row, (position, item_version_id)| {
+            row.push_bind(id.clone())
+                .push_bind((*item_version_id).clone())
+                .push_bind(*position as i64);
+        });
+        query.build().execute(&mut *conn).await?;
+    }
+    Ok(id)
+}
+
+/// Stores pictures by content; the same picture in two banks is stored once.
+pub async fn insert_media(conn: &mut AnyConnection, media: &[MediaFile]) -> sqlx::Result<()> {
+    for file in media {
+        sqlx::query("INSERT INTO media (sha256, mime, bytes, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING")
+            .bind(&file.sha256)
+            .bind(file.mime)
+            .bind(file.bytes.clone())
+            .bind(clock::now_ms())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn media(pool: &AnyPool, sha256: &str) -> sqlx::Result<Option<(String, Vec<u8>)>> {
+    sqlx::query_as("SELECT mime, bytes FROM media WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(pool)
+        .await
+}
+
+/// An upload kept between the report and the manager's confirmation.
+#[derive(FromRow)]
+pub struct PendingImport {
+    pub id: String,
+    pub organisation_id: String,
+    pub user_id: String,
+    pub file_name: String,
+    pub content: Vec<u8>,
+}
+
+pub async fn insert_pending(
+    pool: &AnyPool,
+    organisation_id: &str,
+    user_id: &str,
+    file_name: &str,
+    content: &[u8],
+) -> sqlx::Result<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO pending_imports (id, organisation_id, user_id, file_name, content, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(organisation_id)
+    .bind(user_id)
+    .bind(file_name)
+    .bind(content.to_vec())
+    .bind(clock::now_ms())
+    .execute(pool)
+    .await?;
+    Ok(id)
+}
+
+pub async fn pending(pool: &AnyPool, id: &str) -> sqlx::Result<Option<PendingImport>> {
+    sqlx::query_as("SELECT id, organisation_id, user_id, file_name, content FROM pending_imports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn delete_pending(conn: &mut AnyConnection, id: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM pending_imports WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
