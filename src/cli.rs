@@ -92,6 +92,9 @@ pub struct ServeArgs {
     /// Length of the sign-in throttling window in minutes [default: 15].
     #[arg(long, env = "SATHACH_SIGNIN_WINDOW_MINUTES")]
     pub signin_window_minutes: Option<u32>,
+    /// Largest question-bank upload in MB [default: 50].
+    #[arg(long, env = "SATHACH_UPLOAD_LIMIT_MB")]
+    pub upload_limit_mb: Option<usize>,
     /// Bearer token that /metrics requires (unset: /metrics is open).
     #[arg(
         long,
@@ -310,6 +313,10 @@ fn resolve(
             .or(file.metrics_token)
             .map(Secret::new),
         workers: serve.and_then(|s| s.workers).or(file.workers),
+        upload_limit_bytes: serve
+            .and_then(|s| s.upload_limit_mb)
+            .or(file.upload_limit_mb)
+            .map_or(crate::banks::source::DEFAULT_LIMIT_BYTES, |mb| mb.saturating_mul(1024 * 1024)),
     })
 }
 

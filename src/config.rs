@@ -70,6 +70,8 @@ pub struct Settings {
     pub session_hours: u32,
     pub metrics_token: Option<Secret>,
     pub workers: Option<usize>,
+    /// Largest bank upload accepted, in bytes.
+    pub upload_limit_bytes: usize,
 }
 
 impl Settings {
@@ -85,6 +87,7 @@ impl Settings {
             session_hours: 12,
             metrics_token: None,
             workers: Some(2),
+            upload_limit_bytes: crate::banks::source::DEFAULT_LIMIT_BYTES,
         }
     }
 
@@ -135,6 +138,7 @@ pub struct FileSettings {
     pub signin_account_failures: Option<u32>,
     pub signin_client_failures: Option<u32>,
     pub signin_window_minutes: Option<u32>,
+    pub upload_limit_mb: Option<usize>,
 }
 
 impl FileSettings {

@@ -14,6 +14,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::{
     accounts::{self, model::random_token},
+    banks,
     config::Settings,
     db::Db,
     orgs,
@@ -48,6 +49,7 @@ impl Application {
                 .configure(assets::routes)
                 .configure(accounts::routes)
                 .configure(orgs::routes)
+                .configure(banks::pages::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))

@@ -62,7 +62,7 @@ impl Role {
         use Action::*;
         match self {
             Role::Admin => true,
-            Role::CentreManager => matches!(action, UseAccount | ViewOwnCentre),
+            Role::CentreManager => matches!(action, UseAccount | ViewOwnCentre | ManageBanks),
             Role::Proctor => matches!(action, UseAccount | ViewOwnCentre),
         }
     }
@@ -86,6 +86,8 @@ pub enum Action {
     ManageOrganisations,
     /// Create, disable, re-enable staff accounts and reset their passwords.
     ManageUsers,
+    /// Upload, import and browse question banks (own centre; admins: the department).
+    ManageBanks,
 }
 
 /// An e-mail address, trimmed, NFC-normalised and lower-cased: the account's sign-in name.

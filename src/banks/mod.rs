@@ -11,6 +11,7 @@ pub mod pages;
 pub mod report;
 pub mod source;
 pub mod store;
+pub mod upload;
 
 use serde::Serialize;
 

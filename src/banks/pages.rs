@@ -1,1 +1,237 @@
+//! Bank pages for centre managers and admins: the list with the upload form, a bank's
+//! versions and items with filters, and an item preview rendered as candidates will see it
+//! (with the key, for staff only). Pictures are served by content hash.
 
+use actix_web::{HttpResponse, http::header, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{
+    catalog::catalog,
+    model::{Body, Difficulty, Item, ItemKind, NumericKey},
+    store::{self, BankRow, VersionRow},
+};
+use crate::{
+    accounts::{Staff, model::{Action, Role}},
+    clock, orgs,
+    orgs::model::Organisation,
+    web::{AppError, AppState, Chrome, render},
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    super::upload::routes(cfg);
+    cfg.route("/banks", web::get().to(list))
+        .route("/banks/{id}", web::get().to(detail))
+        .route("/banks/{id}/items/{version}", web::get().to(preview))
+        .route("/media/{sha256}", web::get().to(media));
+}
+
+#[derive(Template)]
+#[template(path = "banks/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    banks: Vec<BankRow>,
+    organisations: Vec<Organisation>,
+    limit: String,
+}
+
+impl ListPage {
+    fn file_hint(&self) -> String {
+        self.chrome.fill("bank.file_hint", &[("limit", &self.limit)])
+    }
+
+    fn module_name(&self, code: &str) -> String {
+        catalog().module(code).map(|m| m.name(self.chrome.lang).to_string()).unwrap_or_default()
+    }
+}
+
+async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    staff.require(Action::ManageBanks)?;
+    let own = (staff.user.role != Role::Admin).then_some(staff.user.organisation_id.as_str());
+    let banks = store::banks_of(&state.db.read, &staff.user.department_id, own).await?;
+    let organisations = if staff.user.role == Role::Admin {
+        orgs::store::of_department(&state.db.read, &staff.user.department_id).await?
+    } else {
+        vec![]
+    };
+    let limit = super::source::human_size(state.settings.upload_limit_bytes);
+    render(&ListPage { chrome: staff.chrome, banks, organisations, limit }, 200)
+}
+
+/// The bank, if this staff member may see it.
+async fn visible_bank(staff: &Staff, state: &AppState, id: &str) -> Result<BankRow, AppError> {
+    staff.require(Action::ManageBanks)?;
+    let bank = store::bank(&state.db.read, id).await?.ok_or(AppError::NotFound)?;
+    let org = orgs::store::by_id(&state.db.read, &bank.organisation_id).await?.ok_or(AppError::NotFound)?;
+    let allowed = match staff.user.role {
+        Role::Admin => org.visible_to(&staff.user),
+        _ => org.id == staff.user.organisation_id,
+    };
+    if allowed { Ok(bank) } else { Err(AppError::NotFound) }
+}
+
+#[derive(Deserialize, Default)]
+struct Filters {
+    version: Option<i64>,
+    topic: Option<String>,
+    difficulty: Option<String>,
+    kind: Option<String>,
+    tag: Option<String>,
+    imported: Option<i64>,
+}
+
+/// One row of the item table.
+struct ItemRow {
+    version_id: String,
+    id: String,
+    kind: ItemKind,
+    topic: String,
+    difficulty: Difficulty,
+    stem: String,
+    tags: String,
+    key_correction: bool,
+}
+
+#[derive(Template)]
+#[template(path = "banks/detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    bank: BankRow,
+    versions: Vec<VersionRow>,
+    shown: Option<i64>,
+    items: Vec<ItemRow>,
+    total: usize,
+    topics: Vec<(String, String)>,
+    filters: Filters,
+    kinds: [ItemKind; 8],
+    levels: [Difficulty; 4],
+}
+
+impl DetailPage {
+    fn when(&self, ms: &i64) -> String {
+        clock::format_local(*ms)
+    }
+    fn selected(&self, current: &Option<String>, value: &str) -> bool {
+        current.as_deref() == Some(value)
+    }
+    fn is_shown(&self, number: &i64) -> bool {
+        self.shown == Some(*number)
+    }
+    fn showing(&self) -> String {
+        self.chrome.fill("bank.showing", &[("n", &self.items.len().to_string()), ("total", &self.total.to_string())])
+    }
+    fn imported_message(&self) -> Option<String> {
+        match self.filters.imported? {
+            0 => Some(self.chrome.t("bank.unchanged").to_string()),
+            v => Some(self.chrome.fill("bank.imported", &[("version", &v.to_string())])),
+        }
+    }
+}
+
+async fn detail(staff: Staff, state: web::Data<AppState>, path: web::Path<String>, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
+    let bank = visible_bank(&staff, &state, &path).await?;
+    let versions = store::versions(&state.db.read, &bank.id).await?;
+    let filters = query.into_inner();
+    let chosen = match filters.version {
+        Some(n) => versions.iter().find(|v| v.number == n),
+        None => versions.first(),
+    };
+    let rows = match chosen {
+        Some(v) => store::version_items(&state.db.read, &v.id).await?,
+        None => vec![],
+    };
+    let total = rows.len();
+    let non_empty = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_string);
+    let (topic, level, kind, tag) = (non_empty(&filters.topic), non_empty(&filters.difficulty), non_empty(&filters.kind), non_empty(&filters.tag));
+    let mut items = Vec::new();
+    for row in rows {
+        let item = row.item().map_err(anyhow::Error::from)?;
+        let keep = topic.as_ref().is_none_or(|t| *t == item.topic)
+            && level.as_ref().is_none_or(|d| d == item.difficulty.code())
+            && kind.as_ref().is_none_or(|k| k == item.body.kind().as_str())
+            && tag.as_ref().is_none_or(|t| item.tags.iter().any(|x| super::model::fold_text(x, true) == super::model::fold_text(t, true)));
+        if keep {
+            items.push(ItemRow {
+                version_id: row.id,
+                kind: item.body.kind(),
+                stem: item.stem.source.chars().take(140).collect(),
+                tags: item.tags.join(", "),
+                id: item.id,
+                topic: item.topic,
+                difficulty: item.difficulty,
+                key_correction: row.key_correction != 0,
+            });
+        }
+    }
+    let topics = catalog()
+        .module(&bank.module)
+        .map(|m| m.topics.iter().map(|t| (t.code.clone(), t.name(staff.chrome.lang).to_string())).collect())
+        .unwrap_or_default();
+    let page = DetailPage {
+        chrome: staff.chrome,
+        shown: chosen.map(|v| v.number),
+        bank,
+        versions,
+        items,
+        total,
+        topics,
+        filters: Filters { topic, difficulty: level, kind, tag, ..filters },
+        kinds: ItemKind::ALL,
+        levels: Difficulty::ALL,
+    };
+    render(&page, 200)
+}
+
+#[derive(Template)]
+#[template(path = "banks/preview.html")]
+struct PreviewPage {
+    chrome: Chrome,
+    bank: BankRow,
+    item: Item,
+    version: i64,
+    key_correction: bool,
+}
+
+impl PreviewPage {
+    fn topic_name(&self) -> String {
+        catalog().topic(&self.item.topic).map(|(_, t)| t.name(self.chrome.lang).to_string()).unwrap_or_default()
+    }
+    fn numeric_key(&self) -> String {
+        match &self.item.body {
+            Body::Numeric { key: NumericKey::Exact { value, tolerance } } if *tolerance > 0.0 => format!("{value} ± {tolerance}"),
+            Body::Numeric { key: NumericKey::Exact { value, .. } } => value.to_string(),
+            Body::Numeric { key: NumericKey::Range { min, max } } => format!("{min} – {max}"),
+            _ => String::new(),
+        }
+    }
+    fn letter(&self, index: &usize) -> char {
+        (b'A' + (*index as u8 % 26)) as char
+    }
+    fn statement_letter(&self, index: &usize) -> char {
+        (b'a' + (*index as u8 % 26)) as char
+    }
+}
+
+async fn preview(staff: Staff, state: web::Data<AppState>, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (bank_id, version_id) = path.into_inner();
+    let bank = visible_bank(&staff, &state, &bank_id).await?;
+    let (row, owner) = store::item_version(&state.db.read, &version_id).await?.ok_or(AppError::NotFound)?;
+    if owner != bank.id {
+        return Err(AppError::NotFound);
+    }
+    let item = row.item().map_err(anyhow::Error::from)?;
+    render(&PreviewPage { chrome: staff.chrome, bank, item, version: row.number, key_correction: row.key_correction != 0 }, 200)
+}
+
+/// Pictures by SHA-256: the address is the content, so it is cached for a year.
+async fn media(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let sha = path.into_inner();
+    if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let (mime, bytes) = store::media(&state.db.read, &sha).await?.ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, mime))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(bytes))
+}

@@ -1,7 +1,10 @@
 //! Turning files into banks: text decoding (UTF-8, BOM; UTF-16 refused), the `media/`
 //! folder with image types checked by content, folders of banks, and the upload size limit.
 
-use std::path::{Path, PathBuf};
+use std::{
+    io::Read,
+    path::{Path, PathBuf},
+};
 
 use sha2::{Digest, Sha256};
 
@@ -9,6 +12,15 @@ use super::{MediaFile, ParsedBank, native, report::FileReport};
 
 /// Default upload limit: 50 MB.
 pub const DEFAULT_LIMIT_BYTES: usize = 50 * 1024 * 1024;
+
+/// A size as people read it: "50 MB", "2 KB".
+pub fn human_size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
 
 /// The text of a file, or what is wrong with its encoding.
 pub fn decode(bytes: &[u8]) -> Result<&str, String> {
@@ -89,6 +101,56 @@ fn media_beside(file: &Path, report_errors: &mut Vec<String>) -> Vec<MediaFile> 
         .collect()
 }
 
+/// Reads an uploaded file: a `.toml` bank, or a `.zip` holding one bank `.toml` and its
+/// `media/` folder.
+pub fn read_upload(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return read_bytes(name, bytes, vec![]);
+    }
+    let fail = |message: String| {
+        let mut report = FileReport::new(name, native::FORMAT);
+        report.error(0, message);
+        (None, report)
+    };
+    let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        Ok(archive) => archive,
+        Err(e) => return fail(format!("the .zip file cannot be opened: {e}")),
+    };
+    let mut banks = Vec::new();
+    let mut media = Vec::new();
+    let mut errors = Vec::new();
+    for index in 0..archive.len() {
+        let Ok(mut entry) = archive.by_index(index) else { continue };
+        if entry.is_dir() {
+            continue;
+        }
+        let Ok(name) = entry.name() else { continue };
+        let path = name.replace('\\', "/");
+        let mut content = Vec::new();
+        if let Err(e) = std::io::Read::read_to_end(&mut (&mut entry).take(DEFAULT_LIMIT_BYTES as u64), &mut content) {
+            errors.push(format!("{path}: cannot be read from the .zip: {e}"));
+            continue;
+        }
+        match path.rsplit_once("media/") {
+            Some((_, file)) if !file.is_empty() && !file.contains('/') => match media_file(format!("media/{file}"), content) {
+                Ok(m) => media.push(m),
+                Err(e) => errors.push(e),
+            },
+            _ if path.ends_with(".toml") && decode(&content).map(holds_bank).unwrap_or(true) => banks.push((path, content)),
+            _ => {}
+        }
+    }
+    if banks.len() != 1 {
+        return fail(format!("the .zip must hold exactly one bank .toml file (with [bank]); it holds {}", banks.len()));
+    }
+    let (path, content) = banks.remove(0);
+    let (parsed, mut report) = read_bytes(&format!("{name}/{path}"), &content, media);
+    for error in errors {
+        report.error(0, error);
+    }
+    (parsed.filter(|_| !report.has_errors()), report)
+}
+
 /// What a TOML file holds, by its top-level table, without validating it.
 fn holds_bank(text: &str) -> bool {
     text.lines().any(|l| l.trim_start().starts_with("[bank]"))
@@ -136,11 +198,7 @@ fn read_file(file: &Path, limit: usize) -> (Option<ParsedBank>, FileReport) {
         Err(e) => return fail(format!("cannot read the file: {e}")),
     };
     if size > limit as u64 {
-        return fail(format!(
-            "the file is {} MB, over the {} MB limit",
-            size / 1_048_576,
-            limit / 1_048_576
-        ));
+        return fail(format!("the file is {}, over the {} limit", human_size(size as usize), human_size(limit)));
     }
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,

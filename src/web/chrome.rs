@@ -54,6 +54,10 @@ impl Chrome {
         self.lang.other()
     }
 
+    pub fn can_manage_banks(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.may(crate::accounts::model::Action::ManageBanks))
+    }
+
     pub fn is_admin(&self) -> bool {
         self.user
             .as_ref()

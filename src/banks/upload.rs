@@ -1,0 +1,186 @@
+//! Uploading a bank through the browser: the file is validated and the report shown; only
+//! when the manager confirms is it imported. Nothing is imported from a file with errors.
+
+use actix_multipart::Multipart;
+use actix_web::{HttpResponse, http::header, web};
+use askama::Template;
+use futures_util::StreamExt;
+use serde::Deserialize;
+
+use super::{
+    import::{ImportError, ImportOptions, import_bank},
+    report::FileReport,
+    source, store,
+};
+use crate::{
+    accounts::{Staff, model::Action},
+    orgs,
+    web::{AppError, AppState, Chrome, render},
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/banks/upload", web::post().to(upload))
+        .route("/banks/upload/{id}/confirm", web::post().to(confirm));
+}
+
+#[derive(Template)]
+#[template(path = "banks/report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    report: FileReport,
+    lines: Vec<String>,
+    pending_id: Option<String>,
+    key_correction: bool,
+    reason: String,
+    problems: Vec<String>,
+}
+
+impl ReportPage {
+    fn errors_found(&self) -> String {
+        self.chrome.fill("bank.errors_found", &[("n", &self.report.errors.len().to_string())])
+    }
+    fn valid(&self) -> String {
+        self.chrome.fill("bank.valid", &[("n", &self.report.items.to_string())])
+    }
+}
+
+/// The fields of the upload form.
+#[derive(Default)]
+struct UploadForm {
+    file_name: String,
+    bytes: Vec<u8>,
+    organisation_id: String,
+    key_correction: bool,
+    reason: String,
+    too_large: bool,
+}
+
+async fn read_form(mut payload: Multipart, limit: usize) -> Result<UploadForm, AppError> {
+    let mut form = UploadForm::default();
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|_| AppError::BadRequest("bank.upload_broken"))?;
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            form.file_name = field.content_disposition().and_then(|d| d.get_filename()).unwrap_or("upload").to_string();
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| AppError::BadRequest("bank.upload_broken"))?;
+            if bytes.len() + chunk.len() > limit {
+                form.too_large = true;
+                break;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "file" => form.bytes = bytes,
+            "organisation_id" => form.organisation_id = String::from_utf8_lossy(&bytes).into_owned(),
+            "key_correction" => form.key_correction = !bytes.is_empty(),
+            "reason" => form.reason = String::from_utf8_lossy(&bytes).trim().to_string(),
+            _ => {}
+        }
+        if form.too_large {
+            break;
+        }
+    }
+    Ok(form)
+}
+
+/// The organisation the banks go to: a manager's own centre; for an admin, the one chosen.
+async fn target_organisation(staff: &Staff, state: &AppState, chosen: &str) -> Result<String, AppError> {
+    if staff.user.role != crate::accounts::model::Role::Admin {
+        return Ok(staff.user.organisation_id.clone());
+    }
+    let org = orgs::store::by_id(&state.db.read, chosen)
+        .await?
+        .filter(|o| o.visible_to(&staff.user))
+        .ok_or(AppError::BadRequest("error.organisation_invalid"))?;
+    Ok(org.id)
+}
+
+async fn upload(staff: Staff, state: web::Data<AppState>, payload: Multipart) -> Result<HttpResponse, AppError> {
+    staff.require(Action::ManageBanks)?;
+    let limit = state.settings.upload_limit_bytes;
+    let form = read_form(payload, limit).await?;
+    let organisation_id = target_organisation(&staff, &state, &form.organisation_id).await?;
+    let (parsed, mut report) = if form.too_large {
+        let mut report = FileReport::new(&form.file_name, "upload");
+        report.error(0, staff.chrome.fill("bank.too_large", &[("limit", &source::human_size(limit))]));
+        (None, report)
+    } else if form.bytes.is_empty() {
+        let mut report = FileReport::new("—", "upload");
+        report.error(0, staff.chrome.t("bank.no_file"));
+        (None, report)
+    } else {
+        source::read_upload(&form.file_name, &form.bytes)
+    };
+    if form.key_correction && form.reason.is_empty() {
+        report.error(0, staff.chrome.t("bank.reason_required"));
+    }
+    let pending_id = match parsed.filter(|_| !report.has_errors()) {
+        Some(_) => {
+            Some(store::insert_pending(&state.db.write, &organisation_id, &staff.user.id, &form.file_name, &form.bytes).await?)
+        }
+        None => None,
+    };
+    let status = if pending_id.is_some() { 200 } else { 422 };
+    let page = ReportPage {
+        chrome: staff.chrome,
+        lines: report.lines(),
+        report,
+        pending_id,
+        key_correction: form.key_correction,
+        reason: form.reason,
+        problems: vec![],
+    };
+    render(&page, status)
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    key_correction: Option<String>,
+    reason: Option<String>,
+}
+
+async fn confirm(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    staff.require(Action::ManageBanks)?;
+    let pending = store::pending(&state.db.read, &path)
+        .await?
+        .filter(|p| p.user_id == staff.user.id)
+        .ok_or(AppError::NotFound)?;
+    let (parsed, report) = source::read_upload(&pending.file_name, &pending.content);
+    let Some(parsed) = parsed else {
+        return Err(AppError::BadRequest("bank.upload_changed"));
+    };
+    let reason = form.reason.clone().unwrap_or_default();
+    let key_correction = form.key_correction.is_some() && !reason.trim().is_empty();
+    let options = ImportOptions { key_correction: key_correction.then_some(reason.trim()), actor: Some(&staff.user.id) };
+    match import_bank(&state.db, &pending.organisation_id, &pending.file_name, &parsed, options).await {
+        Ok(outcome) => {
+            let mut tx = state.db.write.begin().await?;
+            store::delete_pending(&mut tx, &pending.id).await?;
+            tx.commit().await?;
+            let version = outcome.version.map(|v| v.to_string()).unwrap_or_else(|| "0".into());
+            let target = format!("/banks/{}?imported={version}", outcome.bank_id);
+            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish())
+        }
+        Err(ImportError::Content(problems)) => {
+            let page = ReportPage {
+                chrome: staff.chrome,
+                lines: report.lines(),
+                report,
+                pending_id: Some(pending.id),
+                key_correction,
+                reason,
+                problems,
+            };
+            render(&page, 422)
+        }
+        Err(ImportError::Database(e)) => Err(e.into()),
+    }
+}
