@@ -1,5 +1,5 @@
 //! Demo data for `serve --demo`: a department, two training centres with a room each, a
-//! school, and an admin, a centre manager and a proctor. Loading it again changes nothing
+//! school, an admin, a centre manager and a proctor, and the shipped question banks. Loading it again changes nothing
 //! but the demo passwords, which are reset so the printed ones always work.
 
 use anyhow::Context;
@@ -9,7 +9,7 @@ use crate::{
         model::{Email, Role},
         password, store as accounts,
     },
-    audit,
+    audit, banks,
     db::Db,
     orgs::{model::OrgKind, store as orgs},
 };
@@ -64,6 +64,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         }
     }
     ensure_org(db, OrgKind::School, SCHOOL.0, SCHOOL.1, Some(&department)).await?;
+    load_banks(db).await?;
 
     println!("Demo data loaded. Demo accounts (sign in at /sign-in):");
     for (email, name, role, org_code, demo_password) in ACCOUNTS {
@@ -103,6 +104,25 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             role.as_str(),
             email.as_str()
         );
+    }
+    Ok(())
+}
+
+/// Imports the shipped banks into the first demo centre; unchanged banks are left alone.
+async fn load_banks(db: &Db) -> anyhow::Result<()> {
+    let centre = orgs::by_code(&db.read, CENTRES[0].0)
+        .await?
+        .context("demo centre exists")?;
+    for (name, text) in banks::SHIPPED {
+        let (parsed, report) = banks::native::read_bank(name, text, vec![]);
+        let parsed = parsed
+            .with_context(|| format!("shipped bank {name} is invalid: {:?}", report.lines()))?;
+        let outcome = banks::import::import_bank(db, &centre.id, name, &parsed, Default::default())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot import {name}: {e}"))?;
+        if outcome.version.is_some() {
+            println!("  {}", outcome.describe());
+        }
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::{
     import::{ImportError, ImportOptions, import_bank},
+    model::MediaRef,
     native, source, store,
 };
 use crate::{cli::Failure, db::Db, orgs};
@@ -93,14 +94,16 @@ pub async fn run(command: BankCommand, settings: &crate::config::Settings) -> Re
         } => {
             let db = Db::connect_and_migrate(settings).await?;
             let result = export(&db, &bank, &org).await;
+            let (text, media) = match result {
+                Ok(done) => done,
+                Err(e) => {
+                    db.close().await;
+                    return Err(e);
+                }
+            };
+            let written = write_export(&db, out.as_deref(), &text, &media).await;
             db.close().await;
-            let text = result?;
-            match out {
-                Some(path) => std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
-                None => print!("{text}"),
-            }
-            Ok(())
+            written
         }
         BankCommand::List { org } => {
             let db = Db::connect_and_migrate(settings).await?;
@@ -198,7 +201,46 @@ async fn import(
     Ok(())
 }
 
-async fn export(db: &Db, code: &str, org: &str) -> Result<String, Failure> {
+/// Writes the exported text to a file (with its pictures in `media/` beside it) or stdout.
+async fn write_export(
+    db: &Db,
+    out: Option<&std::path::Path>,
+    text: &str,
+    media: &[MediaRef],
+) -> Result<(), Failure> {
+    let Some(path) = out else {
+        if !media.is_empty() {
+            return Err(Failure::Environment(
+                "this bank has pictures: export it to a file with -o FILE".into(),
+            ));
+        }
+        print!("{text}");
+        return Ok(());
+    };
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    let folder = path.parent().unwrap_or(std::path::Path::new("."));
+    for picture in media {
+        let (_, bytes) = store::media(&db.read, &picture.sha256)
+            .await
+            .context("cannot read media")?
+            .ok_or_else(|| {
+                Failure::Environment(format!(
+                    "picture {} is missing from the database",
+                    picture.path
+                ))
+            })?;
+        let target = folder.join(&picture.path);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        std::fs::write(&target, bytes)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+    }
+    Ok(())
+}
+
+async fn export(db: &Db, code: &str, org: &str) -> Result<(String, Vec<MediaRef>), Failure> {
     let org = organisation(db, org).await?;
     let bank = store::bank_by_code(&db.read, &org.id, &code.trim().to_uppercase())
         .await
@@ -224,7 +266,10 @@ async fn export(db: &Db, code: &str, org: &str) -> Result<String, Failure> {
         module: bank.module,
         language: bank.language,
     };
-    Ok(native::write_bank(&meta, &items))
+    let mut media: Vec<MediaRef> = items.iter().flat_map(|i| i.media.iter().cloned()).collect();
+    media.sort_by(|a, b| a.path.cmp(&b.path));
+    media.dedup_by(|a, b| a.path == b.path);
+    Ok((native::write_bank(&meta, &items), media))
 }
 
 async fn list(db: &Db, org: &str) -> Result<(), Failure> {

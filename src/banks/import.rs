@@ -183,9 +183,9 @@ pub async fn import_bank(
             .unwrap_or_default()
     );
     let action = if outcome.key_corrections > 0 {
-        "bank.key_correction"
+        "banks.key_correction"
     } else {
-        "bank.import"
+        "banks.import"
     };
     audit::record(
         &mut tx,

@@ -17,6 +17,38 @@ use serde::Serialize;
 
 use model::Item;
 
+/// The banks shipped in `question_banks/`, embedded so `serve --demo` works from anywhere.
+pub const SHIPPED: [(&str, &str); 7] = [
+    (
+        "question_banks/iu01.toml",
+        include_str!("../../question_banks/iu01.toml"),
+    ),
+    (
+        "question_banks/iu02.toml",
+        include_str!("../../question_banks/iu02.toml"),
+    ),
+    (
+        "question_banks/iu03.toml",
+        include_str!("../../question_banks/iu03.toml"),
+    ),
+    (
+        "question_banks/iu04.toml",
+        include_str!("../../question_banks/iu04.toml"),
+    ),
+    (
+        "question_banks/iu05.toml",
+        include_str!("../../question_banks/iu05.toml"),
+    ),
+    (
+        "question_banks/iu06.toml",
+        include_str!("../../question_banks/iu06.toml"),
+    ),
+    (
+        "question_banks/icdl-ce.toml",
+        include_str!("../../question_banks/icdl-ce.toml"),
+    ),
+];
+
 /// What a bank file says about the bank itself.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BankMeta {
@@ -50,3 +82,6 @@ pub struct ParsedBank {
     pub items: Vec<Item>,
     pub media: Vec<MediaFile>,
 }
+
+#[cfg(test)]
+mod shipped_tests;

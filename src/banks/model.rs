@@ -221,6 +221,13 @@ impl Difficulty {
     }
 }
 
+/// A picture an item uses: its name in the bank's `media/` folder and its content hash.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MediaRef {
+    pub path: String,
+    pub sha256: String,
+}
+
 /// One validated item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Item {
@@ -231,7 +238,7 @@ pub struct Item {
     pub tags: Vec<String>,
     pub stem: Rich,
     pub explanation: Option<Rich>,
-    pub media: Vec<String>,
+    pub media: Vec<MediaRef>,
     pub body: Body,
 }
 

@@ -12,7 +12,10 @@ use super::{
     store::{self, BankRow, VersionRow},
 };
 use crate::{
-    accounts::{Staff, model::{Action, Role}},
+    accounts::{
+        Staff,
+        model::{Action, Role},
+    },
     clock, orgs,
     orgs::model::Organisation,
     web::{AppError, AppState, Chrome, render},
@@ -37,11 +40,15 @@ struct ListPage {
 
 impl ListPage {
     fn file_hint(&self) -> String {
-        self.chrome.fill("bank.file_hint", &[("limit", &self.limit)])
+        self.chrome
+            .fill("bank.file_hint", &[("limit", &self.limit)])
     }
 
     fn module_name(&self, code: &str) -> String {
-        catalog().module(code).map(|m| m.name(self.chrome.lang).to_string()).unwrap_or_default()
+        catalog()
+            .module(code)
+            .map(|m| m.name(self.chrome.lang).to_string())
+            .unwrap_or_default()
     }
 }
 
@@ -55,19 +62,35 @@ async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, 
         vec![]
     };
     let limit = super::source::human_size(state.settings.upload_limit_bytes);
-    render(&ListPage { chrome: staff.chrome, banks, organisations, limit }, 200)
+    render(
+        &ListPage {
+            chrome: staff.chrome,
+            banks,
+            organisations,
+            limit,
+        },
+        200,
+    )
 }
 
 /// The bank, if this staff member may see it.
 async fn visible_bank(staff: &Staff, state: &AppState, id: &str) -> Result<BankRow, AppError> {
     staff.require(Action::ManageBanks)?;
-    let bank = store::bank(&state.db.read, id).await?.ok_or(AppError::NotFound)?;
-    let org = orgs::store::by_id(&state.db.read, &bank.organisation_id).await?.ok_or(AppError::NotFound)?;
+    let bank = store::bank(&state.db.read, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let org = orgs::store::by_id(&state.db.read, &bank.organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let allowed = match staff.user.role {
         Role::Admin => org.visible_to(&staff.user),
         _ => org.id == staff.user.organisation_id,
     };
-    if allowed { Ok(bank) } else { Err(AppError::NotFound) }
+    if allowed {
+        Ok(bank)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -118,17 +141,31 @@ impl DetailPage {
         self.shown == Some(*number)
     }
     fn showing(&self) -> String {
-        self.chrome.fill("bank.showing", &[("n", &self.items.len().to_string()), ("total", &self.total.to_string())])
+        self.chrome.fill(
+            "bank.showing",
+            &[
+                ("n", &self.items.len().to_string()),
+                ("total", &self.total.to_string()),
+            ],
+        )
     }
     fn imported_message(&self) -> Option<String> {
         match self.filters.imported? {
             0 => Some(self.chrome.t("bank.unchanged").to_string()),
-            v => Some(self.chrome.fill("bank.imported", &[("version", &v.to_string())])),
+            v => Some(
+                self.chrome
+                    .fill("bank.imported", &[("version", &v.to_string())]),
+            ),
         }
     }
 }
 
-async fn detail(staff: Staff, state: web::Data<AppState>, path: web::Path<String>, query: web::Query<Filters>) -> Result<HttpResponse, AppError> {
+async fn detail(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<Filters>,
+) -> Result<HttpResponse, AppError> {
     let bank = visible_bank(&staff, &state, &path).await?;
     let versions = store::versions(&state.db.read, &bank.id).await?;
     let filters = query.into_inner();
@@ -142,14 +179,23 @@ async fn detail(staff: Staff, state: web::Data<AppState>, path: web::Path<String
     };
     let total = rows.len();
     let non_empty = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_string);
-    let (topic, level, kind, tag) = (non_empty(&filters.topic), non_empty(&filters.difficulty), non_empty(&filters.kind), non_empty(&filters.tag));
+    let (topic, level, kind, tag) = (
+        non_empty(&filters.topic),
+        non_empty(&filters.difficulty),
+        non_empty(&filters.kind),
+        non_empty(&filters.tag),
+    );
     let mut items = Vec::new();
     for row in rows {
         let item = row.item().map_err(anyhow::Error::from)?;
         let keep = topic.as_ref().is_none_or(|t| *t == item.topic)
             && level.as_ref().is_none_or(|d| d == item.difficulty.code())
             && kind.as_ref().is_none_or(|k| k == item.body.kind().as_str())
-            && tag.as_ref().is_none_or(|t| item.tags.iter().any(|x| super::model::fold_text(x, true) == super::model::fold_text(t, true)));
+            && tag.as_ref().is_none_or(|t| {
+                item.tags
+                    .iter()
+                    .any(|x| super::model::fold_text(x, true) == super::model::fold_text(t, true))
+            });
         if keep {
             items.push(ItemRow {
                 version_id: row.id,
@@ -165,7 +211,12 @@ async fn detail(staff: Staff, state: web::Data<AppState>, path: web::Path<String
     }
     let topics = catalog()
         .module(&bank.module)
-        .map(|m| m.topics.iter().map(|t| (t.code.clone(), t.name(staff.chrome.lang).to_string())).collect())
+        .map(|m| {
+            m.topics
+                .iter()
+                .map(|t| (t.code.clone(), t.name(staff.chrome.lang).to_string()))
+                .collect()
+        })
         .unwrap_or_default();
     let page = DetailPage {
         chrome: staff.chrome,
@@ -175,7 +226,13 @@ async fn detail(staff: Staff, state: web::Data<AppState>, path: web::Path<String
         items,
         total,
         topics,
-        filters: Filters { topic, difficulty: level, kind, tag, ..filters },
+        filters: Filters {
+            topic,
+            difficulty: level,
+            kind,
+            tag,
+            ..filters
+        },
         kinds: ItemKind::ALL,
         levels: Difficulty::ALL,
     };
@@ -194,13 +251,22 @@ struct PreviewPage {
 
 impl PreviewPage {
     fn topic_name(&self) -> String {
-        catalog().topic(&self.item.topic).map(|(_, t)| t.name(self.chrome.lang).to_string()).unwrap_or_default()
+        catalog()
+            .topic(&self.item.topic)
+            .map(|(_, t)| t.name(self.chrome.lang).to_string())
+            .unwrap_or_default()
     }
     fn numeric_key(&self) -> String {
         match &self.item.body {
-            Body::Numeric { key: NumericKey::Exact { value, tolerance } } if *tolerance > 0.0 => format!("{value} ± {tolerance}"),
-            Body::Numeric { key: NumericKey::Exact { value, .. } } => value.to_string(),
-            Body::Numeric { key: NumericKey::Range { min, max } } => format!("{min} – {max}"),
+            Body::Numeric {
+                key: NumericKey::Exact { value, tolerance },
+            } if *tolerance > 0.0 => format!("{value} ± {tolerance}"),
+            Body::Numeric {
+                key: NumericKey::Exact { value, .. },
+            } => value.to_string(),
+            Body::Numeric {
+                key: NumericKey::Range { min, max },
+            } => format!("{min} – {max}"),
             _ => String::new(),
         }
     }
@@ -212,24 +278,44 @@ impl PreviewPage {
     }
 }
 
-async fn preview(staff: Staff, state: web::Data<AppState>, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+async fn preview(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
     let (bank_id, version_id) = path.into_inner();
     let bank = visible_bank(&staff, &state, &bank_id).await?;
-    let (row, owner) = store::item_version(&state.db.read, &version_id).await?.ok_or(AppError::NotFound)?;
+    let (row, owner) = store::item_version(&state.db.read, &version_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if owner != bank.id {
         return Err(AppError::NotFound);
     }
     let item = row.item().map_err(anyhow::Error::from)?;
-    render(&PreviewPage { chrome: staff.chrome, bank, item, version: row.number, key_correction: row.key_correction != 0 }, 200)
+    render(
+        &PreviewPage {
+            chrome: staff.chrome,
+            bank,
+            item,
+            version: row.number,
+            key_correction: row.key_correction != 0,
+        },
+        200,
+    )
 }
 
 /// Pictures by SHA-256: the address is the content, so it is cached for a year.
-async fn media(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn media(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let sha = path.into_inner();
     if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
     }
-    let (mime, bytes) = store::media(&state.db.read, &sha).await?.ok_or(AppError::NotFound)?;
+    let (mime, bytes) = store::media(&state.db.read, &sha)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, mime))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))

@@ -120,28 +120,40 @@ pub fn read_upload(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport)
     let mut media = Vec::new();
     let mut errors = Vec::new();
     for index in 0..archive.len() {
-        let Ok(mut entry) = archive.by_index(index) else { continue };
+        let Ok(mut entry) = archive.by_index(index) else {
+            continue;
+        };
         if entry.is_dir() {
             continue;
         }
         let Ok(name) = entry.name() else { continue };
         let path = name.replace('\\', "/");
         let mut content = Vec::new();
-        if let Err(e) = std::io::Read::read_to_end(&mut (&mut entry).take(DEFAULT_LIMIT_BYTES as u64), &mut content) {
+        if let Err(e) = std::io::Read::read_to_end(
+            &mut (&mut entry).take(DEFAULT_LIMIT_BYTES as u64),
+            &mut content,
+        ) {
             errors.push(format!("{path}: cannot be read from the .zip: {e}"));
             continue;
         }
         match path.rsplit_once("media/") {
-            Some((_, file)) if !file.is_empty() && !file.contains('/') => match media_file(format!("media/{file}"), content) {
-                Ok(m) => media.push(m),
-                Err(e) => errors.push(e),
-            },
-            _ if path.ends_with(".toml") && decode(&content).map(holds_bank).unwrap_or(true) => banks.push((path, content)),
+            Some((_, file)) if !file.is_empty() && !file.contains('/') => {
+                match media_file(format!("media/{file}"), content) {
+                    Ok(m) => media.push(m),
+                    Err(e) => errors.push(e),
+                }
+            }
+            _ if path.ends_with(".toml") && decode(&content).map(holds_bank).unwrap_or(true) => {
+                banks.push((path, content))
+            }
             _ => {}
         }
     }
     if banks.len() != 1 {
-        return fail(format!("the .zip must hold exactly one bank .toml file (with [bank]); it holds {}", banks.len()));
+        return fail(format!(
+            "the .zip must hold exactly one bank .toml file (with [bank]); it holds {}",
+            banks.len()
+        ));
     }
     let (path, content) = banks.remove(0);
     let (parsed, mut report) = read_bytes(&format!("{name}/{path}"), &content, media);
@@ -198,7 +210,11 @@ fn read_file(file: &Path, limit: usize) -> (Option<ParsedBank>, FileReport) {
         Err(e) => return fail(format!("cannot read the file: {e}")),
     };
     if size > limit as u64 {
-        return fail(format!("the file is {}, over the {} limit", human_size(size as usize), human_size(limit)));
+        return fail(format!(
+            "the file is {}, over the {} limit",
+            human_size(size as usize),
+            human_size(limit)
+        ));
     }
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,

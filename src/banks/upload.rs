@@ -37,10 +37,14 @@ struct ReportPage {
 
 impl ReportPage {
     fn errors_found(&self) -> String {
-        self.chrome.fill("bank.errors_found", &[("n", &self.report.errors.len().to_string())])
+        self.chrome.fill(
+            "bank.errors_found",
+            &[("n", &self.report.errors.len().to_string())],
+        )
     }
     fn valid(&self) -> String {
-        self.chrome.fill("bank.valid", &[("n", &self.report.items.to_string())])
+        self.chrome
+            .fill("bank.valid", &[("n", &self.report.items.to_string())])
     }
 }
 
@@ -61,7 +65,11 @@ async fn read_form(mut payload: Multipart, limit: usize) -> Result<UploadForm, A
         let mut field = field.map_err(|_| AppError::BadRequest("bank.upload_broken"))?;
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
-            form.file_name = field.content_disposition().and_then(|d| d.get_filename()).unwrap_or("upload").to_string();
+            form.file_name = field
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .unwrap_or("upload")
+                .to_string();
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
@@ -74,7 +82,9 @@ async fn read_form(mut payload: Multipart, limit: usize) -> Result<UploadForm, A
         }
         match name.as_str() {
             "file" => form.bytes = bytes,
-            "organisation_id" => form.organisation_id = String::from_utf8_lossy(&bytes).into_owned(),
+            "organisation_id" => {
+                form.organisation_id = String::from_utf8_lossy(&bytes).into_owned()
+            }
             "key_correction" => form.key_correction = !bytes.is_empty(),
             "reason" => form.reason = String::from_utf8_lossy(&bytes).trim().to_string(),
             _ => {}
@@ -87,7 +97,11 @@ async fn read_form(mut payload: Multipart, limit: usize) -> Result<UploadForm, A
 }
 
 /// The organisation the banks go to: a manager's own centre; for an admin, the one chosen.
-async fn target_organisation(staff: &Staff, state: &AppState, chosen: &str) -> Result<String, AppError> {
+async fn target_organisation(
+    staff: &Staff,
+    state: &AppState,
+    chosen: &str,
+) -> Result<String, AppError> {
     if staff.user.role != crate::accounts::model::Role::Admin {
         return Ok(staff.user.organisation_id.clone());
     }
@@ -98,14 +112,23 @@ async fn target_organisation(staff: &Staff, state: &AppState, chosen: &str) -> R
     Ok(org.id)
 }
 
-async fn upload(staff: Staff, state: web::Data<AppState>, payload: Multipart) -> Result<HttpResponse, AppError> {
+async fn upload(
+    staff: Staff,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageBanks)?;
     let limit = state.settings.upload_limit_bytes;
     let form = read_form(payload, limit).await?;
     let organisation_id = target_organisation(&staff, &state, &form.organisation_id).await?;
     let (parsed, mut report) = if form.too_large {
         let mut report = FileReport::new(&form.file_name, "upload");
-        report.error(0, staff.chrome.fill("bank.too_large", &[("limit", &source::human_size(limit))]));
+        report.error(
+            0,
+            staff
+                .chrome
+                .fill("bank.too_large", &[("limit", &source::human_size(limit))]),
+        );
         (None, report)
     } else if form.bytes.is_empty() {
         let mut report = FileReport::new("—", "upload");
@@ -118,9 +141,16 @@ async fn upload(staff: Staff, state: web::Data<AppState>, payload: Multipart) ->
         report.error(0, staff.chrome.t("bank.reason_required"));
     }
     let pending_id = match parsed.filter(|_| !report.has_errors()) {
-        Some(_) => {
-            Some(store::insert_pending(&state.db.write, &organisation_id, &staff.user.id, &form.file_name, &form.bytes).await?)
-        }
+        Some(_) => Some(
+            store::insert_pending(
+                &state.db.write,
+                &organisation_id,
+                &staff.user.id,
+                &form.file_name,
+                &form.bytes,
+            )
+            .await?,
+        ),
         None => None,
     };
     let status = if pending_id.is_some() { 200 } else { 422 };
@@ -159,15 +189,31 @@ async fn confirm(
     };
     let reason = form.reason.clone().unwrap_or_default();
     let key_correction = form.key_correction.is_some() && !reason.trim().is_empty();
-    let options = ImportOptions { key_correction: key_correction.then_some(reason.trim()), actor: Some(&staff.user.id) };
-    match import_bank(&state.db, &pending.organisation_id, &pending.file_name, &parsed, options).await {
+    let options = ImportOptions {
+        key_correction: key_correction.then_some(reason.trim()),
+        actor: Some(&staff.user.id),
+    };
+    match import_bank(
+        &state.db,
+        &pending.organisation_id,
+        &pending.file_name,
+        &parsed,
+        options,
+    )
+    .await
+    {
         Ok(outcome) => {
             let mut tx = state.db.write.begin().await?;
             store::delete_pending(&mut tx, &pending.id).await?;
             tx.commit().await?;
-            let version = outcome.version.map(|v| v.to_string()).unwrap_or_else(|| "0".into());
+            let version = outcome
+                .version
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "0".into());
             let target = format!("/banks/{}?imported={version}", outcome.bank_id);
-            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish())
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, target))
+                .finish())
         }
         Err(ImportError::Content(problems)) => {
             let page = ReportPage {

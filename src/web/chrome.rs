@@ -55,7 +55,9 @@ impl Chrome {
     }
 
     pub fn can_manage_banks(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role.may(crate::accounts::model::Action::ManageBanks))
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role.may(crate::accounts::model::Action::ManageBanks))
     }
 
     pub fn is_admin(&self) -> bool {

@@ -145,7 +145,8 @@ mod tests {
     /// Quoted strings that look like catalog keys: `"area.name"` with a known area.
     fn quoted_keys(text: &str) -> Vec<String> {
         const AREAS: [&str; 10] = [
-            "app.", "nav.", "error.", "role.", "org.", "sign_in.", "account.", "users.", "page.", "bank.",
+            "app.", "nav.", "error.", "role.", "org.", "sign_in.", "account.", "users.", "page.",
+            "bank.",
         ];
         text.split('"')
             .skip(1)

@@ -172,6 +172,11 @@ async fn each_role_reaches_only_what_the_table_allows() {
                 see_other, see_other, forbidden, forbidden, forbidden, not_found,
             ],
         ),
+        (
+            "GET",
+            "/banks".into(),
+            [see_other, ok, ok, forbidden, ok, ok],
+        ),
         ("GET", "/healthz".into(), [ok, ok, ok, ok, ok, ok]),
     ];
 

@@ -67,6 +67,11 @@ async fn demo_data_loads_idempotently() {
         .await
         .unwrap();
     assert_eq!((orgs, rooms, users), (4, 2, 3));
+    let banks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bank_versions")
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap();
+    assert_eq!(banks, 7, "the shipped banks, each imported once");
     app.signed_in_as(ADMIN).await;
 }
 

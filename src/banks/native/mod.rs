@@ -6,3 +6,6 @@ pub mod write;
 
 pub use read::{FORMAT, read_bank};
 pub use write::write_bank;
+
+#[cfg(test)]
+mod tests;

@@ -10,7 +10,8 @@ use crate::banks::{
     catalog::catalog,
     markdown,
     model::{
-        Body, Choice, Difficulty, Item, ItemKind, NumericKey, Pair, Rich, Statement, fold_text,
+        Body, Choice, Difficulty, Item, ItemKind, MediaRef, NumericKey, Pair, Rich, Statement,
+        fold_text,
     },
     report::FileReport,
 };
@@ -63,7 +64,10 @@ pub fn read_bank(
     };
     top.finish(&mut ctx);
     ctx.report.items = items.len();
-    let used: Vec<&String> = items.iter().flat_map(|i| &i.media).collect();
+    let used: Vec<&String> = items
+        .iter()
+        .flat_map(|i| i.media.iter().map(|m| &m.path))
+        .collect();
     let media = media
         .into_iter()
         .filter(|m| used.contains(&&m.path))
@@ -221,7 +225,9 @@ fn read_item(
         .collect();
     let mut used_media = Vec::new();
     for (path, span) in f.texts(ctx, "media").unwrap_or_default() {
-        if !media_urls.contains_key(&path) {
+        if media_urls.contains_key(&path) {
+            used_media.push(path);
+        } else {
             ctx.error_at(
                 span,
                 format!("media file {path} is not in the bank's media/ folder"),
@@ -257,7 +263,13 @@ fn read_item(
         tags,
         stem: stem?,
         explanation,
-        media: used_media,
+        media: used_media
+            .into_iter()
+            .map(|path| MediaRef {
+                sha256: media_urls[&path].trim_start_matches("/media/").to_string(),
+                path,
+            })
+            .collect(),
         body: body?,
     })
 }

@@ -27,7 +27,7 @@ struct ItemOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     explanation: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    media: &'a Vec<String>,
+    media: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     scoring: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -103,7 +103,7 @@ fn item_out(item: &Item) -> ItemOut<'_> {
         tags: &item.tags,
         stem: &item.stem.source,
         explanation: item.explanation.as_ref().map(|e| e.source.as_str()),
-        media: &item.media,
+        media: item.media.iter().map(|m| m.path.as_str()).collect(),
         scoring: None,
         options: vec![],
         answer: None,
