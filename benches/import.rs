@@ -18,9 +18,9 @@ fn generated_bank(n: usize) -> String {
     for i in 0..n {
         let (topic, level) = (TOPICS[i % 5], LEVELS[i % 4]);
         write!(out, "[[items]]\nid = \"B-{i:05}\"\ntopic = \"{topic}\"\ndifficulty = \"{level}\"\ntags = [\"sinh tự động\"]\n").unwrap();
-        write!(
+        writeln!(
             out,
-            "stem = \"Câu hỏi số {i}: thiết bị nào là **thiết bị nhập** trong cấu hình số {i}?\"\n"
+            "stem = \"Câu hỏi số {i}: thiết bị nào là **thiết bị nhập** trong cấu hình số {i}?\""
         )
         .unwrap();
         match i % 4 {

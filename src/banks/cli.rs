@@ -217,6 +217,9 @@ async fn write_export(
         print!("{text}");
         return Ok(());
     };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     let folder = path.parent().unwrap_or(std::path::Path::new("."));
     for picture in media {
