@@ -13,4 +13,5 @@ pub mod demo;
 pub mod orgs;
 pub mod startup;
 pub mod telemetry;
+pub mod text;
 pub mod web;

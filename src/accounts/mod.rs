@@ -8,7 +8,7 @@ pub mod store;
 pub mod users;
 
 use actix_web::web;
-use anyhow::{Context, bail};
+use anyhow::Context;
 
 use crate::{audit, cli::Failure, db::Db, orgs};
 pub use auth::Staff;
@@ -30,6 +30,51 @@ pub struct SessionUser {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     pages::routes(cfg);
     users::routes(cfg);
+}
+
+/// The e-mail already belongs to an account.
+#[derive(Debug)]
+pub struct EmailTaken;
+
+/// Creates an account with a temporary password (to change at first sign-in), audited in the
+/// same transaction. Returns the new id and the temporary password, shown once.
+pub async fn create_account(
+    db: &Db,
+    org: &orgs::model::Organisation,
+    role: Role,
+    email: &Email,
+    full_name: &str,
+    actor: Option<&str>,
+) -> anyhow::Result<Result<(String, String), EmailTaken>> {
+    let temporary = model::temporary_password();
+    let hash = password::hash(temporary.clone()).await?;
+    let mut tx = db.write.begin().await?;
+    let new = store::NewUser {
+        organisation_id: &org.id,
+        email,
+        full_name,
+        role,
+        password_hash: &hash,
+        must_change_password: true,
+    };
+    let id = match store::insert_user(&mut tx, new).await {
+        Ok(id) => id,
+        Err(e) if crate::db::is_unique_violation(&e) => return Ok(Err(EmailTaken)),
+        Err(e) => return Err(e.into()),
+    };
+    let detail = format!("{role} {} at {}", email.as_str(), org.code);
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor,
+            action: "user.create",
+            subject_id: &id,
+            detail,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok((id, temporary)))
 }
 
 /// `sathach user add`: creates an account with a temporary password and returns the report.
@@ -67,44 +112,16 @@ pub async fn cli_add(
             org.kind().as_str()
         )));
     }
-    let temporary = model::temporary_password();
-    let hash = password::hash(temporary.clone()).await?;
-    let outcome: anyhow::Result<Result<String, Failure>> = async {
-        let mut tx = db.write.begin().await?;
-        let new = store::NewUser {
-            organisation_id: &org.id,
-            email: &email,
-            full_name: &full_name,
-            role,
-            password_hash: &hash,
-            must_change_password: true,
-        };
-        let id = match store::insert_user(&mut tx, new).await {
-            Ok(id) => id,
-            Err(e) if crate::db::is_unique_violation(&e) => {
-                return Ok(Err(Failure::Content(format!(
-                    "an account for {} already exists",
-                    email.as_str()
-                ))));
-            }
-            Err(e) => bail!(e),
-        };
-        let detail = format!("{} {} at {}", role, email.as_str(), org.code);
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor: None,
-                action: "user.create",
-                subject_id: &id,
-                detail,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(id))
-    }
-    .await;
-    outcome??;
+    let created = create_account(db, &org, role, &email, &full_name, None).await?;
+    let temporary = match created {
+        Ok((_, temporary)) => temporary,
+        Err(EmailTaken) => {
+            return Err(Failure::Content(format!(
+                "an account for {} already exists",
+                email.as_str()
+            )));
+        }
+    };
     Ok(format!(
         "created {role} {} at {}\ntemporary password (change it at first sign-in): {temporary}",
         email.as_str(),

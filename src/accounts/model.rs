@@ -120,17 +120,7 @@ impl Email {
 
 /// A person's name as typed, NFC-normalised, inner white space folded.
 pub fn clean_name(raw: &str) -> Result<String, &'static str> {
-    let name = raw
-        .nfc()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    match name.chars().count() {
-        0 => Err("error.name_required"),
-        1..=120 => Ok(name),
-        _ => Err("error.name_too_long"),
-    }
+    crate::text::required_name(raw, 120)
 }
 
 pub const MIN_PASSWORD_CHARS: usize = 10;

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     audit, clock,
-    web::{AppError, AppState, Chrome, Page, csrf, render, safe_local_path},
+    web::{AppError, AppState, Chrome, FormErrors, Page, csrf, render, safe_local_path},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -203,23 +203,14 @@ async fn sign_out(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 struct PasswordPage {
     chrome: Chrome,
     must_change: bool,
-    errors: Vec<(&'static str, &'static str)>,
-}
-
-impl PasswordPage {
-    fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, key)| *key)
-    }
+    errors: FormErrors,
 }
 
 async fn password_form(staff: Staff) -> Result<HttpResponse, AppError> {
     let page = PasswordPage {
         must_change: staff.user.must_change_password,
         chrome: staff.chrome,
-        errors: vec![],
+        errors: FormErrors::default(),
     };
     render(&page, 200)
 }
@@ -244,7 +235,7 @@ async fn change_password(
         Email::parse(&user.email).map_err(|_| anyhow::anyhow!("stored e-mail is invalid"))?;
     let credentials = store::credentials(&state.db.read, &email).await?;
     let stored = credentials.map(|c| c.password_hash);
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::default();
     if !password::verify(model::normalize_password(&form.current), stored).await {
         errors.push(("current", "account.current_wrong"));
     }

@@ -14,7 +14,7 @@ use super::{
 use crate::{
     audit,
     orgs::{self, model::Organisation},
-    web::{AppError, AppState, Chrome, render},
+    web::{AppError, AppState, Chrome, FormErrors, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -32,7 +32,7 @@ struct UsersPage {
     users: Vec<UserRow>,
     organisations: Vec<Organisation>,
     form: NewUserForm,
-    errors: Vec<(&'static str, &'static str)>,
+    errors: FormErrors,
     done: Option<&'static str>,
     roles: [Role; 3],
 }
@@ -40,13 +40,6 @@ struct UsersPage {
 impl UsersPage {
     fn is_me(&self, user: &UserRow) -> bool {
         self.chrome.user.as_ref().is_some_and(|me| me.id == user.id)
-    }
-
-    fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, key)| *key)
     }
 }
 
@@ -74,7 +67,14 @@ async fn list(
         Some("enabled") => Some("users.enabled_done"),
         _ => None,
     };
-    let page = users_page(staff, &state, NewUserForm::default(), vec![], done).await?;
+    let page = users_page(
+        staff,
+        &state,
+        NewUserForm::default(),
+        FormErrors::default(),
+        done,
+    )
+    .await?;
     render(&page, 200)
 }
 
@@ -82,7 +82,7 @@ async fn users_page(
     staff: Staff,
     state: &AppState,
     form: NewUserForm,
-    errors: Vec<(&'static str, &'static str)>,
+    errors: FormErrors,
     done: Option<&'static str>,
 ) -> Result<UsersPage, AppError> {
     let department = &staff.user.department_id;
@@ -113,7 +113,7 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageUsers)?;
     let form = form.into_inner();
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::default();
     let name = model::clean_name(&form.full_name)
         .map_err(|k| errors.push(("full_name", k)))
         .ok();
@@ -140,45 +140,23 @@ async fn create(
         let page = users_page(staff, &state, form, errors, None).await?;
         return render(&page, 422);
     };
-    let temporary = model::temporary_password();
-    let hash = password::hash(temporary.clone()).await?;
-    let mut tx = state.db.write.begin().await?;
-    let new = store::NewUser {
-        organisation_id: &org.id,
-        email: &email,
-        full_name: &name,
-        role,
-        password_hash: &hash,
-        must_change_password: true,
-    };
-    let id = match store::insert_user(&mut tx, new).await {
-        Ok(id) => id,
-        Err(e) if crate::db::is_unique_violation(&e) => {
-            drop(tx);
-            let page = users_page(
-                staff,
-                &state,
-                form,
-                vec![("email", "error.email_taken")],
-                None,
-            )
-            .await?;
-            return render(&page, 422);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let detail = format!("{role} {} at {}", email.as_str(), org.code);
-    audit::record(
-        &mut tx,
-        audit::AuditEntry {
-            actor: Some(&staff.user.id),
-            action: "user.create",
-            subject_id: &id,
-            detail,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let temporary =
+        match super::create_account(&state.db, &org, role, &email, &name, Some(&staff.user.id))
+            .await?
+        {
+            Ok((_, temporary)) => temporary,
+            Err(super::EmailTaken) => {
+                let page = users_page(
+                    staff,
+                    &state,
+                    form,
+                    FormErrors::one("email", "error.email_taken"),
+                    None,
+                )
+                .await?;
+                return render(&page, 422);
+            }
+        };
     let page = TemporaryPasswordPage {
         chrome: staff.chrome,
         heading_key: "users.created_heading",

@@ -1,8 +1,6 @@
 //! Organisations: a department (Sở GD&ĐT) with its training centres and schools, and the
 //! rooms of each centre; who may see which.
 
-use unicode_normalization::UnicodeNormalization;
-
 use crate::accounts::{SessionUser, model::Role};
 
 /// What an organisation is.
@@ -93,17 +91,7 @@ pub fn parse_code(raw: &str) -> Result<String, &'static str> {
 
 /// An organisation or room name: NFC, white space folded, 1–200 characters.
 pub fn parse_name(raw: &str) -> Result<String, &'static str> {
-    let name = raw
-        .nfc()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    match name.chars().count() {
-        0 => Err("error.name_required"),
-        1..=200 => Ok(name),
-        _ => Err("error.name_too_long"),
-    }
+    crate::text::required_name(raw, 200)
 }
 
 /// Seats in a room: a whole number from 1 to 500.

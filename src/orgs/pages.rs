@@ -13,7 +13,7 @@ use crate::{
     accounts::{Staff, model::Action},
     audit,
     db::is_unique_violation,
-    web::{AppError, AppState, Chrome, render},
+    web::{AppError, AppState, Chrome, FormErrors, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -29,16 +29,7 @@ struct ListPage {
     chrome: Chrome,
     organisations: Vec<Organisation>,
     form: NewOrgForm,
-    errors: Vec<(&'static str, &'static str)>,
-}
-
-impl ListPage {
-    fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, key)| *key)
-    }
+    errors: FormErrors,
 }
 
 #[derive(Clone, Default, Deserialize)]
@@ -63,7 +54,7 @@ async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, 
             chrome: staff.chrome,
             organisations,
             form: NewOrgForm::default(),
-            errors: vec![],
+            errors: FormErrors::default(),
         },
         200,
     )
@@ -76,7 +67,7 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageOrganisations)?;
     let form = form.into_inner();
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::default();
     let kind = OrgKind::parse(&form.kind).filter(|k| *k != OrgKind::Department);
     if kind.is_none() {
         errors.push(("kind", "error.kind_invalid"));
@@ -134,16 +125,7 @@ struct DetailPage {
     rooms: Vec<Room>,
     can_manage: bool,
     form: NewRoomForm,
-    errors: Vec<(&'static str, &'static str)>,
-}
-
-impl DetailPage {
-    fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, key)| *key)
-    }
+    errors: FormErrors,
 }
 
 #[derive(Clone, Default, Deserialize)]
@@ -176,7 +158,7 @@ async fn detail(
         rooms,
         can_manage,
         form: NewRoomForm::default(),
-        errors: vec![],
+        errors: FormErrors::default(),
     };
     render(&page, 200)
 }
@@ -193,7 +175,7 @@ async fn add_room(
         return Err(AppError::BadRequest("error.rooms_only_in_centres"));
     }
     let form = form.into_inner();
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::default();
     let name = model::parse_name(&form.name)
         .map_err(|k| errors.push(("name", k)))
         .ok();

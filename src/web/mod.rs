@@ -94,6 +94,38 @@ impl CookieNames {
     }
 }
 
+/// Problems with a submitted form: which field, and the catalog key of the message.
+#[derive(Clone, Debug, Default)]
+pub struct FormErrors(Vec<(&'static str, &'static str)>);
+
+impl FormErrors {
+    /// A form with one problem.
+    pub fn one(field: &'static str, key: &'static str) -> Self {
+        Self(vec![(field, key)])
+    }
+
+    pub fn push(&mut self, (field, key): (&'static str, &'static str)) {
+        self.0.push((field, key));
+    }
+
+    /// The message key for a field, shown next to it.
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, key)| *key)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every problem, in the order found, for the summary at the top of the page.
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, &'static str)> {
+        self.0.iter()
+    }
+}
+
 /// Renders a page with a status of its own (a form with errors is 422, not an error page).
 pub fn render(
     page: &impl askama::Template,

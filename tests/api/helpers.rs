@@ -156,6 +156,15 @@ impl TestApp {
         }
     }
 
+    /// The id of a staff account by e-mail.
+    pub async fn user_id(&self, email: &str) -> String {
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&self.db.read)
+            .await
+            .unwrap()
+    }
+
     /// The id of an organisation by code.
     pub async fn org_id(&self, code: &str) -> String {
         sathach::orgs::store::by_code(&self.db.read, code)

@@ -98,11 +98,7 @@ async fn each_role_reaches_only_what_the_table_allows() {
     )
     .await
     .unwrap();
-    let proctor_id: String = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind("bystander@demo.sathach.vn")
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
+    let proctor_id = app.user_id("bystander@demo.sathach.vn").await;
 
     let see_other = StatusCode::SEE_OTHER;
     let ok = StatusCode::OK;

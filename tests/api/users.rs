@@ -135,11 +135,7 @@ async fn disabling_ends_sessions_and_blocks_sign_in_until_re_enabled() {
     app.signed_in_as(ADMIN).await;
     let proctor = app.another_browser();
     proctor.signed_in_as(PROCTOR).await;
-    let id: String = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(PROCTOR.0)
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
+    let id = app.user_id(PROCTOR.0).await;
 
     let res = app.post_form(&format!("/users/{id}/disable"), &[]).await;
     assert_eq!(location(&res), "/users?done=disabled");
@@ -173,11 +169,7 @@ async fn a_reset_gives_a_temporary_password_and_ends_old_sessions() {
     app.signed_in_as(ADMIN).await;
     let proctor = app.another_browser();
     proctor.signed_in_as(PROCTOR).await;
-    let id: String = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(PROCTOR.0)
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
+    let id = app.user_id(PROCTOR.0).await;
     let res = app
         .post_form(&format!("/users/{id}/reset-password"), &[])
         .await;
@@ -196,11 +188,7 @@ async fn a_reset_gives_a_temporary_password_and_ends_old_sessions() {
 async fn an_admin_cannot_disable_themself() {
     let app = spawn_app_with_demo().await;
     app.signed_in_as(ADMIN).await;
-    let id: String = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(ADMIN.0)
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
+    let id = app.user_id(ADMIN.0).await;
     let res = app.post_form(&format!("/users/{id}/disable"), &[]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("không thể tự khoá"));
