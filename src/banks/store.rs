@@ -1,6 +1,6 @@
 //! SQL for banks, bank versions, items, immutable item versions, media and pending uploads.
 
-use sqlx::{AnyConnection, AnyPool, FromRow, QueryBuilder};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::{MediaFile, model::Item};
 use crate::clock;
@@ -221,17 +221,30 @@ pub async fn insert_items(
 ) -> sqlx::Result<()> {
     let now = clock::now_ms();
     for chunk in items.chunks(500) {
-        let mut query =
-            QueryBuilder::new("INSERT INTO items (id, bank_id, native_id, created_at) ");
-        query.push_values(chunk, |mut row, (id, native_id)| {
-            row.push_bind(id.clone())
-                .push_bind(bank_id.to_string())
-                .push_bind(native_id.clone())
-                .push_bind(now);
-        });
-        query.build().execute(&mut *conn).await?;
+        let sql = format!(
+            "INSERT INTO items (id, bank_id, native_id, created_at) VALUES {}",
+            values_list(chunk.len(), 4)
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, native_id) in chunk {
+            query = query.bind(id).bind(bank_id).bind(native_id).bind(now);
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// `($1, $2, …), (…)` for a multi-row insert: portable placeholders for SQLite and PostgreSQL.
+fn values_list(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A new, immutable item version.
@@ -250,26 +263,29 @@ pub async fn insert_item_versions(
 ) -> sqlx::Result<()> {
     let now = clock::now_ms();
     for chunk in versions.chunks(200) {
-        let mut query = QueryBuilder::new(
+        let sql = format!(
             "INSERT INTO item_versions (id, item_id, number, content_hash, presentation_hash, kind, topic, difficulty,
-             points, body, key_correction, reason, created_at) ",
+             points, body, key_correction, reason, created_at) VALUES {}",
+            values_list(chunk.len(), 13)
         );
-        query.push_values(chunk, |mut row, v| {
-            row.push_bind(v.id.clone())
-                .push_bind(v.item_id.clone())
-                .push_bind(v.number)
-                .push_bind(v.item.content_hash())
-                .push_bind(v.item.presentation_hash())
-                .push_bind(v.item.body.kind().as_str())
-                .push_bind(v.item.topic.clone())
-                .push_bind(v.item.difficulty.code())
-                .push_bind(i64::from(v.item.points))
-                .push_bind(serde_json::to_string(&v.item).expect("items serialise"))
-                .push_bind(i64::from(v.key_correction))
-                .push_bind(v.reason.clone())
-                .push_bind(now);
-        });
-        query.build().execute(&mut *conn).await?;
+        let mut query = sqlx::query(&sql);
+        for v in chunk {
+            query = query
+                .bind(&v.id)
+                .bind(&v.item_id)
+                .bind(v.number)
+                .bind(v.item.content_hash())
+                .bind(v.item.presentation_hash())
+                .bind(v.item.body.kind().as_str())
+                .bind(&v.item.topic)
+                .bind(v.item.difficulty.code())
+                .bind(i64::from(v.item.points))
+                .bind(serde_json::to_string(&v.item).expect("items serialise"))
+                .bind(i64::from(v.key_correction))
+                .bind(&v.reason)
+                .bind(now);
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -304,17 +320,19 @@ pub async fn insert_bank_version(
     .bind(clock::now_ms())
     .execute(&mut *conn)
     .await?;
-    let rows: Vec<(usize, &String)> = v.item_version_ids.iter().enumerate().collect();
-    for chunk in rows.chunks(500) {
-        let mut query = QueryBuilder::new(
-            "INSERT INTO bank_version_items (bank_version_id, item_version_id, position) ",
+    for (chunk_index, chunk) in v.item_version_ids.chunks(500).enumerate() {
+        let sql = format!(
+            "INSERT INTO bank_version_items (bank_version_id, item_version_id, position) VALUES {}",
+            values_list(chunk.len(), 3)
         );
-        query.push_values(chunk, |mut row, (position, item_version_id)| {
-            row.push_bind(id.clone())
-                .push_bind((*item_version_id).clone())
-                .push_bind(*position as i64);
-        });
-        query.build().execute(&mut *conn).await?;
+        let mut query = sqlx::query(&sql);
+        for (offset, item_version_id) in chunk.iter().enumerate() {
+            query = query
+                .bind(&id)
+                .bind(item_version_id)
+                .bind((chunk_index * 500 + offset) as i64);
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(id)
 }
@@ -372,6 +390,15 @@ pub async fn insert_pending(
     Ok(id)
 }
 
+/// Forgets uploads nobody confirmed within a day.
+pub async fn prune_pending(pool: &AnyPool) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM pending_imports WHERE created_at < $1")
+        .bind(clock::now_ms() - 86_400_000)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 pub async fn pending(pool: &AnyPool, id: &str) -> sqlx::Result<Option<PendingImport>> {
     sqlx::query_as("SELECT id, organisation_id, user_id, file_name, content FROM pending_imports WHERE id = $1")
         .bind(id)
@@ -385,4 +412,12 @@ pub async fn delete_pending(conn: &mut AnyConnection, id: &str) -> sqlx::Result<
         .execute(conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn values_lists_number_placeholders_across_rows() {
+        assert_eq!(super::values_list(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
 }

@@ -140,6 +140,7 @@ async fn upload(
     if form.key_correction && form.reason.is_empty() {
         report.error(0, staff.chrome.t("bank.reason_required"));
     }
+    store::prune_pending(&state.db.write).await?;
     let pending_id = match parsed.filter(|_| !report.has_errors()) {
         Some(_) => Some(
             store::insert_pending(
