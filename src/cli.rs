@@ -11,6 +11,7 @@ use crate::{
     config::{self, FileSettings, LogFormat, Secret, Settings, ThrottleSettings},
     db::Db,
     demo, orgs, startup, telemetry,
+    web::i18n::Lang,
 };
 
 /// sathach — digital-skills certification exams (ICDL, IC3, Circular 03 IU01–IU15).
@@ -42,6 +43,15 @@ pub struct GlobalArgs {
     /// Log format [default: text].
     #[arg(long, global = true, env = "SATHACH_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Language of question-bank reports (`bank check`, `bank import`).
+    #[arg(
+        long,
+        global = true,
+        env = "SATHACH_LANG",
+        value_enum,
+        default_value = "vi"
+    )]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Subcommand)]
@@ -233,7 +243,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("{}", result?);
             Ok(())
         }
-        Command::Bank(command) => crate::banks::cli::run(command, &settings).await,
+        Command::Bank(command) => crate::banks::cli::run(command, &settings, cli.global.lang).await,
         Command::User(UserCommand::Add {
             org,
             role,
@@ -330,6 +340,15 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn reports_are_vietnamese_unless_asked() {
+        let cli = Cli::parse_from(["sathach", "migrate"]);
+        assert_eq!(cli.global.lang, Lang::Vi);
+        let cli = Cli::parse_from(["sathach", "bank", "check", "x.toml", "--lang", "en"]);
+        assert_eq!(cli.global.lang, Lang::En);
+        assert!(Cli::try_parse_from(["sathach", "--lang", "fr", "migrate"]).is_err());
     }
 
     #[test]

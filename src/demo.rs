@@ -115,13 +115,17 @@ async fn load_banks(db: &Db) -> anyhow::Result<()> {
         .context("demo centre exists")?;
     for (name, text) in banks::SHIPPED {
         let (parsed, report) = banks::native::read_bank(name, text, vec![]);
-        let parsed = parsed
-            .with_context(|| format!("shipped bank {name} is invalid: {:?}", report.lines()))?;
+        let parsed = parsed.with_context(|| {
+            format!(
+                "shipped bank {name} is invalid: {:?}",
+                report.lines(crate::web::i18n::Lang::En)
+            )
+        })?;
         let outcome = banks::import::import_bank(db, &centre.id, name, &parsed, Default::default())
             .await
             .map_err(|e| anyhow::anyhow!("cannot import {name}: {e}"))?;
         if outcome.version.is_some() {
-            println!("  {}", outcome.describe());
+            println!("  {}", outcome.describe(crate::web::i18n::Lang::En));
         }
     }
     Ok(())

@@ -8,9 +8,11 @@ use clap::{Subcommand, ValueEnum};
 use super::{
     import::{ImportError, ImportOptions, import_bank},
     model::MediaRef,
-    native, source, store,
+    native,
+    report::{Severity, args, render},
+    source, store,
 };
-use crate::{cli::Failure, db::Db, orgs};
+use crate::{cli::Failure, db::Db, orgs, web::i18n::Lang};
 
 #[derive(Debug, Subcommand)]
 pub enum BankCommand {
@@ -65,10 +67,15 @@ pub enum ExportFormat {
     Toml,
 }
 
-/// Runs a bank command; `db` is only opened for commands that need it.
-pub async fn run(command: BankCommand, settings: &crate::config::Settings) -> Result<(), Failure> {
+/// Runs a bank command; `db` is only opened for commands that need it. Reports of `check`
+/// and `import` are printed in `lang`.
+pub async fn run(
+    command: BankCommand,
+    settings: &crate::config::Settings,
+    lang: Lang,
+) -> Result<(), Failure> {
     match command {
-        BankCommand::Check { paths, format } => check(&paths, format),
+        BankCommand::Check { paths, format } => check(&paths, format, lang),
         BankCommand::Import {
             paths,
             org,
@@ -76,13 +83,8 @@ pub async fn run(command: BankCommand, settings: &crate::config::Settings) -> Re
             reason,
         } => {
             let db = Db::connect_and_migrate(settings).await?;
-            let result = import(
-                &db,
-                &paths,
-                &org,
-                key_correction.then_some(reason.as_deref().unwrap_or_default()),
-            )
-            .await;
+            let key_correction = key_correction.then_some(reason.as_deref().unwrap_or_default());
+            let result = import(&db, &paths, &org, key_correction, lang).await;
             db.close().await;
             result
         }
@@ -114,7 +116,7 @@ pub async fn run(command: BankCommand, settings: &crate::config::Settings) -> Re
     }
 }
 
-fn check(paths: &[PathBuf], format: OutputFormat) -> Result<(), Failure> {
+fn check(paths: &[PathBuf], format: OutputFormat, lang: Lang) -> Result<(), Failure> {
     let reports: Vec<_> = paths
         .iter()
         .flat_map(|p| source::read_path(p, usize::MAX))
@@ -123,24 +125,30 @@ fn check(paths: &[PathBuf], format: OutputFormat) -> Result<(), Failure> {
     match format {
         OutputFormat::Text => {
             for report in &reports {
-                report.lines().iter().for_each(|line| println!("{line}"));
+                report
+                    .lines(lang)
+                    .iter()
+                    .for_each(|line| println!("{line}"));
             }
             for report in &reports {
-                println!("{}", report.summary());
+                println!("{}", report.summary(lang));
             }
         }
         OutputFormat::Json => {
+            let json: Vec<_> = reports.iter().map(|r| r.json(lang)).collect();
             println!(
                 "{}",
-                serde_json::to_string_pretty(&reports).expect("reports serialise")
+                serde_json::to_string_pretty(&json).expect("reports serialise")
             );
         }
     }
     let failed = reports.iter().filter(|r| r.has_errors()).count();
     if failed > 0 {
-        return Err(Failure::Content(format!(
-            "{failed} of {} files have errors",
-            reports.len()
+        let args = args![failed = failed, total = reports.len()];
+        return Err(Failure::Content(render(
+            lang,
+            "report.files_with_errors",
+            &args,
         )));
     }
     Ok(())
@@ -158,17 +166,22 @@ async fn import(
     paths: &[PathBuf],
     org: &str,
     key_correction: Option<&str>,
+    lang: Lang,
 ) -> Result<(), Failure> {
     let org = organisation(db, org).await?;
     let results: Vec<_> = paths
         .iter()
         .flat_map(|p| source::read_path(p, source::DEFAULT_LIMIT_BYTES))
         .collect();
-    let mut failed = 0;
+    let mut failed: usize = 0;
     for (parsed, report) in results {
-        report.lines().iter().for_each(|line| eprintln!("{line}"));
+        report
+            .lines(lang)
+            .iter()
+            .for_each(|line| eprintln!("{line}"));
+        let path = args![path = &report.path];
         let Some(parsed) = parsed else {
-            eprintln!("{}: not imported: fix the errors above", report.path);
+            eprintln!("{}", render(lang, "report.not_imported_fix", &path));
             failed += 1;
             continue;
         };
@@ -177,12 +190,13 @@ async fn import(
             actor: None,
         };
         match import_bank(db, &org.id, &report.path, &parsed, options).await {
-            Ok(outcome) => println!("{}: {}", report.path, outcome.describe()),
+            Ok(outcome) => println!("{}: {}", report.path, outcome.describe(lang)),
             Err(ImportError::Content(problems)) => {
-                problems
-                    .iter()
-                    .for_each(|p| eprintln!("{}: error: {p}", report.path));
-                eprintln!("{}: not imported", report.path);
+                let error = Severity::Error.label(lang);
+                for problem in ImportError::render_all(&problems, lang) {
+                    eprintln!("{}: {error}: {problem}", report.path);
+                }
+                eprintln!("{}", render(lang, "report.not_imported", &path));
                 failed += 1;
             }
             Err(ImportError::Database(e)) => {
@@ -194,8 +208,11 @@ async fn import(
         }
     }
     if failed > 0 {
-        return Err(Failure::Content(format!(
-            "{failed} banks were not imported"
+        let args = args![failed = failed];
+        return Err(Failure::Content(render(
+            lang,
+            "report.banks_not_imported",
+            &args,
         )));
     }
     Ok(())

@@ -4,8 +4,12 @@
 
 use std::collections::HashMap;
 
-use super::{ParsedBank, native, store};
-use crate::{audit, db::Db};
+use super::{
+    ParsedBank, native,
+    report::{Msg, args, render},
+    store,
+};
+use crate::{audit, db::Db, web::i18n::Lang};
 
 /// How an import is made.
 #[derive(Clone, Copy, Debug, Default)]
@@ -33,9 +37,10 @@ pub struct ImportOutcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The content cannot be imported as it is; nothing was written.
-    #[error("{}", .0.join("\n"))]
-    Content(Vec<String>),
+    /// The content cannot be imported as it is; nothing was written. The problems are
+    /// `report.*` messages, rendered in the reader's language (English in logs).
+    #[error("{}", ImportError::render_all(.0, Lang::En).join("\n"))]
+    Content(Vec<Msg>),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -53,10 +58,12 @@ pub async fn import_bank(
     let existing = store::bank_by_code(&mut *tx, organisation_id, &meta.code).await?;
     let bank_id = match &existing {
         Some(bank) if bank.module != meta.module => {
-            return Err(ImportError::Content(vec![format!(
-                "bank {} holds module {}, but this file says {}; use another bank code for another module",
-                meta.code, bank.module, meta.module
-            )]));
+            let args = args![
+                code = &meta.code,
+                module = &bank.module,
+                file_module = &meta.module
+            ];
+            return Err(ImportError::Content(vec![("report.module_mismatch", args)]));
         }
         Some(bank) => bank.id.clone(),
         None => {
@@ -110,11 +117,7 @@ pub async fn import_bank(
         }
         let key_only = previous.presentation_hash == item.presentation_hash();
         if key_only && options.key_correction.is_none() {
-            problems.push(format!(
-                "item {}: only its answer key changed; if this corrects a wrong key, import again as a key correction \
-                 (--key-correction --reason \"…\") so past attempts can be regraded",
-                item.id
-            ));
+            problems.push(("report.key_only_changed", args![id = &item.id]));
             continue;
         }
         let id = uuid::Uuid::new_v4().to_string();
@@ -143,11 +146,15 @@ pub async fn import_bank(
 
     let previous = store::latest_version_contents(&mut tx, &bank_id).await?;
     if let Some((_, _, ids)) = &previous {
+        let previous_ids: std::collections::HashSet<&str> =
+            ids.iter().map(String::as_str).collect();
         let in_file: std::collections::HashSet<&str> =
             parsed.items.iter().map(|i| i.id.as_str()).collect();
         outcome.dropped = latest
             .values()
-            .filter(|row| ids.contains(&row.id) && !in_file.contains(row.native_id.as_str()))
+            .filter(|row| {
+                previous_ids.contains(row.id.as_str()) && !in_file.contains(row.native_id.as_str())
+            })
             .count();
     }
     let unchanged = previous
@@ -202,22 +209,37 @@ pub async fn import_bank(
     Ok(outcome)
 }
 
+impl ImportError {
+    /// Content problems as sentences in a language.
+    pub fn render_all(problems: &[Msg], lang: Lang) -> Vec<String> {
+        problems
+            .iter()
+            .map(|(key, args)| render(lang, key, args))
+            .collect()
+    }
+}
+
 impl ImportOutcome {
-    /// One line for the terminal and the confirmation page.
-    pub fn describe(&self) -> String {
+    /// One line for the terminal, in a language.
+    pub fn describe(&self, lang: Lang) -> String {
         match self.version {
-            None => format!(
-                "{}: unchanged ({} items), nothing imported",
-                self.code, self.unchanged
+            None => render(
+                lang,
+                "report.import_unchanged",
+                &args![code = &self.code, n = self.unchanged],
             ),
-            Some(v) => format!(
-                "{}: version {v}: {} added, {} changed, {} key corrections, {} unchanged, {} dropped",
-                self.code,
-                self.added,
-                self.changed,
-                self.key_corrections,
-                self.unchanged,
-                self.dropped
+            Some(v) => render(
+                lang,
+                "report.import_version",
+                &args![
+                    code = &self.code,
+                    version = v,
+                    added = self.added,
+                    changed = self.changed,
+                    key_corrections = self.key_corrections,
+                    unchanged = self.unchanged,
+                    dropped = self.dropped,
+                ],
             ),
         }
     }

@@ -5,14 +5,17 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
 
-/// Renders Markdown to HTML, or says what is not allowed. `media` maps the bank's files
+use super::report::{Msg, args};
+
+/// Renders Markdown to HTML, or says what is not allowed (a `report.*` message). `media`
+/// maps the bank's files
 /// (paths like `media/hinh-1.png`) to the URLs they are served at; `used` collects the media
 /// the text refers to.
 pub fn render(
     source: &str,
     media: &BTreeMap<String, String>,
     used: &mut Vec<String>,
-) -> Result<String, String> {
+) -> Result<String, Msg> {
     let parser = Parser::new_ext(
         source,
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
@@ -21,22 +24,15 @@ pub fn render(
     for mut event in parser {
         match &mut event {
             Event::Html(raw) | Event::InlineHtml(raw) => {
-                return Err(format!(
-                    "raw HTML is not allowed ({}); use Markdown such as **bold** or `code`",
-                    raw.trim()
-                ));
+                return Err(("report.raw_html", args![html = raw.trim()]));
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                return Err(format!(
-                    "links are not allowed in questions ({dest_url}); write the address as text"
-                ));
+                return Err(("report.link", args![url = dest_url.as_ref()]));
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 let path = dest_url.trim_start_matches("./").to_string();
                 let Some(url) = media.get(&path) else {
-                    return Err(format!(
-                        "the picture {dest_url} is not a file of this bank's media/ folder; add it there and refer to it as media/NAME"
-                    ));
+                    return Err(("report.foreign_picture", args![url = dest_url.as_ref()]));
                 };
                 *dest_url = CowStr::from(url.clone());
                 if !used.contains(&path) {
@@ -73,23 +69,31 @@ mod tests {
     fn refuses_html_scripts_links_and_foreign_pictures() {
         let mut used = vec![];
         let none = BTreeMap::new();
-        assert!(
-            render("<script>alert(1)</script>", &none, &mut used)
-                .unwrap_err()
-                .contains("raw HTML")
+        let refused = |text: &str, used: &mut Vec<String>| render(text, &none, used).unwrap_err();
+        let (key, args) = refused("<script>alert(1)</script>", &mut used);
+        assert_eq!(key, "report.raw_html");
+        assert_eq!(args, args![html = "<script>alert(1)</script>"]);
+        assert_eq!(refused("xem <b>đây</b>", &mut used).0, "report.raw_html");
+        let (key, args) = refused("[bấm](https://evil.example)", &mut used);
+        assert_eq!(
+            (key, args),
+            ("report.link", args![url = "https://evil.example"])
         );
-        assert!(
-            render("xem <b>đây</b>", &none, &mut used)
-                .unwrap_err()
-                .contains("raw HTML")
+        assert_eq!(
+            refused("![x](https://evil.example/a.png)", &mut used).0,
+            "report.foreign_picture"
         );
-        assert!(
-            render("[bấm](https://evil.example)", &none, &mut used)
-                .unwrap_err()
-                .contains("links")
+        assert_eq!(
+            refused("[x](javascript:alert(1))", &mut used).0,
+            "report.link"
         );
-        assert!(render("![x](https://evil.example/a.png)", &none, &mut used).is_err());
-        assert!(render("[x](javascript:alert(1))", &none, &mut used).is_err());
+        let (key, args) = refused("![x](media/khong-co.png)", &mut used);
+        let vi = crate::banks::report::render(crate::web::i18n::Lang::Vi, key, &args);
+        assert!(
+            vi.starts_with("hình media/khong-co.png không phải là tệp trong thư mục media/"),
+            "{vi}"
+        );
+        assert!(used.is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod import;
+pub mod lines;
 pub mod markdown;
 pub mod model;
 pub mod native;

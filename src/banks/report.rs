@@ -1,7 +1,12 @@
 //! Validation reports: `path:line: error: message` lines a teacher can act on, a summary,
-//! and the same as JSON.
+//! and the same as JSON. Findings keep a catalog key and its arguments, not finished text,
+//! so the same report is shown in Vietnamese or English (`locales/*.toml`, `[report]`).
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+use crate::web::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -10,16 +15,123 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The word shown in a report line, in a language.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Severity::Error => lang.t("report.severity.error"),
+            Severity::Warning => lang.t("report.severity.warning"),
+        }
+    }
+}
+
+/// What fills a `{name}` placeholder: text as the file has it, or another message (a
+/// phrase such as "item B-001" or "a whole number") rendered in the same language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    Msg(&'static str, Args),
+}
+
+/// The placeholders of a message, by name.
+pub type Args = Vec<(&'static str, Arg)>;
+
+/// A message not yet in any language: its catalog key and its placeholders.
+pub type Msg = (&'static str, Args);
+
+impl Arg {
+    /// A phrase from the catalog, e.g. `Arg::msg("report.what.item", args![id = "B-001"])`.
+    pub fn msg(key: &'static str, args: Args) -> Self {
+        Arg::Msg(key, args)
+    }
+
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Arg::Text(text) => text.clone(),
+            Arg::Msg(key, args) => render(lang, key, args),
+        }
+    }
+}
+
+impl From<String> for Arg {
+    fn from(text: String) -> Self {
+        Arg::Text(text)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(text: &str) -> Self {
+        Arg::Text(text.to_string())
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(text: &String) -> Self {
+        Arg::Text(text.clone())
+    }
+}
+
+impl From<usize> for Arg {
+    fn from(n: usize) -> Self {
+        Arg::Text(n.to_string())
+    }
+}
+
+impl From<i64> for Arg {
+    fn from(n: i64) -> Self {
+        Arg::Text(n.to_string())
+    }
+}
+
+impl From<i32> for Arg {
+    fn from(n: i32) -> Self {
+        Arg::Text(n.to_string())
+    }
+}
+
+impl From<Msg> for Arg {
+    fn from((key, args): Msg) -> Self {
+        Arg::Msg(key, args)
+    }
+}
+
+/// Builds message arguments: `args![id = item.id, line = 6]`.
+macro_rules! args {
+    ($($name:ident = $value:expr),* $(,)?) => {
+        $crate::banks::report::Args::from([$(
+            (stringify!($name), $crate::banks::report::Arg::from($value))
+        ),*])
+    };
+}
+pub(crate) use args;
+
+/// A message rendered in a language, its arguments first.
+pub fn render(lang: Lang, key: &str, args: &[(&'static str, Arg)]) -> String {
+    let values: Vec<(&str, String)> = args
+        .iter()
+        .map(|(name, arg)| (*name, arg.render(lang)))
+        .collect();
+    let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    lang.fill(key, &pairs)
+}
+
 /// One finding, tied to a line of the file (0 when the file as a whole is concerned).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub line: usize,
     pub severity: Severity,
-    pub message: String,
+    pub key: &'static str,
+    pub args: Args,
+}
+
+impl Diagnostic {
+    pub fn message(&self, lang: Lang) -> String {
+        render(lang, self.key, &self.args)
+    }
 }
 
 /// The report for one file.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default)]
 pub struct FileReport {
     pub path: String,
     pub format: String,
@@ -37,19 +149,21 @@ impl FileReport {
         }
     }
 
-    pub fn error(&mut self, line: usize, message: impl Into<String>) {
+    pub fn error(&mut self, line: usize, key: &'static str, args: Args) {
         self.errors.push(Diagnostic {
             line,
             severity: Severity::Error,
-            message: message.into(),
+            key,
+            args,
         });
     }
 
-    pub fn warning(&mut self, line: usize, message: impl Into<String>) {
+    pub fn warning(&mut self, line: usize, key: &'static str, args: Args) {
         self.warnings.push(Diagnostic {
             line,
             severity: Severity::Warning,
-            message: message.into(),
+            key,
+            args,
         });
     }
 
@@ -58,60 +172,164 @@ impl FileReport {
     }
 
     /// Errors and warnings merged in line order, as `path:line: severity: message`.
-    pub fn lines(&self) -> Vec<String> {
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
         let mut all: Vec<&Diagnostic> = self.errors.iter().chain(&self.warnings).collect();
         all.sort_by_key(|d| (d.line, d.severity == Severity::Warning));
         all.iter()
             .map(|d| {
-                let severity = match d.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
-                format!("{}:{}: {severity}: {}", self.path, d.line, d.message)
+                format!(
+                    "{}:{}: {}: {}",
+                    self.path,
+                    d.line,
+                    d.severity.label(lang),
+                    d.message(lang)
+                )
             })
             .collect()
     }
 
-    /// `path: N items, E errors, W warnings`.
-    pub fn summary(&self) -> String {
-        format!(
-            "{}: {} items, {} errors, {} warnings ({})",
-            self.path,
-            self.items,
-            self.errors.len(),
-            self.warnings.len(),
-            self.format
+    /// `path: N items, E errors, W warnings (format)`.
+    pub fn summary(&self, lang: Lang) -> String {
+        render(
+            lang,
+            "report.summary",
+            &args![
+                path = &self.path,
+                items = self.items,
+                errors = self.errors.len(),
+                warnings = self.warnings.len(),
+                format = &self.format,
+            ],
         )
+    }
+
+    /// The report as `--format json` prints it, its messages in a language.
+    pub fn json(&self, lang: Lang) -> JsonReport<'_> {
+        let findings = |list: &[Diagnostic]| {
+            list.iter()
+                .map(|d| JsonDiagnostic {
+                    line: d.line,
+                    severity: d.severity,
+                    key: d.key,
+                    message: d.message(lang),
+                    args: d.args.iter().map(|(n, a)| (*n, a.render(lang))).collect(),
+                })
+                .collect()
+        };
+        JsonReport {
+            path: &self.path,
+            format: &self.format,
+            lang: lang.code(),
+            items: self.items,
+            errors: findings(&self.errors),
+            warnings: findings(&self.warnings),
+        }
     }
 }
 
-/// The 1-based line of a byte offset in a text.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+/// A report ready for JSON.
+#[derive(Debug, Serialize)]
+pub struct JsonReport<'r> {
+    pub path: &'r str,
+    pub format: &'r str,
+    pub lang: &'static str,
+    pub items: usize,
+    pub errors: Vec<JsonDiagnostic>,
+    pub warnings: Vec<JsonDiagnostic>,
+}
+
+/// A finding in JSON: the catalog key for programs, the message for people.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic {
+    pub line: usize,
+    pub severity: Severity,
+    pub key: &'static str,
+    pub message: String,
+    pub args: BTreeMap<&'static str, String>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn sample() -> FileReport {
+        let mut report = FileReport::new("iu01.toml", "sathach-toml");
+        report.warning(
+            3,
+            "report.same_stem",
+            args![id = "IU01-002", other = "IU01-001"],
+        );
+        report.error(
+            7,
+            "report.no_key_option",
+            args![what = Arg::msg("report.what.item", args![id = "IU01-003"])],
+        );
+        report.error(2, "report.unknown_topic", args![topic = "\"IU01.9\""]);
+        report.items = 3;
+        report
+    }
+
     #[test]
     fn lines_are_sorted_and_prefixed_with_the_path() {
-        let mut report = FileReport::new("iu01.toml", "sathach-toml");
-        report.warning(3, "duplicate stem");
-        report.error(7, "missing key");
-        report.error(2, "unknown topic");
+        let report = sample();
         assert_eq!(
-            report.lines(),
+            report.lines(Lang::En),
             vec![
-                "iu01.toml:2: error: unknown topic",
-                "iu01.toml:3: warning: duplicate stem",
-                "iu01.toml:7: error: missing key",
+                "iu01.toml:2: error: unknown topic \"IU01.9\"",
+                "iu01.toml:3: warning: item IU01-002 has the same stem as item IU01-001",
+                "iu01.toml:7: error: item IU01-003 has no answer key: mark the right option with correct = true",
             ]
         );
-        assert_eq!(line_of("a\nb\nc", 4), 3);
+    }
+
+    #[test]
+    fn the_same_report_reads_in_vietnamese() {
+        let report = sample();
+        let lines = report.lines(Lang::Vi);
+        assert!(lines[0].starts_with("iu01.toml:2: lỗi: không có chủ đề \"IU01.9\""));
+        assert!(lines[1].starts_with("iu01.toml:3: cảnh báo: câu hỏi IU01-002"));
+        assert!(
+            lines[2].starts_with("iu01.toml:7: lỗi: câu hỏi IU01-003 chưa có đáp án"),
+            "{lines:?}"
+        );
+        assert_eq!(
+            report.summary(Lang::Vi),
+            "iu01.toml: 3 câu hỏi, 2 lỗi, 1 cảnh báo (sathach-toml)"
+        );
+        assert_eq!(
+            report.summary(Lang::En),
+            "iu01.toml: 3 items, 2 errors, 1 warnings (sathach-toml)"
+        );
+    }
+
+    #[test]
+    fn json_carries_the_key_and_the_rendered_message() {
+        let json = serde_json::to_value(sample().json(Lang::En)).unwrap();
+        assert_eq!(json["errors"][0]["key"], "report.no_key_option");
+        assert_eq!(json["errors"][0]["line"], 7);
+        assert_eq!(json["errors"][0]["severity"], "error");
+        assert_eq!(json["errors"][0]["args"]["what"], "item IU01-003");
+        assert!(
+            json["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("item IU01-003 has no answer key")
+        );
+        let vi = serde_json::to_value(sample().json(Lang::Vi)).unwrap();
+        assert_eq!(vi["lang"], "vi");
+        assert_eq!(vi["errors"][0]["args"]["what"], "câu hỏi IU01-003");
+    }
+
+    #[test]
+    fn every_message_a_placeholder_names_is_filled() {
+        let text = render(
+            Lang::En,
+            "report.duplicate_id",
+            &args![id = "\"{first}\"", first = 6],
+        );
+        assert_eq!(
+            text,
+            "duplicate id \"{first}\": line 6 already uses it; give each item its own id"
+        );
     }
 }

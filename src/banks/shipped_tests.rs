@@ -9,7 +9,11 @@ use super::{SHIPPED, catalog::catalog, native::read_bank};
 fn every_shipped_bank_validates_and_covers_its_module() {
     for (name, text) in SHIPPED {
         let (parsed, report) = read_bank(name, text, vec![]);
-        assert!(!report.has_errors(), "{name}: {:#?}", report.lines());
+        assert!(
+            !report.has_errors(),
+            "{name}: {:#?}",
+            report.lines(crate::web::i18n::Lang::En)
+        );
         let bank = parsed.expect("valid bank");
         let module = catalog().module(&bank.meta.module).expect("known module");
         let covered: BTreeSet<&str> = bank.items.iter().map(|i| i.topic.as_str()).collect();

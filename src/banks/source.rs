@@ -8,7 +8,10 @@ use std::{
 
 use sha2::{Digest, Sha256};
 
-use super::{MediaFile, ParsedBank, native, report::FileReport};
+use super::{
+    MediaFile, ParsedBank, native,
+    report::{FileReport, Msg, args},
+};
 
 /// Default upload limit: 50 MB.
 pub const DEFAULT_LIMIT_BYTES: usize = 50 * 1024 * 1024;
@@ -23,17 +26,26 @@ pub fn human_size(bytes: usize) -> String {
 }
 
 /// The text of a file, or what is wrong with its encoding.
-pub fn decode(bytes: &[u8]) -> Result<&str, String> {
+pub fn decode(bytes: &[u8]) -> Result<&str, Msg> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(
-            "the file is UTF-16; save it as UTF-8 (in Notepad: Save as → Encoding: UTF-8)".into(),
-        );
+        return Err(("report.utf16", vec![]));
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        format!("line {line} is not UTF-8 text; save the file as UTF-8 (old TCVN3/VNI files must be converted to Unicode first)")
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        ("report.not_utf8", args![line = line])
     })
+}
+
+/// A report of one error about the whole file.
+fn failed(name: &str, (key, args): Msg) -> (Option<ParsedBank>, FileReport) {
+    let mut report = FileReport::new(name, native::FORMAT);
+    report.error(0, key, args);
+    (None, report)
 }
 
 /// Reads one bank from bytes; `media` is its media folder's content.
@@ -44,11 +56,7 @@ pub fn read_bytes(
 ) -> (Option<ParsedBank>, FileReport) {
     match decode(bytes) {
         Ok(text) => native::read_bank(name, text, media),
-        Err(message) => {
-            let mut report = FileReport::new(name, native::FORMAT);
-            report.error(0, message);
-            (None, report)
-        }
+        Err(message) => failed(name, message),
     }
 }
 
@@ -60,10 +68,8 @@ pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
         .find(|m| *m == kind.mime_type())
 }
 
-pub fn media_file(path: String, bytes: Vec<u8>) -> Result<MediaFile, String> {
-    let mime = image_type(&bytes).ok_or_else(|| {
-        format!("{path}: not a PNG, JPEG, GIF or WebP picture; convert it to PNG or JPEG")
-    })?;
+pub fn media_file(path: String, bytes: Vec<u8>) -> Result<MediaFile, Msg> {
+    let mime = image_type(&bytes).ok_or_else(|| ("report.not_a_picture", args![path = &path]))?;
     let sha256 = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -77,7 +83,7 @@ pub fn media_file(path: String, bytes: Vec<u8>) -> Result<MediaFile, String> {
 }
 
 /// The pictures of the `media/` folder beside a bank file, with problems as error lines.
-fn media_beside(file: &Path, report_errors: &mut Vec<String>) -> Vec<MediaFile> {
+fn media_beside(file: &Path, report_errors: &mut Vec<Msg>) -> Vec<MediaFile> {
     let dir = file.parent().unwrap_or(Path::new(".")).join("media");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return vec![];
@@ -92,7 +98,10 @@ fn media_beside(file: &Path, report_errors: &mut Vec<String>) -> Vec<MediaFile> 
         .filter_map(|path| {
             let name = format!("media/{}", path.file_name()?.to_string_lossy());
             let bytes = std::fs::read(&path)
-                .map_err(|e| report_errors.push(format!("{name}: {e}")))
+                .map_err(|e| {
+                    let args = args![path = &name, error = e.to_string()];
+                    report_errors.push(("report.media_unreadable", args))
+                })
                 .ok()?;
             media_file(name, bytes)
                 .map_err(|e| report_errors.push(e))
@@ -107,14 +116,12 @@ pub fn read_upload(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport)
     if !bytes.starts_with(b"PK\x03\x04") {
         return read_bytes(name, bytes, vec![]);
     }
-    let fail = |message: String| {
-        let mut report = FileReport::new(name, native::FORMAT);
-        report.error(0, message);
-        (None, report)
-    };
     let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
         Ok(archive) => archive,
-        Err(e) => return fail(format!("the .zip file cannot be opened: {e}")),
+        Err(e) => {
+            let args = args![error = e.to_string()];
+            return failed(name, ("report.zip_unopenable", args));
+        }
     };
     let mut banks = Vec::new();
     let mut media = Vec::new();
@@ -133,7 +140,8 @@ pub fn read_upload(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport)
             &mut (&mut entry).take(DEFAULT_LIMIT_BYTES as u64),
             &mut content,
         ) {
-            errors.push(format!("{path}: cannot be read from the .zip: {e}"));
+            let args = args![path = &path, error = e.to_string()];
+            errors.push(("report.zip_entry_unreadable", args));
             continue;
         }
         match path.rsplit_once("media/") {
@@ -150,15 +158,12 @@ pub fn read_upload(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport)
         }
     }
     if banks.len() != 1 {
-        return fail(format!(
-            "the .zip must hold exactly one bank .toml file (with [bank]); it holds {}",
-            banks.len()
-        ));
+        return failed(name, ("report.zip_bank_count", args![n = banks.len()]));
     }
     let (path, content) = banks.remove(0);
     let (parsed, mut report) = read_bytes(&format!("{name}/{path}"), &content, media);
-    for error in errors {
-        report.error(0, error);
+    for (key, args) in errors {
+        report.error(0, key, args);
     }
     (parsed.filter(|_| !report.has_errors()), report)
 }
@@ -188,43 +193,32 @@ pub fn read_path(path: &Path, limit: usize) -> Vec<(Option<ParsedBank>, FileRepo
         vec![path.to_path_buf()]
     };
     if files.is_empty() {
-        let mut report = FileReport::new(path.display().to_string(), native::FORMAT);
-        report.error(
-            0,
-            "no bank files (.toml with a [bank] table) in this folder",
-        );
-        return vec![(None, report)];
+        let name = path.display().to_string();
+        return vec![failed(&name, ("report.no_bank_files", vec![]))];
     }
     files.iter().map(|file| read_file(file, limit)).collect()
 }
 
 fn read_file(file: &Path, limit: usize) -> (Option<ParsedBank>, FileReport) {
     let name = file.display().to_string();
-    let fail = |message: String| {
-        let mut report = FileReport::new(&name, native::FORMAT);
-        report.error(0, message);
-        (None, report)
-    };
+    let unreadable = |e: std::io::Error| ("report.file_unreadable", args![error = e.to_string()]);
     let size = match std::fs::metadata(file) {
         Ok(meta) => meta.len(),
-        Err(e) => return fail(format!("cannot read the file: {e}")),
+        Err(e) => return failed(&name, unreadable(e)),
     };
     if size > limit as u64 {
-        return fail(format!(
-            "the file is {}, over the {} limit",
-            human_size(size as usize),
-            human_size(limit)
-        ));
+        let args = args![size = human_size(size as usize), limit = human_size(limit)];
+        return failed(&name, ("report.file_too_large", args));
     }
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
-        Err(e) => return fail(format!("cannot read the file: {e}")),
+        Err(e) => return failed(&name, unreadable(e)),
     };
     let mut media_errors = Vec::new();
     let media = media_beside(file, &mut media_errors);
     let (parsed, mut report) = read_bytes(&name, &bytes, media);
-    for error in media_errors {
-        report.error(0, error);
+    for (key, args) in media_errors {
+        report.error(0, key, args);
     }
     let parsed = parsed.filter(|_| !report.has_errors());
     (parsed, report)
@@ -233,19 +227,52 @@ fn read_file(file: &Path, limit: usize) -> (Option<ParsedBank>, FileReport) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::i18n::Lang;
 
     #[test]
     fn encodings() {
         assert_eq!(decode(b"\xEF\xBB\xBF[bank]").unwrap(), "[bank]");
-        assert!(decode(b"\xFF\xFEa\x00").unwrap_err().contains("UTF-16"));
-        assert!(decode(b"a\nb\n\xC3(").unwrap_err().starts_with("line 3"));
+        assert_eq!(decode(b"\xFF\xFEa\x00").unwrap_err().0, "report.utf16");
+        let (key, args) = decode(b"a\nb\n\xC3(").unwrap_err();
+        assert_eq!((key, args), ("report.not_utf8", args![line = 3]));
+        let (_, report) = read_bytes("cu.toml", b"a\nb\n\xC3(", vec![]);
+        assert!(
+            report.lines(Lang::En)[0].starts_with("cu.toml:0: error: line 3 is not UTF-8 text")
+        );
+        assert!(
+            report.lines(Lang::Vi)[0]
+                .starts_with("cu.toml:0: lỗi: dòng 3 không phải văn bản UTF-8; hãy lưu tệp")
+        );
     }
 
     #[test]
     fn pictures_are_typed_by_content_not_name() {
         let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
         assert_eq!(image_type(&png), Some("image/png"));
-        assert!(media_file("media/a.png".into(), b"<svg onload=alert(1)>".to_vec()).is_err());
+        let svg = media_file("media/a.png".into(), b"<svg onload=alert(1)>".to_vec());
+        assert_eq!(
+            svg.unwrap_err(),
+            ("report.not_a_picture", args![path = "media/a.png"])
+        );
         assert!(media_file("media/a.bmp".into(), b"BM\x00\x00\x00\x00".to_vec()).is_err());
+    }
+
+    #[test]
+    fn size_and_folder_problems_are_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let reports = read_path(dir.path(), DEFAULT_LIMIT_BYTES);
+        assert_eq!(reports[0].1.errors[0].key, "report.no_bank_files");
+        let file = dir.path().join("big.toml");
+        std::fs::write(&file, "[bank]\n".repeat(400)).unwrap();
+        let (_, report) = read_file(&file, 1024);
+        assert_eq!(
+            report.errors[0].message(Lang::En),
+            "the file is 3 KB, over the 1 KB limit"
+        );
+        assert!(
+            report.errors[0]
+                .message(Lang::Vi)
+                .starts_with("tệp có dung lượng 3 KB, vượt giới hạn 1 KB")
+        );
     }
 }

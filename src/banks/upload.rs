@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{
     import::{ImportError, ImportOptions, import_bank},
-    report::FileReport,
+    report::{FileReport, args},
     source, store,
 };
 use crate::{
@@ -123,22 +123,18 @@ async fn upload(
     let organisation_id = target_organisation(&staff, &state, &form.organisation_id).await?;
     let (parsed, mut report) = if form.too_large {
         let mut report = FileReport::new(&form.file_name, "upload");
-        report.error(
-            0,
-            staff
-                .chrome
-                .fill("bank.too_large", &[("limit", &source::human_size(limit))]),
-        );
+        let args = args![limit = source::human_size(limit)];
+        report.error(0, "bank.too_large", args);
         (None, report)
     } else if form.bytes.is_empty() {
         let mut report = FileReport::new("—", "upload");
-        report.error(0, staff.chrome.t("bank.no_file"));
+        report.error(0, "bank.no_file", vec![]);
         (None, report)
     } else {
         source::read_upload(&form.file_name, &form.bytes)
     };
     if form.key_correction && form.reason.is_empty() {
-        report.error(0, staff.chrome.t("bank.reason_required"));
+        report.error(0, "bank.reason_required", vec![]);
     }
     store::prune_pending(&state.db.write).await?;
     let pending_id = match parsed.filter(|_| !report.has_errors()) {
@@ -156,8 +152,8 @@ async fn upload(
     };
     let status = if pending_id.is_some() { 200 } else { 422 };
     let page = ReportPage {
+        lines: report.lines(staff.chrome.lang),
         chrome: staff.chrome,
-        lines: report.lines(),
         report,
         pending_id,
         key_correction: form.key_correction,
@@ -217,14 +213,15 @@ async fn confirm(
                 .finish())
         }
         Err(ImportError::Content(problems)) => {
+            let lang = staff.chrome.lang;
             let page = ReportPage {
                 chrome: staff.chrome,
-                lines: report.lines(),
+                lines: report.lines(lang),
                 report,
                 pending_id: Some(pending.id),
                 key_correction,
                 reason,
-                problems,
+                problems: ImportError::render_all(&problems, lang),
             };
             render(&page, 422)
         }

@@ -4,7 +4,7 @@
 use std::{collections::HashMap, sync::LazyLock};
 
 /// An interface language.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
     #[default]
     Vi,
@@ -52,11 +52,33 @@ impl Lang {
     }
 
     /// A message with `{name}` placeholders filled in.
+    /// Placeholders are filled in one pass, so a value that itself contains `{name}` (a
+    /// teacher's text quoted in a report) is left as it is.
     pub fn fill(self, key: &str, args: &[(&str, &str)]) -> String {
-        args.iter()
-            .fold(self.t(key).to_string(), |text, (name, value)| {
-                text.replace(&format!("{{{name}}}"), value)
-            })
+        let mut rest = self.t(key);
+        let mut out = String::with_capacity(rest.len() + 16);
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                args.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v, close))
+            });
+            match value {
+                Some((value, close)) => {
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 }
 
@@ -115,6 +137,12 @@ mod tests {
     }
 
     #[test]
+    fn placeholders_are_filled_once() {
+        let text = Lang::En.fill("page.welcome", &[("name", "{name} {x")]);
+        assert_eq!(text, "Welcome, {name} {x");
+    }
+
+    #[test]
     fn vietnamese_messages_are_nfc() {
         for (key, text) in VI.iter() {
             assert!(is_nfc(text), "{key} is not NFC");
@@ -144,9 +172,9 @@ mod tests {
 
     /// Quoted strings that look like catalog keys: `"area.name"` with a known area.
     fn quoted_keys(text: &str) -> Vec<String> {
-        const AREAS: [&str; 10] = [
+        const AREAS: [&str; 11] = [
             "app.", "nav.", "error.", "role.", "org.", "sign_in.", "account.", "users.", "page.",
-            "bank.",
+            "bank.", "report.",
         ];
         text.split('"')
             .skip(1)

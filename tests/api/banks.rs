@@ -175,11 +175,10 @@ async fn a_key_change_needs_an_explicit_key_correction_and_keeps_the_old_version
 
     let res = upload_and_confirm(&app, zip_with(&rekeyed), &[]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
     assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("item T-003: only its answer key changed")
+        html.contains("câu hỏi T-003: chỉ có đáp án thay đổi"),
+        "the page speaks the manager's language: {html}"
     );
     let versions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bank_versions v JOIN banks b ON b.id = v.bank_id WHERE b.code = 'TEST-ALL'").fetch_one(&app.db.read).await.unwrap();
     assert_eq!(versions, 1, "nothing imported");
@@ -224,27 +223,44 @@ async fn a_file_with_any_error_imports_nothing_and_says_where() {
         "/tests/fixtures/banks/broken.toml"
     ))
     .unwrap();
-    let res = upload(&app, "broken.toml", broken, &[]).await;
+    let res = upload(&app, "broken.toml", broken.clone(), &[]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(
-        html.contains("broken.toml:12: error: item B-001 has no answer key"),
-        "{html}"
+        html.contains("broken.toml:12: lỗi: câu hỏi B-001 chưa có đáp án: hãy đánh dấu phương án đúng bằng correct = true"),
+        "Vietnamese by default: {html}"
     );
-    assert!(html.contains("did you mean `correct`?"));
+    assert!(html.contains("có phải ý bạn là `correct`?"), "{html}");
+    assert!(!html.contains("has no answer key"), "{html}");
     assert!(
         !html.contains("/confirm"),
         "no way to confirm a broken file"
     );
 
+    app.post_form("/lang", &[("lang", "en"), ("back", "/banks")])
+        .await;
+    let html = upload(&app, "broken.toml", broken, &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("broken.toml:12: error: item B-001 has no answer key"),
+        "{html}"
+    );
+    assert!(html.contains("did you mean `correct`?"));
+    app.post_form("/lang", &[("lang", "vi"), ("back", "/banks")])
+        .await;
+
     // The bank text without its picture: the stem refers to media the upload lacks.
     let res = upload(&app, "bank.toml", fixture_toml().into_bytes(), &[]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
     assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("is not a file of this bank")
+        html.contains(
+            "hình media/may-tinh.png không phải là tệp trong thư mục media/ của ngân hàng này"
+        ),
+        "{html}"
     );
     let banks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM banks WHERE code = 'TEST-ALL'")
         .fetch_one(&app.db.read)

@@ -2,19 +2,20 @@
 
 use std::process::{Command, Output};
 
-fn sathach(dir: &std::path::Path, args: &[&str]) -> Output {
+pub fn sathach(dir: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sathach"))
         .args(args)
         .current_dir(dir)
         .env_remove("DATABASE_URL")
         .env_remove("SATHACH_DATABASE_URL")
         .env_remove("SATHACH_CONFIG")
+        .env_remove("SATHACH_LANG")
         .env("RUST_LOG", "warn")
         .output()
         .expect("sathach runs")
 }
 
-fn text(out: &Output) -> String {
+pub fn text(out: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -23,7 +24,7 @@ fn text(out: &Output) -> String {
 }
 
 /// A message for a person: one line, no panic, no backtrace.
-fn assert_one_line_error(out: &Output, code: i32, needle: &str) {
+pub fn assert_one_line_error(out: &Output, code: i32, needle: &str) {
     let all = text(out);
     assert_eq!(out.status.code(), Some(code), "{all}");
     assert!(all.contains(needle), "expected {needle:?} in {all}");
@@ -266,141 +267,4 @@ fn backup_copies_a_live_database_and_never_overwrites() {
         text(&out)
     );
     assert_one_line_error(&sathach(d, &["backup", "copy.db"]), 2, "already exists");
-}
-
-const BANKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/banks");
-
-#[test]
-fn bank_check_prints_actionable_lines_and_json() {
-    let dir = tempfile::tempdir().unwrap();
-    let good = format!("{BANKS}/all-types/bank.toml");
-    let out = sathach(dir.path(), &["bank", "check", &good]);
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("8 items, 0 errors, 0 warnings"));
-
-    let broken = format!("{BANKS}/broken.toml");
-    let out = sathach(dir.path(), &["bank", "check", &broken]);
-    assert_one_line_error(
-        &out,
-        1,
-        "broken.toml:12: error: item B-001 has no answer key",
-    );
-    assert!(
-        text(&out)
-            .contains("broken.toml:14: error: duplicate id \"B-001\": line 6 already uses it")
-    );
-
-    let out = sathach(dir.path(), &["bank", "check", &broken, "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
-    assert_eq!(reports[0]["format"], "sathach-toml");
-    assert_eq!(reports[0]["errors"][0]["line"], 12);
-    assert!(
-        reports[0]["path"]
-            .as_str()
-            .unwrap()
-            .ends_with("broken.toml")
-    );
-}
-
-#[test]
-fn bank_import_export_round_trip_with_pictures_and_key_corrections() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    assert!(
-        sathach(d, &["org", "add", "--code", "SGD", "--name", "Sở"])
-            .status
-            .success()
-    );
-    let centre = [
-        "org",
-        "add",
-        "--kind",
-        "centre",
-        "--code",
-        "TT",
-        "--department",
-        "SGD",
-        "--name",
-        "Trung tâm",
-    ];
-    assert!(sathach(d, &centre).status.success());
-    let out = sathach(
-        d,
-        &[
-            "bank",
-            "import",
-            &format!("{BANKS}/all-types"),
-            "--org",
-            "TT",
-        ],
-    );
-    assert!(
-        text(&out).contains("TEST-ALL: version 1: 8 added"),
-        "{}",
-        text(&out)
-    );
-
-    let out = sathach(
-        d,
-        &[
-            "bank",
-            "export",
-            "test-all",
-            "--org",
-            "TT",
-            "-o",
-            "export/bank.toml",
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(
-        d.join("export/media/may-tinh.png").exists(),
-        "pictures are exported beside the bank"
-    );
-    let out = sathach(d, &["bank", "import", "export/bank.toml", "--org", "TT"]);
-    assert!(text(&out).contains("unchanged (8 items)"), "{}", text(&out));
-
-    let rekeyed = std::fs::read_to_string(d.join("export/bank.toml"))
-        .unwrap()
-        .replace("answer = true", "answer = false");
-    std::fs::write(d.join("export/bank.toml"), rekeyed).unwrap();
-    let out = sathach(d, &["bank", "import", "export/bank.toml", "--org", "TT"]);
-    assert_one_line_error(&out, 1, "only its answer key changed");
-    let out = sathach(
-        d,
-        &[
-            "bank",
-            "import",
-            "export/bank.toml",
-            "--org",
-            "TT",
-            "--key-correction",
-        ],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "a key correction needs a reason"
-    );
-    let out = sathach(
-        d,
-        &[
-            "bank",
-            "import",
-            "export/bank.toml",
-            "--org",
-            "TT",
-            "--key-correction",
-            "--reason",
-            "sai đáp án",
-        ],
-    );
-    assert!(
-        text(&out).contains("version 2: 0 added, 0 changed, 1 key corrections"),
-        "{}",
-        text(&out)
-    );
-    let out = sathach(d, &["bank", "list", "--org", "TT"]);
-    assert!(text(&out).contains("TEST-ALL") && text(&out).contains("IU01"));
 }

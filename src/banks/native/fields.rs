@@ -9,42 +9,46 @@ use toml::{
 };
 use unicode_normalization::UnicodeNormalization;
 
-use crate::banks::report::{FileReport, line_of};
+use crate::banks::{
+    lines::LineIndex,
+    report::{Arg, Args, FileReport, args},
+};
 
 pub type Value<'i> = Spanned<DeValue<'i>>;
 
 /// The file's text and its report: where lines are counted and findings collected.
-pub struct Ctx<'t> {
-    pub text: &'t str,
+pub struct Ctx {
+    pub lines: LineIndex,
     pub report: FileReport,
 }
 
-impl Ctx<'_> {
+impl Ctx {
     pub fn line(&self, span: Range<usize>) -> usize {
-        line_of(self.text, span.start)
+        self.lines.line(span.start)
     }
 
-    pub fn error_at(&mut self, span: Range<usize>, message: impl Into<String>) {
+    pub fn error_at(&mut self, span: Range<usize>, key: &'static str, args: Args) {
         let line = self.line(span);
-        self.report.error(line, message);
+        self.report.error(line, key, args);
     }
 
-    pub fn warning_at(&mut self, span: Range<usize>, message: impl Into<String>) {
+    pub fn warning_at(&mut self, span: Range<usize>, key: &'static str, args: Args) {
         let line = self.line(span);
-        self.report.warning(line, message);
+        self.report.warning(line, key, args);
     }
 }
 
-/// A table being read: reports wrong types and, at the end, keys nobody asked for.
+/// A table being read: reports wrong types and, at the end, keys nobody asked for. `what`
+/// names the table in messages ("item B-001", "an option of item B-001").
 pub struct Fields<'a, 'i> {
     pub table: &'a DeTable<'i>,
     pub span: Range<usize>,
-    pub what: String,
+    pub what: Arg,
     asked: Vec<&'static str>,
 }
 
 impl<'a, 'i> Fields<'a, 'i> {
-    pub fn new(table: &'a DeTable<'i>, span: Range<usize>, what: impl Into<String>) -> Self {
+    pub fn new(table: &'a DeTable<'i>, span: Range<usize>, what: impl Into<Arg>) -> Self {
         Self {
             table,
             span,
@@ -72,7 +76,8 @@ impl<'a, 'i> Fields<'a, 'i> {
             None if required => {
                 ctx.error_at(
                     self.span.clone(),
-                    format!("{} has no `{key}`; add {key} = \"…\"", self.what),
+                    "report.field_missing",
+                    args![what = self.what.clone(), key = key],
                 );
                 None
             }
@@ -81,7 +86,11 @@ impl<'a, 'i> Fields<'a, 'i> {
                 DeValue::String(s) => {
                     let text: String = s.trim().nfc().collect();
                     if text.is_empty() && required {
-                        ctx.error_at(value.span(), format!("`{key}` of {} is empty", self.what));
+                        ctx.error_at(
+                            value.span(),
+                            "report.field_empty",
+                            args![key = key, what = self.what.clone()],
+                        );
                         return None;
                     }
                     Some((text, value.span()))
@@ -89,11 +98,8 @@ impl<'a, 'i> Fields<'a, 'i> {
                 other => {
                     ctx.error_at(
                         value.span(),
-                        format!(
-                            "`{key}` of {} must be text in quotes, not {}",
-                            self.what,
-                            kind(other)
-                        ),
+                        "report.field_not_text",
+                        args![key = key, what = self.what.clone(), kind = kind(other)],
                     );
                     None
                 }
@@ -108,11 +114,8 @@ impl<'a, 'i> Fields<'a, 'i> {
             other => {
                 ctx.error_at(
                     value.span(),
-                    format!(
-                        "`{key}` of {} must be true or false, not {}",
-                        self.what,
-                        kind(other)
-                    ),
+                    "report.field_not_boolean",
+                    args![key = key, what = self.what.clone(), kind = kind(other)],
                 );
                 None
             }
@@ -136,7 +139,8 @@ impl<'a, 'i> Fields<'a, 'i> {
         if parsed.is_none() {
             ctx.error_at(
                 value.span(),
-                format!("`{key}` of {} must be a number", self.what),
+                "report.field_not_number",
+                args![key = key, what = self.what.clone()],
             );
         }
         parsed
@@ -151,11 +155,8 @@ impl<'a, 'i> Fields<'a, 'i> {
             other => {
                 ctx.error_at(
                     value.span(),
-                    format!(
-                        "`{key}` of {} must be a whole number, not {}",
-                        self.what,
-                        kind(other)
-                    ),
+                    "report.field_not_integer",
+                    args![key = key, what = self.what.clone(), kind = kind(other)],
                 );
                 None
             }
@@ -173,11 +174,8 @@ impl<'a, 'i> Fields<'a, 'i> {
             other => {
                 ctx.error_at(
                     value.span(),
-                    format!(
-                        "`{key}` of {} must be a list [ … ], not {}",
-                        self.what,
-                        kind(other)
-                    ),
+                    "report.field_not_list",
+                    args![key = key, what = self.what.clone(), kind = kind(other)],
                 );
                 None
             }
@@ -198,10 +196,8 @@ impl<'a, 'i> Fields<'a, 'i> {
                 DeValue::String(s) => out.push((s.trim().nfc().collect(), item.span())),
                 other => ctx.error_at(
                     item.span(),
-                    format!(
-                        "`{key}` of {what} must list texts in quotes, not {}",
-                        kind(other)
-                    ),
+                    "report.field_not_texts",
+                    args![key = key, what = what.clone(), kind = kind(other)],
                 ),
             }
         }
@@ -213,16 +209,19 @@ impl<'a, 'i> Fields<'a, 'i> {
         for (key, _) in self.table.iter() {
             let name: &Cow<str> = key.get_ref();
             if !self.asked.contains(&name.as_ref()) {
-                let hint = self
-                    .asked
-                    .iter()
-                    .find(|known| similar(known, name))
-                    .map(|k| format!("; did you mean `{k}`?"))
-                    .unwrap_or_default();
-                ctx.error_at(
-                    key.span(),
-                    format!("unknown key `{name}` in {}{hint}", self.what),
-                );
+                let what = self.what.clone();
+                match self.asked.iter().find(|known| similar(known, name)) {
+                    Some(known) => ctx.error_at(
+                        key.span(),
+                        "report.unknown_key_did_you_mean",
+                        args![key = name.as_ref(), what = what, known = *known],
+                    ),
+                    None => ctx.error_at(
+                        key.span(),
+                        "report.unknown_key",
+                        args![key = name.as_ref(), what = what],
+                    ),
+                }
             }
         }
     }
@@ -232,30 +231,33 @@ impl<'a, 'i> Fields<'a, 'i> {
 pub fn as_table<'a, 'i>(
     ctx: &mut Ctx,
     value: &'a Value<'i>,
-    what: &str,
+    what: impl Into<Arg>,
 ) -> Option<&'a DeTable<'i>> {
     match value.get_ref() {
         DeValue::Table(table) => Some(table),
         other => {
             ctx.error_at(
                 value.span(),
-                format!("{what} must be a table {{ … }}, not {}", kind(other)),
+                "report.not_a_table",
+                args![what = what.into(), kind = kind(other)],
             );
             None
         }
     }
 }
 
-fn kind(value: &DeValue) -> &'static str {
-    match value {
-        DeValue::String(_) => "text",
-        DeValue::Integer(_) => "a whole number",
-        DeValue::Float(_) => "a number",
-        DeValue::Boolean(_) => "true/false",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "a list",
-        DeValue::Table(_) => "a table",
-    }
+/// The kind of a value, as a phrase for messages ("a whole number").
+fn kind(value: &DeValue) -> Arg {
+    let key = match value {
+        DeValue::String(_) => "report.kind.text",
+        DeValue::Integer(_) => "report.kind.whole_number",
+        DeValue::Float(_) => "report.kind.number",
+        DeValue::Boolean(_) => "report.kind.boolean",
+        DeValue::Datetime(_) => "report.kind.date",
+        DeValue::Array(_) => "report.kind.list",
+        DeValue::Table(_) => "report.kind.table",
+    };
+    Arg::msg(key, vec![])
 }
 
 /// Same length ±1 and at most two differing characters: enough to catch `corect` for `correct`.

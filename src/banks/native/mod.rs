@@ -1,5 +1,6 @@
 //! sathach's own TOML bank format: the reader (with line-accurate reports) and the writer.
 
+mod body;
 mod fields;
 pub mod read;
 pub mod write;
