@@ -1,6 +1,7 @@
 //! Question banks: the catalog, the item model, the native format, validation reports,
 //! versioned storage, and the pages and commands that use them.
 
+pub mod answers;
 pub mod catalog;
 pub mod cli;
 pub mod import;

@@ -1,0 +1,82 @@
+//! SQL for pictures (stored once by content hash) and uploads awaiting confirmation.
+
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+use crate::{banks::MediaFile, clock};
+
+/// Stores pictures by content; the same picture in two banks is stored once.
+pub async fn insert_media(conn: &mut AnyConnection, media: &[MediaFile]) -> sqlx::Result<()> {
+    for file in media {
+        sqlx::query("INSERT INTO media (sha256, mime, bytes, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING")
+            .bind(&file.sha256)
+            .bind(file.mime)
+            .bind(file.bytes.clone())
+            .bind(clock::now_ms())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn media(pool: &AnyPool, sha256: &str) -> sqlx::Result<Option<(String, Vec<u8>)>> {
+    sqlx::query_as("SELECT mime, bytes FROM media WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(pool)
+        .await
+}
+
+/// An upload kept between the report and the manager's confirmation.
+#[derive(FromRow)]
+pub struct PendingImport {
+    pub id: String,
+    pub organisation_id: String,
+    pub user_id: String,
+    pub file_name: String,
+    pub content: Vec<u8>,
+}
+
+pub async fn insert_pending(
+    pool: &AnyPool,
+    organisation_id: &str,
+    user_id: &str,
+    file_name: &str,
+    content: &[u8],
+) -> sqlx::Result<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO pending_imports (id, organisation_id, user_id, file_name, content, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(organisation_id)
+    .bind(user_id)
+    .bind(file_name)
+    .bind(content.to_vec())
+    .bind(clock::now_ms())
+    .execute(pool)
+    .await?;
+    Ok(id)
+}
+
+/// Forgets uploads nobody confirmed within a day.
+pub async fn prune_pending(pool: &AnyPool) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM pending_imports WHERE created_at < $1")
+        .bind(clock::now_ms() - 86_400_000)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn pending(pool: &AnyPool, id: &str) -> sqlx::Result<Option<PendingImport>> {
+    sqlx::query_as("SELECT id, organisation_id, user_id, file_name, content FROM pending_imports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn delete_pending(conn: &mut AnyConnection, id: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM pending_imports WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
