@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod banks;
+pub mod blueprints;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -105,7 +105,8 @@ impl Body {
 }
 
 /// The item types, by their names in files and in the database.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     Single,
     Multiple,

@@ -1,7 +1,7 @@
 //! sathach's own TOML bank format: the reader (with line-accurate reports) and the writer.
 
 mod body;
-mod fields;
+pub mod fields;
 pub mod read;
 pub mod write;
 
