@@ -17,7 +17,11 @@ pub fn check_against_pool(blueprint: &Blueprint, pool: &[PoolItem], report: &mut
     let mut supply: Vec<HashSet<usize>> = Vec::new();
     for section in &sections {
         for bank in section.banks.iter().filter(|b| !banks.contains(b.as_str())) {
-            report.error(section.line, "report.bp.unknown_bank", args![bank = bank.as_str(), section = section.title.as_str()]);
+            report.error(
+                section.line,
+                "report.bp.unknown_bank",
+                args![bank = bank.as_str(), section = section.title.as_str()],
+            );
         }
         let found: HashSet<usize> = candidates(section, pool).into_iter().collect();
         if found.len() < section.count as usize {
@@ -25,7 +29,12 @@ pub fn check_against_pool(blueprint: &Blueprint, pool: &[PoolItem], report: &mut
             report.error(
                 section.line,
                 "report.bp.shortfall",
-                args![section = section.title.as_str(), needed = section.count as usize, available = found.len(), short = short],
+                args![
+                    section = section.title.as_str(),
+                    needed = section.count as usize,
+                    available = found.len(),
+                    short = short
+                ],
             );
         }
         supply.push(found);
@@ -41,19 +50,32 @@ pub fn check_against_pool(blueprint: &Blueprint, pool: &[PoolItem], report: &mut
                 report.error(
                     second.line,
                     "report.bp.starves",
-                    args![first = first.title.as_str(), second = second.title.as_str(), needed = needed, available = together],
+                    args![
+                        first = first.title.as_str(),
+                        second = second.title.as_str(),
+                        needed = needed,
+                        available = together
+                    ],
                 );
             }
         }
     }
     if let Some(target) = blueprint.difficulty {
         let (low, high) = difficulty_range(blueprint, pool, &supply);
-        let (lo, hi) = (f64::from(target.target) - f64::from(target.tolerance), f64::from(target.target) + f64::from(target.tolerance));
+        let (lo, hi) = (
+            f64::from(target.target) - f64::from(target.tolerance),
+            f64::from(target.target) + f64::from(target.tolerance),
+        );
         if high < lo || low > hi {
             report.error(
                 1,
                 "report.bp.difficulty_unreachable",
-                args![target = per_cent(f64::from(target.target)), tolerance = per_cent(f64::from(target.tolerance)), low = per_cent(low), high = per_cent(high)],
+                args![
+                    target = per_cent(f64::from(target.target)),
+                    tolerance = per_cent(f64::from(target.tolerance)),
+                    low = per_cent(low),
+                    high = per_cent(high)
+                ],
             );
         }
     }
@@ -64,20 +86,34 @@ fn per_cent(permille: f64) -> String {
 }
 
 /// The easiest and the hardest paper the pool allows (each section alone, equal points).
-fn difficulty_range(blueprint: &Blueprint, pool: &[PoolItem], supply: &[HashSet<usize>]) -> (f64, f64) {
+fn difficulty_range(
+    blueprint: &Blueprint,
+    pool: &[PoolItem],
+    supply: &[HashSet<usize>],
+) -> (f64, f64) {
     let (mut low, mut high, mut weight) = (0.0, 0.0, 0.0);
     for ((_, section), found) in blueprint.sections().zip(supply) {
-        let mut levels: Vec<u16> = found.iter().map(|i| pool[*i].item.difficulty.scale_permille()).collect();
+        let mut levels: Vec<u16> = found
+            .iter()
+            .map(|i| pool[*i].item.difficulty.scale_permille())
+            .collect();
         levels.sort_unstable();
         let n = (section.count as usize).min(levels.len());
         if n == 0 {
             continue;
         }
         low += levels[..n].iter().map(|l| f64::from(*l)).sum::<f64>();
-        high += levels[levels.len() - n..].iter().map(|l| f64::from(*l)).sum::<f64>();
+        high += levels[levels.len() - n..]
+            .iter()
+            .map(|l| f64::from(*l))
+            .sum::<f64>();
         weight += n as f64;
     }
-    if weight == 0.0 { (0.0, 0.0) } else { (low / weight, high / weight) }
+    if weight == 0.0 {
+        (0.0, 0.0)
+    } else {
+        (low / weight, high / weight)
+    }
 }
 
 /// Every way a drawn form breaks its blueprint (empty for a correct form).
@@ -87,7 +123,12 @@ pub fn violations(blueprint: &Blueprint, pool: &[PoolItem], form: &Form) -> Vec<
     let by_version = |id: &str| pool.iter().find(|p| p.version_id == id);
     for ((_, section), drawn) in blueprint.sections().zip(&form.sections) {
         if drawn.items.len() != section.count as usize {
-            found.push(format!("section {:?} has {} items, not {}", section.title, drawn.items.len(), section.count));
+            found.push(format!(
+                "section {:?} has {} items, not {}",
+                section.title,
+                drawn.items.len(),
+                section.count
+            ));
         }
         let allowed: HashSet<usize> = candidates(section, pool).into_iter().collect();
         for item in &drawn.items {
@@ -95,14 +136,21 @@ pub fn violations(blueprint: &Blueprint, pool: &[PoolItem], form: &Form) -> Vec<
                 found.push(format!("item {} appears twice", item.item_id));
             }
             let Some(index) = pool.iter().position(|p| p.version_id == item.version_id) else {
-                found.push(format!("item version {} is not in the pool", item.version_id));
+                found.push(format!(
+                    "item version {} is not in the pool",
+                    item.version_id
+                ));
                 continue;
             };
             if !allowed.contains(&index) {
-                found.push(format!("item {} does not match the rule of section {:?}", item.item_id, section.title));
+                found.push(format!(
+                    "item {} does not match the rule of section {:?}",
+                    item.item_id, section.title
+                ));
             }
             if let Some(p) = by_version(&item.version_id)
-                && let crate::banks::model::Body::Single { options } | crate::banks::model::Body::Multiple { options, .. } = &p.item.body
+                && let crate::banks::model::Body::Single { options }
+                | crate::banks::model::Body::Multiple { options, .. } = &p.item.body
             {
                 for (slot, option) in item.order.iter().enumerate() {
                     if options[*option].pinned && slot != *option {
@@ -116,11 +164,19 @@ pub fn violations(blueprint: &Blueprint, pool: &[PoolItem], form: &Form) -> Vec<
         let picks: Vec<Vec<usize>> = form
             .sections
             .iter()
-            .map(|s| s.items.iter().filter_map(|i| pool.iter().position(|p| p.version_id == i.version_id)).collect())
+            .map(|s| {
+                s.items
+                    .iter()
+                    .filter_map(|i| pool.iter().position(|p| p.version_id == i.version_id))
+                    .collect()
+            })
             .collect();
         let level = super::draw::form_difficulty(blueprint, pool, &picks);
         if !target.accepts(level) {
-            found.push(format!("difficulty {level:.0} is outside {}±{}", target.target, target.tolerance));
+            found.push(format!(
+                "difficulty {level:.0} is outside {}±{}",
+                target.target, target.tolerance
+            ));
         }
     }
     found

@@ -9,7 +9,10 @@ use super::{
     model::{Blueprint, Section},
     rng::{DrawRng, GENERATOR, seed_to_hex},
 };
-use crate::banks::{catalog::catalog, model::{Body, Item}};
+use crate::banks::{
+    catalog::catalog,
+    model::{Body, Item},
+};
 
 /// One item version the draw may use.
 #[derive(Clone, Debug)]
@@ -64,9 +67,17 @@ impl Form {
 #[derive(Debug, PartialEq, thiserror::Error)]
 pub enum DrawError {
     #[error("section {section:?} needs {needed} items but only {available} match its rule")]
-    Shortfall { section: String, needed: u32, available: usize },
+    Shortfall {
+        section: String,
+        needed: u32,
+        available: usize,
+    },
     #[error("no paper within the difficulty target {target}±{tolerance} (closest: {reached:.0})")]
-    Difficulty { target: u16, tolerance: u16, reached: f64 },
+    Difficulty {
+        target: u16,
+        tolerance: u16,
+        reached: f64,
+    },
 }
 
 /// The pool indices a section may draw, in the pool's order.
@@ -74,14 +85,24 @@ pub fn candidates(section: &Section, pool: &[PoolItem]) -> Vec<usize> {
     pool.iter()
         .enumerate()
         .filter(|(_, p)| section.banks.contains(&p.bank) && section.filter.accepts(&p.item))
-        .filter(|(_, p)| catalog().topic(&p.item.topic).is_some_and(|(m, _)| m.code == section.module))
+        .filter(|(_, p)| {
+            catalog()
+                .topic(&p.item.topic)
+                .is_some_and(|(m, _)| m.code == section.module)
+        })
         .map(|(i, _)| i)
         .collect()
 }
 
 /// Draws one paper.
 pub fn draw(inputs: &DrawInputs) -> Result<Form, DrawError> {
-    let DrawInputs { blueprint, pool, exposure, excluded, seed } = *inputs;
+    let DrawInputs {
+        blueprint,
+        pool,
+        exposure,
+        excluded,
+        seed,
+    } = *inputs;
     let mut rng = DrawRng::from_seed(seed);
     let mut taken: HashSet<usize> = HashSet::new();
     let mut picks: Vec<Vec<usize>> = Vec::new();
@@ -89,12 +110,23 @@ pub fn draw(inputs: &DrawInputs) -> Result<Form, DrawError> {
     for (_, section) in blueprint.sections() {
         let mut fresh: Vec<usize> = Vec::new();
         let mut seen: Vec<usize> = Vec::new();
-        for index in candidates(section, pool).into_iter().filter(|i| !taken.contains(i)) {
-            if excluded.contains(&pool[index].item_id) { seen.push(index) } else { fresh.push(index) }
+        for index in candidates(section, pool)
+            .into_iter()
+            .filter(|i| !taken.contains(i))
+        {
+            if excluded.contains(&pool[index].item_id) {
+                seen.push(index)
+            } else {
+                fresh.push(index)
+            }
         }
         let available = fresh.len() + seen.len();
         if available < section.count as usize {
-            return Err(DrawError::Shortfall { section: section.title.clone(), needed: section.count, available });
+            return Err(DrawError::Shortfall {
+                section: section.title.clone(),
+                needed: section.count,
+                available,
+            });
         }
         // Random order, then the least-used first; items already seen only when nothing else is left.
         for list in [&mut fresh, &mut seen] {
@@ -106,7 +138,13 @@ pub fn draw(inputs: &DrawInputs) -> Result<Form, DrawError> {
         ordered.extend(seen);
         let rest = ordered.split_off(section.count as usize);
         // Spares for difficulty repair: never an already-seen item while fresh ones remain.
-        let spare: Vec<usize> = if ordered.len() <= fresh_count { rest.into_iter().filter(|i| !excluded.contains(&pool[*i].item_id)).collect() } else { vec![] };
+        let spare: Vec<usize> = if ordered.len() <= fresh_count {
+            rest.into_iter()
+                .filter(|i| !excluded.contains(&pool[*i].item_id))
+                .collect()
+        } else {
+            vec![]
+        };
         taken.extend(ordered.iter().copied());
         picks.push(ordered);
         spares.push(spare);
@@ -134,16 +172,29 @@ pub fn draw(inputs: &DrawInputs) -> Result<Form, DrawError> {
                 }
             })
             .collect();
-        sections.push(FormSection { part: part.code.clone(), title: section.title.clone(), items });
+        sections.push(FormSection {
+            part: part.code.clone(),
+            title: section.title.clone(),
+            items,
+        });
     }
-    Ok(Form { generator: GENERATOR.into(), seed: seed_to_hex(&seed), sections })
+    Ok(Form {
+        generator: GENERATOR.into(),
+        seed: seed_to_hex(&seed),
+        sections,
+    })
 }
 
 /// The order options are shown in: pinned options stay; ordering items are never shown in key order.
 fn display_order(item: &Item, shuffle: bool, rng: &mut DrawRng) -> Vec<usize> {
     let (len, pinned): (usize, Vec<bool>) = match &item.body {
-        Body::Single { options } | Body::Multiple { options, .. } => (options.len(), options.iter().map(|o| o.pinned).collect()),
-        Body::Matching { pairs, distractors } => (pairs.len() + distractors.len(), vec![false; pairs.len() + distractors.len()]),
+        Body::Single { options } | Body::Multiple { options, .. } => {
+            (options.len(), options.iter().map(|o| o.pinned).collect())
+        }
+        Body::Matching { pairs, distractors } => (
+            pairs.len() + distractors.len(),
+            vec![false; pairs.len() + distractors.len()],
+        ),
         Body::Ordering { sequence } => (sequence.len(), vec![false; sequence.len()]),
         Body::GroupedTrueFalse { statements } => return (0..statements.len()).collect(),
         _ => return vec![],
@@ -197,16 +248,40 @@ fn balance_difficulty(
         }
         let too_hard = mean > f64::from(target.target);
         // The first section (in order) that can move the mean toward the target.
-        let swap = picks.iter().zip(spares.iter()).enumerate().find_map(|(s, (chosen, spare))| {
-            let (c, out) = chosen.iter().enumerate().max_by_key(|(_, i)| if too_hard { level(**i) } else { u16::MAX - level(**i) })?;
-            let better = |i: &usize| if too_hard { level(*i) < level(*out) } else { level(*i) > level(*out) };
-            spare.iter().position(better).map(|sp| (s, c, sp))
-        });
+        let swap = picks
+            .iter()
+            .zip(spares.iter())
+            .enumerate()
+            .find_map(|(s, (chosen, spare))| {
+                let (c, out) = chosen.iter().enumerate().max_by_key(|(_, i)| {
+                    if too_hard {
+                        level(**i)
+                    } else {
+                        u16::MAX - level(**i)
+                    }
+                })?;
+                let better = |i: &usize| {
+                    if too_hard {
+                        level(*i) < level(*out)
+                    } else {
+                        level(*i) > level(*out)
+                    }
+                };
+                spare.iter().position(better).map(|sp| (s, c, sp))
+            });
         let Some((s, c, sp)) = swap else {
-            return Err(DrawError::Difficulty { target: target.target, tolerance: target.tolerance, reached: mean });
+            return Err(DrawError::Difficulty {
+                target: target.target,
+                tolerance: target.tolerance,
+                reached: mean,
+            });
         };
         std::mem::swap(&mut picks[s][c], &mut spares[s][sp]);
     }
     let reached = form_difficulty(blueprint, pool, picks);
-    Err(DrawError::Difficulty { target: target.target, tolerance: target.tolerance, reached })
+    Err(DrawError::Difficulty {
+        target: target.target,
+        tolerance: target.tolerance,
+        reached,
+    })
 }

@@ -6,3 +6,43 @@ pub mod draw;
 pub mod model;
 pub mod read;
 pub mod rng;
+pub mod simulate;
+
+#[cfg(test)]
+mod tests;
+
+/// The blueprints shipped in `question_banks/`, embedded in the binary.
+pub const SHIPPED: [(&str, &str); 8] = [
+    (
+        "question_banks/iu01-thi.toml",
+        include_str!("../../question_banks/iu01-thi.toml"),
+    ),
+    (
+        "question_banks/iu02-thi.toml",
+        include_str!("../../question_banks/iu02-thi.toml"),
+    ),
+    (
+        "question_banks/iu03-thi.toml",
+        include_str!("../../question_banks/iu03-thi.toml"),
+    ),
+    (
+        "question_banks/iu04-thi.toml",
+        include_str!("../../question_banks/iu04-thi.toml"),
+    ),
+    (
+        "question_banks/iu05-thi.toml",
+        include_str!("../../question_banks/iu05-thi.toml"),
+    ),
+    (
+        "question_banks/iu06-thi.toml",
+        include_str!("../../question_banks/iu06-thi.toml"),
+    ),
+    (
+        "question_banks/co-ban-thi.toml",
+        include_str!("../../question_banks/co-ban-thi.toml"),
+    ),
+    (
+        "question_banks/icdl-ce-thi.toml",
+        include_str!("../../question_banks/icdl-ce-thi.toml"),
+    ),
+];

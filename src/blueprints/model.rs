@@ -18,16 +18,32 @@ impl Ratio {
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim().replace(',', ".");
         let ratio = if let Some(percent) = text.strip_suffix('%') {
-            let (whole, frac) = percent.trim().split_once('.').unwrap_or((percent.trim(), ""));
-            if frac.len() > 2 || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) || whole.is_empty() {
+            let (whole, frac) = percent
+                .trim()
+                .split_once('.')
+                .unwrap_or((percent.trim(), ""));
+            if frac.len() > 2
+                || !whole
+                    .chars()
+                    .chain(frac.chars())
+                    .all(|c| c.is_ascii_digit())
+                || whole.is_empty()
+            {
                 return None;
             }
             let scale = 10u32.pow(frac.len() as u32);
-            let num = whole.parse::<u32>().ok()?.checked_mul(scale)? + frac.parse::<u32>().unwrap_or(0);
-            Ratio { num, den: 100 * scale }
+            let num =
+                whole.parse::<u32>().ok()?.checked_mul(scale)? + frac.parse::<u32>().unwrap_or(0);
+            Ratio {
+                num,
+                den: 100 * scale,
+            }
         } else {
             let (num, den) = text.split_once('/')?;
-            Ratio { num: num.trim().parse().ok()?, den: den.trim().parse().ok()? }
+            Ratio {
+                num: num.trim().parse().ok()?,
+                den: den.trim().parse().ok()?,
+            }
         };
         (ratio.den > 0 && ratio.num <= ratio.den).then_some(ratio)
     }
@@ -135,7 +151,9 @@ pub struct Blueprint {
 impl Blueprint {
     /// Every drawn section, with its part's code.
     pub fn sections(&self) -> impl Iterator<Item = (&Part, &Section)> {
-        self.parts.iter().flat_map(|p| p.sections.iter().map(move |s| (p, s)))
+        self.parts
+            .iter()
+            .flat_map(|p| p.sections.iter().map(move |s| (p, s)))
     }
 
     /// Items a paper holds.
@@ -155,7 +173,13 @@ mod tests {
         assert!(!icdl.met_by(26, 36));
         let half = Ratio::parse("5/10").unwrap();
         assert!(half.met_by(5, 10) && !half.met_by(49, 100));
-        assert_eq!(Ratio::parse("62,5%"), Some(Ratio { num: 625, den: 1000 }));
+        assert_eq!(
+            Ratio::parse("62,5%"),
+            Some(Ratio {
+                num: 625,
+                den: 1000
+            })
+        );
         assert_eq!(Ratio::parse("120%"), None);
         assert_eq!(Ratio::parse("11/10"), None);
         assert_eq!(Ratio::parse("abc"), None);

@@ -22,51 +22,88 @@ fn what(key: &'static str, name: &str) -> Arg {
 
 /// Reads one blueprint file.
 pub fn read_blueprint(path: &str, text: &str) -> (Option<Blueprint>, FileReport) {
-    let mut ctx = Ctx { lines: LineIndex::new(text), report: FileReport::new(path, FORMAT) };
+    let mut ctx = Ctx {
+        lines: LineIndex::new(text),
+        report: FileReport::new(path, FORMAT),
+    };
     let (root, errors) = DeTable::parse_recoverable(text);
     for error in errors {
         let line = error.span().map(|s| ctx.line(s)).unwrap_or(0);
-        ctx.report.error(line, "report.invalid_toml", args![detail = error.message().trim()]);
+        ctx.report.error(
+            line,
+            "report.invalid_toml",
+            args![detail = error.message().trim()],
+        );
     }
     if ctx.report.has_errors() {
         return (None, ctx.report);
     }
-    let mut top = Fields::new(root.get_ref(), root.span(), Arg::msg("report.what.file", vec![]));
+    let mut top = Fields::new(
+        root.get_ref(),
+        root.span(),
+        Arg::msg("report.what.file", vec![]),
+    );
     let Some(head) = top.get("blueprint") else {
         ctx.report.error(1, "report.bp.not_a_blueprint", vec![]);
         return (None, ctx.report);
     };
     let parts_value = top.array(&mut ctx, "parts");
-    let blueprint = read_head(&mut ctx, head).map(|mut bp| {
-        match parts_value {
-            None => ctx.report.error(1, "report.bp.no_parts", vec![]),
-            Some((values, span)) if values.is_empty() => ctx.error_at(span, "report.bp.no_parts", vec![]),
-            Some((values, _)) => {
-                for value in values {
-                    let Some(part) = read_part(&mut ctx, value, &bp.modules) else { continue };
-                    if bp.parts.iter().any(|p| p.code == part.code) {
-                        ctx.error_at(value.span(), "report.bp.duplicate_part", args![code = part.code.as_str()]);
-                    }
-                    bp.parts.push(part);
+    let (blueprint, modules) = read_head(&mut ctx, head);
+    let mut parts: Vec<Part> = Vec::new();
+    match parts_value {
+        None => ctx.report.error(1, "report.bp.no_parts", vec![]),
+        Some((values, span)) if values.is_empty() => {
+            ctx.error_at(span, "report.bp.no_parts", vec![])
+        }
+        Some((values, _)) => {
+            for value in values {
+                let Some(part) = read_part(&mut ctx, value, &modules) else {
+                    continue;
+                };
+                if parts.iter().any(|p| p.code == part.code) {
+                    ctx.error_at(
+                        value.span(),
+                        "report.bp.duplicate_part",
+                        args![code = part.code.as_str()],
+                    );
                 }
+                parts.push(part);
             }
         }
-        bp
-    });
+    }
+    let blueprint = blueprint.map(|bp| Blueprint { parts, ..bp });
     top.finish(&mut ctx);
     ctx.report.items = blueprint.as_ref().map_or(0, |b| b.item_count() as usize);
     let blueprint = blueprint.filter(|_| !ctx.report.has_errors());
     (blueprint, ctx.report)
 }
 
-fn choice<T: Copy>(ctx: &mut Ctx, f: &mut Fields, key: &'static str, default: T, options: &[(&str, T)]) -> Option<T> {
+fn choice<T: Copy>(
+    ctx: &mut Ctx,
+    f: &mut Fields,
+    key: &'static str,
+    default: T,
+    options: &[(&str, T)],
+) -> Option<T> {
     match f.text(ctx, key, false) {
         None => Some(default),
-        Some((value, span)) => options.iter().find(|(name, _)| *name == value).map(|(_, v)| *v).or_else(|| {
-            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-            ctx.error_at(span, "report.bp.bad_choice", args![key = key, value = value.as_str(), choices = names.join(", ")]);
-            None
-        }),
+        Some((value, span)) => options
+            .iter()
+            .find(|(name, _)| *name == value)
+            .map(|(_, v)| *v)
+            .or_else(|| {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                ctx.error_at(
+                    span,
+                    "report.bp.bad_choice",
+                    args![
+                        key = key,
+                        value = value.as_str(),
+                        choices = names.join(", ")
+                    ],
+                );
+                None
+            }),
     }
 }
 
@@ -76,35 +113,60 @@ fn ratio(ctx: &mut Ctx, f: &mut Fields, key: &'static str) -> Option<Option<Rati
         Some((value, span)) => match Ratio::parse(&value) {
             Some(r) => Some(Some(r)),
             None => {
-                ctx.error_at(span, "report.bp.bad_ratio", args![key = key, value = value.as_str()]);
+                ctx.error_at(
+                    span,
+                    "report.bp.bad_ratio",
+                    args![key = key, value = value.as_str()],
+                );
                 None
             }
         },
     }
 }
 
-fn whole(ctx: &mut Ctx, f: &mut Fields, key: &'static str, default: u32, range: Range<u32>) -> Option<u32> {
+fn whole(
+    ctx: &mut Ctx,
+    f: &mut Fields,
+    key: &'static str,
+    default: u32,
+    range: Range<u32>,
+) -> Option<u32> {
     let span = f.span.clone();
     match f.integer(ctx, key) {
         None => Some(default),
         Some(n) if n >= 0 && range.contains(&(n as u32)) => Some(n as u32),
         Some(n) => {
             let limits = format!("{}–{}", range.start, range.end - 1);
-            ctx.error_at(span, "report.bp.out_of_range", args![key = key, value = n.to_string(), range = limits]);
+            ctx.error_at(
+                span,
+                "report.bp.out_of_range",
+                args![key = key, value = n.to_string(), range = limits],
+            );
             None
         }
     }
 }
 
-fn read_head(ctx: &mut Ctx, value: &Value) -> Option<Blueprint> {
-    let table = as_table(ctx, value, Arg::msg("report.what.blueprint", vec![]))?;
-    let mut f = Fields::new(table, value.span(), Arg::msg("report.what.blueprint", vec![]));
+/// The `[blueprint]` table (without parts), and its modules even when something else is wrong.
+fn read_head(ctx: &mut Ctx, value: &Value) -> (Option<Blueprint>, Vec<String>) {
+    let Some(table) = as_table(ctx, value, Arg::msg("report.what.blueprint", vec![])) else {
+        return (None, vec![]);
+    };
+    let mut f = Fields::new(
+        table,
+        value.span(),
+        Arg::msg("report.what.blueprint", vec![]),
+    );
     let code = f.text(ctx, "code", true).map(|(c, _)| c.to_uppercase());
     let title = f.text(ctx, "title", true).map(|(t, _)| t);
     let mut modules = Vec::new();
     for (module, span) in f.texts(ctx, "modules").unwrap_or_default() {
         if catalog().module(&module).is_none() {
-            ctx.error_at(span, "report.bp.unknown_module", args![module = module.as_str()]);
+            ctx.error_at(
+                span,
+                "report.bp.unknown_module",
+                args![module = module.as_str()],
+            );
         }
         modules.push(module);
     }
@@ -113,13 +175,28 @@ fn read_head(ctx: &mut Ctx, value: &Value) -> Option<Blueprint> {
     }
     let separate_module_pass = f.boolean(ctx, "separate_module_pass").unwrap_or(false);
     let duration_minutes = whole(ctx, &mut f, "duration_minutes", 45, 1..601);
-    let navigation = choice(ctx, &mut f, "navigation", Navigation::Free, &[("free", Navigation::Free), ("sequential", Navigation::Sequential)]);
-    let review = choice(ctx, &mut f, "review", Review::Score, &[
-        ("nothing", Review::Nothing),
-        ("score", Review::Score),
-        ("score_by_topic", Review::ScoreByTopic),
-        ("full", Review::Full),
-    ]);
+    let navigation = choice(
+        ctx,
+        &mut f,
+        "navigation",
+        Navigation::Free,
+        &[
+            ("free", Navigation::Free),
+            ("sequential", Navigation::Sequential),
+        ],
+    );
+    let review = choice(
+        ctx,
+        &mut f,
+        "review",
+        Review::Score,
+        &[
+            ("nothing", Review::Nothing),
+            ("score", Review::Score),
+            ("score_by_topic", Review::ScoreByTopic),
+            ("full", Review::Full),
+        ],
+    );
     let attempts_allowed = whole(ctx, &mut f, "attempts_allowed", 1, 1..101);
     let retake_wait_days = whole(ctx, &mut f, "retake_wait_days", 0, 0..366);
     let shuffle_items = f.boolean(ctx, "shuffle_items").unwrap_or(true);
@@ -129,32 +206,37 @@ fn read_head(ctx: &mut Ctx, value: &Value) -> Option<Blueprint> {
     let tolerance = f.number(ctx, "difficulty_tolerance");
     let difficulty = match (target, tolerance) {
         (None, None) => Some(None),
-        (Some(t), tol) if (0.0..=1.0).contains(&t) && tol.unwrap_or(0.1) >= 0.0 => Some(Some(DifficultyTarget {
-            target: (t * 1000.0).round() as u16,
-            tolerance: (tol.unwrap_or(0.1).min(1.0) * 1000.0).round() as u16,
-        })),
+        (Some(t), tol) if (0.0..=1.0).contains(&t) && tol.unwrap_or(0.1) >= 0.0 => {
+            Some(Some(DifficultyTarget {
+                target: (t * 1000.0).round() as u16,
+                tolerance: (tol.unwrap_or(0.1).min(1.0) * 1000.0).round() as u16,
+            }))
+        }
         _ => {
             ctx.error_at(value.span(), "report.bp.bad_difficulty", vec![]);
             None
         }
     };
     f.finish(ctx);
-    Some(Blueprint {
-        code: code?,
-        title: title?,
-        modules,
-        separate_module_pass,
-        duration_minutes: duration_minutes?,
-        navigation: navigation?,
-        review: review?,
-        attempts_allowed: attempts_allowed?,
-        retake_wait_days: retake_wait_days?,
-        shuffle_items,
-        shuffle_options,
-        difficulty: difficulty?,
-        pass: pass?,
-        parts: vec![],
-    })
+    let head = (|| {
+        Some(Blueprint {
+            code: code?,
+            title: title?,
+            separate_module_pass,
+            duration_minutes: duration_minutes?,
+            navigation: navigation?,
+            review: review?,
+            attempts_allowed: attempts_allowed?,
+            retake_wait_days: retake_wait_days?,
+            shuffle_items,
+            shuffle_options,
+            difficulty: difficulty?,
+            pass: pass?,
+            modules: modules.clone(),
+            parts: vec![],
+        })
+    })();
+    (head, modules)
 }
 
 fn read_part(ctx: &mut Ctx, value: &Value, modules: &[String]) -> Option<Part> {
@@ -173,10 +255,18 @@ fn read_part(ctx: &mut Ctx, value: &Value, modules: &[String]) -> Option<Part> {
     let mut sections = Vec::new();
     match (external, max_points, sections_value) {
         (true, Some(max), None) if max > 0 => {}
-        (true, _, _) => ctx.error_at(value.span(), "report.bp.external_part", args![what = part_what.clone()]),
+        (true, _, _) => ctx.error_at(
+            value.span(),
+            "report.bp.external_part",
+            args![what = part_what.clone()],
+        ),
         (false, None, Some((values, span))) => {
             if values.is_empty() {
-                ctx.error_at(span, "report.bp.no_sections", args![what = part_what.clone()]);
+                ctx.error_at(
+                    span,
+                    "report.bp.no_sections",
+                    args![what = part_what.clone()],
+                );
             }
             for v in values {
                 if let Some(section) = read_section(ctx, v, modules) {
@@ -184,14 +274,22 @@ fn read_part(ctx: &mut Ctx, value: &Value, modules: &[String]) -> Option<Part> {
                 }
             }
         }
-        (false, _, _) => ctx.error_at(value.span(), "report.bp.drawn_part", args![what = part_what.clone()]),
+        (false, _, _) => ctx.error_at(
+            value.span(),
+            "report.bp.drawn_part",
+            args![what = part_what.clone()],
+        ),
     }
     f.finish(ctx);
     let code = code?;
     Some(Part {
         title: title.unwrap_or_else(|| code.clone()),
         code,
-        external_max_points: if external { max_points.map(|m| m as u32) } else { None },
+        external_max_points: if external {
+            max_points.map(|m| m as u32)
+        } else {
+            None
+        },
         pass: pass?,
         sections,
     })
@@ -199,12 +297,18 @@ fn read_part(ctx: &mut Ctx, value: &Value, modules: &[String]) -> Option<Part> {
 
 fn read_section(ctx: &mut Ctx, value: &Value, modules: &[String]) -> Option<Section> {
     let table = as_table(ctx, value, Arg::msg("report.what.a_section", vec![]))?;
-    let mut f = Fields::new(table, value.span(), Arg::msg("report.what.a_section", vec![]));
+    let mut f = Fields::new(
+        table,
+        value.span(),
+        Arg::msg("report.what.a_section", vec![]),
+    );
     let title = f.text(ctx, "title", true).map(|(t, _)| t);
     if let Some(title) = &title {
         f.what = what("report.what.section", title);
     }
-    let module = f.text(ctx, "module", modules.len() != 1).map(|(m, s)| (m, s));
+    let module = f
+        .text(ctx, "module", modules.len() != 1)
+        .map(|(m, s)| (m, s));
     let module = match module {
         Some((m, span)) if !modules.contains(&m) => {
             ctx.error_at(span, "report.bp.section_module", args![module = m.as_str()]);
@@ -213,21 +317,41 @@ fn read_section(ctx: &mut Ctx, value: &Value, modules: &[String]) -> Option<Sect
         Some((m, _)) => Some(m),
         None => modules.first().cloned(),
     };
-    let banks: Vec<String> = f.texts(ctx, "banks").unwrap_or_default().into_iter().map(|(b, _)| b.to_uppercase()).collect();
+    let banks: Vec<String> = f
+        .texts(ctx, "banks")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(b, _)| b.to_uppercase())
+        .collect();
     if banks.is_empty() {
-        ctx.error_at(value.span(), "report.bp.no_banks", args![what = f.what.clone()]);
+        ctx.error_at(
+            value.span(),
+            "report.bp.no_banks",
+            args![what = f.what.clone()],
+        );
     }
     let mut filter = Filter::default();
     for (topic, span) in f.texts(ctx, "topics").unwrap_or_default() {
         match (catalog().topic(&topic), &module) {
             (Some((m, _)), Some(module)) if &m.code == module => filter.topics.push(topic),
-            _ => ctx.error_at(span, "report.bp.unknown_topic", args![topic = topic.as_str(), module = module.clone().unwrap_or_default()]),
+            _ => ctx.error_at(
+                span,
+                "report.bp.unknown_topic",
+                args![
+                    topic = topic.as_str(),
+                    module = module.clone().unwrap_or_default()
+                ],
+            ),
         }
     }
     for (level, span) in f.texts(ctx, "difficulties").unwrap_or_default() {
         match Difficulty::parse(&level) {
             Some(d) => filter.difficulties.push(d),
-            None => ctx.error_at(span, "report.unknown_difficulty", args![level = level.as_str()]),
+            None => ctx.error_at(
+                span,
+                "report.unknown_difficulty",
+                args![level = level.as_str()],
+            ),
         }
     }
     for (kind, span) in f.texts(ctx, "types").unwrap_or_default() {
@@ -236,19 +360,40 @@ fn read_section(ctx: &mut Ctx, value: &Value, modules: &[String]) -> Option<Sect
             None => ctx.error_at(span, "report.bp.unknown_type", args![kind = kind.as_str()]),
         }
     }
-    filter.tags = f.texts(ctx, "tags").unwrap_or_default().into_iter().map(|(t, _)| t).collect();
+    filter.tags = f
+        .texts(ctx, "tags")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
     let count = whole(ctx, &mut f, "count", 0, 1..501);
     let points = match f.integer(ctx, "points") {
         None => Some(None),
         Some(p) if (1..=100).contains(&p) => Some(Some(p as u32)),
         Some(p) => {
-            ctx.error_at(value.span(), "report.bp.out_of_range", args![key = "points", value = p.to_string(), range = "1–100"]);
+            ctx.error_at(
+                value.span(),
+                "report.bp.out_of_range",
+                args![key = "points", value = p.to_string(), range = "1–100"],
+            );
             None
         }
     };
     if f.get("count").is_none() {
-        ctx.error_at(value.span(), "report.field_missing", args![what = f.what.clone(), key = "count"]);
+        ctx.error_at(
+            value.span(),
+            "report.field_missing",
+            args![what = f.what.clone(), key = "count"],
+        );
     }
     f.finish(ctx);
-    Some(Section { title: title?, module: module?, banks, filter, count: count?, points: points?, line: ctx.line(value.span()) })
+    Some(Section {
+        title: title?,
+        module: module?,
+        banks,
+        filter,
+        count: count?,
+        points: points?,
+        line: ctx.line(value.span()),
+    })
 }

@@ -3,7 +3,10 @@
 //! paper years later whatever crate versions do to their helpers. Change nothing here without
 //! bumping `GENERATOR`; the golden test guards it.
 
-use rand_chacha::{ChaCha20Rng, rand_core::{Rng, SeedableRng}};
+use rand_chacha::{
+    ChaCha20Rng,
+    rand_core::{Rng, SeedableRng},
+};
 
 /// Stored with every form: which generator (and which use of it) produced it.
 pub const GENERATOR: &str = "chacha20/sathach-draw-v1";
@@ -22,7 +25,10 @@ pub fn seed_to_hex(seed: &[u8; 32]) -> String {
 pub fn seed_from_hex(text: &str) -> Option<[u8; 32]> {
     let bytes: Vec<u8> = (0..text.len())
         .step_by(2)
-        .map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect::<Option<_>>()?;
     bytes.try_into().ok()
 }
@@ -70,7 +76,11 @@ mod tests {
         rng.shuffle(&mut items);
         let picks: Vec<u64> = (0..5).map(|_| rng.below(6)).collect();
         let golden = format!("{first:?} {items:?} {picks:?}");
-        assert_eq!(golden, include_str!("golden_rng.txt").trim(), "the draw generator changed: bump GENERATOR");
+        assert_eq!(
+            golden,
+            include_str!("golden_rng.txt").trim(),
+            "the draw generator changed: bump GENERATOR"
+        );
     }
 
     #[test]

@@ -1,0 +1,245 @@
+//! The draw against the shipped banks and blueprints: every paper satisfies its blueprint,
+//! the same inputs give the same paper, exposure and exclusions are honoured, and impossible
+//! blueprints are refused with the rule and the shortfall named.
+
+use std::collections::{HashMap, HashSet};
+
+use proptest::prelude::*;
+
+use super::{
+    SHIPPED,
+    check::{check_against_pool, violations},
+    draw::{DrawError, DrawInputs, Form, PoolItem, draw},
+    model::Blueprint,
+    read::read_blueprint,
+    simulate::simulate,
+};
+use crate::{
+    banks::{self, model::Body, report::FileReport},
+    web::i18n::Lang,
+};
+
+/// Every shipped item as version 1 of itself.
+fn shipped_pool() -> Vec<PoolItem> {
+    banks::SHIPPED
+        .iter()
+        .flat_map(|(name, text)| {
+            let bank = banks::native::read_bank(name, text, vec![])
+                .0
+                .expect("shipped bank is valid");
+            let code = bank.meta.code.clone();
+            bank.items.into_iter().map(move |item| PoolItem {
+                version_id: format!("{code}/{}/v1", item.id),
+                item_id: format!("{code}/{}", item.id),
+                bank: code.clone(),
+                item,
+            })
+        })
+        .collect()
+}
+
+fn blueprint(name: &str) -> Blueprint {
+    let (_, text) = SHIPPED
+        .iter()
+        .find(|(n, _)| n.ends_with(name))
+        .expect("shipped blueprint");
+    let (bp, report) = read_blueprint(name, text);
+    bp.unwrap_or_else(|| panic!("{name}: {:?}", report.lines(Lang::En)))
+}
+
+fn draw_with(bp: &Blueprint, pool: &[PoolItem], seed: [u8; 32]) -> Result<Form, DrawError> {
+    draw(&DrawInputs {
+        blueprint: bp,
+        pool,
+        exposure: &HashMap::new(),
+        excluded: &HashSet::new(),
+        seed,
+    })
+}
+
+#[test]
+fn every_shipped_blueprint_reads_and_fits_the_shipped_banks() {
+    let pool = shipped_pool();
+    for (name, text) in SHIPPED {
+        let (bp, mut report) = read_blueprint(name, text);
+        let bp = bp.unwrap_or_else(|| panic!("{name}: {:?}", report.lines(Lang::En)));
+        check_against_pool(&bp, &pool, &mut report);
+        assert!(!report.has_errors(), "{name}: {:?}", report.lines(Lang::En));
+    }
+    assert_eq!(blueprint("icdl-ce-thi.toml").item_count(), 36);
+    assert_eq!(blueprint("co-ban-thi.toml").item_count(), 40);
+}
+
+/// The golden draw uses the test fixture bank (one item of every type), so editing a shipped
+/// bank never moves it; only a change of the draw does. `UPDATE_GOLDEN=1` rewrites the file.
+#[test]
+fn a_fixed_seed_gives_the_committed_golden_form() {
+    let text = include_str!("../../tests/fixtures/banks/all-types/bank.toml")
+        .replace(" ![Máy tính để bàn](media/may-tinh.png)", "");
+    let bank = banks::native::read_bank("all.toml", &text, vec![])
+        .0
+        .unwrap();
+    let pool: Vec<PoolItem> = bank
+        .items
+        .into_iter()
+        .map(|item| PoolItem {
+            version_id: format!("v-{}", item.id),
+            item_id: item.id.clone(),
+            bank: "TEST-ALL".into(),
+            item,
+        })
+        .collect();
+    let blueprint_text = r#"
+[blueprint]
+code = "GOLDEN"
+title = "Golden"
+modules = ["IU01"]
+
+[[parts]]
+code = "a"
+sections = [
+  { title = "Choice", banks = ["TEST-ALL"], types = ["single", "multiple", "true_false"], count = 2 },
+  { title = "Rest", banks = ["TEST-ALL"], count = 4 },
+]
+"#;
+    let bp = read_blueprint("golden.toml", blueprint_text).0.unwrap();
+    let form = draw_with(&bp, &pool, [1; 32]).unwrap();
+    let json = serde_json::to_string(&form).unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/blueprints/golden_form.json"
+    );
+    if std::env::var("UPDATE_GOLDEN").is_ok() {
+        std::fs::write(path, &json).unwrap();
+    }
+    assert_eq!(
+        json,
+        include_str!("golden_form.json").trim(),
+        "the draw changed: bump rng::GENERATOR"
+    );
+}
+
+#[test]
+fn different_seeds_give_different_forms() {
+    let (bp, pool) = (blueprint("co-ban-thi.toml"), shipped_pool());
+    assert_ne!(
+        draw_with(&bp, &pool, [1; 32]).unwrap().sections,
+        draw_with(&bp, &pool, [2; 32]).unwrap().sections
+    );
+}
+
+#[test]
+fn less_used_items_come_first_and_seen_items_are_avoided() {
+    let (bp, pool) = (blueprint("iu01-thi.toml"), shipped_pool());
+    let first = draw_with(&bp, &pool, [3; 32]).unwrap();
+    let exposure: HashMap<String, u32> = first.items().map(|i| (i.item_id.clone(), 5)).collect();
+    let excluded: HashSet<String> = first.items().map(|i| i.item_id.clone()).collect();
+    for (exposure, excluded) in [(&exposure, &HashSet::new()), (&HashMap::new(), &excluded)] {
+        let second = draw(&DrawInputs {
+            blueprint: &bp,
+            pool: &pool,
+            exposure,
+            excluded,
+            seed: [4; 32],
+        })
+        .unwrap();
+        // 45 items, 25 drawn: 20 unused remain, 4 per topic, so each section repeats at most one.
+        let repeated = second
+            .items()
+            .filter(|i| first.items().any(|f| f.item_id == i.item_id))
+            .count();
+        assert!(repeated <= 5, "{repeated} items repeated");
+        assert!(violations(&bp, &pool, &second).is_empty());
+    }
+}
+
+#[test]
+fn simulation_of_a_session_day_has_no_violations() {
+    let (bp, pool) = (blueprint("co-ban-thi.toml"), shipped_pool());
+    let day = simulate(&bp, &pool, 60, [9; 32]).unwrap();
+    assert_eq!(day.violations, 0, "{:?}", day.first_violations);
+    assert_eq!(
+        day.topics_covered, day.topics_total,
+        "every topic of IU01–IU06 appears"
+    );
+    assert!(
+        day.exposure_max as f64 <= day.exposure_mean * 2.0 + 1.0,
+        "{day:?}"
+    );
+    assert!(
+        day.difficulty_min >= 0.42 && day.difficulty_max <= 0.58,
+        "{day:?}"
+    );
+}
+
+#[test]
+fn impossible_blueprints_name_the_rule_and_the_shortfall() {
+    let pool = shipped_pool();
+    let text = r#"
+[blueprint]
+code = "X"
+title = "Quá nhiều câu"
+modules = ["IU01"]
+target_difficulty = 0.95
+difficulty_tolerance = 0.01
+
+[[parts]]
+code = "a"
+sections = [
+  { title = "An toàn", topics = ["IU01.4"], banks = ["IU01-MAU"], count = 12 },
+  { title = "Tất cả", banks = ["IU01-MAU", "KHONG-CO"], count = 40 },
+]
+"#;
+    let (bp, mut report) = read_blueprint("x.toml", text);
+    check_against_pool(&bp.unwrap(), &pool, &mut report);
+    let lines = report.lines(Lang::En).join("\n");
+    assert!(
+        lines.contains("section An toàn needs 12 items but its rule matches only 9 (3 short)"),
+        "{lines}"
+    );
+    assert!(lines.contains("bank KHONG-CO"), "{lines}");
+    assert!(lines.contains("together need 52, but only 45"), "{lines}");
+    assert!(
+        lines.contains("difficulty target 0.95±0.01 cannot be reached"),
+        "{lines}"
+    );
+    let vi = report.lines(Lang::Vi).join("\n");
+    assert!(vi.contains("thiếu 3"), "{vi}");
+}
+
+#[test]
+fn bad_blueprint_files_are_reported_by_line() {
+    let text = "[blueprint]\ncode = \"X\"\ntitle = \"T\"\nmodules = [\"IU99\"]\npass = \"120%\"\n\n[[parts]]\ncode = \"a\"\nsections = [{ title = \"s\", banks = [\"B\"], count = 0 }]\n";
+    let (bp, report): (Option<Blueprint>, FileReport) = read_blueprint("bad.toml", text);
+    assert!(bp.is_none());
+    let lines = report.lines(Lang::En).join("\n");
+    assert!(
+        lines.contains("bad.toml:4: error: unknown module IU99"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("bad.toml:5: error: `pass` = 120% is not a pass share"),
+        "{lines}"
+    );
+    assert!(lines.contains("`count` = 0 is outside 1–500"), "{lines}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn every_drawn_form_satisfies_its_blueprint(seed in any::<[u8; 32]>(), which in 0usize..8) {
+        let pool = shipped_pool();
+        let (name, text) = SHIPPED[which];
+        let bp = read_blueprint(name, text).0.unwrap();
+        let form = draw_with(&bp, &pool, seed).unwrap();
+        prop_assert!(violations(&bp, &pool, &form).is_empty(), "{:?}", violations(&bp, &pool, &form));
+        prop_assert_eq!(&form, &draw_with(&bp, &pool, seed).unwrap(), "same inputs, same form");
+        for item in form.items() {
+            let p = pool.iter().find(|p| p.version_id == item.version_id).unwrap();
+            if let Body::Ordering { sequence } = &p.item.body {
+                prop_assert!(item.order.iter().enumerate().any(|(i, v)| i != *v) || sequence.len() < 2, "ordering shown in key order");
+            }
+        }
+    }
+}
