@@ -74,6 +74,9 @@ pub enum Command {
     /// Check, import, export and list question banks.
     #[command(subcommand)]
     Bank(crate::banks::cli::BankCommand),
+    /// Check blueprints against the banks and simulate a day of draws.
+    #[command(subcommand)]
+    Blueprint(crate::blueprints::cli::BlueprintCommand),
 }
 
 #[derive(Debug, Args)]
@@ -244,6 +247,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Bank(command) => crate::banks::cli::run(command, &settings, cli.global.lang).await,
+        Command::Blueprint(command) => {
+            crate::blueprints::cli::run(command, &settings, cli.global.lang).await
+        }
         Command::User(UserCommand::Add {
             org,
             role,

@@ -2,11 +2,13 @@
 //! exposure-aware, difficulty-balanced draw of each candidate's paper.
 
 pub mod check;
+pub mod cli;
 pub mod draw;
 pub mod model;
 pub mod read;
 pub mod rng;
 pub mod simulate;
+pub mod store;
 
 #[cfg(test)]
 mod tests;

@@ -52,9 +52,7 @@ pub fn read_blueprint(path: &str, text: &str) -> (Option<Blueprint>, FileReport)
     let mut parts: Vec<Part> = Vec::new();
     match parts_value {
         None => ctx.report.error(1, "report.bp.no_parts", vec![]),
-        Some((values, span)) if values.is_empty() => {
-            ctx.error_at(span, "report.bp.no_parts", vec![])
-        }
+        Some(([], span)) => ctx.error_at(span, "report.bp.no_parts", vec![]),
         Some((values, _)) => {
             for value in values {
                 let Some(part) = read_part(&mut ctx, value, &modules) else {
@@ -306,9 +304,7 @@ fn read_section(ctx: &mut Ctx, value: &Value, modules: &[String]) -> Option<Sect
     if let Some(title) = &title {
         f.what = what("report.what.section", title);
     }
-    let module = f
-        .text(ctx, "module", modules.len() != 1)
-        .map(|(m, s)| (m, s));
+    let module = f.text(ctx, "module", modules.len() != 1);
     let module = match module {
         Some((m, span)) if !modules.contains(&m) => {
             ctx.error_at(span, "report.bp.section_module", args![module = m.as_str()]);

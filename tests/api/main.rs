@@ -3,6 +3,7 @@
 
 mod bank_cli;
 mod banks;
+mod blueprint_cli;
 mod cli;
 mod csrf;
 mod helpers;

@@ -1,0 +1,206 @@
+//! `sathach blueprint check|simulate`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Subcommand;
+
+use super::{
+    check::check_against_pool, read::read_blueprint, rng, simulate::simulate, store::pool_for,
+};
+use crate::{
+    banks::{cli::OutputFormat, report::render, source},
+    cli::Failure,
+    db::Db,
+    orgs,
+    web::i18n::Lang,
+};
+
+#[derive(Debug, Subcommand)]
+pub enum BlueprintCommand {
+    /// Verify blueprints against an organisation's banks: enough items for every rule, no rule
+    /// starving another, a pass rule that can be met, a reachable difficulty target.
+    Check {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Code of the centre whose banks the blueprint draws from.
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+    /// Draw N papers in a row and report exposure, difficulty spread, topic coverage and violations.
+    Simulate {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        #[arg(long, default_value_t = 100)]
+        forms: usize,
+        /// Master seed (64 hex digits) to repeat a simulation; random by default.
+        #[arg(long)]
+        seed: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+}
+
+pub async fn run(
+    command: BlueprintCommand,
+    settings: &crate::config::Settings,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let db = Db::connect_and_migrate(settings).await?;
+    let result = match command {
+        BlueprintCommand::Check { files, org, format } => {
+            check(&db, &files, &org, format, lang).await
+        }
+        BlueprintCommand::Simulate {
+            file,
+            org,
+            forms,
+            seed,
+            format,
+        } => run_simulation(&db, &file, &org, forms, seed, format, lang).await,
+    };
+    db.close().await;
+    result
+}
+
+async fn organisation(db: &Db, code: &str) -> Result<orgs::model::Organisation, Failure> {
+    orgs::store::by_code(&db.read, &code.trim().to_uppercase())
+        .await
+        .context("cannot read organisations")?
+        .ok_or_else(|| Failure::Content(format!("no organisation has the code {code}")))
+}
+
+fn read_file(path: &PathBuf, lang: Lang) -> Result<String, Failure> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::Environment(format!("cannot read {}: {e}", path.display())))?;
+    source::decode(&bytes)
+        .map(str::to_string)
+        .map_err(|(key, args)| {
+            Failure::Content(format!("{}: {}", path.display(), render(lang, key, &args)))
+        })
+}
+
+async fn check(
+    db: &Db,
+    files: &[PathBuf],
+    org: &str,
+    format: OutputFormat,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let org = organisation(db, org).await?;
+    let mut reports = Vec::new();
+    for file in files {
+        let text = read_file(file, lang)?;
+        let (blueprint, mut report) = read_blueprint(&file.display().to_string(), &text);
+        if let Some(blueprint) = &blueprint {
+            let pool = pool_for(&db.read, &org.id, org.department(), blueprint).await?;
+            check_against_pool(blueprint, &pool, &mut report);
+        }
+        reports.push(report);
+    }
+    match format {
+        OutputFormat::Text => {
+            for report in &reports {
+                report.lines(lang).iter().for_each(|l| println!("{l}"));
+                println!("{}", report.summary(lang));
+            }
+        }
+        OutputFormat::Json => {
+            let json: Vec<_> = reports.iter().map(|r| r.json(lang)).collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).expect("reports serialise")
+            );
+        }
+    }
+    let failed = reports.iter().filter(|r| r.has_errors()).count();
+    if failed > 0 {
+        return Err(Failure::Content(format!(
+            "{failed} of {} blueprints have errors",
+            reports.len()
+        )));
+    }
+    Ok(())
+}
+
+async fn run_simulation(
+    db: &Db,
+    file: &PathBuf,
+    org: &str,
+    forms: usize,
+    seed: Option<String>,
+    format: OutputFormat,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let org = organisation(db, org).await?;
+    let text = read_file(file, lang)?;
+    let (blueprint, mut report) = read_blueprint(&file.display().to_string(), &text);
+    let Some(blueprint) = blueprint else {
+        report.lines(lang).iter().for_each(|l| eprintln!("{l}"));
+        return Err(Failure::Content(format!("{} has errors", file.display())));
+    };
+    let pool = pool_for(&db.read, &org.id, org.department(), &blueprint).await?;
+    check_against_pool(&blueprint, &pool, &mut report);
+    if report.has_errors() {
+        report.lines(lang).iter().for_each(|l| eprintln!("{l}"));
+        return Err(Failure::Content(format!(
+            "{} cannot be drawn from {}'s banks",
+            file.display(),
+            org.code
+        )));
+    }
+    let seed = match seed {
+        Some(hex) => rng::seed_from_hex(&hex)
+            .ok_or_else(|| Failure::Environment("--seed takes 64 hexadecimal digits".into()))?,
+        None => rng::new_seed(),
+    };
+    let result =
+        simulate(&blueprint, &pool, forms, seed).map_err(|e| Failure::Content(e.to_string()))?;
+    match format {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&result).expect("simulation serialises")
+        ),
+        OutputFormat::Text => {
+            println!(
+                "{}: {} papers drawn from {} items (seed {})",
+                blueprint.code,
+                result.forms,
+                result.items_in_pool,
+                rng::seed_to_hex(&seed)
+            );
+            println!(
+                "  items used:        {} distinct",
+                result.distinct_items_used
+            );
+            println!(
+                "  exposure:          max {}, mean {:.2}",
+                result.exposure_max, result.exposure_mean
+            );
+            println!(
+                "  paper difficulty:  min {:.3}, mean {:.3}, max {:.3}",
+                result.difficulty_min, result.difficulty_mean, result.difficulty_max
+            );
+            println!(
+                "  topics covered:    {} of {}",
+                result.topics_covered, result.topics_total
+            );
+            println!("  rule violations:   {}", result.violations);
+            result
+                .first_violations
+                .iter()
+                .for_each(|v| println!("    {v}"));
+        }
+    }
+    if result.violations > 0 {
+        return Err(Failure::Content(format!(
+            "{} papers broke the blueprint",
+            result.violations
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! `sathach blueprint check|simulate` run as a program on the shipped banks and blueprints,
+//! imported into a real SQLite database.
+
+use crate::cli::{assert_one_line_error, sathach, text};
+
+const QB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/question_banks");
+
+/// A data folder holding a centre with the shipped banks imported.
+fn centre_with_banks() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(
+        sathach(d, &["org", "add", "--code", "SGD", "--name", "Sở"])
+            .status
+            .success()
+    );
+    let centre = [
+        "org",
+        "add",
+        "--kind",
+        "centre",
+        "--code",
+        "TT",
+        "--department",
+        "SGD",
+        "--name",
+        "Trung tâm",
+    ];
+    assert!(sathach(d, &centre).status.success());
+    let out = sathach(d, &["bank", "import", QB, "--org", "TT"]);
+    assert!(out.status.success(), "{}", text(&out));
+    dir
+}
+
+#[test]
+fn shipped_blueprints_check_and_simulate_without_violations() {
+    let dir = centre_with_banks();
+    let d = dir.path();
+    let blueprints: Vec<String> = ["iu01-thi.toml", "co-ban-thi.toml", "icdl-ce-thi.toml"]
+        .iter()
+        .map(|f| format!("{QB}/{f}"))
+        .collect();
+    let mut args = vec!["blueprint", "check", "--org", "TT", "--lang", "en"];
+    args.extend(blueprints.iter().map(String::as_str));
+    let out = sathach(d, &args);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("co-ban-thi.toml: 40 items, 0 errors"),
+        "{}",
+        text(&out)
+    );
+
+    let seed = "07".repeat(32);
+    let simulate = [
+        "blueprint",
+        "simulate",
+        &blueprints[1],
+        "--org",
+        "TT",
+        "--forms",
+        "50",
+        "--seed",
+        &seed,
+        "--format",
+        "json",
+    ];
+    let out = sathach(d, &simulate);
+    assert!(out.status.success(), "{}", text(&out));
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(result["violations"], 0);
+    assert_eq!(result["forms"], 50);
+    assert_eq!(result["topics_covered"], result["topics_total"]);
+    let again = sathach(d, &simulate);
+    assert_eq!(
+        out.stdout, again.stdout,
+        "the same master seed repeats the simulation"
+    );
+}
+
+#[test]
+fn a_blueprint_the_banks_cannot_serve_is_refused_with_the_shortfall() {
+    let dir = centre_with_banks();
+    let d = dir.path();
+    let text_of = "[blueprint]\ncode = \"QUA-NHIEU\"\ntitle = \"Quá nhiều câu\"\nmodules = [\"IU02\"]\n\n[[parts]]\ncode = \"a\"\nsections = [{ title = \"Máy in\", topics = [\"IU02.6\"], banks = [\"IU02-MAU\"], count = 10 }]\n";
+    std::fs::write(d.join("bp.toml"), text_of).unwrap();
+    let out = sathach(d, &["blueprint", "check", "bp.toml", "--org", "TT"]);
+    assert_one_line_error(
+        &out,
+        1,
+        "nhóm câu hỏi Máy in cần 10 câu nhưng quy tắc chỉ khớp 7 câu (thiếu 3)",
+    );
+    let out = sathach(
+        d,
+        &[
+            "blueprint",
+            "simulate",
+            "bp.toml",
+            "--org",
+            "TT",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_one_line_error(
+        &out,
+        1,
+        "needs 10 items but its rule matches only 7 (3 short)",
+    );
+}
