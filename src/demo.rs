@@ -9,7 +9,7 @@ use crate::{
         model::{Email, Role},
         password, store as accounts,
     },
-    audit, banks,
+    audit, banks, blueprints,
     db::Db,
     orgs::{model::OrgKind, store as orgs},
 };
@@ -65,6 +65,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     }
     ensure_org(db, OrgKind::School, SCHOOL.0, SCHOOL.1, Some(&department)).await?;
     load_banks(db).await?;
+    load_blueprints(db).await?;
 
     println!("Demo data loaded. Demo accounts (sign in at /sign-in):");
     for (email, name, role, org_code, demo_password) in ACCOUNTS {
@@ -126,6 +127,35 @@ async fn load_banks(db: &Db) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("cannot import {name}: {e}"))?;
         if outcome.version.is_some() {
             println!("  {}", outcome.describe(crate::web::i18n::Lang::En));
+        }
+    }
+    Ok(())
+}
+
+/// Stores the shipped blueprints for the first demo centre; unchanged ones are left alone.
+async fn load_blueprints(db: &Db) -> anyhow::Result<()> {
+    let centre = orgs::by_code(&db.read, CENTRES[0].0)
+        .await?
+        .context("demo centre exists")?;
+    for (name, text) in blueprints::SHIPPED {
+        let (blueprint, report) = blueprints::validate_for(db, &centre, name, text).await?;
+        let blueprint = blueprint.with_context(|| {
+            format!(
+                "shipped blueprint {name} is invalid: {:?}",
+                report.lines(crate::web::i18n::Lang::En)
+            )
+        })?;
+        let saved = blueprints::store::save(
+            db,
+            &centre.id,
+            &blueprint.code,
+            &blueprint.title,
+            text,
+            None,
+        )
+        .await?;
+        if let blueprints::store::Saved::Version { number, .. } = saved {
+            println!("  {} v{number}", blueprint.code);
         }
     }
     Ok(())

@@ -14,7 +14,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::{
     accounts::{self, model::random_token},
-    banks,
+    banks, blueprints,
     config::Settings,
     db::Db,
     orgs,
@@ -50,6 +50,7 @@ impl Application {
                 .configure(accounts::routes)
                 .configure(orgs::routes)
                 .configure(banks::pages::routes)
+                .configure(blueprints::pages::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))

@@ -62,7 +62,10 @@ impl Role {
         use Action::*;
         match self {
             Role::Admin => true,
-            Role::CentreManager => matches!(action, UseAccount | ViewOwnCentre | ManageBanks),
+            Role::CentreManager => matches!(
+                action,
+                UseAccount | ViewOwnCentre | ManageBanks | ManageBlueprints
+            ),
             Role::Proctor => matches!(action, UseAccount | ViewOwnCentre),
         }
     }
@@ -88,6 +91,8 @@ pub enum Action {
     ManageUsers,
     /// Upload, import and browse question banks (own centre; admins: the department).
     ManageBanks,
+    /// Create, edit and check blueprints and draw sample papers (same scope as banks).
+    ManageBlueprints,
 }
 
 /// An e-mail address, trimmed, NFC-normalised and lower-cased: the account's sign-in name.

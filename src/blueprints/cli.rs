@@ -29,6 +29,14 @@ pub enum BlueprintCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// Validate blueprints against an organisation's banks and store each as a new version
+    /// (unchanged text is not stored again).
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_name = "CODE")]
+        org: String,
+    },
     /// Draw N papers in a row and report exposure, difficulty spread, topic coverage and violations.
     Simulate {
         #[arg(value_name = "FILE")]
@@ -55,6 +63,7 @@ pub async fn run(
         BlueprintCommand::Check { files, org, format } => {
             check(&db, &files, &org, format, lang).await
         }
+        BlueprintCommand::Import { files, org } => import(&db, &files, &org, lang).await,
         BlueprintCommand::Simulate {
             file,
             org,
@@ -95,11 +104,7 @@ async fn check(
     let mut reports = Vec::new();
     for file in files {
         let text = read_file(file, lang)?;
-        let (blueprint, mut report) = read_blueprint(&file.display().to_string(), &text);
-        if let Some(blueprint) = &blueprint {
-            let pool = pool_for(&db.read, &org.id, org.department(), blueprint).await?;
-            check_against_pool(blueprint, &pool, &mut report);
-        }
+        let (_, report) = super::validate_for(db, &org, &file.display().to_string(), &text).await?;
         reports.push(report);
     }
     match format {
@@ -122,6 +127,38 @@ async fn check(
         return Err(Failure::Content(format!(
             "{failed} of {} blueprints have errors",
             reports.len()
+        )));
+    }
+    Ok(())
+}
+
+async fn import(db: &Db, files: &[PathBuf], org: &str, lang: Lang) -> Result<(), Failure> {
+    let org = organisation(db, org).await?;
+    let mut failed = 0;
+    for file in files {
+        let text = read_file(file, lang)?;
+        let name = file.display().to_string();
+        let (blueprint, report) = super::validate_for(db, &org, &name, &text).await?;
+        report.lines(lang).iter().for_each(|l| eprintln!("{l}"));
+        let Some(blueprint) = blueprint else {
+            failed += 1;
+            continue;
+        };
+        match super::store::save(db, &org.id, &blueprint.code, &blueprint.title, &text, None)
+            .await
+            .context("cannot store the blueprint")?
+        {
+            super::store::Saved::Version { number, .. } => {
+                println!("{name}: {} v{number}", blueprint.code)
+            }
+            super::store::Saved::Unchanged { .. } => {
+                println!("{name}: {} unchanged", blueprint.code)
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(Failure::Content(format!(
+            "{failed} blueprints were not imported"
         )));
     }
     Ok(())

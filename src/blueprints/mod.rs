@@ -5,6 +5,7 @@ pub mod check;
 pub mod cli;
 pub mod draw;
 pub mod model;
+pub mod pages;
 pub mod read;
 pub mod rng;
 pub mod simulate;
@@ -12,6 +13,25 @@ pub mod store;
 
 #[cfg(test)]
 mod tests;
+
+use crate::{banks::report::FileReport, db::Db, orgs::model::Organisation};
+
+/// Reads a blueprint and checks it against the banks the organisation can draw from: what
+/// `blueprint check`, the import and the editor page all show.
+pub async fn validate_for(
+    db: &Db,
+    org: &Organisation,
+    name: &str,
+    text: &str,
+) -> anyhow::Result<(Option<model::Blueprint>, FileReport)> {
+    let (blueprint, mut report) = read::read_blueprint(name, text);
+    if let Some(blueprint) = &blueprint {
+        let pool = store::pool_for(&db.read, &org.id, org.department(), blueprint).await?;
+        check::check_against_pool(blueprint, &pool, &mut report);
+    }
+    let blueprint = blueprint.filter(|_| !report.has_errors());
+    Ok((blueprint, report))
+}
 
 /// The blueprints shipped in `question_banks/`, embedded in the binary.
 pub const SHIPPED: [(&str, &str); 8] = [

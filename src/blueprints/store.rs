@@ -41,3 +41,149 @@ pub async fn pool_for(
     }
     Ok(items)
 }
+
+/// A blueprint as listed.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct BlueprintRow {
+    pub id: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub code: String,
+    pub title: String,
+    pub versions: i64,
+}
+
+const COLUMNS: &str = "b.id, b.organisation_id, o.name AS organisation_name, b.code, b.title,
+    (SELECT COUNT(*) FROM blueprint_versions v WHERE v.blueprint_id = b.id) AS versions
+    FROM blueprints b JOIN organisations o ON o.id = b.organisation_id";
+
+/// Blueprints of a department, or of one organisation of it.
+pub async fn blueprints_of(
+    pool: &AnyPool,
+    department_id: &str,
+    organisation_id: Option<&str>,
+) -> sqlx::Result<Vec<BlueprintRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} WHERE COALESCE(o.department_id, o.id) = $1 AND ($2 = '' OR b.organisation_id = $2) ORDER BY b.code"
+    ))
+    .bind(department_id)
+    .bind(organisation_id.unwrap_or(""))
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn blueprint(pool: &AnyPool, id: &str) -> sqlx::Result<Option<BlueprintRow>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} WHERE b.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// A stored version: the blueprint's TOML text as written.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct VersionRow {
+    pub id: String,
+    pub number: i64,
+    pub source: String,
+    pub content_hash: String,
+    pub created_at: i64,
+}
+
+pub async fn versions(pool: &AnyPool, blueprint_id: &str) -> sqlx::Result<Vec<VersionRow>> {
+    sqlx::query_as(
+        "SELECT id, number, source, content_hash, created_at FROM blueprint_versions WHERE blueprint_id = $1 ORDER BY number DESC",
+    )
+    .bind(blueprint_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// What saving a blueprint did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// A new version with this number.
+    Version { blueprint_id: String, number: i64 },
+    /// The text is the same as the newest version.
+    Unchanged { blueprint_id: String },
+}
+
+/// Stores the text as a new version of the organisation's blueprint with this code (created on
+/// first save), unless it equals the newest version. One transaction, audited.
+pub async fn save(
+    db: &crate::db::Db,
+    organisation_id: &str,
+    code: &str,
+    title: &str,
+    source: &str,
+    actor: Option<&str>,
+) -> sqlx::Result<Saved> {
+    use sha2::{Digest, Sha256};
+    let hash: String = Sha256::digest(source.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut tx = db.write.begin().await?;
+    let existing: Option<String> =
+        sqlx::query_scalar("SELECT id FROM blueprints WHERE organisation_id = $1 AND code = $2")
+            .bind(organisation_id)
+            .bind(code)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let now = crate::clock::now_ms();
+    let blueprint_id = match existing {
+        Some(id) => id,
+        None => {
+            let id = uuid::Uuid::new_v4().to_string();
+            sqlx::query("INSERT INTO blueprints (id, organisation_id, code, title, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&id)
+                .bind(organisation_id)
+                .bind(code)
+                .bind(title)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+    };
+    let latest: Option<(i64, String)> = sqlx::query_as(
+        "SELECT number, content_hash FROM blueprint_versions WHERE blueprint_id = $1 ORDER BY number DESC LIMIT 1",
+    )
+    .bind(&blueprint_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if latest.as_ref().is_some_and(|(_, h)| *h == hash) {
+        return Ok(Saved::Unchanged { blueprint_id });
+    }
+    let number = latest.map_or(1, |(n, _)| n + 1);
+    let version_id = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO blueprint_versions (id, blueprint_id, number, source, content_hash, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&version_id)
+    .bind(&blueprint_id)
+    .bind(number)
+    .bind(source)
+    .bind(&hash)
+    .bind(actor)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE blueprints SET title = $1 WHERE id = $2")
+        .bind(title)
+        .bind(&blueprint_id)
+        .execute(&mut *tx)
+        .await?;
+    let entry = crate::audit::AuditEntry {
+        actor,
+        action: "blueprints.save",
+        subject_id: &version_id,
+        detail: format!("{code} v{number}"),
+    };
+    crate::audit::record(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(Saved::Version {
+        blueprint_id,
+        number,
+    })
+}

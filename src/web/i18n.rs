@@ -172,9 +172,19 @@ mod tests {
 
     /// Quoted strings that look like catalog keys: `"area.name"` with a known area.
     fn quoted_keys(text: &str) -> Vec<String> {
-        const AREAS: [&str; 11] = [
-            "app.", "nav.", "error.", "role.", "org.", "sign_in.", "account.", "users.", "page.",
-            "bank.", "report.",
+        const AREAS: [&str; 12] = [
+            "app.",
+            "nav.",
+            "error.",
+            "role.",
+            "org.",
+            "sign_in.",
+            "account.",
+            "users.",
+            "page.",
+            "bank.",
+            "report.",
+            "blueprint.",
         ];
         text.split('"')
             .skip(1)

@@ -1,0 +1,415 @@
+//! Blueprint pages for centre managers and admins: the list, a TOML editor that validates
+//! against the centre's banks before saving a new version, a summary of every draw rule with
+//! the items available to it, and sample papers drawn on demand, with keys.
+
+use actix_web::{HttpResponse, http::header, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{
+    draw::{DrawInputs, Form, PoolItem, candidates, draw},
+    model::Blueprint,
+    read::read_blueprint,
+    rng,
+    store::{self, BlueprintRow, Saved, VersionRow},
+};
+use crate::{
+    accounts::{
+        Staff,
+        model::{Action, Role},
+    },
+    banks::model::{Body, Item},
+    clock, orgs,
+    orgs::model::Organisation,
+    web::{AppError, AppState, Chrome, render},
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/blueprints", web::get().to(list))
+        .route("/blueprints", web::post().to(create))
+        .route("/blueprints/{id}", web::get().to(detail))
+        .route("/blueprints/{id}", web::post().to(update))
+        .route("/blueprints/{id}/sample", web::get().to(sample));
+}
+
+const STARTER: &str = include_str!("../../question_banks/iu01-thi.toml");
+
+#[derive(Template)]
+#[template(path = "blueprints/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    blueprints: Vec<BlueprintRow>,
+    organisations: Vec<Organisation>,
+    source: String,
+    lines: Vec<String>,
+}
+
+async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    staff.require(Action::ManageBlueprints)?;
+    render(
+        &list_page(staff, &state, STARTER.to_string(), vec![]).await?,
+        200,
+    )
+}
+
+async fn list_page(
+    staff: Staff,
+    state: &AppState,
+    source: String,
+    lines: Vec<String>,
+) -> Result<ListPage, AppError> {
+    let own = (staff.user.role != Role::Admin).then_some(staff.user.organisation_id.as_str());
+    let blueprints = store::blueprints_of(&state.db.read, &staff.user.department_id, own).await?;
+    let organisations = if staff.user.role == Role::Admin {
+        orgs::store::of_department(&state.db.read, &staff.user.department_id).await?
+    } else {
+        vec![]
+    };
+    Ok(ListPage {
+        chrome: staff.chrome,
+        blueprints,
+        organisations,
+        source,
+        lines,
+    })
+}
+
+#[derive(Deserialize)]
+struct SourceForm {
+    source: String,
+    organisation_id: Option<String>,
+}
+
+/// The organisation a blueprint belongs to: a manager's own centre, or the one an admin chose.
+async fn owner(
+    staff: &Staff,
+    state: &AppState,
+    chosen: Option<&str>,
+) -> Result<Organisation, AppError> {
+    let id = match (staff.user.role, chosen) {
+        (Role::Admin, Some(id)) => id.to_string(),
+        _ => staff.user.organisation_id.clone(),
+    };
+    orgs::store::by_id(&state.db.read, &id)
+        .await?
+        .filter(|o| o.visible_to(&staff.user))
+        .ok_or(AppError::BadRequest("error.organisation_invalid"))
+}
+
+/// Validates and saves; on errors, the lines to show with the text kept.
+async fn validate_and_save(
+    staff: &Staff,
+    state: &AppState,
+    org: &Organisation,
+    source: &str,
+    expected_code: Option<&str>,
+) -> Result<Result<Saved, Vec<String>>, AppError> {
+    let lang = staff.chrome.lang;
+    let (blueprint, report) = super::validate_for(&state.db, org, "ma-tran-de.toml", source).await?;
+    let Some(blueprint) = blueprint else {
+        return Ok(Err(report.lines(lang)));
+    };
+    if let Some(code) = expected_code.filter(|c| *c != blueprint.code) {
+        return Ok(Err(vec![
+            staff
+                .chrome
+                .fill("blueprint.code_changed", &[("code", code)]),
+        ]));
+    }
+    let saved = store::save(
+        &state.db,
+        &org.id,
+        &blueprint.code,
+        &blueprint.title,
+        source,
+        Some(&staff.user.id),
+    )
+    .await?;
+    Ok(Ok(saved))
+}
+
+async fn create(
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<SourceForm>,
+) -> Result<HttpResponse, AppError> {
+    staff.require(Action::ManageBlueprints)?;
+    let org = owner(&staff, &state, form.organisation_id.as_deref()).await?;
+    match validate_and_save(&staff, &state, &org, &form.source, None).await? {
+        Ok(saved) => Ok(saved_redirect(saved)),
+        Err(lines) => render(
+            &list_page(staff, &state, form.into_inner().source, lines).await?,
+            422,
+        ),
+    }
+}
+
+fn saved_redirect(saved: Saved) -> HttpResponse {
+    let target = match saved {
+        Saved::Version {
+            blueprint_id,
+            number,
+        } => format!("/blueprints/{blueprint_id}?saved={number}"),
+        Saved::Unchanged { blueprint_id } => format!("/blueprints/{blueprint_id}?saved=0"),
+    };
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, target))
+        .finish()
+}
+
+/// The blueprint, its organisation and newest version, if this staff member may see it.
+async fn visible(
+    staff: &Staff,
+    state: &AppState,
+    id: &str,
+) -> Result<(BlueprintRow, Organisation, Vec<VersionRow>), AppError> {
+    staff.require(Action::ManageBlueprints)?;
+    let row = store::blueprint(&state.db.read, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let org = orgs::store::by_id(&state.db.read, &row.organisation_id)
+        .await?
+        .filter(|o| o.visible_to(&staff.user))
+        .ok_or(AppError::NotFound)?;
+    let versions = store::versions(&state.db.read, &row.id).await?;
+    if versions.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok((row, org, versions))
+}
+
+/// A draw rule and how many items match it now.
+struct RuleRow {
+    part: String,
+    title: String,
+    banks: String,
+    filter: String,
+    count: u32,
+    available: usize,
+}
+
+#[derive(Template)]
+#[template(path = "blueprints/detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    row: BlueprintRow,
+    blueprint: Option<Blueprint>,
+    rules: Vec<RuleRow>,
+    versions: Vec<VersionRow>,
+    source: String,
+    lines: Vec<String>,
+    saved: Option<i64>,
+}
+
+impl DetailPage {
+    fn when(&self, ms: &i64) -> String {
+        clock::format_local(*ms)
+    }
+    fn saved_message(&self) -> Option<String> {
+        match self.saved? {
+            0 => Some(self.chrome.t("blueprint.unchanged").to_string()),
+            n => Some(
+                self.chrome
+                    .fill("blueprint.saved", &[("version", &n.to_string())]),
+            ),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DetailQuery {
+    saved: Option<i64>,
+}
+
+async fn detail_page(
+    staff: Staff,
+    state: &AppState,
+    id: &str,
+    edited: Option<(String, Vec<String>)>,
+    saved: Option<i64>,
+) -> Result<DetailPage, AppError> {
+    let (row, org, versions) = visible(&staff, state, id).await?;
+    let current = &versions[0].source;
+    let (blueprint, report) = super::validate_for(
+        &state.db,
+        &org,
+        &format!("{} v{}", row.code, versions[0].number),
+        current,
+    )
+    .await?;
+    let parsed = blueprint.or_else(|| read_blueprint("current", current).0);
+    let mut rules = Vec::new();
+    if let Some(bp) = &parsed {
+        let pool = store::pool_for(&state.db.read, &org.id, org.department(), bp).await?;
+        for (part, section) in bp.sections() {
+            let f = &section.filter;
+            let mut filter: Vec<String> = f.topics.clone();
+            filter.extend(f.difficulties.iter().map(|d| d.code().to_string()));
+            filter.extend(
+                f.kinds
+                    .iter()
+                    .map(|k| staff.chrome.t(k.label_key()).to_string()),
+            );
+            filter.extend(f.tags.iter().map(|t| format!("#{t}")));
+            rules.push(RuleRow {
+                part: part.title.clone(),
+                title: section.title.clone(),
+                banks: section.banks.join(", "),
+                filter: filter.join(", "),
+                count: section.count,
+                available: candidates(section, &pool).len(),
+            });
+        }
+    }
+    let (source, lines) =
+        edited.unwrap_or_else(|| (current.clone(), report.lines(staff.chrome.lang)));
+    Ok(DetailPage {
+        chrome: staff.chrome,
+        row,
+        blueprint: parsed,
+        rules,
+        versions,
+        source,
+        lines,
+        saved,
+    })
+}
+
+async fn detail(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<DetailQuery>,
+) -> Result<HttpResponse, AppError> {
+    render(
+        &detail_page(staff, &state, &path, None, query.saved).await?,
+        200,
+    )
+}
+
+async fn update(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<SourceForm>,
+) -> Result<HttpResponse, AppError> {
+    let (row, org, _) = visible(&staff, &state, &path).await?;
+    match validate_and_save(&staff, &state, &org, &form.source, Some(&row.code)).await? {
+        Ok(saved) => Ok(saved_redirect(saved)),
+        Err(lines) => render(
+            &detail_page(
+                staff,
+                &state,
+                &path,
+                Some((form.into_inner().source, lines)),
+                None,
+            )
+            .await?,
+            422,
+        ),
+    }
+}
+
+/// One drawn item, as shown on a sample paper.
+struct SampleItem {
+    number: usize,
+    item: Item,
+    order: Vec<usize>,
+    points: u32,
+}
+
+#[derive(Template)]
+#[template(path = "blueprints/sample.html")]
+struct SamplePage {
+    chrome: Chrome,
+    row: BlueprintRow,
+    version: i64,
+    form: Form,
+    sections: Vec<(String, Vec<SampleItem>)>,
+}
+
+impl SamplePage {
+    fn letter(&self, slot: &usize) -> char {
+        (b'A' + (*slot as u8 % 26)) as char
+    }
+}
+
+#[derive(Deserialize)]
+struct SampleQuery {
+    seed: Option<String>,
+}
+
+/// A paper drawn now, with keys; nothing is stored, and the seed in the address redraws it.
+async fn sample(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<SampleQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (row, org, versions) = visible(&staff, &state, &path).await?;
+    let (blueprint, _) = read_blueprint("current", &versions[0].source);
+    let blueprint = blueprint.ok_or(AppError::BadRequest("blueprint.cannot_draw"))?;
+    let pool: Vec<PoolItem> =
+        store::pool_for(&state.db.read, &org.id, org.department(), &blueprint).await?;
+    let seed = query
+        .seed
+        .as_deref()
+        .and_then(rng::seed_from_hex)
+        .unwrap_or_else(rng::new_seed);
+    let exposure = Default::default();
+    let excluded = Default::default();
+    let form = draw(&DrawInputs {
+        blueprint: &blueprint,
+        pool: &pool,
+        exposure: &exposure,
+        excluded: &excluded,
+        seed,
+    })
+    .map_err(|_| AppError::BadRequest("blueprint.cannot_draw"))?;
+    let mut number = 0;
+    let sections = form
+        .sections
+        .iter()
+        .map(|s| {
+            let items = s
+                .items
+                .iter()
+                .filter_map(|fi| {
+                    let p = pool.iter().find(|p| p.version_id == fi.version_id)?;
+                    number += 1;
+                    Some(SampleItem {
+                        number,
+                        item: p.item.clone(),
+                        order: fi.order.clone(),
+                        points: fi.points,
+                    })
+                })
+                .collect();
+            (s.title.clone(), items)
+        })
+        .collect();
+    render(
+        &SamplePage {
+            chrome: staff.chrome,
+            row,
+            version: versions[0].number,
+            form,
+            sections,
+        },
+        200,
+    )
+}
+
+impl SampleItem {
+    /// The option texts (HTML) in the order drawn, with whether each is a key.
+    fn shown_options(&self) -> Vec<(String, bool)> {
+        match &self.item.body {
+            Body::Single { options } | Body::Multiple { options, .. } => self
+                .order
+                .iter()
+                .map(|i| (options[*i].text.html.clone(), options[*i].correct))
+                .collect(),
+            _ => vec![],
+        }
+    }
+}
