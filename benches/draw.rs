@@ -1,13 +1,11 @@
 //! Drawing one 40-item paper from a 2,000-item bank, with exposure counts and a difficulty
 //! target, as a session start does for every candidate.
 
-use std::collections::{HashMap, HashSet};
-
 use criterion::{Criterion, criterion_group, criterion_main};
 use sathach::{
     banks::model::{Body, Choice, Difficulty, Item, Rich},
     blueprints::{
-        draw::{DrawInputs, PoolItem, draw},
+        draw::{DrawInputs, Excluded, Exposure, PoolItem, draw, draw_prepared, prepare},
         read::read_blueprint,
     },
 };
@@ -74,26 +72,49 @@ fn bench_draw(c: &mut Criterion) {
     let blueprint = read_blueprint("bench.toml", &text)
         .0
         .expect("valid bench blueprint");
-    let exposure: HashMap<String, u32> = (0..2_000)
+    let exposure: Exposure = (0..2_000)
         .step_by(3)
         .map(|i| (format!("i{i}"), (i % 5) as u32))
         .collect();
-    let excluded: HashSet<String> = (0..2_000).step_by(50).map(|i| format!("i{i}")).collect();
+    let excluded: Excluded = (0..2_000).step_by(50).map(|i| format!("i{i}")).collect();
     let mut seed = [0u8; 32];
+    let mut next_seed = move || {
+        seed[0] = seed[0].wrapping_add(1);
+        seed[1] = seed[1].wrapping_add(u8::from(seed[0] == 0));
+        seed
+    };
+    let inputs = |seed| DrawInputs {
+        blueprint: &blueprint,
+        pool: &pool,
+        exposure: &exposure,
+        excluded: &excluded,
+        seed,
+    };
     c.bench_function("draw_40_from_2000", |b| {
-        b.iter(|| {
-            seed[0] = seed[0].wrapping_add(1);
-            seed[1] = seed[1].wrapping_add(seed[0] / 255);
-            draw(&DrawInputs {
-                blueprint: &blueprint,
-                pool: &pool,
-                exposure: &exposure,
-                excluded: &excluded,
-                seed,
-            })
-            .expect("drawable")
-        })
+        b.iter(|| draw(&inputs(next_seed())).expect("drawable"))
     });
+    let rules = prepare(&blueprint, &pool);
+    c.bench_function("draw_40_from_2000_prepared", |b| {
+        b.iter(|| draw_prepared(&inputs(next_seed()), &rules).expect("drawable"))
+    });
+
+    // Criterion reports means of batches; a session cares about the slowest draws too, so
+    // time 10,000 single draws and print the percentiles.
+    let mut times: Vec<u128> = (0..10_000)
+        .map(|_| {
+            let started = std::time::Instant::now();
+            std::hint::black_box(draw(&inputs(next_seed())).expect("drawable"));
+            started.elapsed().as_nanos()
+        })
+        .collect();
+    times.sort_unstable();
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q) as usize] as f64 / 1000.0;
+    println!(
+        "draw_40_from_2000 single draws: p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    );
 }
 
 criterion_group!(benches, bench_draw);

@@ -1,18 +1,20 @@
 //! The draw: `draw(inputs) -> Form`, a pure function of the blueprint, the pool of item
 //! versions, exposure counts, the items this person must not see again, and a seed.
 
-use std::collections::{HashMap, HashSet};
-
 use serde::{Deserialize, Serialize};
 
 use super::{
     model::{Blueprint, Section},
     rng::{DrawRng, GENERATOR, seed_to_hex},
 };
-use crate::banks::{
-    catalog::catalog,
-    model::{Body, Item},
-};
+use crate::banks::model::{Body, Item};
+
+/// Draw counts by item id. Keys are internal ids, never user input, so a fast non-keyed hash
+/// is safe here and keeps a draw well under a millisecond.
+pub type Exposure = std::collections::HashMap<String, u32, rustc_hash::FxBuildHasher>;
+
+/// Item ids a person must not see again.
+pub type Excluded = std::collections::HashSet<String, rustc_hash::FxBuildHasher>;
 
 /// One item version the draw may use.
 #[derive(Clone, Debug)]
@@ -28,9 +30,9 @@ pub struct DrawInputs<'a> {
     pub blueprint: &'a Blueprint,
     pub pool: &'a [PoolItem],
     /// How often each item (by `item_id`) was drawn before.
-    pub exposure: &'a HashMap<String, u32>,
+    pub exposure: &'a Exposure,
     /// Items this person saw in an earlier attempt of the same module.
-    pub excluded: &'a HashSet<String>,
+    pub excluded: &'a Excluded,
     pub seed: [u8; 32],
 }
 
@@ -84,18 +86,36 @@ pub enum DrawError {
 pub fn candidates(section: &Section, pool: &[PoolItem]) -> Vec<usize> {
     pool.iter()
         .enumerate()
-        .filter(|(_, p)| section.banks.contains(&p.bank) && section.filter.accepts(&p.item))
-        .filter(|(_, p)| {
-            catalog()
-                .topic(&p.item.topic)
-                .is_some_and(|(m, _)| m.code == section.module)
-        })
+        .filter(|(_, p)| section.filter.accepts(&p.item) && section.banks.contains(&p.bank))
+        .filter(|(_, p)| topic_of_module(&p.item.topic, &section.module))
         .map(|(i, _)| i)
         .collect()
 }
 
+/// Topic codes are the module's code, a dot and a number (the catalog's test keeps them so).
+fn topic_of_module(topic: &str, module: &str) -> bool {
+    topic.len() > module.len()
+        && topic.starts_with(module)
+        && topic.as_bytes()[module.len()] == b'.'
+}
+
 /// Draws one paper.
 pub fn draw(inputs: &DrawInputs) -> Result<Form, DrawError> {
+    let rules = prepare(inputs.blueprint, inputs.pool);
+    draw_prepared(inputs, &rules)
+}
+
+/// Each section's candidates, computed once for a blueprint and a pool: a session draws the
+/// papers of all its candidates from the same pool.
+pub fn prepare(blueprint: &Blueprint, pool: &[PoolItem]) -> Vec<Vec<usize>> {
+    blueprint
+        .sections()
+        .map(|(_, section)| candidates(section, pool))
+        .collect()
+}
+
+/// Draws one paper with candidates from `prepare` for the same blueprint and pool.
+pub fn draw_prepared(inputs: &DrawInputs, rules: &[Vec<usize>]) -> Result<Form, DrawError> {
     let DrawInputs {
         blueprint,
         pool,
@@ -104,16 +124,13 @@ pub fn draw(inputs: &DrawInputs) -> Result<Form, DrawError> {
         seed,
     } = *inputs;
     let mut rng = DrawRng::from_seed(seed);
-    let mut taken: HashSet<usize> = HashSet::new();
+    let mut taken = vec![false; pool.len()];
     let mut picks: Vec<Vec<usize>> = Vec::new();
     let mut spares: Vec<Vec<usize>> = Vec::new();
-    for (_, section) in blueprint.sections() {
+    for ((_, section), matching) in blueprint.sections().zip(rules) {
         let mut fresh: Vec<usize> = Vec::new();
         let mut seen: Vec<usize> = Vec::new();
-        for index in candidates(section, pool)
-            .into_iter()
-            .filter(|i| !taken.contains(i))
-        {
+        for index in matching.iter().copied().filter(|i| !taken[*i]) {
             if excluded.contains(&pool[index].item_id) {
                 seen.push(index)
             } else {
@@ -131,21 +148,17 @@ pub fn draw(inputs: &DrawInputs) -> Result<Form, DrawError> {
         // Random order, then the least-used first; items already seen only when nothing else is left.
         for list in [&mut fresh, &mut seen] {
             rng.shuffle(list);
-            list.sort_by_key(|i| exposure.get(&pool[*i].item_id).copied().unwrap_or(0));
+            if !exposure.is_empty() {
+                list.sort_by_cached_key(|i| exposure.get(&pool[*i].item_id).copied().unwrap_or(0));
+            }
         }
         let mut ordered = fresh;
         let fresh_count = ordered.len();
         ordered.extend(seen);
-        let rest = ordered.split_off(section.count as usize);
-        // Spares for difficulty repair: never an already-seen item while fresh ones remain.
-        let spare: Vec<usize> = if ordered.len() <= fresh_count {
-            rest.into_iter()
-                .filter(|i| !excluded.contains(&pool[*i].item_id))
-                .collect()
-        } else {
-            vec![]
-        };
-        taken.extend(ordered.iter().copied());
+        let mut spare = ordered.split_off(section.count as usize);
+        // Spares for difficulty repair are fresh items only: the front of what is left.
+        spare.truncate(fresh_count.saturating_sub(ordered.len()));
+        ordered.iter().for_each(|i| taken[*i] = true);
         picks.push(ordered);
         spares.push(spare);
     }

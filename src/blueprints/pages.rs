@@ -46,10 +46,12 @@ struct ListPage {
 
 async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageBlueprints)?;
-    render(
-        &list_page(staff, &state, STARTER.to_string(), vec![]).await?,
-        200,
-    )
+    // The starter is a shipped blueprint under a new code, so saving it unchanged never
+    // touches the original.
+    let starter = STARTER
+        .replace("\"IU01-THI\"", "\"MA-TRAN-MOI\"")
+        .replace("Thi mô đun IU01 –", "Ma trận đề mới:");
+    render(&list_page(staff, &state, starter, vec![]).await?, 200)
 }
 
 async fn list_page(
@@ -105,7 +107,8 @@ async fn validate_and_save(
     expected_code: Option<&str>,
 ) -> Result<Result<Saved, Vec<String>>, AppError> {
     let lang = staff.chrome.lang;
-    let (blueprint, report) = super::validate_for(&state.db, org, "ma-tran-de.toml", source).await?;
+    let (blueprint, report) =
+        super::validate_for(&state.db, org, "ma-tran-de.toml", source).await?;
     let Some(blueprint) = blueprint else {
         return Ok(Err(report.lines(lang)));
     };

@@ -1,13 +1,13 @@
 //! `blueprint simulate`: draw many papers in a row, as a day of sessions would, and measure
 //! item exposure, the spread of paper difficulty, topic coverage and rule violations.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use super::{
     check::violations,
-    draw::{DrawError, DrawInputs, PoolItem, draw, form_difficulty},
+    draw::{DrawError, DrawInputs, Excluded, Exposure, PoolItem, draw, form_difficulty},
     model::Blueprint,
     rng::DrawRng,
 };
@@ -38,8 +38,8 @@ pub fn simulate(
     master_seed: [u8; 32],
 ) -> Result<Simulation, DrawError> {
     let mut seeds = DrawRng::from_seed(master_seed);
-    let mut exposure: HashMap<String, u32> = HashMap::new();
-    let excluded = HashSet::new();
+    let mut exposure = Exposure::default();
+    let excluded = Excluded::default();
     let mut levels = Vec::with_capacity(forms);
     let mut topics = BTreeSet::new();
     let mut found = Vec::new();

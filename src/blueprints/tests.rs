@@ -2,14 +2,12 @@
 //! the same inputs give the same paper, exposure and exclusions are honoured, and impossible
 //! blueprints are refused with the rule and the shortfall named.
 
-use std::collections::{HashMap, HashSet};
-
 use proptest::prelude::*;
 
 use super::{
     SHIPPED,
     check::{check_against_pool, violations},
-    draw::{DrawError, DrawInputs, Form, PoolItem, draw},
+    draw::{DrawError, DrawInputs, Excluded, Exposure, Form, PoolItem, draw},
     model::Blueprint,
     read::read_blueprint,
     simulate::simulate,
@@ -51,8 +49,8 @@ fn draw_with(bp: &Blueprint, pool: &[PoolItem], seed: [u8; 32]) -> Result<Form, 
     draw(&DrawInputs {
         blueprint: bp,
         pool,
-        exposure: &HashMap::new(),
-        excluded: &HashSet::new(),
+        exposure: &Exposure::default(),
+        excluded: &Excluded::default(),
         seed,
     })
 }
@@ -132,9 +130,12 @@ fn different_seeds_give_different_forms() {
 fn less_used_items_come_first_and_seen_items_are_avoided() {
     let (bp, pool) = (blueprint("iu01-thi.toml"), shipped_pool());
     let first = draw_with(&bp, &pool, [3; 32]).unwrap();
-    let exposure: HashMap<String, u32> = first.items().map(|i| (i.item_id.clone(), 5)).collect();
-    let excluded: HashSet<String> = first.items().map(|i| i.item_id.clone()).collect();
-    for (exposure, excluded) in [(&exposure, &HashSet::new()), (&HashMap::new(), &excluded)] {
+    let exposure: Exposure = first.items().map(|i| (i.item_id.clone(), 5)).collect();
+    let excluded: Excluded = first.items().map(|i| i.item_id.clone()).collect();
+    for (exposure, excluded) in [
+        (&exposure, &Excluded::default()),
+        (&Exposure::default(), &excluded),
+    ] {
         let second = draw(&DrawInputs {
             blueprint: &bp,
             pool: &pool,

@@ -4,6 +4,7 @@
 mod bank_cli;
 mod banks;
 mod blueprint_cli;
+mod blueprints;
 mod cli;
 mod csrf;
 mod helpers;

@@ -173,6 +173,11 @@ async fn each_role_reaches_only_what_the_table_allows() {
             "/banks".into(),
             [see_other, ok, ok, forbidden, ok, ok],
         ),
+        (
+            "GET",
+            "/blueprints".into(),
+            [see_other, ok, ok, forbidden, ok, ok],
+        ),
         ("GET", "/healthz".into(), [ok, ok, ok, ok, ok, ok]),
     ];
 
