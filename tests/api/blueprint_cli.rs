@@ -107,3 +107,36 @@ fn a_blueprint_the_banks_cannot_serve_is_refused_with_the_shortfall() {
         "needs 10 items but its rule matches only 7 (3 short)",
     );
 }
+
+#[test]
+fn blueprint_import_stores_versions_and_skips_unchanged_text() {
+    let dir = centre_with_banks();
+    let d = dir.path();
+    let file = format!("{QB}/iu03-thi.toml");
+    let out = sathach(d, &["blueprint", "import", &file, "--org", "TT"]);
+    assert!(text(&out).contains("IU03-THI v1"), "{}", text(&out));
+    let out = sathach(d, &["blueprint", "import", &file, "--org", "TT"]);
+    assert!(text(&out).contains("IU03-THI unchanged"), "{}", text(&out));
+    std::fs::write(
+        d.join("bad.toml"),
+        "[blueprint]\ncode = \"X\"\ntitle = \"X\"\nmodules = [\"IU03\"]\npass = \"150%\"\n",
+    )
+    .unwrap();
+    let out = sathach(
+        d,
+        &[
+            "blueprint",
+            "import",
+            "bad.toml",
+            "--org",
+            "TT",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_one_line_error(
+        &out,
+        1,
+        "bad.toml:5: error: `pass` = 150% is not a pass share",
+    );
+}
