@@ -154,13 +154,6 @@ fn check(paths: &[PathBuf], format: OutputFormat, lang: Lang) -> Result<(), Fail
     Ok(())
 }
 
-async fn organisation(db: &Db, code: &str) -> Result<orgs::model::Organisation, Failure> {
-    orgs::store::by_code(&db.read, &code.trim().to_uppercase())
-        .await
-        .context("cannot read organisations")?
-        .ok_or_else(|| Failure::Content(format!("no organisation has the code {code}")))
-}
-
 async fn import(
     db: &Db,
     paths: &[PathBuf],
@@ -168,7 +161,7 @@ async fn import(
     key_correction: Option<&str>,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let org = organisation(db, org).await?;
+    let org = orgs::by_code_for_cli(db, org).await?;
     let results: Vec<_> = paths
         .iter()
         .flat_map(|p| source::read_path(p, source::DEFAULT_LIMIT_BYTES))
@@ -261,7 +254,7 @@ async fn write_export(
 }
 
 async fn export(db: &Db, code: &str, org: &str) -> Result<(String, Vec<MediaRef>), Failure> {
-    let org = organisation(db, org).await?;
+    let org = orgs::by_code_for_cli(db, org).await?;
     let bank = store::bank_by_code(&db.read, &org.id, &code.trim().to_uppercase())
         .await
         .context("cannot read banks")?
@@ -293,7 +286,7 @@ async fn export(db: &Db, code: &str, org: &str) -> Result<(String, Vec<MediaRef>
 }
 
 async fn list(db: &Db, org: &str) -> Result<(), Failure> {
-    let org = organisation(db, org).await?;
+    let org = orgs::by_code_for_cli(db, org).await?;
     let banks = store::banks_of(&db.read, org.department(), None)
         .await
         .context("cannot read banks")?;

@@ -161,16 +161,7 @@ pub fn violations(blueprint: &Blueprint, pool: &[PoolItem], form: &Form) -> Vec<
         }
     }
     if let Some(target) = blueprint.difficulty {
-        let picks: Vec<Vec<usize>> = form
-            .sections
-            .iter()
-            .map(|s| {
-                s.items
-                    .iter()
-                    .filter_map(|i| pool.iter().position(|p| p.version_id == i.version_id))
-                    .collect()
-            })
-            .collect();
+        let picks = form.pool_indices(pool);
         let level = super::draw::form_difficulty(blueprint, pool, &picks);
         if !target.accepts(level) {
             found.push(format!(

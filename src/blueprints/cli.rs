@@ -76,13 +76,6 @@ pub async fn run(
     result
 }
 
-async fn organisation(db: &Db, code: &str) -> Result<orgs::model::Organisation, Failure> {
-    orgs::store::by_code(&db.read, &code.trim().to_uppercase())
-        .await
-        .context("cannot read organisations")?
-        .ok_or_else(|| Failure::Content(format!("no organisation has the code {code}")))
-}
-
 fn read_file(path: &PathBuf, lang: Lang) -> Result<String, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::Environment(format!("cannot read {}: {e}", path.display())))?;
@@ -100,7 +93,7 @@ async fn check(
     format: OutputFormat,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let org = organisation(db, org).await?;
+    let org = orgs::by_code_for_cli(db, org).await?;
     let mut reports = Vec::new();
     for file in files {
         let text = read_file(file, lang)?;
@@ -133,7 +126,7 @@ async fn check(
 }
 
 async fn import(db: &Db, files: &[PathBuf], org: &str, lang: Lang) -> Result<(), Failure> {
-    let org = organisation(db, org).await?;
+    let org = orgs::by_code_for_cli(db, org).await?;
     let mut failed = 0;
     for file in files {
         let text = read_file(file, lang)?;
@@ -173,7 +166,7 @@ async fn run_simulation(
     format: OutputFormat,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let org = organisation(db, org).await?;
+    let org = orgs::by_code_for_cli(db, org).await?;
     let text = read_file(file, lang)?;
     let (blueprint, mut report) = read_blueprint(&file.display().to_string(), &text);
     let Some(blueprint) = blueprint else {

@@ -61,6 +61,19 @@ pub struct FormItem {
 }
 
 impl Form {
+    /// Where each drawn item is in the pool, section by section.
+    pub fn pool_indices(&self, pool: &[PoolItem]) -> Vec<Vec<usize>> {
+        self.sections
+            .iter()
+            .map(|s| {
+                s.items
+                    .iter()
+                    .filter_map(|i| pool.iter().position(|p| p.version_id == i.version_id))
+                    .collect()
+            })
+            .collect()
+    }
+
     pub fn items(&self) -> impl Iterator<Item = &FormItem> {
         self.sections.iter().flat_map(|s| s.items.iter())
     }

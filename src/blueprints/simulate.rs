@@ -55,16 +55,7 @@ pub fn simulate(
             excluded: &excluded,
             seed,
         })?;
-        let picks: Vec<Vec<usize>> = form
-            .sections
-            .iter()
-            .map(|s| {
-                s.items
-                    .iter()
-                    .filter_map(|i| pool.iter().position(|p| p.version_id == i.version_id))
-                    .collect()
-            })
-            .collect();
+        let picks = form.pool_indices(pool);
         levels.push(form_difficulty(blueprint, pool, &picks) / 1000.0);
         for item in form.items() {
             *exposure.entry(item.item_id.clone()).or_default() += 1;

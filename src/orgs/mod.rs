@@ -11,6 +11,14 @@ use model::OrgKind;
 
 pub use pages::routes;
 
+/// An organisation named on the command line by its code, or a content error saying so.
+pub async fn by_code_for_cli(db: &Db, code: &str) -> Result<model::Organisation, Failure> {
+    store::by_code(&db.read, &code.trim().to_uppercase())
+        .await
+        .context("cannot read organisations")?
+        .ok_or_else(|| Failure::Content(format!("no organisation has the code {code}")))
+}
+
 /// `sathach org add`: creates a department, or a centre or school of an existing department.
 pub async fn cli_add(
     db: &Db,

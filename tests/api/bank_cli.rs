@@ -89,24 +89,7 @@ fn bank_reports_are_in_vietnamese_by_default() {
 fn bank_import_export_round_trip_with_pictures_and_key_corrections() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(
-        sathach(d, &["org", "add", "--code", "SGD", "--name", "Sở"])
-            .status
-            .success()
-    );
-    let centre = [
-        "org",
-        "add",
-        "--kind",
-        "centre",
-        "--code",
-        "TT",
-        "--department",
-        "SGD",
-        "--name",
-        "Trung tâm",
-    ];
-    assert!(sathach(d, &centre).status.success());
+    crate::cli::department_and_centre(d);
     let out = sathach(
         d,
         &[

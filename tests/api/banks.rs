@@ -311,25 +311,11 @@ async fn banks_are_seen_only_by_their_centre_and_the_department() {
         StatusCode::FORBIDDEN
     );
 
-    let report = sathach::accounts::cli_add(
-        &app.db,
-        "TT-HONGHA",
-        sathach::accounts::model::Role::CentreManager,
-        "ql2@hongha.vn",
-        None,
-    )
-    .await
-    .unwrap();
-    let other = app.another_browser();
-    other
-        .signed_in_as(("ql2@hongha.vn", report.rsplit(' ').next().unwrap()))
-        .await;
-    let new = "mật khẩu mới đủ dài";
-    let temporary = report.rsplit(' ').next().unwrap().to_string();
-    other
-        .post_form(
-            "/account/password",
-            &[("current", &temporary), ("new", new), ("confirm", new)],
+    let other = app
+        .browser_for_new_account(
+            "TT-HONGHA",
+            sathach::accounts::model::Role::CentreManager,
+            "ql2@hongha.vn",
         )
         .await;
     assert_eq!(other.get(&bank_page).await.status(), StatusCode::NOT_FOUND);

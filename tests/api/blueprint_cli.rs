@@ -9,24 +9,7 @@ const QB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/question_banks");
 fn centre_with_banks() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(
-        sathach(d, &["org", "add", "--code", "SGD", "--name", "Sở"])
-            .status
-            .success()
-    );
-    let centre = [
-        "org",
-        "add",
-        "--kind",
-        "centre",
-        "--code",
-        "TT",
-        "--department",
-        "SGD",
-        "--name",
-        "Trung tâm",
-    ];
-    assert!(sathach(d, &centre).status.success());
+    crate::cli::department_and_centre(d);
     let out = sathach(d, &["bank", "import", QB, "--org", "TT"]);
     assert!(out.status.success(), "{}", text(&out));
     dir

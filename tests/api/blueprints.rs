@@ -105,23 +105,11 @@ async fn blueprints_are_for_managers_of_their_own_centre() {
         StatusCode::FORBIDDEN
     );
 
-    let report = sathach::accounts::cli_add(
-        &app.db,
-        "TT-HONGHA",
-        sathach::accounts::model::Role::CentreManager,
-        "ql3@hongha.vn",
-        None,
-    )
-    .await
-    .unwrap();
-    let temporary = report.rsplit(' ').next().unwrap().to_string();
-    let other = app.another_browser();
-    other.signed_in_as(("ql3@hongha.vn", &temporary)).await;
-    let new = "mật khẩu mới đủ dài";
-    other
-        .post_form(
-            "/account/password",
-            &[("current", &temporary), ("new", new), ("confirm", new)],
+    let other = app
+        .browser_for_new_account(
+            "TT-HONGHA",
+            sathach::accounts::model::Role::CentreManager,
+            "ql3@hongha.vn",
         )
         .await;
     assert_eq!(other.get(&page).await.status(), StatusCode::NOT_FOUND);

@@ -268,3 +268,25 @@ fn backup_copies_a_live_database_and_never_overwrites() {
     );
     assert_one_line_error(&sathach(d, &["backup", "copy.db"]), 2, "already exists");
 }
+
+/// Creates department SGD and its centre TT in the data folder `d`.
+pub fn department_and_centre(d: &std::path::Path) {
+    assert!(
+        sathach(d, &["org", "add", "--code", "SGD", "--name", "Sở"])
+            .status
+            .success()
+    );
+    let centre = [
+        "org",
+        "add",
+        "--kind",
+        "centre",
+        "--code",
+        "TT",
+        "--department",
+        "SGD",
+        "--name",
+        "Trung tâm",
+    ];
+    assert!(sathach(d, &centre).status.success());
+}

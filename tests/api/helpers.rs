@@ -23,6 +23,9 @@ pub const ADMIN: (&str, &str) = ("admin@demo.sathach.vn", "demo-admin-2026");
 pub const MANAGER: (&str, &str) = ("quanly@demo.sathach.vn", "demo-quanly-2026");
 pub const PROCTOR: (&str, &str) = ("giamthi@demo.sathach.vn", "demo-giamthi-2026");
 
+/// The password `browser_for_new_account` sets.
+pub const NEW_PASSWORD: &str = "mật khẩu đã đổi 2026";
+
 static TRACING: Once = Once::new();
 
 /// Settings for a fresh database: a new SQLite file, or a new PostgreSQL database.
@@ -154,6 +157,29 @@ impl TestApp {
             settings: self.settings.clone(),
             _dir: tempfile::tempdir().expect("temp dir"),
         }
+    }
+
+    /// A browser signed in to a new account (created as `sathach user add` does, its temporary
+    /// password already changed to `NEW_PASSWORD`).
+    pub async fn browser_for_new_account(
+        &self,
+        org: &str,
+        role: sathach::accounts::model::Role,
+        email: &str,
+    ) -> TestApp {
+        let report = sathach::accounts::cli_add(&self.db, org, role, email, None)
+            .await
+            .unwrap();
+        let temporary = report.rsplit(' ').next().unwrap().to_string();
+        let browser = self.another_browser();
+        browser.signed_in_as((email, &temporary)).await;
+        let fields = [
+            ("current", temporary.as_str()),
+            ("new", NEW_PASSWORD),
+            ("confirm", NEW_PASSWORD),
+        ];
+        browser.post_form("/account/password", &fields).await;
+        browser
     }
 
     /// The id of a staff account by e-mail.

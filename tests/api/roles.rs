@@ -27,20 +27,8 @@ const ALL: [Who; 6] = [
 
 /// Creates an account directly and returns its (changed) password.
 async fn account(app: &TestApp, org: &str, role: Role, email: &str) -> String {
-    let report = sathach::accounts::cli_add(&app.db, org, role, email, None)
-        .await
-        .unwrap();
-    let temporary = report.rsplit(' ').next().unwrap().to_string();
-    let browser = app.another_browser();
-    browser.signed_in_as((email, &temporary)).await;
-    let new = "mật khẩu đã đổi 2026";
-    browser
-        .post_form(
-            "/account/password",
-            &[("current", &temporary), ("new", new), ("confirm", new)],
-        )
-        .await;
-    new.to_string()
+    app.browser_for_new_account(org, role, email).await;
+    crate::helpers::NEW_PASSWORD.to_string()
 }
 
 async fn browser_for(app: &TestApp, who: Who, other_pw: &str, other_admin_pw: &str) -> TestApp {
