@@ -122,15 +122,25 @@ fn check(paths: &[PathBuf], format: OutputFormat, lang: Lang) -> Result<(), Fail
         .flat_map(|p| source::read_path(p, usize::MAX))
         .map(|(_, r)| r)
         .collect();
+    print_reports(&reports, format, lang)
+}
+
+/// Prints reports as `path:line: …` lines and summaries, or as JSON; a content failure (exit
+/// 1) when any has errors. Shared by `bank check` and `blueprint check`.
+pub fn print_reports(
+    reports: &[super::report::FileReport],
+    format: OutputFormat,
+    lang: Lang,
+) -> Result<(), Failure> {
     match format {
         OutputFormat::Text => {
-            for report in &reports {
+            for report in reports {
                 report
                     .lines(lang)
                     .iter()
                     .for_each(|line| println!("{line}"));
             }
-            for report in &reports {
+            for report in reports {
                 println!("{}", report.summary(lang));
             }
         }

@@ -100,29 +100,7 @@ async fn check(
         let (_, report) = super::validate_for(db, &org, &file.display().to_string(), &text).await?;
         reports.push(report);
     }
-    match format {
-        OutputFormat::Text => {
-            for report in &reports {
-                report.lines(lang).iter().for_each(|l| println!("{l}"));
-                println!("{}", report.summary(lang));
-            }
-        }
-        OutputFormat::Json => {
-            let json: Vec<_> = reports.iter().map(|r| r.json(lang)).collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).expect("reports serialise")
-            );
-        }
-    }
-    let failed = reports.iter().filter(|r| r.has_errors()).count();
-    if failed > 0 {
-        return Err(Failure::Content(format!(
-            "{failed} of {} blueprints have errors",
-            reports.len()
-        )));
-    }
-    Ok(())
+    crate::banks::cli::print_reports(&reports, format, lang)
 }
 
 async fn import(db: &Db, files: &[PathBuf], org: &str, lang: Lang) -> Result<(), Failure> {
