@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod grading;
 pub mod orgs;
 pub mod startup;
 pub mod telemetry;

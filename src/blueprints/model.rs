@@ -142,6 +142,9 @@ pub struct Blueprint {
     pub retake_wait_days: u32,
     pub shuffle_items: bool,
     pub shuffle_options: bool,
+    /// Partial credit for multiple-response, matching and ordering items (else all or nothing;
+    /// a multiple-response item may also ask for it itself).
+    pub partial_credit: bool,
     pub difficulty: Option<DifficultyTarget>,
     /// Share of all points needed overall; None: every part's own rule decides.
     pub pass: Option<Ratio>,

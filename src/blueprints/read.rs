@@ -199,6 +199,7 @@ fn read_head(ctx: &mut Ctx, value: &Value) -> (Option<Blueprint>, Vec<String>) {
     let retake_wait_days = whole(ctx, &mut f, "retake_wait_days", 0, 0..366);
     let shuffle_items = f.boolean(ctx, "shuffle_items").unwrap_or(true);
     let shuffle_options = f.boolean(ctx, "shuffle_options").unwrap_or(true);
+    let partial_credit = f.boolean(ctx, "partial_credit").unwrap_or(false);
     let pass = ratio(ctx, &mut f, "pass");
     let target = f.number(ctx, "target_difficulty");
     let tolerance = f.number(ctx, "difficulty_tolerance");
@@ -228,6 +229,7 @@ fn read_head(ctx: &mut Ctx, value: &Value) -> (Option<Blueprint>, Vec<String>) {
             retake_wait_days: retake_wait_days?,
             shuffle_items,
             shuffle_options,
+            partial_credit,
             difficulty: difficulty?,
             pass: pass?,
             modules: modules.clone(),

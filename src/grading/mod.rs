@@ -1,0 +1,8 @@
+//! Grading: exact, explainable scoring of a frozen paper, and item statistics — pure
+//! functions, so delivery can score at submit and results can regrade and analyse.
+
+pub mod model;
+pub mod score;
+pub mod stats;
+#[cfg(test)]
+mod tests;
