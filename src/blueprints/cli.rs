@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Subcommand;
 
+use crate::grading::simulate::{CandidateSimulation, simulate_candidates};
+
 use super::{
     check::check_against_pool, read::read_blueprint, rng, simulate::simulate, store::pool_for,
 };
@@ -48,9 +50,23 @@ pub enum BlueprintCommand {
         /// Master seed (64 hex digits) to repeat a simulation; random by default.
         #[arg(long)]
         seed: Option<String>,
+        /// Also simulate this many candidates answering their papers, score them and print
+        /// the item statistics (reliability, flagged items).
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        simulate_candidates: usize,
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+}
+
+/// What `blueprint simulate` was asked to do.
+pub struct SimulateOptions {
+    file: PathBuf,
+    org: String,
+    forms: usize,
+    seed: Option<String>,
+    candidates: usize,
+    format: OutputFormat,
 }
 
 pub async fn run(
@@ -69,11 +85,54 @@ pub async fn run(
             org,
             forms,
             seed,
+            simulate_candidates,
             format,
-        } => run_simulation(&db, &file, &org, forms, seed, format, lang).await,
+        } => {
+            let options = SimulateOptions {
+                file,
+                org,
+                forms,
+                seed,
+                candidates: simulate_candidates,
+                format,
+            };
+            run_simulation(&db, options, lang).await
+        }
     };
     db.close().await;
     result
+}
+
+fn print_candidates(c: &CandidateSimulation) {
+    let f = &c.form;
+    println!("{} simulated candidates:", c.candidates);
+    println!(
+        "  passed:            {} ({:.1} %), pending {}",
+        c.passed,
+        100.0 * c.passed as f64 / c.candidates.max(1) as f64,
+        c.pending
+    );
+    println!(
+        "  score:             mean {:.2}, standard deviation {:.2}",
+        f.mean, f.sd
+    );
+    let fmt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.3}"));
+    println!(
+        "  reliability:       {} {} (standard error of measurement {})",
+        f.reliability_kind,
+        fmt(f.reliability),
+        fmt(f.sem)
+    );
+    let flagged: Vec<&str> = c.flagged().map(|i| i.item_id.as_str()).collect();
+    println!(
+        "  check the key:     {} items{}",
+        flagged.len(),
+        if flagged.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", flagged.join(", "))
+        }
+    );
 }
 
 fn read_file(path: &PathBuf, lang: Lang) -> Result<String, Failure> {
@@ -135,16 +194,17 @@ async fn import(db: &Db, files: &[PathBuf], org: &str, lang: Lang) -> Result<(),
     Ok(())
 }
 
-async fn run_simulation(
-    db: &Db,
-    file: &PathBuf,
-    org: &str,
-    forms: usize,
-    seed: Option<String>,
-    format: OutputFormat,
-    lang: Lang,
-) -> Result<(), Failure> {
-    let org = orgs::by_code_for_cli(db, org).await?;
+async fn run_simulation(db: &Db, options: SimulateOptions, lang: Lang) -> Result<(), Failure> {
+    let SimulateOptions {
+        file,
+        org,
+        forms,
+        seed,
+        candidates,
+        format,
+    } = options;
+    let file = &file;
+    let org = orgs::by_code_for_cli(db, &org).await?;
     let text = read_file(file, lang)?;
     let (blueprint, mut report) = read_blueprint(&file.display().to_string(), &text);
     let Some(blueprint) = blueprint else {
@@ -168,11 +228,18 @@ async fn run_simulation(
     };
     let result =
         simulate(&blueprint, &pool, forms, seed).map_err(|e| Failure::Content(e.to_string()))?;
+    let scored = (candidates > 0)
+        .then(|| simulate_candidates(&blueprint, &pool, candidates, seed))
+        .transpose()
+        .map_err(|e| Failure::Content(e.to_string()))?;
     match format {
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&result).expect("simulation serialises")
-        ),
+        OutputFormat::Json => {
+            let json = serde_json::json!({ "papers": result, "candidates": scored });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).expect("simulation serialises")
+            )
+        }
         OutputFormat::Text => {
             println!(
                 "{}: {} papers drawn from {} items (seed {})",
@@ -202,6 +269,9 @@ async fn run_simulation(
                 .first_violations
                 .iter()
                 .for_each(|v| println!("    {v}"));
+            if let Some(c) = &scored {
+                print_candidates(c);
+            }
         }
     }
     if result.violations > 0 {

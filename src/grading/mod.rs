@@ -3,6 +3,7 @@
 
 pub mod model;
 pub mod score;
+pub mod simulate;
 pub mod stats;
 #[cfg(test)]
 mod tests;

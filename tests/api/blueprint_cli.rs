@@ -123,3 +123,43 @@ fn blueprint_import_stores_versions_and_skips_unchanged_text() {
         "bad.toml:5: error: `pass` = 150% is not a pass share",
     );
 }
+
+#[test]
+fn simulated_candidates_are_scored_and_analysed_end_to_end() {
+    let dir = centre_with_banks();
+    let d = dir.path();
+    let file = format!("{QB}/iu01-thi.toml");
+    let seed = "0a".repeat(32);
+    let args = [
+        "blueprint",
+        "simulate",
+        &file,
+        "--org",
+        "TT",
+        "--forms",
+        "10",
+        "--seed",
+        &seed,
+        "--simulate-candidates",
+        "300",
+        "--format",
+        "json",
+    ];
+    let out = sathach(d, &args);
+    assert!(out.status.success(), "{}", text(&out));
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let candidates = &result["candidates"];
+    assert_eq!(candidates["candidates"], 300);
+    let passed = candidates["passed"].as_u64().unwrap();
+    assert!(passed > 0 && passed < 300, "some pass, some fail: {passed}");
+    assert_eq!(
+        candidates["pending"], 0,
+        "no practical part, nothing pending"
+    );
+    assert!(candidates["form"]["reliability"].as_f64().unwrap() > 0.5);
+    assert_eq!(
+        candidates["items"].as_array().unwrap().len(),
+        45,
+        "every item of the bank was seen"
+    );
+}
