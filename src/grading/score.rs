@@ -63,6 +63,18 @@ pub fn score_item(
     let Some(response) = response.filter(|r| !is_blank(r)) else {
         return (zero, Rule::Unanswered, String::new(), key);
     };
+    // A tampered or repeated choice counts once; indices outside the item count as wrong.
+    let deduplicated;
+    let response = match response {
+        Response::Choices(chosen) => {
+            let mut unique = chosen.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            deduplicated = Response::Choices(unique);
+            &deduplicated
+        }
+        other => other,
+    };
     let (fraction, rule, shown) = match (&item.body, response) {
         (Body::Single { options }, Response::Choices(chosen)) => {
             let right = chosen.len() == 1 && options.get(chosen[0]).is_some_and(|o| o.correct);

@@ -74,6 +74,20 @@ fn choice_rules() {
         frac(1, 1)
     );
     assert_eq!(
+        points_of("T-002", Response::Choices(vec![0, 0, 0]), false).0,
+        frac(1, 2),
+        "a repeated choice counts once"
+    );
+    assert_eq!(
+        points_of("T-001", Response::Choices(vec![0, 0]), false).0,
+        frac(1, 1)
+    );
+    assert_eq!(
+        points_of("T-002", Response::Choices(vec![0, 1, 9]), false).0,
+        frac(1, 2),
+        "an index outside the item is wrong"
+    );
+    assert_eq!(
         points_of("T-003", Response::TrueFalse(true), false).0,
         frac(1, 1)
     );
