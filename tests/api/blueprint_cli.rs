@@ -49,7 +49,8 @@ fn shipped_blueprints_check_and_simulate_without_violations() {
     ];
     let out = sathach(d, &simulate);
     assert!(out.status.success(), "{}", text(&out));
-    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &json["papers"];
     assert_eq!(result["violations"], 0);
     assert_eq!(result["forms"], 50);
     assert_eq!(result["topics_covered"], result["topics_total"]);
