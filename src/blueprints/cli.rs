@@ -39,6 +39,12 @@ pub enum BlueprintCommand {
         #[arg(long, value_name = "CODE")]
         org: String,
     },
+    /// Run the draw of a stored paper again from its stored inputs and say whether it gives
+    /// the same paper (for auditors).
+    Redraw {
+        #[arg(value_name = "PAPER_ID")]
+        paper: String,
+    },
     /// Draw N papers in a row and report exposure, difficulty spread, topic coverage and violations.
     Simulate {
         #[arg(value_name = "FILE")]
@@ -80,6 +86,7 @@ pub async fn run(
             check(&db, &files, &org, format, lang).await
         }
         BlueprintCommand::Import { files, org } => import(&db, &files, &org, lang).await,
+        BlueprintCommand::Redraw { paper } => redraw(&db, &paper).await,
         BlueprintCommand::Simulate {
             file,
             org,
@@ -101,6 +108,24 @@ pub async fn run(
     };
     db.close().await;
     result
+}
+
+async fn redraw(db: &Db, id: &str) -> Result<(), Failure> {
+    let paper = super::papers::paper(&db.read, id)
+        .await
+        .context("cannot read papers")?
+        .ok_or_else(|| Failure::Content(format!("no paper {id}")))?;
+    if super::papers::redraw_matches(db, &paper).await? {
+        println!(
+            "paper {id}: the draw from its stored inputs (seed {}) gives the same paper",
+            paper.seed
+        );
+        Ok(())
+    } else {
+        Err(Failure::Content(format!(
+            "paper {id}: the draw from its stored inputs gives a different paper"
+        )))
+    }
 }
 
 fn print_candidates(c: &CandidateSimulation) {

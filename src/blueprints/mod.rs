@@ -6,6 +6,7 @@ pub mod cli;
 pub mod draw;
 pub mod model;
 pub mod pages;
+pub mod papers;
 pub mod read;
 pub mod rng;
 pub mod simulate;

@@ -5,41 +5,63 @@ use sqlx::AnyPool;
 use super::{draw::PoolItem, model::Blueprint};
 use crate::banks::store;
 
-/// The newest items of the banks the blueprint names, from the organisation's banks or, for a
-/// centre, also its department's.
-pub async fn pool_for(
+/// The newest version of each bank the blueprint names (bank code, bank version id), from the
+/// organisation's banks or, for a centre, also its department's.
+pub async fn bank_versions_for(
     pool: &AnyPool,
     organisation_id: &str,
     department_id: &str,
     blueprint: &Blueprint,
-) -> anyhow::Result<Vec<PoolItem>> {
+) -> anyhow::Result<Vec<(String, String)>> {
     let mut codes: Vec<&str> = blueprint
         .sections()
         .flat_map(|(_, s)| s.banks.iter().map(String::as_str))
         .collect();
     codes.sort_unstable();
     codes.dedup();
-    let mut items = Vec::new();
+    let mut found = Vec::new();
     for code in codes {
         let bank = match store::bank_by_code(pool, organisation_id, code).await? {
             Some(bank) => Some(bank),
             None => store::bank_by_code(pool, department_id, code).await?,
         };
         let Some(bank) = bank else { continue };
-        let Some(latest) = store::versions(pool, &bank.id).await?.into_iter().next() else {
-            continue;
-        };
-        for row in store::version_items(pool, &latest.id).await? {
+        if let Some(latest) = store::versions(pool, &bank.id).await?.into_iter().next() {
+            found.push((bank.code, latest.id));
+        }
+    }
+    Ok(found)
+}
+
+/// The items of the given bank versions: the pool a draw uses.
+pub async fn pool_of_versions(
+    pool: &AnyPool,
+    versions: &[(String, String)],
+) -> anyhow::Result<Vec<PoolItem>> {
+    let mut items = Vec::new();
+    for (code, version_id) in versions {
+        for row in store::version_items(pool, version_id).await? {
             let item = row.item()?;
             items.push(PoolItem {
                 version_id: row.id,
                 item_id: row.item_id,
-                bank: bank.code.clone(),
+                bank: code.clone(),
                 item,
             });
         }
     }
     Ok(items)
+}
+
+/// The newest items of the banks the blueprint names.
+pub async fn pool_for(
+    pool: &AnyPool,
+    organisation_id: &str,
+    department_id: &str,
+    blueprint: &Blueprint,
+) -> anyhow::Result<Vec<PoolItem>> {
+    let versions = bank_versions_for(pool, organisation_id, department_id, blueprint).await?;
+    pool_of_versions(pool, &versions).await
 }
 
 /// A blueprint as listed.

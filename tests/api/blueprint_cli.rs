@@ -164,3 +164,48 @@ fn simulated_candidates_are_scored_and_analysed_end_to_end() {
         "every item of the bank was seen"
     );
 }
+
+#[test]
+fn an_auditor_redraws_a_stored_paper_from_its_inputs() {
+    let dir = centre_with_banks();
+    let d = dir.path();
+    let out = sathach(
+        d,
+        &[
+            "blueprint",
+            "import",
+            &format!("{QB}/iu02-thi.toml"),
+            "--org",
+            "TT",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let paper_id = runtime.block_on(async {
+        let db =
+            sathach::db::Db::connect(&sathach::config::Settings::for_data_dir(&d.join("data")))
+                .await
+                .unwrap();
+        let centre = sathach::orgs::store::by_code(&db.read, "TT")
+            .await
+            .unwrap()
+            .unwrap();
+        let version: String = sqlx::query_scalar("SELECT id FROM blueprint_versions")
+            .fetch_one(&db.read)
+            .await
+            .unwrap();
+        let paper = sathach::blueprints::papers::draw_paper(&db, &centre, &version, None)
+            .await
+            .unwrap();
+        db.close().await;
+        paper.id
+    });
+    let out = sathach(d, &["blueprint", "redraw", &paper_id]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("gives the same paper"));
+    assert_one_line_error(
+        &sathach(d, &["blueprint", "redraw", "khong-co"]),
+        1,
+        "no paper khong-co",
+    );
+}

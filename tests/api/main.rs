@@ -10,6 +10,7 @@ mod csrf;
 mod helpers;
 mod migrations;
 mod orgs;
+mod papers;
 mod roles;
 mod sign_in;
 mod storage;

@@ -1,0 +1,211 @@
+//! Drawn papers, stored with everything the draw used: the blueprint version, the bank
+//! versions of the pool, the exposure counts and exclusions at that moment, the seed and the
+//! generator, and the form itself. A paper renders the same years later, and `redraw` runs the
+//! draw again from the stored inputs to show an auditor it gives the same paper.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, anyhow};
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+use super::{
+    draw::{DrawInputs, Excluded, Exposure, Form, draw},
+    read::read_blueprint,
+    rng::{self, GENERATOR},
+    store,
+};
+use crate::{clock, db::Db, orgs::model::Organisation};
+
+/// A stored paper.
+#[derive(Clone, Debug, FromRow)]
+pub struct PaperRow {
+    pub id: String,
+    pub organisation_id: String,
+    pub blueprint_version_id: String,
+    pub sequence: i64,
+    pub person_key: Option<String>,
+    pub generator: String,
+    pub seed: String,
+    pub bank_versions: String,
+    pub exposure: String,
+    pub excluded: String,
+    pub form: String,
+}
+
+impl PaperRow {
+    pub fn form(&self) -> anyhow::Result<Form> {
+        serde_json::from_str(&self.form).context("a stored paper is damaged")
+    }
+}
+
+/// How often each item was drawn in the organisation's earlier papers.
+async fn exposure(conn: &mut AnyConnection, organisation_id: &str) -> sqlx::Result<Exposure> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT pi.item_id, COUNT(*) FROM paper_items pi JOIN papers p ON p.id = pi.paper_id
+         WHERE p.organisation_id = $1 GROUP BY pi.item_id",
+    )
+    .bind(organisation_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX)))
+        .collect())
+}
+
+/// Items this person saw in earlier papers certifying any of the same modules.
+async fn seen_by(
+    conn: &mut AnyConnection,
+    person_key: &str,
+    modules: &[String],
+) -> sqlx::Result<Excluded> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT pi.item_id, p.modules FROM paper_items pi JOIN papers p ON p.id = pi.paper_id WHERE p.person_key = $1",
+    )
+    .bind(person_key)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, mods)| mods.split(',').any(|m| modules.iter().any(|x| x == m)))
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// Draws a paper from the newest version of a blueprint for a person (None for a paper not
+/// yet assigned) and stores it with its inputs, in one transaction.
+pub async fn draw_paper(
+    db: &Db,
+    org: &Organisation,
+    blueprint_version_id: &str,
+    person_key: Option<&str>,
+) -> anyhow::Result<PaperRow> {
+    let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
+        .bind(blueprint_version_id)
+        .fetch_optional(&db.read)
+        .await?
+        .ok_or_else(|| anyhow!("no blueprint version {blueprint_version_id}"))?;
+    let blueprint = read_blueprint("stored", &source)
+        .0
+        .ok_or_else(|| anyhow!("the stored blueprint no longer reads"))?;
+    let versions =
+        store::bank_versions_for(&db.read, &org.id, org.department(), &blueprint).await?;
+    let pool = store::pool_of_versions(&db.read, &versions).await?;
+    let mut tx = db.write.begin().await?;
+    // Read exposure inside the writer's transaction, so two papers never count from the same state.
+    let exposure_now = exposure(&mut tx, &org.id).await?;
+    let excluded = match person_key {
+        Some(person) => seen_by(&mut tx, person, &blueprint.modules).await?,
+        None => Excluded::default(),
+    };
+    let seed = rng::new_seed();
+    let form = draw(&DrawInputs {
+        blueprint: &blueprint,
+        pool: &pool,
+        exposure: &exposure_now,
+        excluded: &excluded,
+        seed,
+    })?;
+    let sequence: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(sequence), 0) + 1 FROM papers WHERE organisation_id = $1",
+    )
+    .bind(&org.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let in_pool: std::collections::HashSet<&str> =
+        pool.iter().map(|p| p.item_id.as_str()).collect();
+    let exposure_json: BTreeMap<&str, u32> = exposure_now
+        .iter()
+        .filter(|(id, _)| in_pool.contains(id.as_str()))
+        .map(|(id, n)| (id.as_str(), *n))
+        .collect();
+    let mut excluded_list: Vec<&String> = excluded.iter().collect();
+    excluded_list.sort();
+    let row = PaperRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        organisation_id: org.id.clone(),
+        blueprint_version_id: blueprint_version_id.to_string(),
+        sequence,
+        person_key: person_key.map(str::to_string),
+        generator: GENERATOR.to_string(),
+        seed: rng::seed_to_hex(&seed),
+        bank_versions: serde_json::to_string(&versions)?,
+        exposure: serde_json::to_string(&exposure_json)?,
+        excluded: serde_json::to_string(&excluded_list)?,
+        form: serde_json::to_string(&form)?,
+    };
+    sqlx::query(
+        "INSERT INTO papers (id, organisation_id, blueprint_version_id, sequence, person_key, modules, generator, seed,
+                             bank_versions, exposure, excluded, form, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&row.id)
+    .bind(&row.organisation_id)
+    .bind(&row.blueprint_version_id)
+    .bind(row.sequence)
+    .bind(&row.person_key)
+    .bind(blueprint.modules.join(","))
+    .bind(&row.generator)
+    .bind(&row.seed)
+    .bind(&row.bank_versions)
+    .bind(&row.exposure)
+    .bind(&row.excluded)
+    .bind(&row.form)
+    .bind(clock::now_ms())
+    .execute(&mut *tx)
+    .await?;
+    for item in form.items() {
+        sqlx::query("INSERT INTO paper_items (paper_id, item_id) VALUES ($1, $2)")
+            .bind(&row.id)
+            .bind(&item.item_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn paper(pool: &AnyPool, id: &str) -> sqlx::Result<Option<PaperRow>> {
+    sqlx::query_as(
+        "SELECT id, organisation_id, blueprint_version_id, sequence, person_key, generator, seed, bank_versions,
+                exposure, excluded, form FROM papers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Runs the draw again from a stored paper's inputs: true when it gives the same paper.
+pub async fn redraw_matches(db: &Db, paper: &PaperRow) -> anyhow::Result<bool> {
+    if paper.generator != GENERATOR {
+        anyhow::bail!(
+            "paper {} was drawn by {}, this program has {GENERATOR}",
+            paper.id,
+            paper.generator
+        );
+    }
+    let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
+        .bind(&paper.blueprint_version_id)
+        .fetch_one(&db.read)
+        .await?;
+    let blueprint = read_blueprint("stored", &source)
+        .0
+        .ok_or_else(|| anyhow!("the stored blueprint no longer reads"))?;
+    let versions: Vec<(String, String)> = serde_json::from_str(&paper.bank_versions)?;
+    let pool = store::pool_of_versions(&db.read, &versions).await?;
+    let exposure: Exposure = serde_json::from_str::<BTreeMap<String, u32>>(&paper.exposure)?
+        .into_iter()
+        .collect();
+    let excluded: Excluded = serde_json::from_str::<Vec<String>>(&paper.excluded)?
+        .into_iter()
+        .collect();
+    let seed = rng::seed_from_hex(&paper.seed).ok_or_else(|| anyhow!("stored seed is damaged"))?;
+    let again = draw(&DrawInputs {
+        blueprint: &blueprint,
+        pool: &pool,
+        exposure: &exposure,
+        excluded: &excluded,
+        seed,
+    })?;
+    Ok(again == paper.form()?)
+}
