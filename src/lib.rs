@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod grading;
 pub mod orgs;
+pub mod sessions;
 pub mod startup;
 pub mod telemetry;
 pub mod text;

@@ -22,6 +22,16 @@ pub fn required_name(raw: &str, max: usize) -> Result<String, &'static str> {
     }
 }
 
+/// `n` characters drawn uniformly from `alphabet` with the thread's OS-seeded generator: for
+/// temporary passwords and access codes.
+pub fn random_chars(alphabet: &[u8], n: usize) -> String {
+    use rand::RngExt;
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use rand::{Rng, RngExt};
+use rand::Rng;
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
@@ -153,12 +153,9 @@ const UNAMBIGUOUS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 
 /// A temporary password for a new or reset account: 14 characters, about 69 bits.
 pub fn temporary_password() -> String {
-    let mut rng = rand::rng();
-    (0..14)
-        .map(|i| {
-            let c = UNAMBIGUOUS[rng.random_range(0..UNAMBIGUOUS.len())] as char;
-            if i > 0 && i % 5 == 4 { '-' } else { c }
-        })
+    crate::text::random_chars(UNAMBIGUOUS, 14)
+        .char_indices()
+        .map(|(i, c)| if i > 0 && i % 5 == 4 { '-' } else { c })
         .collect()
 }
 

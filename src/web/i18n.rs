@@ -172,8 +172,9 @@ mod tests {
 
     /// Quoted strings that look like catalog keys: `"area.name"` with a known area.
     fn quoted_keys(text: &str) -> Vec<String> {
-        const AREAS: [&str; 12] = [
+        const AREAS: [&str; 13] = [
             "app.",
+            "person.",
             "nav.",
             "error.",
             "role.",
