@@ -3,3 +3,4 @@
 
 pub mod model;
 pub mod national_id;
+pub mod roster;

@@ -1,0 +1,327 @@
+//! Reading a roster (danh sách thí sinh) from a CSV file as staff make them in Excel: Vietnamese
+//! or English headers in any order, dates as dd/mm/yyyy, CCCD numbers checked and repaired.
+//! Every problem names its row; a file with any error imports nothing.
+
+use std::collections::HashMap;
+
+use super::national_id::{IdError, NationalId, Sex};
+use crate::text::single_line;
+
+/// A candidate as the roster gives them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterRow {
+    /// The spreadsheet's row number (the header is row 1).
+    pub row: usize,
+    pub full_name: String,
+    /// (year, month, day)
+    pub birth_date: (i32, u32, u32),
+    pub sex: Option<Sex>,
+    pub national_id: Option<NationalId>,
+    /// Another identifier for a student without a CCCD (flagged for a manager).
+    pub other_id: Option<String>,
+    pub unit: String,
+    pub is_teacher: bool,
+    pub email: Option<String>,
+}
+
+/// A problem at a row (catalog key and the value concerned).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowProblem {
+    pub row: usize,
+    pub error: bool,
+    pub key: &'static str,
+    pub value: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Column {
+    Name,
+    Birth,
+    Sex,
+    NationalId,
+    OtherId,
+    Unit,
+    Role,
+    Email,
+}
+
+/// Header words, folded (lower case, no diacritics), for each column.
+const HEADERS: [(Column, &[&str]); 8] = [
+    (Column::Name, &["ho va ten", "ho ten", "full name", "name"]),
+    (
+        Column::Birth,
+        &["ngay sinh", "date of birth", "birth date", "dob"],
+    ),
+    (Column::Sex, &["gioi tinh", "sex", "gender"]),
+    (
+        Column::NationalId,
+        &[
+            "cccd",
+            "so cccd",
+            "can cuoc",
+            "so dinh danh",
+            "national id",
+            "so can cuoc cong dan",
+        ],
+    ),
+    (
+        Column::OtherId,
+        &["ma khac", "ma hoc sinh", "other id", "student id"],
+    ),
+    (
+        Column::Unit,
+        &[
+            "truong",
+            "don vi",
+            "truong/don vi",
+            "school",
+            "unit",
+            "school or unit",
+        ],
+    ),
+    (
+        Column::Role,
+        &[
+            "doi tuong",
+            "giao vien/hoc sinh",
+            "role",
+            "teacher or student",
+        ],
+    ),
+    (Column::Email, &["email", "e-mail", "thu dien tu"]),
+];
+
+fn fold(text: &str) -> String {
+    crate::banks::model::fold_text(text, true)
+}
+
+fn birth_date(text: &str) -> Option<(i32, u32, u32)> {
+    let parts: Vec<&str> = text.trim().split(['/', '-', '.']).collect();
+    let [d, m, y] = parts.as_slice() else {
+        return None;
+    };
+    let (d, m, y): (u32, u32, i32) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1900..=2100).contains(&y) && (1..=days).contains(&d)).then_some((y, m, d))
+}
+
+/// Reads a CSV roster (comma or semicolon separated, UTF-8 with or without BOM).
+pub fn parse_roster(text: &str) -> (Vec<RosterRow>, Vec<RowProblem>) {
+    let text = text.trim_start_matches('\u{feff}');
+    let delimiter = if text
+        .lines()
+        .next()
+        .is_some_and(|l| l.matches(';').count() > l.matches(',').count())
+    {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut problems = Problems::default();
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            problems.add(1, true, "person.roster_unreadable", &e.to_string());
+            return (vec![], problems.0);
+        }
+    };
+    let mut columns: HashMap<Column, usize> = HashMap::new();
+    for (index, header) in headers.iter().enumerate() {
+        let folded = fold(header);
+        if let Some((column, _)) = HEADERS
+            .iter()
+            .find(|(_, names)| names.contains(&folded.as_str()))
+        {
+            columns.entry(*column).or_insert(index);
+        }
+    }
+    for required in [Column::Name, Column::Birth] {
+        if !columns.contains_key(&required) {
+            problems.add(
+                1,
+                true,
+                "person.roster_missing_column",
+                if required == Column::Name {
+                    "Họ và tên"
+                } else {
+                    "Ngày sinh"
+                },
+            );
+        }
+    }
+    if problems.has_errors() {
+        return (vec![], problems.0);
+    }
+    let mut rows = Vec::new();
+    let mut seen_ids: HashMap<String, usize> = HashMap::new();
+    for (index, record) in reader.records().enumerate() {
+        let row = index + 2;
+        let Ok(record) = record else {
+            problems.add(row, true, "person.roster_unreadable", "");
+            continue;
+        };
+        let cell = |c: Column| {
+            columns
+                .get(&c)
+                .and_then(|i| record.get(*i))
+                .map(single_line)
+                .unwrap_or_default()
+        };
+        if record.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        let full_name = cell(Column::Name);
+        if full_name.is_empty() {
+            problems.add(row, true, "person.name_missing", "");
+        }
+        let birth = birth_date(&cell(Column::Birth));
+        if birth.is_none() {
+            problems.add(row, true, "person.birth_invalid", &cell(Column::Birth));
+        }
+        let sex = match fold(&cell(Column::Sex)).as_str() {
+            "nam" | "m" | "male" => Some(Sex::Male),
+            "nu" | "f" | "female" => Some(Sex::Female),
+            _ => None,
+        };
+        let id_text = cell(Column::NationalId);
+        let other_id = Some(cell(Column::OtherId)).filter(|v| !v.is_empty());
+        let national_id = if id_text.is_empty() {
+            match &other_id {
+                Some(other) => problems.add(row, false, "person.other_id_used", other),
+                None => problems.add(row, true, "person.no_identifier", ""),
+            }
+            None
+        } else {
+            match NationalId::parse(&id_text) {
+                Ok(id) => {
+                    if id.repaired {
+                        problems.add(row, false, "person.cccd_repaired", &id.digits);
+                    }
+                    for key in id.mismatches(birth.map(|b| b.0), sex) {
+                        problems.add(row, false, key, &id.digits);
+                    }
+                    if let Some(first) = seen_ids.insert(id.digits.clone(), row) {
+                        problems.add(
+                            row,
+                            true,
+                            "person.roster_duplicate",
+                            &format!("{} (row {first})", id.digits),
+                        );
+                    }
+                    Some(id)
+                }
+                Err(e) => {
+                    let key = match e {
+                        IdError::NotDigits => "person.cccd_not_digits",
+                        IdError::WrongLength => "person.cccd_wrong_length",
+                        IdError::UnknownProvince => "person.cccd_unknown_province",
+                    };
+                    problems.add(row, true, key, &id_text);
+                    None
+                }
+            }
+        };
+        let is_teacher = matches!(
+            fold(&cell(Column::Role)).as_str(),
+            "giao vien" | "gv" | "teacher"
+        );
+        let email = Some(cell(Column::Email)).filter(|v| !v.is_empty());
+        if let Some(birth_date) = birth.filter(|_| !full_name.is_empty()) {
+            rows.push(RosterRow {
+                row,
+                full_name,
+                birth_date,
+                sex,
+                national_id,
+                other_id,
+                unit: cell(Column::Unit),
+                is_teacher,
+                email,
+            });
+        }
+    }
+    if problems.has_errors() {
+        rows.clear();
+    }
+    (rows, problems.0)
+}
+
+#[derive(Default)]
+struct Problems(Vec<RowProblem>);
+
+impl Problems {
+    fn add(&mut self, row: usize, error: bool, key: &'static str, value: &str) {
+        self.0.push(RowProblem {
+            row,
+            error,
+            key,
+            value: value.to_string(),
+        });
+    }
+
+    fn has_errors(&self) -> bool {
+        self.0.iter().any(|p| p.error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_vietnamese_roster_with_semicolons_and_repairs_ids() {
+        let csv = "\u{feff}STT;Họ và tên;Ngày sinh;Giới tính;Số CCCD;Trường;Đối tượng\n\
+                   1;Nguyễn Văn An;05/03/2008;Nam;1208012345;THPT Chu Văn An;Học sinh\n\
+                   2;Trần Thị Bình;12/11/1985;Nữ;036185000123;THCS Láng Thượng;Giáo viên\n";
+        let (rows, problems) = parse_roster(csv);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].national_id.as_ref().unwrap().digits, "001208012345");
+        assert_eq!(rows[0].birth_date, (2008, 3, 5));
+        assert!(rows[1].is_teacher && rows[1].sex == Some(Sex::Female));
+        assert_eq!(
+            problems,
+            vec![RowProblem {
+                row: 2,
+                error: false,
+                key: "person.cccd_repaired",
+                value: "001208012345".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn bad_rows_are_named_and_nothing_is_imported() {
+        let csv = "Full name,Date of birth,Sex,National ID,Student ID\n\
+                   Lê Văn C,31/02/2009,Nam,001209000001,\n\
+                   ,01/01/2009,Nam,001209000002,\n\
+                   Phạm D,01/01/2009,Nữ,001209000001,\n\
+                   Hoàng E,01/01/2009,Nam,,HS-0042\n\
+                   Vũ F,01/01/2009,Nam,003209000009,\n";
+        let (rows, problems) = parse_roster(csv);
+        assert!(rows.is_empty(), "a file with errors imports nothing");
+        let keys: Vec<(usize, &str)> = problems.iter().map(|p| (p.row, p.key)).collect();
+        assert!(keys.contains(&(2, "person.birth_invalid")));
+        assert!(keys.contains(&(3, "person.name_missing")));
+        assert!(keys.contains(&(4, "person.roster_duplicate")));
+        assert!(keys.contains(&(4, "person.cccd_sex_mismatch")));
+        assert!(keys.contains(&(5, "person.other_id_used")));
+        assert!(keys.contains(&(6, "person.cccd_unknown_province")));
+    }
+
+    #[test]
+    fn a_roster_without_names_is_refused_at_the_header() {
+        let (rows, problems) = parse_roster("Ngày sinh,CCCD\n01/01/2000,001200000001\n");
+        assert!(rows.is_empty());
+        assert_eq!(problems[0].key, "person.roster_missing_column");
+    }
+}
