@@ -126,6 +126,8 @@ pub fn read_upload(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport)
     let mut banks = Vec::new();
     let mut media = Vec::new();
     let mut errors = Vec::new();
+    // Everything the archive expands to is capped, so a small .zip cannot fill the memory.
+    let mut budget = DEFAULT_LIMIT_BYTES as u64;
     for index in 0..archive.len() {
         let Ok(mut entry) = archive.by_index(index) else {
             continue;
@@ -133,17 +135,27 @@ pub fn read_upload(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport)
         if entry.is_dir() {
             continue;
         }
-        let Ok(name) = entry.name() else { continue };
-        let path = name.replace('\\', "/");
+        let Ok(entry_name) = entry.name() else {
+            continue;
+        };
+        let path = entry_name.replace('\\', "/");
         let mut content = Vec::new();
-        if let Err(e) = std::io::Read::read_to_end(
-            &mut (&mut entry).take(DEFAULT_LIMIT_BYTES as u64),
-            &mut content,
-        ) {
+        if let Err(e) = std::io::Read::read_to_end(&mut (&mut entry).take(budget + 1), &mut content)
+        {
             let args = args![path = &path, error = e.to_string()];
             errors.push(("report.zip_entry_unreadable", args));
             continue;
         }
+        if content.len() as u64 > budget {
+            return failed(
+                name,
+                (
+                    "report.zip_too_large",
+                    args![limit = human_size(DEFAULT_LIMIT_BYTES)],
+                ),
+            );
+        }
+        budget -= content.len() as u64;
         match path.rsplit_once("media/") {
             Some((_, file)) if !file.is_empty() && !file.contains('/') => {
                 match media_file(format!("media/{file}"), content) {
@@ -242,6 +254,27 @@ mod tests {
         assert!(
             report.lines(Lang::Vi)[0]
                 .starts_with("cu.toml:0: lỗi: dòng 3 không phải văn bản UTF-8; hãy lưu tệp")
+        );
+    }
+
+    #[test]
+    fn a_zip_that_expands_beyond_the_limit_is_refused() {
+        use std::io::Write;
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        out.start_file("bank/media/zeros.png", options).unwrap();
+        let block = vec![0u8; 1024 * 1024];
+        for _ in 0..51 {
+            out.write_all(&block).unwrap();
+        }
+        let bytes = out.finish().unwrap().into_inner();
+        assert!(bytes.len() < 1024 * 1024, "it compresses well");
+        let (parsed, report) = read_upload("bomb.zip", &bytes);
+        assert!(parsed.is_none());
+        assert!(
+            report.lines(crate::web::i18n::Lang::En)[0].contains("expands to more than 50 MB"),
+            "{:?}",
+            report.lines(crate::web::i18n::Lang::En)
         );
     }
 
