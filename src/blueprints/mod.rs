@@ -9,6 +9,7 @@ pub mod pages;
 pub mod papers;
 pub mod read;
 pub mod rng;
+pub mod sample;
 pub mod simulate;
 pub mod store;
 

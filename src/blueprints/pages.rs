@@ -7,10 +7,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{
-    draw::{DrawInputs, Form, PoolItem, candidates, draw},
+    draw::candidates,
     model::Blueprint,
     read::read_blueprint,
-    rng,
     store::{self, BlueprintRow, Saved, VersionRow},
 };
 use crate::{
@@ -18,18 +17,17 @@ use crate::{
         Staff,
         model::{Action, Role},
     },
-    banks::model::{Body, Item},
     clock, orgs,
     orgs::model::Organisation,
     web::{AppError, AppState, Chrome, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    super::sample::routes(cfg);
     cfg.route("/blueprints", web::get().to(list))
         .route("/blueprints", web::post().to(create))
         .route("/blueprints/{id}", web::get().to(detail))
-        .route("/blueprints/{id}", web::post().to(update))
-        .route("/blueprints/{id}/sample", web::get().to(sample));
+        .route("/blueprints/{id}", web::post().to(update));
 }
 
 const STARTER: &str = include_str!("../../question_banks/iu01-thi.toml");
@@ -161,7 +159,7 @@ fn saved_redirect(saved: Saved) -> HttpResponse {
 }
 
 /// The blueprint, its organisation and newest version, if this staff member may see it.
-async fn visible(
+pub(super) async fn visible(
     staff: &Staff,
     state: &AppState,
     id: &str,
@@ -310,109 +308,5 @@ async fn update(
             .await?,
             422,
         ),
-    }
-}
-
-/// One drawn item, as shown on a sample paper.
-struct SampleItem {
-    number: usize,
-    item: Item,
-    order: Vec<usize>,
-    points: u32,
-}
-
-#[derive(Template)]
-#[template(path = "blueprints/sample.html")]
-struct SamplePage {
-    chrome: Chrome,
-    row: BlueprintRow,
-    version: i64,
-    form: Form,
-    sections: Vec<(String, Vec<SampleItem>)>,
-}
-
-impl SamplePage {
-    fn letter(&self, slot: &usize) -> char {
-        (b'A' + (*slot as u8 % 26)) as char
-    }
-}
-
-#[derive(Deserialize)]
-struct SampleQuery {
-    seed: Option<String>,
-}
-
-/// A paper drawn now, with keys; nothing is stored, and the seed in the address redraws it.
-async fn sample(
-    staff: Staff,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    query: web::Query<SampleQuery>,
-) -> Result<HttpResponse, AppError> {
-    let (row, org, versions) = visible(&staff, &state, &path).await?;
-    let (blueprint, _) = read_blueprint("current", &versions[0].source);
-    let blueprint = blueprint.ok_or(AppError::BadRequest("blueprint.cannot_draw"))?;
-    let pool: Vec<PoolItem> =
-        store::pool_for(&state.db.read, &org.id, org.department(), &blueprint).await?;
-    let seed = query
-        .seed
-        .as_deref()
-        .and_then(rng::seed_from_hex)
-        .unwrap_or_else(rng::new_seed);
-    let exposure = Default::default();
-    let excluded = Default::default();
-    let form = draw(&DrawInputs {
-        blueprint: &blueprint,
-        pool: &pool,
-        exposure: &exposure,
-        excluded: &excluded,
-        seed,
-    })
-    .map_err(|_| AppError::BadRequest("blueprint.cannot_draw"))?;
-    let mut number = 0;
-    let sections = form
-        .sections
-        .iter()
-        .map(|s| {
-            let items = s
-                .items
-                .iter()
-                .filter_map(|fi| {
-                    let p = pool.iter().find(|p| p.version_id == fi.version_id)?;
-                    number += 1;
-                    Some(SampleItem {
-                        number,
-                        item: p.item.clone(),
-                        order: fi.order.clone(),
-                        points: fi.points,
-                    })
-                })
-                .collect();
-            (s.title.clone(), items)
-        })
-        .collect();
-    render(
-        &SamplePage {
-            chrome: staff.chrome,
-            row,
-            version: versions[0].number,
-            form,
-            sections,
-        },
-        200,
-    )
-}
-
-impl SampleItem {
-    /// The option texts (HTML) in the order drawn, with whether each is a key.
-    fn shown_options(&self) -> Vec<(String, bool)> {
-        match &self.item.body {
-            Body::Single { options } | Body::Multiple { options, .. } => self
-                .order
-                .iter()
-                .map(|i| (options[*i].text.html.clone(), options[*i].correct))
-                .collect(),
-            _ => vec![],
-        }
     }
 }

@@ -6,7 +6,8 @@ use proptest::prelude::*;
 
 use super::{
     model::{Outcome, Points, Response, Rule},
-    score::{Paper, score, score_item},
+    rules::score_item,
+    score::{Paper, score},
     stats::{AttemptRecord, ItemRecord, statistics},
 };
 use crate::{
