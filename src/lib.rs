@@ -17,4 +17,7 @@ pub mod sessions;
 pub mod startup;
 pub mod telemetry;
 pub mod text;
+
+#[cfg(test)]
+mod test_fixtures;
 pub mod web;

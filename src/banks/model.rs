@@ -56,6 +56,29 @@ impl NumericKey {
     }
 }
 
+impl std::fmt::Display for NumericKey {
+    /// As staff and candidates read the key: `2048`, `3.5 ± 0.1`, `10 – 12`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NumericKey::Exact { value, tolerance } if *tolerance > 0.0 => {
+                write!(f, "{value} ± {tolerance}")
+            }
+            NumericKey::Exact { value, .. } => write!(f, "{value}"),
+            NumericKey::Range { min, max } => write!(f, "{min} – {max}"),
+        }
+    }
+}
+
+/// The letter of the option shown in `slot` (A, B, C…), as printed on papers.
+pub fn option_letter(slot: usize) -> char {
+    (b'A' + (slot % 26) as u8) as char
+}
+
+/// The letter of statement `slot` of a grouped true/false item (a, b, c, d).
+pub fn statement_letter(slot: usize) -> char {
+    (b'a' + (slot % 26) as u8) as char
+}
+
 /// The type-specific part of an item, with its key.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{
     catalog::catalog,
-    model::{Body, Difficulty, Item, ItemKind, NumericKey},
+    model::{Body, Difficulty, Item, ItemKind},
     store::{self, BankRow, VersionRow},
 };
 use crate::{
@@ -79,18 +79,8 @@ async fn visible_bank(staff: &Staff, state: &AppState, id: &str) -> Result<BankR
     let bank = store::bank(&state.db.read, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let org = orgs::store::by_id(&state.db.read, &bank.organisation_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let allowed = match staff.user.role {
-        Role::Admin => org.visible_to(&staff.user),
-        _ => org.id == staff.user.organisation_id,
-    };
-    if allowed {
-        Ok(bank)
-    } else {
-        Err(AppError::NotFound)
-    }
+    orgs::visible_to(&state.db, &staff.user, &bank.organisation_id).await?;
+    Ok(bank)
 }
 
 #[derive(Deserialize, Default)]
@@ -258,23 +248,15 @@ impl PreviewPage {
     }
     fn numeric_key(&self) -> String {
         match &self.item.body {
-            Body::Numeric {
-                key: NumericKey::Exact { value, tolerance },
-            } if *tolerance > 0.0 => format!("{value} ± {tolerance}"),
-            Body::Numeric {
-                key: NumericKey::Exact { value, .. },
-            } => value.to_string(),
-            Body::Numeric {
-                key: NumericKey::Range { min, max },
-            } => format!("{min} – {max}"),
+            Body::Numeric { key } => key.to_string(),
             _ => String::new(),
         }
     }
     fn letter(&self, index: &usize) -> char {
-        (b'A' + (*index as u8 % 26)) as char
+        super::model::option_letter(*index)
     }
     fn statement_letter(&self, index: &usize) -> char {
-        (b'a' + (*index as u8 % 26)) as char
+        super::model::statement_letter(*index)
     }
 }
 

@@ -26,13 +26,37 @@ pub async fn validate_for(
     name: &str,
     text: &str,
 ) -> anyhow::Result<(Option<model::Blueprint>, FileReport)> {
+    let checked = check_for(db, org, name, text).await?;
+    let blueprint = checked.blueprint.filter(|_| !checked.report.has_errors());
+    Ok((blueprint, checked.report))
+}
+
+/// A blueprint read and checked against the organisation's banks: the parsed blueprint even
+/// when the banks cannot serve it (to show its rules), the pool it was checked against, and
+/// the report.
+pub struct Checked {
+    pub blueprint: Option<model::Blueprint>,
+    pub pool: Vec<draw::PoolItem>,
+    pub report: FileReport,
+}
+
+pub async fn check_for(
+    db: &Db,
+    org: &Organisation,
+    name: &str,
+    text: &str,
+) -> anyhow::Result<Checked> {
     let (blueprint, mut report) = read::read_blueprint(name, text);
+    let mut pool = Vec::new();
     if let Some(blueprint) = &blueprint {
-        let pool = store::pool_for(&db.read, &org.id, org.department(), blueprint).await?;
+        pool = store::pool_for(&db.read, &org.id, org.department(), blueprint).await?;
         check::check_against_pool(blueprint, &pool, &mut report);
     }
-    let blueprint = blueprint.filter(|_| !report.has_errors());
-    Ok((blueprint, report))
+    Ok(Checked {
+        blueprint,
+        pool,
+        report,
+    })
 }
 
 /// The blueprints shipped in `question_banks/`, embedded in the binary.

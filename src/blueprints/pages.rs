@@ -9,7 +9,6 @@ use serde::Deserialize;
 use super::{
     draw::candidates,
     model::Blueprint,
-    read::read_blueprint,
     store::{self, BlueprintRow, Saved, VersionRow},
 };
 use crate::{
@@ -168,10 +167,7 @@ pub(super) async fn visible(
     let row = store::blueprint(&state.db.read, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let org = orgs::store::by_id(&state.db.read, &row.organisation_id)
-        .await?
-        .filter(|o| o.visible_to(&staff.user))
-        .ok_or(AppError::NotFound)?;
+    let org = orgs::visible_to(&state.db, &staff.user, &row.organisation_id).await?;
     let versions = store::versions(&state.db.read, &row.id).await?;
     if versions.is_empty() {
         return Err(AppError::NotFound);
@@ -231,17 +227,14 @@ async fn detail_page(
 ) -> Result<DetailPage, AppError> {
     let (row, org, versions) = visible(&staff, state, id).await?;
     let current = &versions[0].source;
-    let (blueprint, report) = super::validate_for(
-        &state.db,
-        &org,
-        &format!("{} v{}", row.code, versions[0].number),
-        current,
-    )
-    .await?;
-    let parsed = blueprint.or_else(|| read_blueprint("current", current).0);
+    let name = format!("{} v{}", row.code, versions[0].number);
+    let super::Checked {
+        blueprint: parsed,
+        pool,
+        report,
+    } = super::check_for(&state.db, &org, &name, current).await?;
     let mut rules = Vec::new();
     if let Some(bp) = &parsed {
-        let pool = store::pool_for(&state.db.read, &org.id, org.department(), bp).await?;
         for (part, section) in bp.sections() {
             let f = &section.filter;
             let mut filter: Vec<String> = f.topics.clone();

@@ -44,6 +44,15 @@ impl DrawRng {
         self.0.next_u64()
     }
 
+    /// A seed for another draw, from this stream: one master seed repeats a whole simulation.
+    pub fn next_seed(&mut self) -> [u8; 32] {
+        let mut seed = [0u8; 32];
+        for chunk in seed.chunks_mut(8) {
+            chunk.copy_from_slice(&self.next_u64().to_le_bytes());
+        }
+        seed
+    }
+
     /// A uniform integer in `0..n` (n > 0), by rejection: no modulo bias.
     pub fn below(&mut self, n: u64) -> u64 {
         let zone = u64::MAX - (u64::MAX % n);

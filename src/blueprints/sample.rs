@@ -42,7 +42,7 @@ struct SamplePage {
 
 impl SamplePage {
     fn letter(&self, slot: &usize) -> char {
-        (b'A' + (*slot as u8 % 26)) as char
+        crate::banks::model::option_letter(*slot)
     }
 }
 

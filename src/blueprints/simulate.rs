@@ -44,10 +44,7 @@ pub fn simulate(
     let mut topics = BTreeSet::new();
     let mut found = Vec::new();
     for _ in 0..forms {
-        let mut seed = [0u8; 32];
-        for chunk in seed.chunks_mut(8) {
-            chunk.copy_from_slice(&seeds.next_u64().to_le_bytes());
-        }
+        let seed = seeds.next_seed();
         let form = draw(&DrawInputs {
             blueprint,
             pool,

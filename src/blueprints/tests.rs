@@ -72,21 +72,7 @@ fn every_shipped_blueprint_reads_and_fits_the_shipped_banks() {
 /// bank never moves it; only a change of the draw does. `UPDATE_GOLDEN=1` rewrites the file.
 #[test]
 fn a_fixed_seed_gives_the_committed_golden_form() {
-    let text = include_str!("../../tests/fixtures/banks/all-types/bank.toml")
-        .replace(" ![Máy tính để bàn](media/may-tinh.png)", "");
-    let bank = banks::native::read_bank("all.toml", &text, vec![])
-        .0
-        .unwrap();
-    let pool: Vec<PoolItem> = bank
-        .items
-        .into_iter()
-        .map(|item| PoolItem {
-            version_id: format!("v-{}", item.id),
-            item_id: item.id.clone(),
-            bank: "TEST-ALL".into(),
-            item,
-        })
-        .collect();
+    let pool = crate::test_fixtures::all_types_pool();
     let blueprint_text = r#"
 [blueprint]
 code = "GOLDEN"

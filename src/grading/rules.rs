@@ -2,14 +2,10 @@
 //! and the key written as the candidate saw them (option letters in the displayed order).
 
 use super::model::{Points, Response, Rule};
-use crate::banks::model::{Body, Item, NumericKey, parse_number, short_text_matches};
+use crate::banks::model::{Body, Item, option_letter, parse_number, short_text_matches};
 
 /// The national exam scale for four statements: 1 → 10 %, 2 → 25 %, 3 → 50 %, 4 → 100 %.
 const NATIONAL_SCALE: [(i64, i64); 5] = [(0, 1), (1, 10), (1, 4), (1, 2), (1, 1)];
-
-fn letter(slot: usize) -> char {
-    (b'A' + (slot % 26) as u8) as char
-}
 
 /// Letters of the given original indices, as displayed (by the form's option order).
 fn letters(order: &[usize], indices: impl Iterator<Item = usize>) -> String {
@@ -19,10 +15,7 @@ fn letters(order: &[usize], indices: impl Iterator<Item = usize>) -> String {
     slots.sort_unstable();
     slots
         .into_iter()
-        .map(letter)
-        .collect::<Vec<_>>()
-        .iter()
-        .map(char::to_string)
+        .map(|s| option_letter(s).to_string())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -162,7 +155,7 @@ pub fn score_item(
                     format!(
                         "{}→{}",
                         i + 1,
-                        g.map_or('–', |r| letter(
+                        g.map_or('–', |r| option_letter(
                             order.iter().position(|o| *o == r).unwrap_or(r)
                         ))
                     )
@@ -243,21 +236,13 @@ fn key_text(item: &Item, order: &[usize]) -> String {
             .collect::<Vec<_>>()
             .join(" "),
         Body::ShortText { answers, .. } => answers.join(" / "),
-        Body::Numeric {
-            key: NumericKey::Exact { value, tolerance },
-        } if *tolerance > 0.0 => format!("{value} ± {tolerance}"),
-        Body::Numeric {
-            key: NumericKey::Exact { value, .. },
-        } => value.to_string(),
-        Body::Numeric {
-            key: NumericKey::Range { min, max },
-        } => format!("{min} – {max}"),
+        Body::Numeric { key } => key.to_string(),
         Body::Matching { pairs, .. } => (0..pairs.len())
             .map(|i| {
                 format!(
                     "{}→{}",
                     i + 1,
-                    letter(order.iter().position(|o| *o == i).unwrap_or(i))
+                    option_letter(order.iter().position(|o| *o == i).unwrap_or(i))
                 )
             })
             .collect::<Vec<_>>()

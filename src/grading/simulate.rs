@@ -127,10 +127,7 @@ pub fn simulate_candidates(
     let (mut passed, mut pending) = (0, 0);
     let mut attempts = Vec::with_capacity(n);
     for _ in 0..n {
-        let mut paper_seed = [0u8; 32];
-        for chunk in paper_seed.chunks_mut(8) {
-            chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
-        }
+        let paper_seed = rng.next_seed();
         let form = draw(&DrawInputs {
             blueprint,
             pool,

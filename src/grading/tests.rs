@@ -11,9 +11,9 @@ use super::{
     stats::{AttemptRecord, ItemRecord, statistics},
 };
 use crate::{
-    banks::{self, model::Item},
+    banks::model::Item,
     blueprints::{
-        draw::{DrawInputs, Excluded, Exposure, PoolItem, draw},
+        draw::{DrawInputs, Excluded, Exposure, draw},
         read::read_blueprint,
     },
 };
@@ -21,12 +21,7 @@ use crate::{
 /// The fixture bank: T-001 single, T-002 multiple (partial), T-003 true/false, T-004 grouped,
 /// T-005 short text, T-006 numeric, T-007 matching, T-008 ordering.
 fn fixture() -> Vec<Item> {
-    let text = include_str!("../../tests/fixtures/banks/all-types/bank.toml")
-        .replace(" ![Máy tính để bàn](media/may-tinh.png)", "");
-    banks::native::read_bank("all.toml", &text, vec![])
-        .0
-        .unwrap()
-        .items
+    crate::test_fixtures::all_types_items()
 }
 
 fn item(id: &str) -> Item {
@@ -188,15 +183,7 @@ fn paper_result(
     answers: &[(&str, Response)],
     external: &[(&str, Points)],
 ) -> super::model::ScoreResult {
-    let pool: Vec<PoolItem> = fixture()
-        .into_iter()
-        .map(|item| PoolItem {
-            version_id: format!("v-{}", item.id),
-            item_id: item.id.clone(),
-            bank: "TEST-ALL".into(),
-            item,
-        })
-        .collect();
+    let pool = crate::test_fixtures::all_types_pool();
     let text = format!("[blueprint]\ncode = \"P\"\ntitle = \"P\"\nmodules = [\"IU01\"]\n{parts}");
     let bp = read_blueprint("p.toml", &text)
         .0

@@ -11,6 +11,19 @@ use model::OrgKind;
 
 pub use pages::routes;
 
+/// The organisation, if this staff member may see it (their department's for an admin, their
+/// own centre otherwise); anything else is "not found", so its existence is not revealed.
+pub async fn visible_to(
+    db: &Db,
+    user: &crate::accounts::SessionUser,
+    id: &str,
+) -> Result<model::Organisation, crate::web::AppError> {
+    store::by_id(&db.read, id)
+        .await?
+        .filter(|o| o.visible_to(user))
+        .ok_or(crate::web::AppError::NotFound)
+}
+
 /// An organisation named on the command line by its code, or a content error saying so.
 pub async fn by_code_for_cli(db: &Db, code: &str) -> Result<model::Organisation, Failure> {
     store::by_code(&db.read, &code.trim().to_uppercase())

@@ -137,10 +137,7 @@ struct NewRoomForm {
 /// The organisation, if this staff member may see it: other centres' records are not found.
 async fn visible(staff: &Staff, state: &AppState, id: &str) -> Result<Organisation, AppError> {
     staff.require(Action::ViewOwnCentre)?;
-    store::by_id(&state.db.read, id)
-        .await?
-        .filter(|o| o.visible_to(&staff.user))
-        .ok_or(AppError::NotFound)
+    super::visible_to(&state.db, &staff.user, id).await
 }
 
 async fn detail(

@@ -5,15 +5,11 @@ use proptest::prelude::*;
 use super::{read_bank, write_bank};
 use crate::web::i18n::Lang::{En, Vi};
 
-const ALL_TYPES: &str = include_str!("../../../tests/fixtures/banks/all-types/bank.toml");
-
-fn without_pictures(text: &str) -> String {
-    text.replace(" ![Máy tính để bàn](media/may-tinh.png)", "")
-}
+use crate::test_fixtures::all_types_text;
 
 #[test]
 fn writing_then_reading_gives_the_same_items() {
-    let text = without_pictures(ALL_TYPES);
+    let text = all_types_text();
     let (parsed, report) = read_bank("all.toml", &text, vec![]);
     assert!(!report.has_errors(), "{:?}", report.lines(En));
     let bank = parsed.unwrap();
@@ -107,11 +103,7 @@ fn the_broken_fixture_reads_the_same_in_both_languages() {
 #[test]
 fn stems_are_stored_as_nfc() {
     let nfd_stem = "Ba\u{300}n phi\u{301}m la\u{300} gi\u{300}?";
-    let text = without_pictures(ALL_TYPES).replacen(
-        "Thiết bị nào sau đây là **thiết bị nhập**?",
-        nfd_stem,
-        1,
-    );
+    let text = all_types_text().replacen("Thiết bị nào sau đây là **thiết bị nhập**?", nfd_stem, 1);
     let (parsed, report) = read_bank("nfd.toml", &text, vec![]);
     assert!(!report.has_errors(), "{:?}", report.lines(En));
     assert_eq!(parsed.unwrap().items[0].stem.source, "Bàn phím là gì?");
@@ -127,7 +119,7 @@ proptest! {
 
     #[test]
     fn mutated_banks_never_panic(cut in 0usize..3000, insert in "[\\[\\]={}\",.a-z0-9 \\n]{0,12}") {
-        let base = without_pictures(ALL_TYPES);
+        let base = all_types_text();
         let mut at = cut.min(base.len());
         while !base.is_char_boundary(at) { at -= 1; }
         let text = format!("{}{}{}", &base[..at], insert, &base[at..]);

@@ -1,0 +1,36 @@
+//! Test data shared by the unit tests: the fixture bank with one item of every type.
+
+use crate::{
+    banks::{self, model::Item},
+    blueprints::draw::PoolItem,
+};
+
+/// `tests/fixtures/banks/all-types/bank.toml`: T-001 single (pinned last option), T-002
+/// multiple (partial), T-003 true/false, T-004 grouped, T-005 short text, T-006 numeric,
+/// T-007 matching, T-008 ordering.
+pub const ALL_TYPES: &str = include_str!("../tests/fixtures/banks/all-types/bank.toml");
+
+/// The fixture's text without its picture, so it reads without a media folder.
+pub fn all_types_text() -> String {
+    ALL_TYPES.replace(" ![Máy tính để bàn](media/may-tinh.png)", "")
+}
+
+pub fn all_types_items() -> Vec<Item> {
+    banks::native::read_bank("all.toml", &all_types_text(), vec![])
+        .0
+        .expect("the fixture bank is valid")
+        .items
+}
+
+/// The fixture items as a draw pool of bank TEST-ALL (version ids `v-T-001`…).
+pub fn all_types_pool() -> Vec<PoolItem> {
+    all_types_items()
+        .into_iter()
+        .map(|item| PoolItem {
+            version_id: format!("v-{}", item.id),
+            item_id: item.id.clone(),
+            bank: "TEST-ALL".into(),
+            item,
+        })
+        .collect()
+}
