@@ -113,12 +113,16 @@ fn malformed_and_unreachable_databases_are_explained() {
 #[test]
 fn a_read_only_data_folder_is_explained() {
     let dir = tempfile::tempdir().unwrap();
+    // A folder that cannot be created (its parent is a file) fails even for root.
+    std::fs::write(dir.path().join("not-a-folder"), b"").unwrap();
+    let out = sathach(dir.path(), &["migrate", "--data-dir", "not-a-folder/data"]);
+    assert_one_line_error(&out, 2, "cannot create the data folder not-a-folder/data");
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
     let mut perms = std::fs::metadata(&data).unwrap().permissions();
     perms.set_readonly(true);
     std::fs::set_permissions(&data, perms).unwrap();
-    // root ignores permission bits; only check when they bite.
+    // Permission bits: root ignores them, so this part only checks where they bite.
     if std::fs::write(data.join("probe"), b"").is_ok() {
         return;
     }
