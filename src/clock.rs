@@ -33,6 +33,34 @@ pub fn format_local_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// `HH:MM:SS` in Asia/Ho_Chi_Minh (the proctor's "last activity").
+pub fn format_local_seconds(ms: i64) -> String {
+    let Ok(at) = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) else {
+        return String::new();
+    };
+    at.to_offset(VIETNAM)
+        .format(format_description!("[hour]:[minute]:[second]"))
+        .unwrap_or_default()
+}
+
+/// The moment a Vietnamese date and time of day (`HH:MM`, 24-hour) names, in UTC milliseconds.
+pub fn local_to_ms(day: crate::people::model::Date, time_of_day: &str) -> Option<i64> {
+    let (h, m) = time_of_day.trim().split_once([':', 'h', 'g'])?;
+    let (h, m): (u8, u8) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
+    let month = time::Month::try_from(u8::try_from(day.1).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(day.0, month, u8::try_from(day.2).ok()?).ok()?;
+    let at = time::PrimitiveDateTime::new(date, time::Time::from_hms(h, m, 0).ok()?);
+    Some((at.assume_offset(VIETNAM).unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// The calendar day in Vietnam at a moment.
+pub fn local_date(ms: i64) -> crate::people::model::Date {
+    let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .to_offset(VIETNAM);
+    crate::people::model::Date(at.year(), u8::from(at.month()).into(), at.day().into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +70,17 @@ mod tests {
         // 2026-01-31 17:30 UTC is 1 February 00:30 in Hà Nội.
         assert_eq!(format_local(1_769_880_600_000), "01/02/2026 00:30");
         assert_eq!(format_local_time(1_769_880_600_000), "00:30");
+    }
+
+    #[test]
+    fn vietnamese_dates_and_times_name_utc_moments() {
+        let day = crate::people::model::Date(2026, 2, 1);
+        assert_eq!(local_to_ms(day, "00:30"), Some(1_769_880_600_000));
+        assert_eq!(
+            local_to_ms(day, "7h30"),
+            Some(1_769_880_600_000 + 7 * 3_600_000)
+        );
+        assert_eq!(local_to_ms(day, "25:00"), None);
+        assert_eq!(local_date(1_769_880_600_000), day);
     }
 }

@@ -3,6 +3,7 @@
 //! stands on.
 
 pub mod accounts;
+pub mod attempts;
 pub mod audit;
 pub mod banks;
 pub mod blueprints;
@@ -13,7 +14,9 @@ pub mod db;
 pub mod demo;
 pub mod grading;
 pub mod orgs;
+pub mod people;
 pub mod sessions;
+pub mod sheets;
 pub mod startup;
 pub mod telemetry;
 pub mod text;

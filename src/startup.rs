@@ -14,10 +14,10 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::{
     accounts::{self, model::random_token},
-    banks, blueprints,
+    attempts, banks, blueprints,
     config::Settings,
     db::Db,
-    orgs,
+    orgs, people, sessions,
     web::{AppError, AppState, assets, csrf, error::render_error_page, observe, system},
 };
 
@@ -32,6 +32,9 @@ impl Application {
     /// Binds the listener and assembles the app; nothing is served until `run_until_stopped`.
     pub async fn build(settings: Settings, db: Db) -> anyhow::Result<Self> {
         let secret = server_secret(&db).await?;
+        attempts::liveness::pause_after_restart(&db, crate::clock::now_ms())
+            .await
+            .context("cannot pause the attempts that were running before the restart")?;
         let listener = TcpListener::bind(&settings.listen).with_context(|| {
             format!(
                 "cannot listen on {}; is another program using that port? choose another with --listen",
@@ -51,6 +54,8 @@ impl Application {
                 .configure(orgs::routes)
                 .configure(banks::pages::routes)
                 .configure(blueprints::pages::routes)
+                .configure(people::routes)
+                .configure(sessions::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))
@@ -79,11 +84,19 @@ impl Application {
         self.address.port()
     }
 
+    /// A handle to stop the server (tests restart it on the same database).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Serves until SIGINT/SIGTERM, lets in-flight requests finish, then closes the database.
+    /// The node's heartbeat and deadline sweep run alongside, and stop with the server.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.server
-            .await
-            .context("the web server stopped with an error")?;
+        let node_id = uuid::Uuid::new_v4().to_string();
+        tokio::select! {
+            served = self.server => served.context("the web server stopped with an error")?,
+            () = attempts::liveness::run(self.db.clone(), node_id) => {}
+        }
         tracing::info!("server stopped; closing the database");
         self.db.close().await;
         Ok(())
@@ -102,7 +115,7 @@ fn security_headers() -> DefaultHeaders {
 }
 
 /// The server's HMAC key, shared by every node through the database, created on first start.
-async fn server_secret(db: &Db) -> anyhow::Result<Vec<u8>> {
+pub async fn server_secret(db: &Db) -> anyhow::Result<Vec<u8>> {
     sqlx::query("INSERT INTO server_secrets (name, value) VALUES ('hmac', $1) ON CONFLICT (name) DO NOTHING")
         .bind(random_token())
         .execute(&db.write)

@@ -64,9 +64,14 @@ impl Role {
             Role::Admin => true,
             Role::CentreManager => matches!(
                 action,
-                UseAccount | ViewOwnCentre | ManageBanks | ManageBlueprints
+                UseAccount
+                    | ViewOwnCentre
+                    | ManageBanks
+                    | ManageBlueprints
+                    | ScheduleSessions
+                    | RunSessions
             ),
-            Role::Proctor => matches!(action, UseAccount | ViewOwnCentre),
+            Role::Proctor => matches!(action, UseAccount | ViewOwnCentre | RunSessions),
         }
     }
 }
@@ -93,6 +98,11 @@ pub enum Action {
     ManageBanks,
     /// Create, edit and check blueprints and draw sample papers (same scope as banks).
     ManageBlueprints,
+    /// Schedule sessions, manage rosters and people's accommodations (own centre).
+    ScheduleSessions,
+    /// Run a session from the console: check-in, authorise, pause, extra time, terminate,
+    /// close (proctors: the sessions assigned to them; managers: their centre's).
+    RunSessions,
 }
 
 /// An e-mail address, trimmed, NFC-normalised and lower-cased: the account's sign-in name.
@@ -301,5 +311,8 @@ mod tests {
         assert!(!Role::CentreManager.may(Action::ManageUsers));
         assert!(!Role::Proctor.may(Action::ManageOrganisations));
         assert!(Role::Proctor.may(Action::UseAccount));
+        assert!(Role::Proctor.may(Action::RunSessions));
+        assert!(!Role::Proctor.may(Action::ScheduleSessions));
+        assert!(Role::CentreManager.may(Action::ScheduleSessions));
     }
 }

@@ -4,7 +4,6 @@
 use actix_multipart::Multipart;
 use actix_web::{HttpResponse, http::header, web};
 use askama::Template;
-use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::{
@@ -15,7 +14,7 @@ use super::{
 use crate::{
     accounts::{Staff, model::Action},
     orgs,
-    web::{AppError, AppState, Chrome, render},
+    web::{AppError, AppState, Chrome, multipart, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -48,54 +47,6 @@ impl ReportPage {
     }
 }
 
-/// The fields of the upload form.
-#[derive(Default)]
-struct UploadForm {
-    file_name: String,
-    bytes: Vec<u8>,
-    organisation_id: String,
-    key_correction: bool,
-    reason: String,
-    too_large: bool,
-}
-
-async fn read_form(mut payload: Multipart, limit: usize) -> Result<UploadForm, AppError> {
-    let mut form = UploadForm::default();
-    while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|_| AppError::BadRequest("bank.upload_broken"))?;
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            form.file_name = field
-                .content_disposition()
-                .and_then(|d| d.get_filename())
-                .unwrap_or("upload")
-                .to_string();
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::BadRequest("bank.upload_broken"))?;
-            if bytes.len() + chunk.len() > limit {
-                form.too_large = true;
-                break;
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "file" => form.bytes = bytes,
-            "organisation_id" => {
-                form.organisation_id = String::from_utf8_lossy(&bytes).into_owned()
-            }
-            "key_correction" => form.key_correction = !bytes.is_empty(),
-            "reason" => form.reason = String::from_utf8_lossy(&bytes).trim().to_string(),
-            _ => {}
-        }
-        if form.too_large {
-            break;
-        }
-    }
-    Ok(form)
-}
-
 /// The organisation the banks go to: a manager's own centre; for an admin, the one chosen.
 async fn target_organisation(
     staff: &Staff,
@@ -119,21 +70,23 @@ async fn upload(
 ) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageBanks)?;
     let limit = state.settings.upload_limit_bytes;
-    let form = read_form(payload, limit).await?;
-    let organisation_id = target_organisation(&staff, &state, &form.organisation_id).await?;
+    let form = multipart::read(payload, limit).await?;
+    let organisation_id =
+        target_organisation(&staff, &state, &form.text("organisation_id")).await?;
+    let (key_correction, reason) = (form.checked("key_correction"), form.text("reason"));
     let (parsed, mut report) = if form.too_large {
         let mut report = FileReport::new(&form.file_name, "upload");
         let args = args![limit = source::human_size(limit)];
         report.error(0, "bank.too_large", args);
         (None, report)
-    } else if form.bytes.is_empty() {
+    } else if form.file().is_empty() {
         let mut report = FileReport::new("—", "upload");
         report.error(0, "bank.no_file", vec![]);
         (None, report)
     } else {
-        source::read_upload(&form.file_name, &form.bytes)
+        source::read_upload(&form.file_name, form.file())
     };
-    if form.key_correction && form.reason.is_empty() {
+    if key_correction && reason.is_empty() {
         report.error(0, "bank.reason_required", vec![]);
     }
     store::prune_pending(&state.db.write).await?;
@@ -144,7 +97,7 @@ async fn upload(
                 &organisation_id,
                 &staff.user.id,
                 &form.file_name,
-                &form.bytes,
+                form.file(),
             )
             .await?,
         ),
@@ -156,8 +109,8 @@ async fn upload(
         chrome: staff.chrome,
         report,
         pending_id,
-        key_correction: form.key_correction,
-        reason: form.reason,
+        key_correction,
+        reason,
         problems: vec![],
     };
     render(&page, status)

@@ -72,14 +72,20 @@ async fn seen_by(
         .collect())
 }
 
-/// Draws a paper from the newest version of a blueprint for a person (None for a paper not
-/// yet assigned) and stores it with its inputs, in one transaction.
-pub async fn draw_paper(
+/// What a draw reads before its transaction: the blueprint version and its pool.
+pub struct Prepared {
+    pub blueprint_version_id: String,
+    pub blueprint: super::model::Blueprint,
+    versions: Vec<(String, String)>,
+    pool: Vec<super::draw::PoolItem>,
+}
+
+/// Reads a blueprint version and the pool of item versions its banks give the organisation.
+pub async fn prepare(
     db: &Db,
     org: &Organisation,
     blueprint_version_id: &str,
-    person_key: Option<&str>,
-) -> anyhow::Result<PaperRow> {
+) -> anyhow::Result<Prepared> {
     let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
         .bind(blueprint_version_id)
         .fetch_optional(&db.read)
@@ -91,17 +97,53 @@ pub async fn draw_paper(
     let versions =
         store::bank_versions_for(&db.read, &org.id, org.department(), &blueprint).await?;
     let pool = store::pool_of_versions(&db.read, &versions).await?;
+    Ok(Prepared {
+        blueprint_version_id: blueprint_version_id.to_string(),
+        blueprint,
+        versions,
+        pool,
+    })
+}
+
+/// Draws a paper from a blueprint version for a person (None for a paper not yet assigned)
+/// and stores it with its inputs, in one transaction.
+pub async fn draw_paper(
+    db: &Db,
+    org: &Organisation,
+    blueprint_version_id: &str,
+    person_key: Option<&str>,
+) -> anyhow::Result<PaperRow> {
+    let prepared = prepare(db, org, blueprint_version_id).await?;
     let mut tx = db.write.begin().await?;
-    // Read exposure inside the writer's transaction, so two papers never count from the same state.
-    let exposure_now = exposure(&mut tx, &org.id).await?;
+    let row = draw_in(&mut tx, org, &prepared, person_key).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Draws and stores a paper inside the caller's (writer's) transaction, so exposure is read
+/// from the same state the paper is written to, and the paper commits with whatever needs it.
+pub async fn draw_in(
+    tx: &mut AnyConnection,
+    org: &Organisation,
+    prepared: &Prepared,
+    person_key: Option<&str>,
+) -> anyhow::Result<PaperRow> {
+    let Prepared {
+        blueprint_version_id,
+        blueprint,
+        versions,
+        pool,
+    } = prepared;
+    let blueprint_version_id = blueprint_version_id.as_str();
+    let exposure_now = exposure(&mut *tx, &org.id).await?;
     let excluded = match person_key {
-        Some(person) => seen_by(&mut tx, person, &blueprint.modules).await?,
+        Some(person) => seen_by(&mut *tx, person, &blueprint.modules).await?,
         None => Excluded::default(),
     };
     let seed = rng::new_seed();
     let form = draw(&DrawInputs {
-        blueprint: &blueprint,
-        pool: &pool,
+        blueprint,
+        pool,
         exposure: &exposure_now,
         excluded: &excluded,
         seed,
@@ -129,7 +171,7 @@ pub async fn draw_paper(
         person_key: person_key.map(str::to_string),
         generator: GENERATOR.to_string(),
         seed: rng::seed_to_hex(&seed),
-        bank_versions: serde_json::to_string(&versions)?,
+        bank_versions: serde_json::to_string(versions)?,
         exposure: serde_json::to_string(&exposure_json)?,
         excluded: serde_json::to_string(&excluded_list)?,
         form: serde_json::to_string(&form)?,
@@ -161,7 +203,6 @@ pub async fn draw_paper(
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
     Ok(row)
 }
 

@@ -1,170 +1,241 @@
-//! Exam sittings: the attempt's state machine, the server's deadline, and candidates' access
-//! codes. No IO here.
+//! An exam session (ca thi) as stored, its status at a moment, and the scheduling form's
+//! rules: a window at least as long as the exam, a late-entry cut-off inside it. No IO here.
 
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use sha2::{Digest, Sha256};
+use serde::Deserialize;
+use sqlx::FromRow;
 
-/// Where an attempt (person × session) is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AttemptState {
-    NotArrived,
-    CheckedIn,
-    Authorised,
-    InProgress,
-    Paused,
-    Submitted,
-    Terminated,
+use crate::{attempts::model::Window, clock, people::model::Date};
+
+/// A session as stored, with its room's name.
+#[derive(Clone, Debug, FromRow)]
+pub struct ExamSession {
+    pub id: String,
+    pub code: String,
+    pub organisation_id: String,
+    pub blueprint_version_id: String,
+    pub room_id: String,
+    pub room_name: String,
+    pub title: String,
+    pub duration_minutes: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub late_entry_minutes: i64,
+    pub reauthorise_on_return: i64,
+    pub allow_reopen: i64,
+    pub opened_at: Option<i64>,
+    pub closed_at: Option<i64>,
 }
 
-/// What can happen to an attempt, and who makes it happen.
+/// Where a session is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AttemptEvent {
-    /// Proctor: identity document matches the roster.
-    CheckIn,
-    /// Proctor: the candidate may start.
-    Authorise,
-    /// Candidate: the paper is drawn and the clock starts.
-    Start,
-    /// Proctor (or the server after a restart): the clock stops.
-    Pause,
-    /// Proctor: the clock runs again.
-    Resume,
-    /// Candidate, the deadline, or the proctor closing the session.
-    Submit,
-    /// Proctor: misconduct (đình chỉ thi).
-    Terminate,
-    /// Proctor, when policy allows: a terminated attempt continues, paused.
-    Reopen,
+pub enum Status {
+    Scheduled,
+    Open,
+    Closed,
 }
 
-impl AttemptState {
-    /// The state after `event`, or None when the event is not allowed now.
-    pub fn after(self, event: AttemptEvent) -> Option<AttemptState> {
-        use AttemptEvent as E;
-        use AttemptState as S;
-        Some(match (self, event) {
-            (S::NotArrived, E::CheckIn) => S::CheckedIn,
-            (S::CheckedIn, E::Authorise) => S::Authorised,
-            (S::Authorised, E::Start) => S::InProgress,
-            (S::InProgress, E::Pause) => S::Paused,
-            (S::Paused, E::Resume) => S::InProgress,
-            (S::InProgress | S::Paused, E::Submit) => S::Submitted,
-            (S::CheckedIn | S::Authorised | S::InProgress | S::Paused, E::Terminate) => {
-                S::Terminated
-            }
-            (S::Terminated, E::Reopen) => S::Paused,
-            _ => return None,
-        })
+impl ExamSession {
+    pub fn status(&self) -> Status {
+        match (self.opened_at, self.closed_at) {
+            (_, Some(_)) => Status::Closed,
+            (Some(_), None) => Status::Open,
+            (None, None) => Status::Scheduled,
+        }
     }
 
-    /// Nothing more happens to the attempt (short of a reopening).
-    pub fn is_final(self) -> bool {
-        matches!(self, AttemptState::Submitted | AttemptState::Terminated)
+    pub fn status_key(&self) -> &'static str {
+        match self.status() {
+            Status::Scheduled => "session.status_scheduled",
+            Status::Open => "session.status_open",
+            Status::Closed => "session.status_closed",
+        }
+    }
+
+    pub fn window(&self) -> Window {
+        Window {
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            late_entry_minutes: self.late_entry_minutes,
+            opened: self.opened_at.is_some(),
+            closed: self.closed_at.is_some(),
+        }
+    }
+
+    pub fn cut_off_at(&self) -> i64 {
+        (self.starts_at + self.late_entry_minutes * 60_000).min(self.ends_at)
+    }
+
+    /// `dd/mm/yyyy HH:MM–HH:MM` in Vietnam's time.
+    pub fn when(&self) -> String {
+        format!(
+            "{}–{}",
+            clock::format_local(self.starts_at),
+            clock::format_local_time(self.ends_at)
+        )
+    }
+
+    pub fn cut_off_display(&self) -> String {
+        clock::format_local_time(self.cut_off_at())
+    }
+
+    pub fn day(&self) -> Date {
+        clock::local_date(self.starts_at)
     }
 }
 
-/// The server's deadline, in UTC milliseconds: start + duration, lengthened by the person's
-/// accommodation (a percentage of the duration), extra time granted, and time spent paused.
-pub fn deadline_ms(
-    started_ms: i64,
-    duration_minutes: u32,
-    accommodation_percent: u32,
-    extra_ms: i64,
-    paused_ms: i64,
-) -> i64 {
-    let duration_ms = i64::from(duration_minutes) * 60_000;
-    let accommodation_ms = duration_ms * i64::from(accommodation_percent) / 100;
-    started_ms + duration_ms + accommodation_ms + extra_ms.max(0) + paused_ms.max(0)
+/// The scheduling form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ScheduleForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub blueprint: String,
+    #[serde(default)]
+    pub room: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub start: String,
+    #[serde(default)]
+    pub end: String,
+    #[serde(default)]
+    pub late_entry: String,
+    #[serde(default)]
+    pub reauthorise: Option<String>,
+    #[serde(default)]
+    pub allow_reopen: Option<String>,
+    /// Proctors' user ids (several `proctor` fields).
+    #[serde(default)]
+    pub proctor: Vec<String>,
 }
 
-/// Letters and digits no one confuses on a printed slip (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
-const CODE_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
-
-/// A new access code: 10 characters from 25 (about 46 bits), printed as `XXXXX-XXXXX`.
-pub fn new_access_code() -> String {
-    let chars = crate::text::random_chars(CODE_ALPHABET, 10);
-    format!("{}-{}", &chars[..5], &chars[5..])
+impl ScheduleForm {
+    /// What a fresh form shows: 15 minutes' late entry, re-authorisation and reopening on.
+    pub fn blank() -> Self {
+        Self {
+            late_entry: "15".into(),
+            reauthorise: Some("on".into()),
+            allow_reopen: Some("on".into()),
+            ..Self::default()
+        }
+    }
 }
 
-/// A typed code in its canonical form: upper case, without spaces or dashes.
-pub fn normalise_access_code(typed: &str) -> String {
-    typed
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+/// A valid schedule: the window in UTC milliseconds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    pub title: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub late_entry_minutes: i64,
+    pub reauthorise_on_return: bool,
+    pub allow_reopen: bool,
 }
 
-/// What is stored and looked up: a SHA-256 digest of the canonical code (codes carry enough
-/// entropy that no slow hash is needed, and guessing is throttled per candidate number).
-pub fn access_code_digest(typed: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(normalise_access_code(typed).as_bytes()))
+/// Checks the form's times against the exam's duration; problems are (field, catalog key).
+pub fn parse_schedule(
+    form: &ScheduleForm,
+    duration_minutes: Option<i64>,
+) -> Result<Schedule, Vec<(&'static str, &'static str)>> {
+    let mut errors = Vec::new();
+    let title = crate::text::required_name(&form.title, 200)
+        .map_err(|_| errors.push(("title", "session.title_invalid")))
+        .ok();
+    let day = Date::parse(&form.date);
+    if day.is_none() {
+        errors.push(("date", "session.date_invalid"));
+    }
+    let at = |text: &str| day.and_then(|d| clock::local_to_ms(d, text));
+    let starts_at = at(&form.start);
+    if day.is_some() && starts_at.is_none() {
+        errors.push(("start", "session.time_invalid"));
+    }
+    let ends_at = at(&form.end);
+    if day.is_some() && ends_at.is_none() {
+        errors.push(("end", "session.time_invalid"));
+    }
+    let late_entry = form.late_entry.trim();
+    let late_entry_minutes = if late_entry.is_empty() {
+        Some(15)
+    } else {
+        late_entry
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (0..=240).contains(n))
+    };
+    if late_entry_minutes.is_none() {
+        errors.push(("late_entry", "session.late_entry_invalid"));
+    }
+    if let (Some(start), Some(end), Some(duration)) = (starts_at, ends_at, duration_minutes) {
+        if end - start < duration * 60_000 {
+            errors.push(("end", "session.window_too_short"));
+        }
+    }
+    match (title, starts_at, ends_at, late_entry_minutes) {
+        (Some(title), Some(starts_at), Some(ends_at), Some(late)) if errors.is_empty() => {
+            Ok(Schedule {
+                title,
+                starts_at,
+                ends_at,
+                late_entry_minutes: late,
+                reauthorise_on_return: form.reauthorise.is_some(),
+                allow_reopen: form.allow_reopen.is_some(),
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// A candidate number: the session's code and a three-digit sequence (`K7QM-012`).
+pub fn candidate_number(session_code: &str, sequence: i64) -> String {
+    format!("{session_code}-{sequence:03}")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{AttemptEvent as E, AttemptState as S, *};
+    use super::*;
 
-    #[test]
-    fn the_normal_path_and_its_detours() {
-        let path = [
-            E::CheckIn,
-            E::Authorise,
-            E::Start,
-            E::Pause,
-            E::Resume,
-            E::Submit,
-        ];
-        let end = path.iter().try_fold(S::NotArrived, |s, e| s.after(*e));
-        assert_eq!(end, Some(S::Submitted));
-        assert_eq!(S::InProgress.after(E::Terminate), Some(S::Terminated));
-        assert_eq!(S::Terminated.after(E::Reopen), Some(S::Paused));
-        assert!(S::Submitted.is_final() && S::Terminated.is_final());
+    fn form(date: &str, start: &str, end: &str) -> ScheduleForm {
+        ScheduleForm {
+            title: "Ca 1 – IU01".into(),
+            date: date.into(),
+            start: start.into(),
+            end: end.into(),
+            ..ScheduleForm::blank()
+        }
     }
 
     #[test]
-    fn nothing_skips_the_proctor() {
-        assert_eq!(
-            S::NotArrived.after(E::Start),
-            None,
-            "no start before check-in"
-        );
-        assert_eq!(
-            S::CheckedIn.after(E::Start),
-            None,
-            "no start before authorisation"
-        );
-        assert_eq!(S::Submitted.after(E::Resume), None);
-        assert_eq!(S::Submitted.after(E::Terminate), None);
-        assert_eq!(S::Paused.after(E::Pause), None);
-        assert_eq!(S::NotArrived.after(E::Submit), None);
+    fn a_schedule_is_read_in_vietnam_time_with_defaults() {
+        let s = parse_schedule(&form("01/12/2026", "07:30", "09:00"), Some(45)).unwrap();
+        assert_eq!(clock::format_local(s.starts_at), "01/12/2026 07:30");
+        assert_eq!(s.ends_at - s.starts_at, 90 * 60_000);
+        assert_eq!(s.late_entry_minutes, 15);
+        assert!(s.reauthorise_on_return && s.allow_reopen);
     }
 
     #[test]
-    fn deadline_adds_accommodation_extra_time_and_pauses() {
-        let start = 1_000_000;
-        assert_eq!(deadline_ms(start, 45, 0, 0, 0), start + 45 * 60_000);
-        // 25 % extra time on 40 minutes is 10 minutes; plus 3 granted, plus 2 paused.
+    fn every_bad_field_is_named() {
+        let errors = parse_schedule(&form("31/11/2026", "7:30", "9:00"), Some(45)).unwrap_err();
+        assert_eq!(errors, vec![("date", "session.date_invalid")]);
+        let errors = parse_schedule(&form("01/12/2026", "07:30", "08:00"), Some(45)).unwrap_err();
+        assert_eq!(errors, vec![("end", "session.window_too_short")]);
+        let mut late = form("01/12/2026", "07:30", "ab");
+        late.late_entry = "-5".into();
+        late.title = " ".into();
+        let errors = parse_schedule(&late, Some(45)).unwrap_err();
         assert_eq!(
-            deadline_ms(start, 40, 25, 180_000, 120_000),
-            start + (40 + 10 + 3 + 2) * 60_000
+            errors,
+            vec![
+                ("title", "session.title_invalid"),
+                ("end", "session.time_invalid"),
+                ("late_entry", "session.late_entry_invalid")
+            ]
         );
     }
 
     #[test]
-    fn access_codes_are_long_unambiguous_and_typed_loosely() {
-        let code = new_access_code();
-        assert_eq!(code.len(), 11);
-        assert!(
-            code.chars()
-                .filter(|c| *c != '-')
-                .all(|c| CODE_ALPHABET.contains(&(c as u8)))
-        );
-        assert!((CODE_ALPHABET.len() as f64).log2() * 10.0 >= 40.0);
-        assert_ne!(code, new_access_code());
-        assert_eq!(
-            access_code_digest(&code),
-            access_code_digest(&code.to_lowercase().replace('-', " "))
-        );
+    fn candidate_numbers_sort_within_a_session() {
+        assert_eq!(candidate_number("K7QM", 12), "K7QM-012");
     }
 }

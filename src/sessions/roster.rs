@@ -1,11 +1,18 @@
-//! Reading a roster (danh sách thí sinh) from a CSV file as staff make them in Excel: Vietnamese
-//! or English headers in any order, dates as dd/mm/yyyy, CCCD numbers checked and repaired.
+//! Reading a roster (danh sách thí sinh) as staff make them in Excel (CSV or `.xlsx`):
+//! Vietnamese or English headers in any order, dates as dd/mm/yyyy, CCCD numbers checked and
+//! repaired.
 //! Every problem names its row; a file with any error imports nothing.
 
 use std::collections::HashMap;
 
-use super::national_id::{IdError, NationalId, Sex};
-use crate::text::single_line;
+use crate::{
+    people::{
+        model::Date,
+        national_id::{IdError, NationalId, Sex},
+    },
+    sheets::Table,
+    text::single_line,
+};
 
 /// A candidate as the roster gives them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,8 +20,7 @@ pub struct RosterRow {
     /// The spreadsheet's row number (the header is row 1).
     pub row: usize,
     pub full_name: String,
-    /// (year, month, day)
-    pub birth_date: (i32, u32, u32),
+    pub birth_date: Date,
     pub sex: Option<Sex>,
     pub national_id: Option<NationalId>,
     /// Another identifier for a student without a CCCD (flagged for a manager).
@@ -92,48 +98,18 @@ const HEADERS: [(Column, &[&str]); 8] = [
 ];
 
 fn fold(text: &str) -> String {
-    crate::banks::model::fold_text(text, true)
+    crate::banks::answers::fold_text(text, true)
 }
 
-fn birth_date(text: &str) -> Option<(i32, u32, u32)> {
-    let parts: Vec<&str> = text.trim().split(['/', '-', '.']).collect();
-    let [d, m, y] = parts.as_slice() else {
-        return None;
-    };
-    let (d, m, y): (u32, u32, i32) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => return None,
-    };
-    ((1900..=2100).contains(&y) && (1..=days).contains(&d)).then_some((y, m, d))
-}
-
-/// Reads a CSV roster (comma or semicolon separated, UTF-8 with or without BOM).
-pub fn parse_roster(text: &str) -> (Vec<RosterRow>, Vec<RowProblem>) {
-    let text = text.trim_start_matches('\u{feff}');
-    let delimiter = if text
-        .lines()
-        .next()
-        .is_some_and(|l| l.matches(';').count() > l.matches(',').count())
-    {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+/// Reads a roster table (from CSV or `.xlsx`): the first non-empty row is the header.
+pub fn parse_roster(table: &Table) -> (Vec<RosterRow>, Vec<RowProblem>) {
     let mut problems = Problems::default();
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            problems.add(1, true, "person.roster_unreadable", &e.to_string());
-            return (vec![], problems.0);
-        }
+    let mut lines = table
+        .iter()
+        .filter(|(_, cells)| cells.iter().any(|v| !v.trim().is_empty()));
+    let Some((header_row, headers)) = lines.next() else {
+        problems.add(1, true, "person.roster_empty", "");
+        return (vec![], problems.0);
     };
     let mut columns: HashMap<Column, usize> = HashMap::new();
     for (index, header) in headers.iter().enumerate() {
@@ -145,18 +121,9 @@ pub fn parse_roster(text: &str) -> (Vec<RosterRow>, Vec<RowProblem>) {
             columns.entry(*column).or_insert(index);
         }
     }
-    for required in [Column::Name, Column::Birth] {
+    for (required, name) in [(Column::Name, "Họ và tên"), (Column::Birth, "Ngày sinh")] {
         if !columns.contains_key(&required) {
-            problems.add(
-                1,
-                true,
-                "person.roster_missing_column",
-                if required == Column::Name {
-                    "Họ và tên"
-                } else {
-                    "Ngày sinh"
-                },
-            );
+            problems.add(*header_row, true, "person.roster_missing_column", name);
         }
     }
     if problems.has_errors() {
@@ -164,27 +131,20 @@ pub fn parse_roster(text: &str) -> (Vec<RosterRow>, Vec<RowProblem>) {
     }
     let mut rows = Vec::new();
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
-    for (index, record) in reader.records().enumerate() {
-        let row = index + 2;
-        let Ok(record) = record else {
-            problems.add(row, true, "person.roster_unreadable", "");
-            continue;
-        };
+    for (row, record) in lines {
+        let row = *row;
         let cell = |c: Column| {
             columns
                 .get(&c)
                 .and_then(|i| record.get(*i))
-                .map(single_line)
+                .map(|v| single_line(v))
                 .unwrap_or_default()
         };
-        if record.iter().all(|v| v.trim().is_empty()) {
-            continue;
-        }
         let full_name = cell(Column::Name);
         if full_name.is_empty() {
             problems.add(row, true, "person.name_missing", "");
         }
-        let birth = birth_date(&cell(Column::Birth));
+        let birth = Date::parse(&cell(Column::Birth));
         if birth.is_none() {
             problems.add(row, true, "person.birth_invalid", &cell(Column::Birth));
         }
@@ -215,7 +175,7 @@ pub fn parse_roster(text: &str) -> (Vec<RosterRow>, Vec<RowProblem>) {
                             row,
                             true,
                             "person.roster_duplicate",
-                            &format!("{} (row {first})", id.digits),
+                            &format!("{} ({first})", id.digits),
                         );
                     }
                     Some(id)
@@ -277,16 +237,17 @@ impl Problems {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sheets::read_csv;
 
     #[test]
     fn reads_a_vietnamese_roster_with_semicolons_and_repairs_ids() {
         let csv = "\u{feff}STT;Họ và tên;Ngày sinh;Giới tính;Số CCCD;Trường;Đối tượng\n\
                    1;Nguyễn Văn An;05/03/2008;Nam;1208012345;THPT Chu Văn An;Học sinh\n\
                    2;Trần Thị Bình;12/11/1985;Nữ;036185000123;THCS Láng Thượng;Giáo viên\n";
-        let (rows, problems) = parse_roster(csv);
+        let (rows, problems) = parse_roster(&read_csv(csv).unwrap());
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].national_id.as_ref().unwrap().digits, "001208012345");
-        assert_eq!(rows[0].birth_date, (2008, 3, 5));
+        assert_eq!(rows[0].birth_date, Date(2008, 3, 5));
         assert!(rows[1].is_teacher && rows[1].sex == Some(Sex::Female));
         assert_eq!(
             problems,
@@ -307,7 +268,7 @@ mod tests {
                    Phạm D,01/01/2009,Nữ,001209000001,\n\
                    Hoàng E,01/01/2009,Nam,,HS-0042\n\
                    Vũ F,01/01/2009,Nam,003209000009,\n";
-        let (rows, problems) = parse_roster(csv);
+        let (rows, problems) = parse_roster(&read_csv(csv).unwrap());
         assert!(rows.is_empty(), "a file with errors imports nothing");
         let keys: Vec<(usize, &str)> = problems.iter().map(|p| (p.row, p.key)).collect();
         assert!(keys.contains(&(2, "person.birth_invalid")));
@@ -320,7 +281,8 @@ mod tests {
 
     #[test]
     fn a_roster_without_names_is_refused_at_the_header() {
-        let (rows, problems) = parse_roster("Ngày sinh,CCCD\n01/01/2000,001200000001\n");
+        let (rows, problems) =
+            parse_roster(&read_csv("Ngày sinh,CCCD\n01/01/2000,001200000001\n").unwrap());
         assert!(rows.is_empty());
         assert_eq!(problems[0].key, "person.roster_missing_column");
     }

@@ -4,12 +4,24 @@
 use actix_web::{HttpResponse, http::header, web};
 
 const APP_CSS: &str = include_str!("../../static/app.css");
+const CONSOLE_JS: &str = include_str!("../../static/console.js");
 
 /// Bumped with the package version so a new release busts caches.
 pub const CSS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/app.css");
 
+/// The proctor console's refresher (the console works without it).
+pub const CONSOLE_JS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/console.js");
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(CSS_PATH, web::get().to(app_css));
+    cfg.route(CSS_PATH, web::get().to(app_css))
+        .route(CONSOLE_JS_PATH, web::get().to(console_js));
+}
+
+async fn console_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/javascript; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(CONSOLE_JS)
 }
 
 async fn app_css() -> HttpResponse {

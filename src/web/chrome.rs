@@ -55,9 +55,19 @@ impl Chrome {
     }
 
     pub fn can_manage_banks(&self) -> bool {
-        self.user
-            .as_ref()
-            .is_some_and(|u| u.role.may(crate::accounts::model::Action::ManageBanks))
+        self.may(crate::accounts::model::Action::ManageBanks)
+    }
+
+    pub fn may(&self, action: crate::accounts::model::Action) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.may(action))
+    }
+
+    pub fn can_run_sessions(&self) -> bool {
+        self.may(crate::accounts::model::Action::RunSessions)
+    }
+
+    pub fn can_schedule_sessions(&self) -> bool {
+        self.may(crate::accounts::model::Action::ScheduleSessions)
     }
 
     pub fn is_admin(&self) -> bool {

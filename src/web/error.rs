@@ -27,6 +27,9 @@ pub enum AppError {
     CsrfRejected,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// The request is valid but the record's state does not allow it now (a closed session).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -53,6 +56,7 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::SignInRequired { .. } | AppError::MustChangePassword => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -77,7 +81,7 @@ impl ResponseError for AppError {
             AppError::NotFound => "error.not_found",
             AppError::Forbidden => "error.forbidden",
             AppError::CsrfRejected => "error.csrf",
-            AppError::BadRequest(key) => key,
+            AppError::BadRequest(key) | AppError::Conflict(key) => key,
         };
         let mut response = HttpResponse::build(self.status_code()).finish();
         response.extensions_mut().insert(Explain(explain));
@@ -110,6 +114,7 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         401 | 403 => ("error.forbidden_title", "error.forbidden"),
         404 => ("error.not_found_title", "error.not_found"),
         405 => ("error.not_found_title", "error.method"),
+        409 => ("error.conflict_title", "error.bad_request"),
         413 => ("error.bad_request_title", "error.too_large"),
         429 => ("error.throttled_title", "error.throttled"),
         s if s >= 500 => ("error.internal_title", "error.internal"),

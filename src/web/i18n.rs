@@ -172,7 +172,7 @@ mod tests {
 
     /// Quoted strings that look like catalog keys: `"area.name"` with a known area.
     fn quoted_keys(text: &str) -> Vec<String> {
-        const AREAS: [&str; 13] = [
+        const AREAS: [&str; 20] = [
             "app.",
             "person.",
             "nav.",
@@ -186,6 +186,13 @@ mod tests {
             "bank.",
             "report.",
             "blueprint.",
+            "session.",
+            "console.",
+            "attempt.",
+            "reason.",
+            "minutes.",
+            "slip.",
+            "sheet.",
         ];
         text.split('"')
             .skip(1)

@@ -6,6 +6,7 @@ pub mod chrome;
 pub mod csrf;
 pub mod error;
 pub mod i18n;
+pub mod multipart;
 pub mod observe;
 pub mod system;
 
@@ -38,12 +39,12 @@ impl AppState {
     /// A keyed digest: HMAC-SHA256 under the server secret, URL-safe base64.
     pub fn keyed_digest(&self, purpose: &str, value: &str) -> String {
         use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
-        mac.update(purpose.as_bytes());
-        mac.update(b"\0");
-        mac.update(value.as_bytes());
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        URL_SAFE_NO_PAD.encode(keyed_bytes(&self.secret, purpose, value))
+    }
+
+    /// A candidate's access code (printable again at any time, stored only as a digest).
+    pub fn access_code(&self, attempt_id: &str, generation: i64) -> String {
+        crate::attempts::access_code(&self.secret, attempt_id, generation)
     }
 
     pub fn cookies(&self) -> CookieNames {
@@ -51,6 +52,16 @@ impl AppState {
             secure: self.settings.secure_cookies(),
         }
     }
+}
+
+/// HMAC-SHA256 of a value under a secret, for one purpose (so digests for different purposes
+/// never coincide).
+pub fn keyed_bytes(secret: &[u8], purpose: &str, value: &str) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(purpose.as_bytes());
+    mac.update(b"\0");
+    mac.update(value.as_bytes());
+    mac.finalize().into_bytes().into()
 }
 
 /// Cookie names and attributes: `__Host-` names and `Secure` when served over https.

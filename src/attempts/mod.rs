@@ -1,0 +1,17 @@
+//! Attempts (bài thi): one person in one session, from the check-in desk to submission. The
+//! state machine and clock are pure (`model`); `store` applies changes with their log entry in
+//! one transaction; `liveness` keeps time fair across server restarts and deadlines.
+
+pub mod liveness;
+pub mod model;
+pub mod reasons;
+pub mod store;
+
+/// A candidate's access code for one generation of an attempt's code: derived from the
+/// server secret, so it can be printed again, and stored only as a digest. Reissuing moves to
+/// the next generation, and the old code stops working.
+pub fn access_code(secret: &[u8], attempt_id: &str, generation: i64) -> String {
+    let bytes =
+        crate::web::keyed_bytes(secret, "access-code", &format!("{attempt_id}/{generation}"));
+    model::access_code_from(bytes)
+}

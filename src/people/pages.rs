@@ -1,0 +1,222 @@
+//! People pages for centre managers: the people on their rosters (records needing attention
+//! first), a person's record with their accommodations, and settling a flagged record.
+
+use actix_web::{HttpResponse, http::header, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{
+    model::{Accommodation, Date, Person, RosterClaim, display_date, parse_percent},
+    store::{self, NewAccommodation},
+};
+use crate::{
+    accounts::{
+        Staff,
+        model::{Action, Role},
+    },
+    audit,
+    web::{AppError, AppState, Chrome, FormErrors, render},
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/people", web::get().to(list))
+        .route("/people/{id}", web::get().to(detail))
+        .route(
+            "/people/{id}/accommodations",
+            web::post().to(add_accommodation),
+        )
+        .route("/people/{id}/resolve", web::post().to(resolve));
+}
+
+#[derive(Template)]
+#[template(path = "people/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    people: Vec<Person>,
+}
+
+async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    staff.require(Action::ScheduleSessions)?;
+    let centre = (staff.user.role != Role::Admin).then_some(staff.user.organisation_id.as_str());
+    let people = store::listed(&state.db.read, &staff.user.department_id, centre).await?;
+    render(
+        &ListPage {
+            chrome: staff.chrome,
+            people,
+        },
+        200,
+    )
+}
+
+/// The person, if this staff member may see them: an admin, anyone of the department; a
+/// centre manager, people on their centre's rosters.
+async fn visible(staff: &Staff, state: &AppState, id: &str) -> Result<Person, AppError> {
+    staff.require(Action::ScheduleSessions)?;
+    let person = store::by_id(&state.db.read, id)
+        .await?
+        .filter(|p| p.department_id == staff.user.department_id)
+        .ok_or(AppError::NotFound)?;
+    if staff.user.role != Role::Admin
+        && !store::on_centre_roster(&state.db.read, &person.id, &staff.user.organisation_id).await?
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(person)
+}
+
+#[derive(Clone, Default, Deserialize)]
+struct AccommodationForm {
+    #[serde(default)]
+    percent: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    expires_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "people/detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    person: Person,
+    claim: Option<RosterClaim>,
+    accommodations: Vec<Accommodation>,
+    form: AccommodationForm,
+    errors: FormErrors,
+}
+
+impl DetailPage {
+    fn claim_birth(&self) -> String {
+        self.claim
+            .as_ref()
+            .map(|c| display_date(&c.birth_date))
+            .unwrap_or_default()
+    }
+}
+
+async fn detail_page(
+    staff: Staff,
+    state: &AppState,
+    person: Person,
+    form: AccommodationForm,
+    errors: FormErrors,
+) -> Result<HttpResponse, AppError> {
+    let mut conn = state.db.read.acquire().await?;
+    let accommodations = store::accommodations(&mut conn, &person.id).await?;
+    let status = if errors.is_empty() { 200 } else { 422 };
+    let page = DetailPage {
+        chrome: staff.chrome,
+        claim: serde_json::from_str(&person.flag_detail).ok(),
+        person,
+        accommodations,
+        form,
+        errors,
+    };
+    render(&page, status)
+}
+
+async fn detail(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let person = visible(&staff, &state, &path).await?;
+    detail_page(
+        staff,
+        &state,
+        person,
+        AccommodationForm::default(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+async fn add_accommodation(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<AccommodationForm>,
+) -> Result<HttpResponse, AppError> {
+    let person = visible(&staff, &state, &path).await?;
+    let form = form.into_inner();
+    let mut errors = FormErrors::default();
+    let percent = parse_percent(&form.percent)
+        .map_err(|k| errors.push(("percent", k)))
+        .ok();
+    let reason = crate::text::required_name(&form.reason, 300)
+        .map_err(|_| errors.push(("reason", "person.accommodation_reason_required")))
+        .ok();
+    let today = crate::clock::local_date(crate::clock::now_ms());
+    let expires = Date::parse(&form.expires_on).filter(|d| *d >= today);
+    if expires.is_none() {
+        errors.push(("expires_on", "person.expiry_invalid"));
+    }
+    let (Some(percent), Some(reason), Some(expires_on)) = (percent, reason, expires) else {
+        return detail_page(staff, &state, person, form, errors).await;
+    };
+    let mut tx = state.db.write.begin().await?;
+    let new = NewAccommodation {
+        person_id: &person.id,
+        extra_percent: percent,
+        reason: &reason,
+        expires_on,
+        created_by: &staff.user.id,
+    };
+    let id = store::add_accommodation(&mut tx, new).await?;
+    let detail = format!("+{percent}% until {} ({reason})", expires_on.display());
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(&staff.user.id),
+            action: "accommodation.add",
+            subject_id: &id,
+            detail,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let target = format!("/people/{}#accommodations", person.id);
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, target))
+        .finish())
+}
+
+#[derive(Deserialize)]
+struct ResolveForm {
+    choice: String,
+}
+
+async fn resolve(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ResolveForm>,
+) -> Result<HttpResponse, AppError> {
+    let person = visible(&staff, &state, &path).await?;
+    let take_roster = match form.choice.as_str() {
+        "keep" => false,
+        "roster" => true,
+        _ => return Err(AppError::BadRequest("error.form_invalid")),
+    };
+    let mut tx = state.db.write.begin().await?;
+    store::resolve_flag(&mut tx, &person, take_roster).await?;
+    let detail = format!(
+        "{} ({})",
+        form.choice,
+        person.flag.as_deref().unwrap_or("none")
+    );
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(&staff.user.id),
+            action: "people.resolve",
+            subject_id: &person.id,
+            detail,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/people/{}", person.id)))
+        .finish())
+}

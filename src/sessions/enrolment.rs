@@ -1,0 +1,362 @@
+//! Putting candidates on a session's roster: one at a time from a form (checked by the same
+//! rules as a file), or a whole roster from CSV or `.xlsx`, all or nothing; and reissuing a
+//! candidate's access code.
+
+use actix_multipart::Multipart;
+use actix_web::{HttpResponse, http::header, web};
+use askama::Template;
+use serde::Deserialize;
+use sqlx::AnyConnection;
+
+use super::{
+    model::{ExamSession, Status},
+    pages::DetailPage,
+    roster::{RosterRow, RowProblem, parse_roster},
+    visible_to,
+};
+use crate::{
+    accounts::{Staff, model::Action},
+    attempts::{
+        model::access_code_digest,
+        store::{self as attempts, LogEntry, Note},
+    },
+    people::store as people,
+    sheets,
+    web::{AppError, AppState, Chrome, FormErrors, i18n::Lang, multipart, render},
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/sessions/{id}/candidates", web::post().to(add_one))
+        .route("/sessions/{id}/roster", web::post().to(import))
+        .route(
+            "/sessions/{id}/attempts/{attempt}/code",
+            web::post().to(reissue),
+        );
+}
+
+/// The add-a-candidate form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct CandidateForm {
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub birth_date: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub national_id: String,
+    #[serde(default)]
+    pub other_id: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub email: String,
+    pub confirm: Option<String>,
+}
+
+impl CandidateForm {
+    /// The form as a one-row roster, so it is checked exactly as a file would be.
+    fn as_table(&self) -> sheets::Table {
+        let header = [
+            "Họ và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Số CCCD",
+            "Mã khác",
+            "Trường",
+            "Đối tượng",
+            "Email",
+        ];
+        let sex = match self.sex.as_str() {
+            "male" => "Nam",
+            "female" => "Nữ",
+            _ => "",
+        };
+        let group = if self.group == "teacher" {
+            "Giáo viên"
+        } else {
+            "Học sinh"
+        };
+        let values = [
+            &self.full_name,
+            &self.birth_date,
+            sex,
+            &self.national_id,
+            &self.other_id,
+            &self.unit,
+            group,
+            &self.email,
+        ];
+        vec![
+            (1, header.iter().map(|h| h.to_string()).collect()),
+            (2, values.iter().map(|v| v.to_string()).collect()),
+        ]
+    }
+}
+
+/// The form field a roster problem belongs to.
+fn field_of(key: &str) -> &'static str {
+    match key {
+        "person.name_missing" => "full_name",
+        "person.birth_invalid" => "birth_date",
+        _ => "national_id",
+    }
+}
+
+/// A roster problem as a sentence: `Dòng 4: …`.
+pub fn describe(problem: &RowProblem, lang: Lang) -> String {
+    let row = problem.row.to_string();
+    format!(
+        "{}: {}",
+        lang.fill("person.row", &[("row", &row)]),
+        lang.fill(problem.key, &[("value", &problem.value)])
+    )
+}
+
+/// The session, if it may still take candidates and this user may manage its roster.
+async fn open_roster(staff: &Staff, state: &AppState, id: &str) -> Result<ExamSession, AppError> {
+    staff.require(Action::ScheduleSessions)?;
+    let session = visible_to(&state.db, &staff.user, id).await?;
+    if session.status() == Status::Closed {
+        return Err(AppError::Conflict("session.closed"));
+    }
+    Ok(session)
+}
+
+/// Adds roster rows to a session in the caller's transaction: each person is found or created
+/// in the department, then given a candidate number and a code. Returns (row, candidate number
+/// or None when the person was already on the roster).
+async fn enrol(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    session: &ExamSession,
+    department_id: &str,
+    actor: &str,
+    rows: &[RosterRow],
+) -> sqlx::Result<Vec<(usize, Option<String>)>> {
+    let digest = |attempt: &str, generation: i64| {
+        access_code_digest(&state.access_code(attempt, generation))
+    };
+    let mut added = Vec::with_capacity(rows.len());
+    for row in rows {
+        let person = people::resolve_roster_row(&mut *conn, department_id, row).await?;
+        let attempt =
+            attempts::add_to_roster(&mut *conn, &session.id, &session.code, &person, &digest)
+                .await?;
+        let number = match attempt {
+            Some(attempt_id) => {
+                let number: String =
+                    sqlx::query_scalar("SELECT candidate_number FROM attempts WHERE id = $1")
+                        .bind(&attempt_id)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                let note = Note {
+                    actor: Some(actor),
+                    detail: format!("{number} {}", row.full_name),
+                    ..Note::default()
+                };
+                let entry = LogEntry {
+                    session_id: &session.id,
+                    attempt_id: Some(&attempt_id),
+                    action: "roster_add",
+                    states: None,
+                    note,
+                };
+                attempts::log(&mut *conn, entry).await?;
+                Some(number)
+            }
+            None => None,
+        };
+        added.push((row.row, number));
+    }
+    Ok(added)
+}
+
+async fn add_one(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<CandidateForm>,
+) -> Result<HttpResponse, AppError> {
+    let session = open_roster(&staff, &state, &path).await?;
+    let form = form.into_inner();
+    let (rows, problems) = parse_roster(&form.as_table());
+    let lang = staff.chrome.lang;
+    let mut errors = FormErrors::default();
+    for p in problems.iter().filter(|p| p.error) {
+        if errors.get(field_of(p.key)).is_none() {
+            errors.push((field_of(p.key), p.key));
+        }
+    }
+    let warnings: Vec<String> = problems
+        .iter()
+        .filter(|p| !p.error)
+        .map(|p| lang.fill(p.key, &[("value", &p.value)]))
+        .collect();
+    if errors.is_empty() && (warnings.is_empty() || form.confirm.is_some()) {
+        let (department, actor) = (staff.user.department_id.clone(), staff.user.id.clone());
+        let mut tx = state.db.write.begin().await?;
+        let added = enrol(&mut tx, &state, &session, &department, &actor, &rows).await?;
+        tx.commit().await?;
+        let target = match added.first().and_then(|(_, n)| n.clone()) {
+            Some(number) => format!("/sessions/{}?added={number}#roster", session.id),
+            None => format!("/sessions/{}?added=already#roster", session.id),
+        };
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, target))
+            .finish());
+    }
+    let mut page = DetailPage::load(staff, &state, &session.id).await?;
+    page.form = form;
+    page.errors = errors;
+    page.warnings = warnings;
+    render(&page, 422)
+}
+
+#[derive(Template)]
+#[template(path = "sessions/import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    session: ExamSession,
+    file_name: String,
+    errors: Vec<String>,
+    warnings: Vec<String>,
+    added: usize,
+    already: usize,
+}
+
+/// Reads an uploaded roster: `.xlsx` by its content (a zip), otherwise CSV in UTF-8.
+fn read_table(file_name: &str, bytes: &[u8]) -> Result<sheets::Table, sheets::Unreadable> {
+    if bytes.starts_with(b"PK\x03\x04") || file_name.to_lowercase().ends_with(".xlsx") {
+        return sheets::read_xlsx(bytes);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| sheets::Unreadable {
+        key: "sheet.not_utf8",
+        detail: e.to_string(),
+    })?;
+    sheets::read_csv(text)
+}
+
+async fn import(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let session = open_roster(&staff, &state, &path).await?;
+    let upload = multipart::read(payload, state.settings.upload_limit_bytes).await?;
+    let lang = staff.chrome.lang;
+    let (rows, problems) = if upload.too_large || upload.file().is_empty() {
+        let key = if upload.too_large {
+            "sheet.too_large"
+        } else {
+            "sheet.no_file"
+        };
+        (
+            vec![],
+            vec![RowProblem {
+                row: 0,
+                error: true,
+                key,
+                value: String::new(),
+            }],
+        )
+    } else {
+        match read_table(&upload.file_name, upload.file()) {
+            Ok(table) => parse_roster(&table),
+            Err(e) => (
+                vec![],
+                vec![RowProblem {
+                    row: 0,
+                    error: true,
+                    key: e.key,
+                    value: e.detail,
+                }],
+            ),
+        }
+    };
+    let text = |p: &RowProblem| {
+        if p.row == 0 {
+            lang.fill(p.key, &[("value", &p.value)])
+        } else {
+            describe(p, lang)
+        }
+    };
+    let errors: Vec<String> = problems.iter().filter(|p| p.error).map(text).collect();
+    let mut warnings: Vec<String> = problems.iter().filter(|p| !p.error).map(text).collect();
+    let (mut added, mut already) = (0, 0);
+    if errors.is_empty() {
+        let (department, actor) = (staff.user.department_id.clone(), staff.user.id.clone());
+        let mut tx = state.db.write.begin().await?;
+        for (row, number) in enrol(&mut tx, &state, &session, &department, &actor, &rows).await? {
+            match number {
+                Some(_) => added += 1,
+                None => {
+                    already += 1;
+                    let problem = RowProblem {
+                        row,
+                        error: false,
+                        key: "person.already_on_roster",
+                        value: String::new(),
+                    };
+                    warnings.push(describe(&problem, lang));
+                }
+            }
+        }
+        tx.commit().await?;
+        tracing::info!(session.id = %session.id, added, already, "roster imported");
+    }
+    let status = if errors.is_empty() { 200 } else { 422 };
+    let page = ImportPage {
+        chrome: staff.chrome,
+        session,
+        file_name: upload.file_name,
+        errors,
+        warnings,
+        added,
+        already,
+    };
+    render(&page, status)
+}
+
+async fn reissue(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    staff.require(Action::RunSessions)?;
+    let (session_id, attempt_id) = path.into_inner();
+    let session = visible_to(&state.db, &staff.user, &session_id).await?;
+    if session.status() == Status::Closed {
+        return Err(AppError::Conflict("session.closed"));
+    }
+    let entry = attempts::entry(&state.db.read, &attempt_id)
+        .await?
+        .filter(|e| e.session_id == session.id)
+        .ok_or(AppError::NotFound)?;
+    let digest = |attempt: &str, generation: i64| {
+        access_code_digest(&state.access_code(attempt, generation))
+    };
+    let mut tx = state.db.write.begin().await?;
+    let generation = attempts::reissue_code(&mut tx, &entry.id, &digest).await?;
+    let note = Note {
+        actor: Some(&staff.user.id),
+        detail: format!("{} code #{generation}", entry.candidate_number),
+        ..Note::default()
+    };
+    let log = LogEntry {
+        session_id: &session.id,
+        attempt_id: Some(&entry.id),
+        action: "code_reissue",
+        states: None,
+        note,
+    };
+    attempts::log(&mut tx, log).await?;
+    tx.commit().await?;
+    let target = format!("/sessions/{}/slips?attempt={}", session.id, entry.id);
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, target))
+        .finish())
+}

@@ -1,0 +1,70 @@
+//! Starting an attempt: the server checks the session's rules, draws the candidate's paper and
+//! starts the clock, all in one transaction (no paper without a started attempt, and back).
+
+use anyhow::Context;
+
+use crate::{
+    attempts::{
+        model::{AttemptClock, Change, StartRefusal, may_start},
+        store::{self as attempts, ChangeError, Note},
+    },
+    blueprints::papers,
+    db::Db,
+    orgs,
+    people::{model::extra_percent_on, store as people},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("start refused: {0:?}")]
+    Refused(StartRefusal),
+    #[error(transparent)]
+    Change(#[from] ChangeError),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Starts an authorised attempt at `now`: the person's accommodation on the session's day is
+/// frozen into the deadline, and a paper is drawn that avoids items they have seen.
+pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, StartError> {
+    let entry = attempts::entry(&db.read, attempt_id)
+        .await
+        .context("cannot read the attempt")?
+        .ok_or(ChangeError::NotFound)?;
+    let session = super::store::by_id(&db.read, &entry.session_id)
+        .await
+        .context("cannot read the session")?
+        .ok_or(ChangeError::NotFound)?;
+    may_start(entry.clock.state(), session.window(), now).map_err(StartError::Refused)?;
+    let org = orgs::store::by_id(&db.read, &session.organisation_id)
+        .await
+        .context("cannot read the centre")?
+        .context("the session's centre is missing")?;
+    let prepared = papers::prepare(db, &org, &session.blueprint_version_id).await?;
+    let mut tx = db.write.begin().await.context("cannot begin")?;
+    if super::store::is_closed(&mut tx, &session.id)
+        .await
+        .context("cannot read the session")?
+    {
+        return Err(StartError::Refused(StartRefusal::SessionClosed));
+    }
+    let accommodations = people::accommodations(&mut tx, &entry.person_id)
+        .await
+        .context("cannot read accommodations")?;
+    let paper = papers::draw_in(&mut tx, &org, &prepared, Some(&entry.person_id)).await?;
+    let item_count = paper.form()?.items().count() as i64;
+    let change = Change::Start {
+        duration_minutes: u32::try_from(session.duration_minutes).unwrap_or(u32::MAX),
+        accommodation_percent: extra_percent_on(&accommodations, session.day()),
+        paper_id: paper.id.clone(),
+        item_count,
+    };
+    let note = Note {
+        detail: format!("paper {}", paper.id),
+        ..Note::default()
+    };
+    let clock = attempts::apply(&mut tx, attempt_id, &change, now, note).await?;
+    tx.commit().await.context("cannot commit")?;
+    tracing::info!(attempt.id = attempt_id, paper.id = %paper.id, "attempt started");
+    Ok(clock)
+}

@@ -1,0 +1,197 @@
+//! SQL for sessions: scheduling, the proctors assigned, opening and closing.
+
+use sqlx::{AnyConnection, AnyPool};
+
+use super::model::{ExamSession, Schedule};
+use crate::{attempts::model::CODE_ALPHABET, clock};
+
+const COLUMNS: &str = "s.id, s.code, s.organisation_id, s.blueprint_version_id, s.room_id, r.name AS room_name, \
+    s.title, s.duration_minutes, s.starts_at, s.ends_at, s.late_entry_minutes, s.reauthorise_on_return, \
+    s.allow_reopen, s.opened_at, s.closed_at";
+
+fn select(filter: &str) -> String {
+    format!("SELECT {COLUMNS} FROM exam_sessions s JOIN rooms r ON r.id = s.room_id {filter}")
+}
+
+pub async fn by_id(pool: &AnyPool, id: &str) -> sqlx::Result<Option<ExamSession>> {
+    sqlx::query_as(&select("WHERE s.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Sessions a staff member sees: a centre's, a department's, or those a proctor is assigned to.
+pub enum Scope<'a> {
+    Centre(&'a str),
+    Department(&'a str),
+    Proctor(&'a str),
+}
+
+pub async fn listed(pool: &AnyPool, scope: Scope<'_>) -> sqlx::Result<Vec<ExamSession>> {
+    let (filter, id) = match scope {
+        Scope::Centre(id) => ("WHERE s.organisation_id = $1", id),
+        Scope::Department(id) => (
+            "WHERE s.organisation_id IN (SELECT id FROM organisations WHERE department_id = $1)",
+            id,
+        ),
+        Scope::Proctor(id) => (
+            "WHERE s.id IN (SELECT session_id FROM session_proctors WHERE user_id = $1)",
+            id,
+        ),
+    };
+    sqlx::query_as(&select(&format!(
+        "{filter} ORDER BY s.starts_at DESC, s.code"
+    )))
+    .bind(id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn is_proctor(pool: &AnyPool, session_id: &str, user_id: &str) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM session_proctors WHERE session_id = $1 AND user_id = $2",
+    )
+    .bind(session_id)
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(n > 0)
+}
+
+/// The proctors assigned to a session: (user id, full name).
+pub async fn proctors(pool: &AnyPool, session_id: &str) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "SELECT u.id, u.full_name FROM session_proctors sp JOIN users u ON u.id = sp.user_id
+         WHERE sp.session_id = $1 ORDER BY u.full_name",
+    )
+    .bind(session_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// What a new session needs besides its schedule.
+pub struct NewSession<'a> {
+    pub organisation_id: &'a str,
+    pub blueprint_version_id: &'a str,
+    pub room_id: &'a str,
+    pub duration_minutes: i64,
+    pub schedule: &'a Schedule,
+    pub proctors: &'a [String],
+    pub created_by: Option<&'a str>,
+}
+
+/// Stores a session with a fresh four-character code (candidate numbers begin with it).
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: NewSession<'_>,
+) -> sqlx::Result<(String, String)> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut code = crate::text::random_chars(CODE_ALPHABET, 4);
+    for _ in 0..20 {
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM exam_sessions WHERE code = $1")
+            .bind(&code)
+            .fetch_one(&mut *conn)
+            .await?;
+        if taken == 0 {
+            break;
+        }
+        code = crate::text::random_chars(CODE_ALPHABET, 4);
+    }
+    let s = new.schedule;
+    sqlx::query(
+        "INSERT INTO exam_sessions (id, code, organisation_id, blueprint_version_id, room_id, title,
+             duration_minutes, starts_at, ends_at, late_entry_minutes, reauthorise_on_return,
+             allow_reopen, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(&id)
+    .bind(&code)
+    .bind(new.organisation_id)
+    .bind(new.blueprint_version_id)
+    .bind(new.room_id)
+    .bind(&s.title)
+    .bind(new.duration_minutes)
+    .bind(s.starts_at)
+    .bind(s.ends_at)
+    .bind(s.late_entry_minutes)
+    .bind(i64::from(s.reauthorise_on_return))
+    .bind(i64::from(s.allow_reopen))
+    .bind(new.created_by)
+    .bind(clock::now_ms())
+    .execute(&mut *conn)
+    .await?;
+    for user in new.proctors {
+        sqlx::query("INSERT INTO session_proctors (session_id, user_id) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(user)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok((id, code))
+}
+
+/// Opens a scheduled session; false when it was already open or closed.
+pub async fn open(conn: &mut AnyConnection, id: &str, at: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE exam_sessions SET opened_at = $1 WHERE id = $2 AND opened_at IS NULL AND closed_at IS NULL",
+    )
+    .bind(at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Closes a session; false when it was already closed.
+pub async fn close(conn: &mut AnyConnection, id: &str, at: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE exam_sessions SET closed_at = $1, opened_at = COALESCE(opened_at, $1)
+         WHERE id = $2 AND closed_at IS NULL",
+    )
+    .bind(at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether the session is closed now, read inside the caller's transaction.
+pub async fn is_closed(conn: &mut AnyConnection, id: &str) -> sqlx::Result<bool> {
+    let closed: Option<i64> =
+        sqlx::query_scalar("SELECT closed_at FROM exam_sessions WHERE id = $1")
+            .bind(id)
+            .fetch_one(conn)
+            .await?;
+    Ok(closed.is_some())
+}
+
+/// One entry of the session's event log, with the actor's name.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRow {
+    pub at: i64,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub candidate_number: Option<String>,
+    pub full_name: Option<String>,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub reason: Option<String>,
+    pub comment: String,
+    pub detail: String,
+}
+
+/// The session's event log, oldest first.
+pub async fn events(pool: &AnyPool, session_id: &str) -> sqlx::Result<Vec<EventRow>> {
+    sqlx::query_as(
+        "SELECT e.at, u.full_name AS actor_name, e.action, a.candidate_number, p.full_name,
+                e.from_state, e.to_state, e.reason, e.comment, e.detail
+         FROM session_events e
+         LEFT JOIN users u ON u.id = e.actor_user_id
+         LEFT JOIN attempts a ON a.id = e.attempt_id
+         LEFT JOIN people p ON p.id = a.person_id
+         WHERE e.session_id = $1 ORDER BY e.seq",
+    )
+    .bind(session_id)
+    .fetch_all(pool)
+    .await
+}
