@@ -69,13 +69,13 @@ impl AttemptState {
 
     pub fn label_key(self) -> &'static str {
         match self {
-            AttemptState::NotArrived => "attempt_state_not_arrived",
-            AttemptState::CheckedIn => "attempt_state_checked_in",
-            AttemptState::Authorised => "attempt_state_authorised",
-            AttemptState::InProgress => "attempt_state_in_progress",
-            AttemptState::Paused => "attempt_state_paused",
-            AttemptState::Submitted => "attempt_state_submitted",
-            AttemptState::Terminated => "attempt_state_terminated",
+            AttemptState::NotArrived => "attempt.state_not_arrived",
+            AttemptState::CheckedIn => "attempt.state_checked_in",
+            AttemptState::Authorised => "attempt.state_authorised",
+            AttemptState::InProgress => "attempt.state_in_progress",
+            AttemptState::Paused => "attempt.state_paused",
+            AttemptState::Submitted => "attempt.state_submitted",
+            AttemptState::Terminated => "attempt.state_terminated",
         }
     }
 
@@ -174,11 +174,11 @@ pub enum StartRefusal {
 impl StartRefusal {
     pub fn key(self) -> &'static str {
         match self {
-            StartRefusal::NotAuthorised => "attempt_refused_not_authorised",
-            StartRefusal::SessionNotOpen => "attempt_refused_not_open",
-            StartRefusal::SessionClosed => "attempt_refused_closed",
-            StartRefusal::BeforeWindow => "attempt_refused_before_window",
-            StartRefusal::AfterCutOff => "attempt_refused_after_cut_off",
+            StartRefusal::NotAuthorised => "attempt.refused_not_authorised",
+            StartRefusal::SessionNotOpen => "attempt.refused_not_open",
+            StartRefusal::SessionClosed => "attempt.refused_closed",
+            StartRefusal::BeforeWindow => "attempt.refused_before_window",
+            StartRefusal::AfterCutOff => "attempt.refused_after_cut_off",
         }
     }
 }

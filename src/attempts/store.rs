@@ -62,14 +62,15 @@ pub async fn entry(pool: &AnyPool, attempt_id: &str) -> sqlx::Result<Option<Rost
 }
 
 /// Puts a person on a session's roster with the next candidate number and a first access code
-/// (given as a digest by `code_digest(attempt id, generation)`). None when already on it.
+/// (given as a digest by `code_digest(attempt id, generation)`): (attempt id, candidate
+/// number), or None when already on it.
 pub async fn add_to_roster(
     conn: &mut AnyConnection,
     session_id: &str,
     session_code: &str,
     person_id: &str,
     code_digest: &dyn Fn(&str, i64) -> String,
-) -> sqlx::Result<Option<String>> {
+) -> sqlx::Result<Option<(String, String)>> {
     let present: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM attempts WHERE session_id = $1 AND person_id = $2",
     )
@@ -100,7 +101,7 @@ pub async fn add_to_roster(
     .bind(clock::now_ms())
     .execute(&mut *conn)
     .await?;
-    Ok(Some(id))
+    Ok(Some((id, number)))
 }
 
 /// Moves an attempt's code to the next generation: the old code stops working.

@@ -160,7 +160,7 @@ async fn add_accommodation(
         extra_percent: percent,
         reason: &reason,
         expires_on,
-        created_by: &staff.user.id,
+        created_by: Some(&staff.user.id),
     };
     let id = store::add_accommodation(&mut tx, new).await?;
     let detail = format!("+{percent}% until {} ({reason})", expires_on.display());

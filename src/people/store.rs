@@ -154,7 +154,7 @@ pub struct NewAccommodation<'a> {
     pub extra_percent: i64,
     pub reason: &'a str,
     pub expires_on: Date,
-    pub created_by: &'a str,
+    pub created_by: Option<&'a str>,
 }
 
 pub async fn add_accommodation(

@@ -125,35 +125,33 @@ async fn open_roster(staff: &Staff, state: &AppState, id: &str) -> Result<ExamSe
     Ok(session)
 }
 
+/// The digest of an attempt's access code of a generation, derived from the server secret.
+fn code_digest(state: &AppState) -> impl Fn(&str, i64) -> String + '_ {
+    |attempt: &str, generation: i64| access_code_digest(&state.access_code(attempt, generation))
+}
+
 /// Adds roster rows to a session in the caller's transaction: each person is found or created
-/// in the department, then given a candidate number and a code. Returns (row, candidate number
-/// or None when the person was already on the roster).
-async fn enrol(
+/// in the department, then given a candidate number and an access code (stored as
+/// `code_digest(attempt, generation)`). Returns (row, candidate number, or None when the
+/// person was already on the roster).
+pub async fn enrol(
     conn: &mut AnyConnection,
-    state: &AppState,
     session: &ExamSession,
     department_id: &str,
-    actor: &str,
+    actor: Option<&str>,
     rows: &[RosterRow],
+    code_digest: &dyn Fn(&str, i64) -> String,
 ) -> sqlx::Result<Vec<(usize, Option<String>)>> {
-    let digest = |attempt: &str, generation: i64| {
-        access_code_digest(&state.access_code(attempt, generation))
-    };
     let mut added = Vec::with_capacity(rows.len());
     for row in rows {
         let person = people::resolve_roster_row(&mut *conn, department_id, row).await?;
         let attempt =
-            attempts::add_to_roster(&mut *conn, &session.id, &session.code, &person, &digest)
+            attempts::add_to_roster(&mut *conn, &session.id, &session.code, &person, code_digest)
                 .await?;
         let number = match attempt {
-            Some(attempt_id) => {
-                let number: String =
-                    sqlx::query_scalar("SELECT candidate_number FROM attempts WHERE id = $1")
-                        .bind(&attempt_id)
-                        .fetch_one(&mut *conn)
-                        .await?;
+            Some((attempt_id, number)) => {
                 let note = Note {
-                    actor: Some(actor),
+                    actor,
                     detail: format!("{number} {}", row.full_name),
                     ..Note::default()
                 };
@@ -198,7 +196,15 @@ async fn add_one(
     if errors.is_empty() && (warnings.is_empty() || form.confirm.is_some()) {
         let (department, actor) = (staff.user.department_id.clone(), staff.user.id.clone());
         let mut tx = state.db.write.begin().await?;
-        let added = enrol(&mut tx, &state, &session, &department, &actor, &rows).await?;
+        let added = enrol(
+            &mut tx,
+            &session,
+            &department,
+            Some(&actor),
+            &rows,
+            &code_digest(&state),
+        )
+        .await?;
         tx.commit().await?;
         let target = match added.first().and_then(|(_, n)| n.clone()) {
             Some(number) => format!("/sessions/{}?added={number}#roster", session.id),
@@ -290,7 +296,16 @@ async fn import(
     if errors.is_empty() {
         let (department, actor) = (staff.user.department_id.clone(), staff.user.id.clone());
         let mut tx = state.db.write.begin().await?;
-        for (row, number) in enrol(&mut tx, &state, &session, &department, &actor, &rows).await? {
+        let enrolled = enrol(
+            &mut tx,
+            &session,
+            &department,
+            Some(&actor),
+            &rows,
+            &code_digest(&state),
+        )
+        .await?;
+        for (row, number) in enrolled {
             match number {
                 Some(_) => added += 1,
                 None => {
@@ -336,11 +351,8 @@ async fn reissue(
         .await?
         .filter(|e| e.session_id == session.id)
         .ok_or(AppError::NotFound)?;
-    let digest = |attempt: &str, generation: i64| {
-        access_code_digest(&state.access_code(attempt, generation))
-    };
     let mut tx = state.db.write.begin().await?;
-    let generation = attempts::reissue_code(&mut tx, &entry.id, &digest).await?;
+    let generation = attempts::reissue_code(&mut tx, &entry.id, &code_digest(&state)).await?;
     let note = Note {
         actor: Some(&staff.user.id),
         detail: format!("{} code #{generation}", entry.candidate_number),

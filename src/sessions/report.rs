@@ -308,3 +308,54 @@ async fn xlsx(
         format!("ca-thi-{}.xlsx", report.session.code),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attempts::model::{AttemptEvent as E, EndCause};
+
+    #[test]
+    fn every_logged_action_and_ending_has_a_label_in_both_languages() {
+        let events = [
+            E::CheckIn,
+            E::Authorise,
+            E::Start,
+            E::Pause,
+            E::Resume,
+            E::Submit,
+            E::ExtraTime,
+            E::Terminate,
+            E::Reopen,
+        ];
+        let session_actions = [
+            "session_schedule",
+            "session_open",
+            "session_close",
+            "roster_add",
+            "code_reissue",
+            "incident",
+        ];
+        let ends = [
+            EndCause::Candidate,
+            EndCause::Deadline,
+            EndCause::SessionClosed,
+            EndCause::Terminated,
+        ];
+        for lang in [Lang::Vi, Lang::En] {
+            let mut keys: Vec<String> = events
+                .iter()
+                .map(|e| format!("minutes.action_{}", e.action()))
+                .collect();
+            keys.extend(
+                session_actions
+                    .iter()
+                    .map(|a| format!("minutes.action_{a}")),
+            );
+            keys.extend(ends.iter().map(|e| format!("minutes.end_{}", e.as_str())));
+            keys.extend(AttemptState::ALL.iter().map(|s| s.label_key().to_string()));
+            for key in keys {
+                assert_ne!(lang.t(&key), "⟦missing message⟧", "{key}");
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 use std::sync::Once;
 
+use actix_web::dev::ServerHandle;
 use reqwest::{Response, StatusCode, redirect::Policy};
 use sathach::{
     config::{Secret, Settings},
@@ -15,7 +16,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub settings: Settings,
-    _dir: tempfile::TempDir,
+    _dir: std::sync::Arc<tempfile::TempDir>,
+    server: Option<(ServerHandle, tokio::task::JoinHandle<anyhow::Result<()>>)>,
 }
 
 /// The demo accounts' credentials, loaded by `spawn_app_with_demo`.
@@ -60,6 +62,11 @@ pub async fn spawn_app_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = fresh_settings(dir.path()).await;
     tune(&mut settings);
+    start(settings, std::sync::Arc::new(dir)).await
+}
+
+/// Migrates the database and starts the application on it.
+async fn start(settings: Settings, dir: std::sync::Arc<tempfile::TempDir>) -> TestApp {
     let db = Db::connect_and_migrate(&settings)
         .await
         .expect("database ready");
@@ -67,13 +74,15 @@ pub async fn spawn_app_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
         .await
         .expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let handle = app.handle();
+    let task = tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: new_client(),
         db,
         settings,
         _dir: dir,
+        server: Some((handle, task)),
     }
 }
 
@@ -155,8 +164,31 @@ impl TestApp {
             client: new_client(),
             db: self.db.clone(),
             settings: self.settings.clone(),
-            _dir: tempfile::tempdir().expect("temp dir"),
+            _dir: self._dir.clone(),
+            server: None,
         }
+    }
+
+    /// Stops the server (its heartbeat stops with it), runs `while_down` on the database, then
+    /// starts a new server on the same database, as an operator restarting the service would.
+    pub async fn restart<F>(mut self, while_down: impl FnOnce(Db) -> F) -> TestApp
+    where
+        F: std::future::Future<Output = ()>,
+    {
+        let (handle, task) = self
+            .server
+            .take()
+            .expect("the first browser owns the server");
+        handle.stop(true).await;
+        task.await
+            .expect("server task")
+            .expect("server stopped cleanly");
+        let db = Db::connect_and_migrate(&self.settings)
+            .await
+            .expect("database ready");
+        while_down(db.clone()).await;
+        db.close().await;
+        start(self.settings.clone(), self._dir.clone()).await
     }
 
     /// A browser signed in to a new account (created as `sathach user add` does, its temporary
@@ -199,6 +231,61 @@ impl TestApp {
             .expect("org exists")
             .id
     }
+}
+
+impl TestApp {
+    /// The demo session's id and its attempts' ids in candidate-number order.
+    pub async fn demo_session(&self) -> (String, Vec<String>) {
+        let session: String = sqlx::query_scalar("SELECT id FROM exam_sessions")
+            .fetch_one(&self.db.read)
+            .await
+            .unwrap();
+        let attempts = sqlx::query_scalar(
+            "SELECT id FROM attempts WHERE session_id = $1 ORDER BY candidate_number",
+        )
+        .bind(&session)
+        .fetch_all(&self.db.read)
+        .await
+        .unwrap();
+        (session, attempts)
+    }
+
+    /// An attempt's state and clock as stored.
+    pub async fn clock_of(&self, attempt: &str) -> sathach::attempts::model::AttemptClock {
+        sqlx::query_as(
+            "SELECT state, checked_in_at, checked_in_by, authorised_at, started_at,
+                    accommodation_percent, extra_ms, paused_ms, paused_since, deadline_at, ended_at,
+                    end_cause, paper_id, item_count, revision FROM attempts WHERE id = $1",
+        )
+        .bind(attempt)
+        .fetch_one(&self.db.read)
+        .await
+        .unwrap()
+    }
+
+    /// The session's log: (action, reason, actor's e-mail, from state, to state).
+    pub async fn log_of(&self, session: &str) -> Vec<LogLine> {
+        sqlx::query_as(
+            "SELECT e.action, e.reason, u.email, e.from_state, e.to_state, e.attempt_id
+             FROM session_events e LEFT JOIN users u ON u.id = e.actor_user_id
+             WHERE e.session_id = $1 ORDER BY e.seq",
+        )
+        .bind(session)
+        .fetch_all(&self.db.read)
+        .await
+        .unwrap()
+    }
+}
+
+/// One line of a session's log, as tests look at it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LogLine {
+    pub action: String,
+    pub reason: Option<String>,
+    pub email: Option<String>,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub attempt_id: Option<String>,
 }
 
 /// The `csrf` hidden field's value in a page.

@@ -1,6 +1,10 @@
 //! Demo data for `serve --demo`: a department, two training centres with a room each, a
-//! school, an admin, a centre manager and a proctor, and the shipped question banks. Loading it again changes nothing
-//! but the demo passwords, which are reset so the printed ones always work.
+//! school, an admin, a centre manager and a proctor, the shipped question banks and
+//! blueprints, and an exam session with a roster whose access codes are printed. Loading it
+//! again changes nothing but the demo passwords, which are reset so the printed ones always
+//! work, and schedules a new demo session once the last one's window has passed.
+
+mod session;
 
 use anyhow::Context;
 
@@ -106,6 +110,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             email.as_str()
         );
     }
+    session::ensure(db, CENTRES[0].0, ACCOUNTS[2].0).await?;
     Ok(())
 }
 

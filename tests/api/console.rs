@@ -1,0 +1,500 @@
+//! The proctor's console over HTTP: every action changes the attempt as the state machine says
+//! and lands in the session's log with who, what and why; the server's start rules; two staff
+//! acting at once; the deadline; and a restart that pauses the room without charging downtime.
+
+use reqwest::StatusCode;
+use sathach::{
+    attempts::{liveness, model::StartRefusal},
+    clock,
+    sessions::start::{StartError, start},
+};
+
+use crate::helpers::{MANAGER, PROCTOR, TestApp, location, spawn_app_with_demo};
+
+/// Posts a console action and returns the redirect target (asserting it is one).
+async fn act(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> String {
+    let res = app.post_form(path, fields).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{path}: {}",
+        res.text().await.unwrap()
+    );
+    location(&res)
+}
+
+/// Checks in and authorises an attempt, opens the session and starts the attempt.
+async fn started(app: &TestApp, session: &str, attempt: &str) {
+    let base = format!("/sessions/{session}");
+    act(app, &format!("{base}/attempts/{attempt}/check-in"), &[]).await;
+    act(app, &format!("{base}/attempts/{attempt}/authorise"), &[]).await;
+    act(app, &format!("{base}/open"), &[]).await;
+    start(&app.db, attempt, clock::now_ms())
+        .await
+        .expect("starts");
+}
+
+#[tokio::test]
+async fn every_console_action_changes_the_attempt_and_lands_in_the_log() {
+    let app = spawn_app_with_demo().await;
+    app.signed_in_as(PROCTOR).await;
+    let (session, attempts) = app.demo_session().await;
+    let (base, a) = (format!("/sessions/{session}"), attempts[0].as_str());
+    let to = |action: &str| format!("{base}/attempts/{a}/{action}");
+
+    assert!(
+        act(&app, &to("check-in"), &[])
+            .await
+            .contains("notice=console.done")
+    );
+    assert_eq!(app.clock_of(a).await.state, "checked_in");
+    act(&app, &to("authorise"), &[]).await;
+    let refused = start(&app.db, a, clock::now_ms()).await;
+    assert!(
+        matches!(
+            refused,
+            Err(StartError::Refused(StartRefusal::SessionNotOpen))
+        ),
+        "{refused:?}"
+    );
+    act(&app, &format!("{base}/open"), &[]).await;
+    let clock_at_start = start(&app.db, a, clock::now_ms()).await.unwrap();
+    let started_at = clock_at_start.started_at.unwrap();
+    assert_eq!(clock_at_start.deadline_at, Some(started_at + 30 * 60_000));
+    assert!(clock_at_start.item_count > 0 && clock_at_start.paper_id.is_some());
+
+    // A reason is required, and its absence is explained on the form.
+    let res = app
+        .post_form(&to("pause"), &[("reason", ""), ("comment", "")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Hãy chọn lý do trong danh mục.")
+    );
+    assert_eq!(app.clock_of(a).await.state, "in_progress");
+
+    act(
+        &app,
+        &to("pause"),
+        &[
+            ("reason", "technical.freeze"),
+            ("comment", "Máy 12 bị treo"),
+        ],
+    )
+    .await;
+    assert_eq!(app.clock_of(a).await.state, "paused");
+    act(
+        &app,
+        &to("resume"),
+        &[("reason", "technical.freeze"), ("comment", "")],
+    )
+    .await;
+    let resumed = app.clock_of(a).await;
+    assert_eq!(resumed.state, "in_progress");
+    assert_eq!(
+        resumed.deadline_at,
+        Some(started_at + 30 * 60_000 + resumed.paused_ms)
+    );
+    let fields = [
+        ("minutes", "5"),
+        ("reason", "environment.noise"),
+        ("comment", ""),
+    ];
+    act(&app, &to("extra-time"), &fields).await;
+    let extended = app.clock_of(a).await;
+    assert_eq!(extended.extra_ms, 5 * 60_000);
+    assert_eq!(
+        extended.deadline_at,
+        Some(resumed.deadline_at.unwrap() + 5 * 60_000)
+    );
+    act(
+        &app,
+        &to("terminate"),
+        &[("reason", "candidate.behaviour"), ("comment", "")],
+    )
+    .await;
+    assert_eq!(app.clock_of(a).await.state, "terminated");
+    act(
+        &app,
+        &to("reopen"),
+        &[("reason", "staff.error"), ("comment", "Nhầm thí sinh")],
+    )
+    .await;
+    assert_eq!(app.clock_of(a).await.state, "paused");
+
+    // The whole room: the confirmation names how many candidates it affects.
+    let confirm = app.get_text(&format!("{base}/room/resume")).await;
+    assert!(
+        confirm.contains("Thao tác này áp dụng cho 1 thí sinh."),
+        "{confirm}"
+    );
+    act(
+        &app,
+        &format!("{base}/room/resume"),
+        &[("reason", "staff.error"), ("comment", "")],
+    )
+    .await;
+    assert_eq!(app.clock_of(a).await.state, "in_progress");
+    let incident = [
+        ("attempt", a),
+        ("reason", "environment.noise"),
+        ("comment", "Khoan tường"),
+    ];
+    act(&app, &format!("{base}/incidents"), &incident).await;
+
+    let confirm = app.get_text(&format!("{base}/room/close")).await;
+    assert!(
+        confirm.contains("Thao tác này áp dụng cho 1 thí sinh."),
+        "{confirm}"
+    );
+    act(
+        &app,
+        &format!("{base}/room/close"),
+        &[("reason", "schedule.end"), ("comment", "")],
+    )
+    .await;
+    let closed = app.clock_of(a).await;
+    assert_eq!(
+        (closed.state.as_str(), closed.end_cause.as_deref()),
+        ("submitted", Some("session_closed"))
+    );
+
+    // A closed session accepts nothing, but can still be looked at.
+    let res = app
+        .post_form(&format!("{base}/attempts/{}/check-in", attempts[1]), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(app.clock_of(&attempts[1]).await.state, "not_arrived");
+    assert_eq!(
+        app.get(&format!("{base}/console")).await.status(),
+        StatusCode::OK
+    );
+
+    let log: Vec<(String, Option<String>, Option<String>)> = app
+        .log_of(&session)
+        .await
+        .into_iter()
+        .filter(|l| l.action != "roster_add")
+        .map(|l| (l.action, l.reason, l.email))
+        .collect();
+    let proctor = Some(PROCTOR.0.to_string());
+    let line = |action: &str, reason: Option<&str>, who: &Option<String>| {
+        (action.to_string(), reason.map(str::to_string), who.clone())
+    };
+    let expected = vec![
+        line("attempt_check_in", None, &proctor),
+        line("attempt_authorise", None, &proctor),
+        line("session_open", None, &proctor),
+        line("attempt_start", None, &None),
+        line("attempt_pause", Some("technical.freeze"), &proctor),
+        line("attempt_resume", Some("technical.freeze"), &proctor),
+        line("attempt_extra_time", Some("environment.noise"), &proctor),
+        line("attempt_terminate", Some("candidate.behaviour"), &proctor),
+        line("attempt_reopen", Some("staff.error"), &proctor),
+        line("attempt_resume", Some("staff.error"), &proctor),
+        line("incident", Some("environment.noise"), &proctor),
+        line("attempt_submit", Some("schedule.end"), &proctor),
+        line("session_close", Some("schedule.end"), &proctor),
+    ];
+    assert_eq!(log, expected);
+}
+
+#[tokio::test]
+async fn nobody_starts_before_authorisation_outside_the_window_or_after_the_cut_off() {
+    let app = spawn_app_with_demo().await;
+    app.signed_in_as(PROCTOR).await;
+    let (session, attempts) = app.demo_session().await;
+    let base = format!("/sessions/{session}");
+    act(&app, &format!("{base}/open"), &[]).await;
+    let refusal = |result: Result<_, StartError>| match result {
+        Err(StartError::Refused(r)) => Some(r),
+        _ => None,
+    };
+    let now = clock::now_ms();
+    assert_eq!(
+        refusal(start(&app.db, &attempts[0], now).await),
+        Some(StartRefusal::NotAuthorised)
+    );
+    act(
+        &app,
+        &format!("{base}/attempts/{}/check-in", attempts[0]),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        refusal(start(&app.db, &attempts[0], now).await),
+        Some(StartRefusal::NotAuthorised)
+    );
+    act(
+        &app,
+        &format!("{base}/attempts/{}/authorise", attempts[0]),
+        &[],
+    )
+    .await;
+    // The demo session began five minutes ago and allows two hours' late entry.
+    let window = app.db.write.clone();
+    let set_start = |offset_ms: i64| {
+        let window = window.clone();
+        async move {
+            sqlx::query("UPDATE exam_sessions SET starts_at = $1, ends_at = $2")
+                .bind(clock::now_ms() + offset_ms)
+                .bind(clock::now_ms() + offset_ms + 4 * 3_600_000)
+                .execute(&window)
+                .await
+                .unwrap();
+        }
+    };
+    set_start(3_600_000).await;
+    assert_eq!(
+        refusal(start(&app.db, &attempts[0], clock::now_ms()).await),
+        Some(StartRefusal::BeforeWindow)
+    );
+    set_start(-(120 * 60_000 + 1_000)).await;
+    assert_eq!(
+        refusal(start(&app.db, &attempts[0], clock::now_ms()).await),
+        Some(StartRefusal::AfterCutOff)
+    );
+    set_start(-60_000).await;
+    assert!(start(&app.db, &attempts[0], clock::now_ms()).await.is_ok());
+    assert_eq!(app.clock_of(&attempts[0]).await.state, "in_progress");
+    act(
+        &app,
+        &format!("{base}/room/close"),
+        &[("reason", "schedule.end"), ("comment", "")],
+    )
+    .await;
+    assert_eq!(
+        refusal(start(&app.db, &attempts[1], clock::now_ms()).await),
+        Some(StartRefusal::SessionClosed)
+    );
+}
+
+#[tokio::test]
+async fn two_staff_acting_at_once_never_corrupt_an_attempt() {
+    let app = spawn_app_with_demo().await;
+    app.signed_in_as(PROCTOR).await;
+    let manager = app.another_browser();
+    manager.signed_in_as(MANAGER).await;
+    let (session, attempts) = app.demo_session().await;
+    let a = attempts[0].clone();
+    started(&app, &session, &a).await;
+    let extra = [
+        ("minutes", "1"),
+        ("reason", "technical.network"),
+        ("comment", ""),
+    ];
+    let reason = [("reason", "technical.network"), ("comment", "")];
+    let mut requests = Vec::new();
+    for i in 0..12 {
+        let browser = if i % 2 == 0 { &app } else { &manager };
+        let action = ["extra-time", "pause", "resume"][i % 3];
+        let path = format!("/sessions/{session}/attempts/{a}/{action}");
+        let fields: &[(&str, &str)] = if action == "extra-time" {
+            &extra
+        } else {
+            &reason
+        };
+        requests.push(async move { browser.post_form(&path, fields).await.status() });
+    }
+    for status in futures_util::future::join_all(requests).await {
+        assert_eq!(
+            status,
+            StatusCode::SEE_OTHER,
+            "each request is answered, applied or refused"
+        );
+    }
+    let clock = app.clock_of(&a).await;
+    let log: Vec<_> = app
+        .log_of(&session)
+        .await
+        .into_iter()
+        .filter(|l| l.attempt_id.as_deref() == Some(&a))
+        .collect();
+    let changes: Vec<_> = log.iter().filter(|l| l.from_state.is_some()).collect();
+    for pair in changes.windows(2) {
+        assert_eq!(
+            pair[0].to_state, pair[1].from_state,
+            "every change starts where the last ended: {log:#?}"
+        );
+    }
+    assert_eq!(
+        changes.last().unwrap().to_state.as_deref(),
+        Some(clock.state.as_str())
+    );
+    let grants = log
+        .iter()
+        .filter(|l| l.action == "attempt_extra_time")
+        .count() as i64;
+    assert!(grants >= 1);
+    assert_eq!(
+        clock.extra_ms,
+        grants * 60_000,
+        "no grant of extra time is lost"
+    );
+    assert_eq!(
+        clock.revision,
+        changes.len() as i64,
+        "one revision per logged change"
+    );
+}
+
+#[tokio::test]
+async fn the_server_submits_an_attempt_at_its_deadline() {
+    let app = spawn_app_with_demo().await;
+    app.signed_in_as(PROCTOR).await;
+    let (session, attempts) = app.demo_session().await;
+    started(&app, &session, &attempts[0]).await;
+    let deadline = clock::now_ms() - 1_000;
+    sqlx::query("UPDATE attempts SET deadline_at = $1 WHERE id = $2")
+        .bind(deadline)
+        .bind(&attempts[0])
+        .execute(&app.db.write)
+        .await
+        .unwrap();
+    // The node's own background sweep (every two seconds) submits it.
+    let mut waited = 0;
+    while app.clock_of(&attempts[0]).await.state != "submitted" && waited < 100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    let clock = app.clock_of(&attempts[0]).await;
+    assert_eq!(
+        (clock.state.as_str(), clock.end_cause.as_deref()),
+        ("submitted", Some("deadline"))
+    );
+    assert_eq!(
+        clock.ended_at,
+        Some(deadline),
+        "ended at the deadline, not when noticed"
+    );
+    assert_eq!(
+        liveness::submit_overdue(&app.db, clock::now_ms())
+            .await
+            .unwrap(),
+        0
+    );
+    let log = app.log_of(&session).await;
+    let last = log.last().unwrap();
+    assert_eq!(
+        (
+            last.action.as_str(),
+            last.reason.as_deref(),
+            last.email.as_deref()
+        ),
+        ("attempt_submit", Some("schedule.deadline"), None)
+    );
+}
+
+#[tokio::test]
+async fn a_restart_pauses_the_room_from_the_last_heartbeat_until_the_proctor_resumes() {
+    let app = spawn_app_with_demo().await;
+    app.signed_in_as(PROCTOR).await;
+    let (session, attempts) = app.demo_session().await;
+    started(&app, &session, &attempts[0]).await;
+    started(&app, &session, &attempts[1]).await;
+    let now = clock::now_ms();
+    let (went_down, began) = (now - 10 * 60_000, now - 15 * 60_000);
+    let app = app
+        .restart(|db| async move {
+            // The server died ten minutes ago, five minutes into the attempts.
+            sqlx::query("UPDATE node_heartbeats SET seen_at = $1").bind(went_down).execute(&db.write).await.unwrap();
+            sqlx::query("UPDATE attempts SET started_at = $1, deadline_at = $2, last_seen_at = $3 WHERE state = 'in_progress'")
+                .bind(began)
+                .bind(began + 30 * 60_000)
+                .bind(went_down - 20_000)
+                .execute(&db.write)
+                .await
+                .unwrap();
+        })
+        .await;
+    for attempt in &attempts[..2] {
+        let clock = app.clock_of(attempt).await;
+        assert_eq!(
+            (clock.state.as_str(), clock.paused_since),
+            ("paused", Some(went_down))
+        );
+        assert_eq!(
+            clock.time_left_ms(clock::now_ms()),
+            Some(25 * 60_000),
+            "downtime is not charged"
+        );
+    }
+    let log = app.log_of(&session).await;
+    let pauses: Vec<_> = log
+        .iter()
+        .filter(|l| l.reason.as_deref() == Some("technical.server_restart"))
+        .collect();
+    assert_eq!(pauses.len(), 2);
+    assert!(
+        pauses
+            .iter()
+            .all(|l| l.email.is_none() && l.action == "attempt_pause")
+    );
+
+    app.signed_in_as(PROCTOR).await;
+    let console = app.get_text(&format!("/sessions/{session}/console")).await;
+    assert!(
+        console.contains("Tiếp tục cả phòng"),
+        "the room resumes together"
+    );
+    act(
+        &app,
+        &format!("/sessions/{session}/room/resume"),
+        &[("reason", "technical.server"), ("comment", "")],
+    )
+    .await;
+    for attempt in &attempts[..2] {
+        let clock = app.clock_of(attempt).await;
+        assert_eq!(clock.state, "in_progress");
+        let left = clock.time_left_ms(clock::now_ms()).unwrap();
+        assert!(
+            (25 * 60_000 - 10_000..=25 * 60_000).contains(&left),
+            "{left}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn live_progress_refreshes_as_a_fragment_and_shows_time_left() {
+    let app = spawn_app_with_demo().await;
+    app.signed_in_as(PROCTOR).await;
+    let (session, attempts) = app.demo_session().await;
+    started(&app, &session, &attempts[0]).await;
+    let page = app.get_text(&format!("/sessions/{session}/console")).await;
+    assert!(page.contains("data-refresh=") && page.contains("console.js"));
+    let part = app
+        .get_text(&format!("/sessions/{session}/console?part=rows"))
+        .await;
+    assert!(!part.contains("<html") && part.contains("id=\"progress\""));
+    assert!(
+        part.contains("Đang làm bài") && part.contains("0/"),
+        "state and answered count"
+    );
+    assert!(
+        part.contains("29:5") || part.contains("30:00"),
+        "time left is shown: {part}"
+    );
+    let script = app.get(sathach::web::assets::CONSOLE_JS_PATH).await;
+    assert_eq!(script.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_session_log_is_append_only_in_the_database_itself() {
+    let app = spawn_app_with_demo().await;
+    let (session, _) = app.demo_session().await;
+    let before = app.log_of(&session).await.len();
+    let update = sqlx::query("UPDATE session_events SET comment = 'sửa' WHERE session_id = $1")
+        .bind(&session)
+        .execute(&app.db.write)
+        .await;
+    assert!(update.is_err(), "an entry cannot be changed");
+    let delete = sqlx::query("DELETE FROM session_events WHERE session_id = $1")
+        .bind(&session)
+        .execute(&app.db.write)
+        .await;
+    assert!(delete.is_err(), "an entry cannot be removed");
+    assert_eq!(app.log_of(&session).await.len(), before);
+}
