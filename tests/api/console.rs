@@ -498,3 +498,48 @@ async fn the_session_log_is_append_only_in_the_database_itself() {
     assert!(delete.is_err(), "an entry cannot be removed");
     assert_eq!(app.log_of(&session).await.len(), before);
 }
+
+#[tokio::test]
+async fn room_actions_reach_everyone_in_the_right_state_and_log_each_candidate() {
+    let app = spawn_app_with_demo().await;
+    app.signed_in_as(PROCTOR).await;
+    let (session, attempts) = app.demo_session().await;
+    let base = format!("/sessions/{session}");
+    for a in &attempts[..3] {
+        act(&app, &format!("{base}/attempts/{a}/check-in"), &[]).await;
+    }
+    let target = act(&app, &format!("{base}/authorise-all"), &[]).await;
+    assert!(
+        target.contains("notice=console.authorised_all&who=3"),
+        "{target}"
+    );
+    act(&app, &format!("{base}/open"), &[]).await;
+    for a in &attempts[..2] {
+        start(&app.db, a, clock::now_ms()).await.unwrap();
+    }
+    let reason = [
+        ("reason", "environment.power_outage"),
+        ("comment", "Mất điện tầng 2"),
+    ];
+    act(&app, &format!("{base}/room/pause"), &reason).await;
+    let states: Vec<String> =
+        futures_util::future::join_all(attempts[..4].iter().map(|a| app.clock_of(a)))
+            .await
+            .into_iter()
+            .map(|c| c.state)
+            .collect();
+    assert_eq!(states, ["paused", "paused", "authorised", "not_arrived"]);
+    let pauses = app
+        .log_of(&session)
+        .await
+        .into_iter()
+        .filter(|l| l.action == "attempt_pause")
+        .count();
+    assert_eq!(pauses, 2, "one entry per candidate paused");
+    let page = app.get_text(&format!("{base}/report")).await;
+    assert!(
+        page.contains("Mất điện")
+            && page.contains("Mất điện tầng 2")
+            && page.contains("Lê Thị Giám Thị")
+    );
+}
