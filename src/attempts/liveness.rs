@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use super::{
-    model::{AttemptState, Change, EndCause},
+    clock::{Change, EndCause},
+    model::AttemptState,
     reasons,
     store::{self, Note},
 };

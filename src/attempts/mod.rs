@@ -1,7 +1,8 @@
 //! Attempts (bài thi): one person in one session, from the check-in desk to submission. The
-//! state machine and clock are pure (`model`); `store` applies changes with their log entry in
+//! state machine (`model`) and the clock (`clock`) are pure; `store` applies changes with their log entry in
 //! one transaction; `liveness` keeps time fair across server restarts and deadlines.
 
+pub mod clock;
 pub mod liveness;
 pub mod model;
 pub mod reasons;

@@ -3,7 +3,10 @@
 
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
-use super::model::{AttemptClock, AttemptState, Change};
+use super::{
+    clock::{AttemptClock, Change},
+    model::AttemptState,
+};
 use crate::clock;
 
 const CLOCK_COLUMNS: &str = "state, checked_in_at, checked_in_by, authorised_at, started_at, \

@@ -172,6 +172,29 @@ pub async fn enrol(
     Ok(added)
 }
 
+/// Enrols rows as this staff member, in a transaction of its own.
+async fn enrol_now(
+    staff: &Staff,
+    state: &AppState,
+    session: &ExamSession,
+    rows: &[RosterRow],
+) -> Result<Vec<(usize, Option<String>)>, AppError> {
+    let mut tx = state.db.write.begin().await?;
+    let department = &staff.user.department_id;
+    let actor = Some(staff.user.id.as_str());
+    let added = enrol(
+        &mut tx,
+        session,
+        department,
+        actor,
+        rows,
+        &code_digest(state),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(added)
+}
+
 async fn add_one(
     staff: Staff,
     state: web::Data<AppState>,
@@ -194,18 +217,7 @@ async fn add_one(
         .map(|p| lang.fill(p.key, &[("value", &p.value)]))
         .collect();
     if errors.is_empty() && (warnings.is_empty() || form.confirm.is_some()) {
-        let (department, actor) = (staff.user.department_id.clone(), staff.user.id.clone());
-        let mut tx = state.db.write.begin().await?;
-        let added = enrol(
-            &mut tx,
-            &session,
-            &department,
-            Some(&actor),
-            &rows,
-            &code_digest(&state),
-        )
-        .await?;
-        tx.commit().await?;
+        let added = enrol_now(&staff, &state, &session, &rows).await?;
         let target = match added.first().and_then(|(_, n)| n.clone()) {
             Some(number) => format!("/sessions/{}?added={number}#roster", session.id),
             None => format!("/sessions/{}?added=already#roster", session.id),
@@ -294,18 +306,7 @@ async fn import(
     let mut warnings: Vec<String> = problems.iter().filter(|p| !p.error).map(text).collect();
     let (mut added, mut already) = (0, 0);
     if errors.is_empty() {
-        let (department, actor) = (staff.user.department_id.clone(), staff.user.id.clone());
-        let mut tx = state.db.write.begin().await?;
-        let enrolled = enrol(
-            &mut tx,
-            &session,
-            &department,
-            Some(&actor),
-            &rows,
-            &code_digest(&state),
-        )
-        .await?;
-        for (row, number) in enrolled {
+        for (row, number) in enrol_now(&staff, &state, &session, &rows).await? {
             match number {
                 Some(_) => added += 1,
                 None => {
@@ -320,7 +321,6 @@ async fn import(
                 }
             }
         }
-        tx.commit().await?;
         tracing::info!(session.id = %session.id, added, already, "roster imported");
     }
     let status = if errors.is_empty() { 200 } else { 422 };

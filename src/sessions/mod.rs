@@ -3,6 +3,7 @@
 
 pub mod console;
 pub mod enrolment;
+pub mod interventions;
 pub mod model;
 pub mod pages;
 pub mod report;

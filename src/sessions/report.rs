@@ -13,7 +13,8 @@ use super::{
 use crate::{
     accounts::{Staff, model::Action},
     attempts::{
-        model::{AttemptState, format_duration},
+        clock::format_duration,
+        model::AttemptState,
         reasons,
         store::{self as attempts, RosterEntry},
     },
@@ -212,13 +213,9 @@ async fn page(
     let sat_count = report.roster.iter().filter(|e| sat(e)).count();
     let page = ReportPage {
         candidate_header: candidate_header(lang),
-        candidates: report
-            .roster
-            .iter()
-            .map(|e| candidate_row(e, lang))
-            .collect(),
+        candidates: report.candidate_rows(lang),
         event_header: event_header(lang),
-        events: report.events.iter().map(|e| event_row(e, lang)).collect(),
+        events: report.event_rows(lang),
         sat: sat_count,
         absent: report.roster.len() - sat_count,
         incidents: report.events.iter().filter(|e| e.reason.is_some()).count(),
@@ -239,24 +236,41 @@ fn download(bytes: Vec<u8>, content_type: &str, file_name: String) -> HttpRespon
         .body(bytes)
 }
 
+impl Report {
+    fn candidate_rows(&self, lang: Lang) -> Vec<Vec<String>> {
+        self.roster.iter().map(|e| candidate_row(e, lang)).collect()
+    }
+
+    fn event_rows(&self, lang: Lang) -> Vec<Vec<String>> {
+        self.events.iter().map(|e| event_row(e, lang)).collect()
+    }
+}
+
+/// The candidates (`report.csv`) or the log (`events.csv`) as CSV for Excel.
+async fn csv_of(
+    staff: Staff,
+    state: &AppState,
+    id: &str,
+    log: bool,
+) -> Result<HttpResponse, AppError> {
+    let report = load(&staff, state, id).await?;
+    let lang = staff.chrome.lang;
+    let (header, rows, suffix) = if log {
+        (event_header(lang), report.event_rows(lang), "-nhat-ky")
+    } else {
+        (candidate_header(lang), report.candidate_rows(lang), "")
+    };
+    let bytes = sheets::csv_with_bom(&header, &rows)?;
+    let name = format!("ca-thi-{}{suffix}.csv", report.session.code);
+    Ok(download(bytes, "text/csv; charset=utf-8", name))
+}
+
 async fn csv(
     staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let report = load(&staff, &state, &path).await?;
-    let lang = staff.chrome.lang;
-    let rows: Vec<Vec<String>> = report
-        .roster
-        .iter()
-        .map(|e| candidate_row(e, lang))
-        .collect();
-    let bytes = sheets::csv_with_bom(&candidate_header(lang), &rows)?;
-    Ok(download(
-        bytes,
-        "text/csv; charset=utf-8",
-        format!("ca-thi-{}.csv", report.session.code),
-    ))
+    csv_of(staff, &state, &path, false).await
 }
 
 async fn events_csv(
@@ -264,15 +278,7 @@ async fn events_csv(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let report = load(&staff, &state, &path).await?;
-    let lang = staff.chrome.lang;
-    let rows: Vec<Vec<String>> = report.events.iter().map(|e| event_row(e, lang)).collect();
-    let bytes = sheets::csv_with_bom(&event_header(lang), &rows)?;
-    Ok(download(
-        bytes,
-        "text/csv; charset=utf-8",
-        format!("ca-thi-{}-nhat-ky.csv", report.session.code),
-    ))
+    csv_of(staff, &state, &path, true).await
 }
 
 async fn xlsx(
@@ -282,12 +288,7 @@ async fn xlsx(
 ) -> Result<HttpResponse, AppError> {
     let report = load(&staff, &state, &path).await?;
     let lang = staff.chrome.lang;
-    let candidates: Vec<Vec<String>> = report
-        .roster
-        .iter()
-        .map(|e| candidate_row(e, lang))
-        .collect();
-    let events: Vec<Vec<String>> = report.events.iter().map(|e| event_row(e, lang)).collect();
+    let (candidates, events) = (report.candidate_rows(lang), report.event_rows(lang));
     let (candidate_header, event_header) = (candidate_header(lang), event_header(lang));
     let bytes = sheets::xlsx(&[
         sheets::Sheet {
@@ -312,21 +313,11 @@ async fn xlsx(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attempts::model::{AttemptEvent as E, EndCause};
+    use crate::attempts::{clock::EndCause, model::AttemptEvent as E};
 
     #[test]
     fn every_logged_action_and_ending_has_a_label_in_both_languages() {
-        let events = [
-            E::CheckIn,
-            E::Authorise,
-            E::Start,
-            E::Pause,
-            E::Resume,
-            E::Submit,
-            E::ExtraTime,
-            E::Terminate,
-            E::Reopen,
-        ];
+        let events = E::ALL;
         let session_actions = [
             "session_schedule",
             "session_open",

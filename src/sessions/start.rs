@@ -5,7 +5,8 @@ use anyhow::Context;
 
 use crate::{
     attempts::{
-        model::{AttemptClock, Change, StartRefusal, may_start},
+        clock::{AttemptClock, Change},
+        model::{StartRefusal, may_start},
         store::{self as attempts, ChangeError, Note},
     },
     blueprints::papers,

@@ -251,7 +251,7 @@ impl TestApp {
     }
 
     /// An attempt's state and clock as stored.
-    pub async fn clock_of(&self, attempt: &str) -> sathach::attempts::model::AttemptClock {
+    pub async fn clock_of(&self, attempt: &str) -> sathach::attempts::clock::AttemptClock {
         sqlx::query_as(
             "SELECT state, checked_in_at, checked_in_by, authorised_at, started_at,
                     accommodation_percent, extra_ms, paused_ms, paused_since, deadline_at, ended_at,
