@@ -108,6 +108,10 @@ pub struct ServeArgs {
     /// Largest question-bank upload in MB [default: 50].
     #[arg(long, env = "SATHACH_UPLOAD_LIMIT_MB")]
     pub upload_limit_mb: Option<usize>,
+    /// Seconds after a deadline during which answers already on their way are still saved;
+    /// the server submits overdue attempts once it has passed [default: 30].
+    #[arg(long, env = "SATHACH_GRACE_SECONDS")]
+    pub grace_seconds: Option<i64>,
     /// Bearer token that /metrics requires (unset: /metrics is open).
     #[arg(
         long,
@@ -335,6 +339,11 @@ fn resolve(
             .map_or(crate::banks::source::DEFAULT_LIMIT_BYTES, |mb| {
                 mb.saturating_mul(1024 * 1024)
             }),
+        grace_seconds: serve
+            .and_then(|s| s.grace_seconds)
+            .or(file.grace_seconds)
+            .unwrap_or(30)
+            .clamp(0, 600),
     })
 }
 

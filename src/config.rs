@@ -72,6 +72,8 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Largest bank upload accepted, in bytes.
     pub upload_limit_bytes: usize,
+    /// Seconds after a deadline during which saves in flight are accepted.
+    pub grace_seconds: i64,
 }
 
 impl Settings {
@@ -88,6 +90,7 @@ impl Settings {
             metrics_token: None,
             workers: Some(2),
             upload_limit_bytes: crate::banks::source::DEFAULT_LIMIT_BYTES,
+            grace_seconds: 30,
         }
     }
 
@@ -139,6 +142,7 @@ pub struct FileSettings {
     pub signin_client_failures: Option<u32>,
     pub signin_window_minutes: Option<u32>,
     pub upload_limit_mb: Option<usize>,
+    pub grace_seconds: Option<i64>,
 }
 
 impl FileSettings {

@@ -26,6 +26,7 @@ pub struct Application {
     server: Server,
     address: SocketAddr,
     db: Db,
+    grace_ms: i64,
 }
 
 impl Application {
@@ -43,6 +44,7 @@ impl Application {
         })?;
         let address = listener.local_addr()?;
         let workers = settings.workers;
+        let grace_ms = settings.grace_seconds * 1000;
         let state = web::Data::new(AppState::new(db.clone(), settings, secret));
         let mut server = HttpServer::new(move || {
             App::new()
@@ -56,6 +58,7 @@ impl Application {
                 .configure(blueprints::pages::routes)
                 .configure(people::routes)
                 .configure(sessions::routes)
+                .configure(attempts::pages::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))
@@ -73,6 +76,7 @@ impl Application {
             server: server.run(),
             address,
             db,
+            grace_ms,
         })
     }
 
@@ -95,7 +99,7 @@ impl Application {
         let node_id = uuid::Uuid::new_v4().to_string();
         tokio::select! {
             served = self.server => served.context("the web server stopped with an error")?,
-            () = attempts::liveness::run(self.db.clone(), node_id) => {}
+            () = attempts::liveness::run(self.db.clone(), node_id, self.grace_ms) => {}
         }
         tracing::info!("server stopped; closing the database");
         self.db.close().await;

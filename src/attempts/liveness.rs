@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use super::{
     clock::{Change, EndCause},
+    finish::finish,
     model::AttemptState,
     reasons,
-    store::{self, Note},
+    store::{self, ChangeError, Note},
 };
 use crate::{clock, db::Db};
 
@@ -82,12 +83,14 @@ pub async fn pause_after_restart(db: &Db, now: i64) -> anyhow::Result<usize> {
     Ok(paused)
 }
 
-/// Submits every attempt in progress whose deadline has passed. Returns how many.
-pub async fn submit_overdue(db: &Db, now: i64) -> anyhow::Result<usize> {
+/// Submits (and grades) every attempt in progress whose deadline passed more than `grace_ms`
+/// ago (saves already on their way are accepted until then); each ends at its deadline.
+/// Returns how many.
+pub async fn submit_overdue(db: &Db, now: i64, grace_ms: i64) -> anyhow::Result<usize> {
     let overdue: Vec<String> =
         sqlx::query_scalar("SELECT id FROM attempts WHERE state = $1 AND deadline_at <= $2")
             .bind(AttemptState::InProgress.as_str())
-            .bind(now)
+            .bind(now - grace_ms)
             .fetch_all(&db.read)
             .await?;
     let mut submitted = 0;
@@ -96,21 +99,24 @@ pub async fn submit_overdue(db: &Db, now: i64) -> anyhow::Result<usize> {
             reason: Some(reasons::DEADLINE),
             ..Note::default()
         };
-        let change = Change::Submit {
-            cause: EndCause::Deadline,
-        };
         let mut tx = db.write.begin().await?;
         // Someone may have paused or submitted it meanwhile: then it is not overdue any more.
-        if store::apply(&mut tx, &id, &change, now, note).await.is_ok() {
-            tx.commit().await?;
-            submitted += 1;
+        match finish(&mut tx, &id, EndCause::Deadline, now, note).await {
+            Ok(_) => {
+                tx.commit().await?;
+                submitted += 1;
+            }
+            Err(ChangeError::Other(e)) => {
+                tracing::error!(attempt.id = %id, error = %format!("{e:#}"), "cannot grade at the deadline")
+            }
+            Err(_) => {}
         }
     }
     Ok(submitted)
 }
 
 /// The node's background work: a heartbeat and the deadline sweep, every `BEAT`, for ever.
-pub async fn run(db: Db, node_id: String) {
+pub async fn run(db: Db, node_id: String, grace_ms: i64) {
     let started_at = clock::now_ms();
     let mut ticks = tokio::time::interval(BEAT);
     loop {
@@ -118,7 +124,7 @@ pub async fn run(db: Db, node_id: String) {
         if let Err(e) = beat(&db, &node_id, started_at).await {
             tracing::error!(error = %e, "cannot record the heartbeat");
         }
-        match submit_overdue(&db, clock::now_ms()).await {
+        match submit_overdue(&db, clock::now_ms(), grace_ms).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(attempts = n, "submitted at the deadline"),
             Err(e) => tracing::error!(error = %e, "cannot submit overdue attempts"),

@@ -3,9 +3,15 @@
 //! one transaction; `liveness` keeps time fair across server restarts and deadlines.
 
 pub mod clock;
+pub mod devices;
+pub mod finish;
 pub mod liveness;
 pub mod model;
+pub mod pages;
+pub mod paper;
+pub mod questions;
 pub mod reasons;
+pub mod responses;
 pub mod store;
 
 /// A candidate's access code for one generation of an attempt's code: derived from the

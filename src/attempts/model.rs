@@ -164,6 +164,10 @@ pub enum StartRefusal {
     SessionClosed,
     BeforeWindow,
     AfterCutOff,
+    /// The blueprint's attempts are used up.
+    NoAttemptsLeft,
+    /// The blueprint's wait before a retake has not passed.
+    RetakeTooSoon,
 }
 
 impl StartRefusal {
@@ -174,6 +178,8 @@ impl StartRefusal {
             StartRefusal::SessionClosed => "attempt.refused_closed",
             StartRefusal::BeforeWindow => "attempt.refused_before_window",
             StartRefusal::AfterCutOff => "attempt.refused_after_cut_off",
+            StartRefusal::NoAttemptsLeft => "attempt.refused_no_attempts_left",
+            StartRefusal::RetakeTooSoon => "attempt.refused_retake_too_soon",
         }
     }
 }
@@ -194,6 +200,26 @@ pub fn may_start(state: AttemptState, window: Window, now: i64) -> Result<(), St
         Err(StartRefusal::AfterCutOff)
     } else {
         Ok(())
+    }
+}
+
+/// The blueprint's retake rules: `previous` attempts submitted already (the last one ended
+/// at `last_ended`), `allowed` in all, `wait_days` between them.
+pub fn may_retake(
+    previous: u32,
+    last_ended: Option<i64>,
+    allowed: u32,
+    wait_days: u32,
+    now: i64,
+) -> Result<(), StartRefusal> {
+    if allowed > 0 && previous >= allowed {
+        return Err(StartRefusal::NoAttemptsLeft);
+    }
+    match last_ended {
+        Some(ended) if now < ended + i64::from(wait_days) * 86_400_000 => {
+            Err(StartRefusal::RetakeTooSoon)
+        }
+        _ => Ok(()),
     }
 }
 
@@ -223,6 +249,15 @@ pub fn normalise_access_code(typed: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// A typed candidate number in its canonical form: upper case, without spaces.
+pub fn normalise_candidate_number(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
         .collect()
 }
 
@@ -318,6 +353,21 @@ mod tests {
         for state in S::ALL {
             assert_eq!(S::parse(state.as_str()), Some(state));
         }
+    }
+
+    #[test]
+    fn retakes_follow_the_blueprint() {
+        let day = 86_400_000;
+        assert_eq!(may_retake(0, None, 1, 0, 0), Ok(()));
+        assert_eq!(
+            may_retake(1, Some(0), 1, 0, day),
+            Err(StartRefusal::NoAttemptsLeft)
+        );
+        assert_eq!(
+            may_retake(1, Some(0), 2, 7, 6 * day),
+            Err(StartRefusal::RetakeTooSoon)
+        );
+        assert_eq!(may_retake(1, Some(0), 2, 7, 7 * day), Ok(()));
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub struct RosterEntry {
     pub person_flag: Option<String>,
     pub answered: i64,
     pub last_seen_at: Option<i64>,
+    /// The furthest question reached (0-based), for sequential papers.
+    pub position: i64,
+    /// Devices waiting for the proctor's approval.
+    pub pending_devices: i64,
     #[sqlx(flatten)]
     pub clock: AttemptClock,
 }
@@ -41,7 +45,10 @@ fn roster_select() -> String {
     format!(
         "SELECT a.id, a.session_id, a.person_id, a.candidate_number, a.code_generation, p.full_name,
                 p.birth_date, COALESCE(p.national_id, p.other_id, '') AS identifier, p.unit,
-                p.flag AS person_flag, a.answered, a.last_seen_at, {clock}
+                p.flag AS person_flag, a.answered, a.last_seen_at, a.position,
+                (SELECT COUNT(*) FROM candidate_devices d WHERE d.attempt_id = a.id AND d.status = 'pending')
+                    AS pending_devices,
+                {clock}
          FROM attempts a JOIN people p ON p.id = a.person_id"
     )
 }
@@ -150,6 +157,9 @@ pub enum ChangeError {
     Conflict,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+    /// The attempt's paper, blueprint or items could not be read to grade it.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
 }
 
 /// Applies a change to an attempt at `at` and logs it, in the caller's transaction. The write

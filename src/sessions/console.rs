@@ -37,6 +37,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(check_in),
         )
         .route(
+            "/sessions/{id}/attempts/{attempt}/approve-device",
+            web::post().to(approve_device),
+        )
+        .route(
             "/sessions/{id}/attempts/{attempt}/authorise",
             web::post().to(authorise),
         )
@@ -53,7 +57,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Messages the console shows after an action (only these keys are accepted from the URL).
-const NOTICES: [&str; 8] = [
+const NOTICES: [&str; 9] = [
+    "console.device_approved",
     "console.done",
     "console.opened",
     "console.closed",
@@ -266,6 +271,7 @@ pub(super) async fn change_one(
         Err(ChangeError::Conflict) => "console.conflict",
         Err(ChangeError::NotFound) => return Err(AppError::NotFound),
         Err(ChangeError::Db(e)) => return Err(e.into()),
+        Err(ChangeError::Other(e)) => return Err(e.into()),
     };
     Ok(back_to_console(
         &session.id,
@@ -323,6 +329,7 @@ pub(super) async fn change_all(
         match attempts::apply(&mut tx, &id, change, now, note.clone()).await {
             Ok(_) => changed += 1,
             Err(ChangeError::Db(e)) => return Err(e.into()),
+            Err(ChangeError::Other(e)) => return Err(e.into()),
             Err(_) => {}
         }
     }
@@ -423,5 +430,34 @@ async fn incident(
         &session.id,
         "console.incident_logged",
         &who,
+    ))
+}
+
+/// Lets a candidate's waiting computer in (a second sign-in, or a return that needs the
+/// proctor): it becomes the attempt's only computer.
+async fn approve_device(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, attempt) = path.into_inner();
+    let session = accepting(&staff, &state, &id).await?;
+    let entry = attempts::entry(&state.db.read, &attempt)
+        .await?
+        .filter(|e| e.session_id == session.id)
+        .ok_or(AppError::NotFound)?;
+    let mut tx = state.db.write.begin().await?;
+    let approved =
+        crate::attempts::devices::approve(&mut tx, &session.id, &entry.id, &staff.user.id).await?;
+    tx.commit().await?;
+    let notice = if approved {
+        "console.device_approved"
+    } else {
+        "console.not_allowed"
+    };
+    Ok(back_to_console(
+        &session.id,
+        notice,
+        &entry.candidate_number,
     ))
 }

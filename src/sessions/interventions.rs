@@ -15,6 +15,7 @@ use crate::{
     accounts::Staff,
     attempts::{
         clock::{Change, EndCause},
+        finish::finish,
         model::AttemptState,
         reasons::Reason,
         store::{self as attempts, LogEntry, Note},
@@ -290,7 +291,8 @@ pub(super) async fn room_act(
     let mut running = attempts::in_state(&mut tx, &session.id, AttemptState::InProgress).await?;
     running.extend(attempts::in_state(&mut tx, &session.id, AttemptState::Paused).await?);
     for attempt in &running {
-        attempts::apply(&mut tx, attempt, &change, now, note.clone())
+        // Submitted and graded, like any other submission.
+        finish(&mut tx, attempt, EndCause::SessionClosed, now, note.clone())
             .await
             .map_err(|e| AppError::Internal(e.into()))?;
     }

@@ -6,7 +6,7 @@ use anyhow::Context;
 use crate::{
     attempts::{
         clock::{AttemptClock, Change},
-        model::{StartRefusal, may_start},
+        model::{StartRefusal, may_retake, may_start},
         store::{self as attempts, ChangeError, Note},
     },
     blueprints::papers,
@@ -14,6 +14,45 @@ use crate::{
     orgs,
     people::{model::extra_percent_on, store as people},
 };
+
+/// The blueprint's retake rules, against the person's submitted attempts of the same blueprint.
+async fn retake_rules(
+    db: &Db,
+    entry: &crate::attempts::store::RosterEntry,
+    session: &super::model::ExamSession,
+    now: i64,
+) -> Result<(), StartError> {
+    let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
+        .bind(&session.blueprint_version_id)
+        .fetch_one(&db.read)
+        .await
+        .context("cannot read the blueprint")?;
+    let blueprint = crate::blueprints::read::read_blueprint("stored", &source)
+        .0
+        .context("the stored blueprint no longer reads")?;
+    let (previous, last_ended): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MAX(a.ended_at) FROM attempts a
+         JOIN exam_sessions s ON s.id = a.session_id
+         JOIN blueprint_versions v ON v.id = s.blueprint_version_id
+         WHERE a.person_id = $1 AND a.state = 'submitted' AND a.id <> $2
+           AND v.blueprint_id = (SELECT blueprint_id FROM blueprint_versions WHERE id = $3)",
+    )
+    .bind(&entry.person_id)
+    .bind(&entry.id)
+    .bind(&session.blueprint_version_id)
+    .fetch_one(&db.read)
+    .await
+    .context("cannot read earlier attempts")?;
+    let previous = u32::try_from(previous).unwrap_or(u32::MAX);
+    may_retake(
+        previous,
+        last_ended,
+        blueprint.attempts_allowed,
+        blueprint.retake_wait_days,
+        now,
+    )
+    .map_err(StartError::Refused)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -37,6 +76,7 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
         .context("cannot read the session")?
         .ok_or(ChangeError::NotFound)?;
     may_start(entry.clock.state(), session.window(), now).map_err(StartError::Refused)?;
+    retake_rules(db, &entry, &session, now).await?;
     let org = orgs::store::by_id(&db.read, &session.organisation_id)
         .await
         .context("cannot read the centre")?

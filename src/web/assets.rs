@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, http::header, web};
 
 const APP_CSS: &str = include_str!("../../static/app.css");
 const CONSOLE_JS: &str = include_str!("../../static/console.js");
+const EXAM_JS: &str = include_str!("../../static/exam.js");
 
 /// Bumped with the package version so a new release busts caches.
 pub const CSS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/app.css");
@@ -12,16 +13,20 @@ pub const CSS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/app.
 /// The proctor console's refresher (the console works without it).
 pub const CONSOLE_JS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/console.js");
 
+/// The candidate's page enhancer: saving without reloading, the countdown (the exam works without it).
+pub const EXAM_JS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/exam.js");
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(CSS_PATH, web::get().to(app_css))
-        .route(CONSOLE_JS_PATH, web::get().to(console_js));
+        .route(CONSOLE_JS_PATH, web::get().to(|| script(CONSOLE_JS)))
+        .route(EXAM_JS_PATH, web::get().to(|| script(EXAM_JS)));
 }
 
-async fn console_js() -> HttpResponse {
+async fn script(body: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/javascript; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-        .body(CONSOLE_JS)
+        .body(body)
 }
 
 async fn app_css() -> HttpResponse {

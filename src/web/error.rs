@@ -21,6 +21,9 @@ pub enum AppError {
     Forbidden,
     #[error("sign-in required")]
     SignInRequired { next: String },
+    /// A candidate page without a signed-in candidate: back to the exam sign-in.
+    #[error("candidate sign-in required")]
+    CandidateSignInRequired,
     #[error("a temporary password must be changed first")]
     MustChangePassword,
     #[error("CSRF token missing or wrong")]
@@ -54,7 +57,9 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
-            AppError::SignInRequired { .. } | AppError::MustChangePassword => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. }
+            | AppError::MustChangePassword
+            | AppError::CandidateSignInRequired => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -67,6 +72,11 @@ impl ResponseError for AppError {
                 let target = format!("/sign-in?next={}", url_encode(next));
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, target))
+                    .finish();
+            }
+            AppError::CandidateSignInRequired => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/thi"))
                     .finish();
             }
             AppError::MustChangePassword => {

@@ -172,7 +172,7 @@ mod tests {
 
     /// Quoted strings that look like catalog keys: `"area.name"` with a known area.
     fn quoted_keys(text: &str) -> Vec<String> {
-        const AREAS: [&str; 20] = [
+        const AREAS: [&str; 21] = [
             "app.",
             "person.",
             "nav.",
@@ -193,6 +193,7 @@ mod tests {
             "minutes.",
             "slip.",
             "sheet.",
+            "exam.",
         ];
         text.split('"')
             .skip(1)

@@ -42,6 +42,18 @@ impl AppState {
         URL_SAFE_NO_PAD.encode(keyed_bytes(&self.secret, purpose, value))
     }
 
+    /// The opaque token of an option (or right-hand text, or step) of an item in one attempt:
+    /// random-looking, different in every attempt, and revealing nothing about the key.
+    pub fn option_token(&self, attempt_id: &str, item_id: &str, index: usize) -> String {
+        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+        let bytes = keyed_bytes(
+            &self.secret,
+            "option",
+            &format!("{attempt_id}/{item_id}/{index}"),
+        );
+        URL_SAFE_NO_PAD.encode(&bytes[..9])
+    }
+
     /// A candidate's access code (printable again at any time, stored only as a digest).
     pub fn access_code(&self, attempt_id: &str, generation: i64) -> String {
         crate::attempts::access_code(&self.secret, attempt_id, generation)
@@ -83,6 +95,14 @@ impl CookieNames {
             "__Host-sathach_csrf"
         } else {
             "sathach_csrf"
+        }
+    }
+    /// The candidate's exam cookie (separate from staff sign-in).
+    pub fn exam(self) -> &'static str {
+        if self.secure {
+            "__Host-sathach_exam"
+        } else {
+            "sathach_exam"
         }
     }
     pub const LANG: &'static str = "sathach_lang";
@@ -149,6 +169,17 @@ pub fn render(
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body);
+    response.extensions_mut().insert(error::Rendered);
+    Ok(response)
+}
+
+/// A JSON answer for a page's script, with a status of its own (a refusal stays JSON: the
+/// error-page renderer leaves it alone).
+pub fn json(status: u16, value: &serde_json::Value) -> Result<actix_web::HttpResponse, AppError> {
+    let status = actix_web::http::StatusCode::from_u16(status).map_err(anyhow::Error::from)?;
+    let mut response = actix_web::HttpResponse::build(status)
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(value);
     response.extensions_mut().insert(error::Rendered);
     Ok(response)
 }

@@ -347,7 +347,8 @@ async fn the_server_submits_an_attempt_at_its_deadline() {
     app.signed_in_as(PROCTOR).await;
     let (session, attempts) = app.demo_session().await;
     started(&app, &session, &attempts[0]).await;
-    let deadline = clock::now_ms() - 1_000;
+    // Past the deadline and the 30 seconds' grace for saves in flight.
+    let deadline = clock::now_ms() - 31_000;
     sqlx::query("UPDATE attempts SET deadline_at = $1 WHERE id = $2")
         .bind(deadline)
         .bind(&attempts[0])
@@ -371,10 +372,22 @@ async fn the_server_submits_an_attempt_at_its_deadline() {
         "ended at the deadline, not when noticed"
     );
     assert_eq!(
-        liveness::submit_overdue(&app.db, clock::now_ms())
+        liveness::submit_overdue(&app.db, clock::now_ms(), 30_000)
             .await
             .unwrap(),
         0
+    );
+    let (outcome, digest): (String, String) = sqlx::query_as(
+        "SELECT outcome, responses_digest FROM attempt_results WHERE attempt_id = $1",
+    )
+    .bind(&attempts[0])
+    .fetch_one(&app.db.read)
+    .await
+    .unwrap();
+    assert_eq!(
+        (outcome.as_str(), digest.len()),
+        ("fail", 64),
+        "graded, nothing answered"
     );
     let log = app.log_of(&session).await;
     let last = log.last().unwrap();

@@ -8,6 +8,7 @@ mod blueprints;
 mod cli;
 mod console;
 mod csrf;
+mod exam;
 mod helpers;
 mod migrations;
 mod orgs;

@@ -1,0 +1,481 @@
+//! The exam itself: one question per page with the grid of all questions, the flag for
+//! review, saving (a redirect without JavaScript, JSON for the page's script), the review page
+//! and the submission. Every answer is committed before the page is told "saved".
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde_json::json;
+
+use super::{
+    clock::{EndCause, format_duration},
+    devices::Candidate,
+    finish::{self, finish},
+    model::AttemptState,
+    pages::{Exam, see_other},
+    paper::{self, Control, Question},
+    responses::{self, Saved, Stored},
+    store::{ChangeError, Note},
+};
+use crate::{
+    blueprints::{draw::Form, model::Navigation, read::read_blueprint},
+    clock,
+    web::{AppError, AppState, Chrome, Page, i18n::Lang, render},
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/thi/q/{n}", web::get().to(show))
+        .route("/thi/q/{n}", web::post().to(save))
+        .route("/thi/review", web::get().to(review))
+        .route("/thi/submit", web::post().to(submit));
+}
+
+/// The question the candidate is on: the furthest reached (sequential papers), else the first.
+pub fn current(exam: &Exam) -> String {
+    format!("/thi/q/{}", exam.entry.position + 1)
+}
+
+/// The paper of a started attempt, its navigation rule, and the answers saved so far.
+struct Sheet {
+    form: Form,
+    navigation: Navigation,
+    saved: HashMap<String, Stored>,
+}
+
+impl Sheet {
+    async fn load(state: &AppState, exam: &Exam) -> Result<Self, AppError> {
+        let paper_id = exam
+            .entry
+            .clock
+            .paper_id
+            .as_deref()
+            .ok_or(AppError::NotFound)?;
+        let mut conn = state.db.read.acquire().await?;
+        let (form, version) = finish::paper_of(&mut conn, paper_id).await?;
+        let source: String =
+            sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
+                .bind(&version)
+                .fetch_one(&mut *conn)
+                .await?;
+        let navigation = read_blueprint("stored", &source)
+            .0
+            .map_or(Navigation::Free, |b| b.navigation);
+        let saved = responses::all(&mut conn, &exam.entry.id)
+            .await?
+            .into_iter()
+            .map(|r| (r.item_id.clone(), r))
+            .collect();
+        Ok(Self {
+            form,
+            navigation,
+            saved,
+        })
+    }
+
+    fn total(&self) -> usize {
+        self.form.items().count()
+    }
+
+    fn answered(&self) -> usize {
+        self.saved.values().filter(|r| r.value.is_some()).count()
+    }
+
+    fn cells(&self, current: usize) -> Vec<Cell> {
+        self.form
+            .items()
+            .enumerate()
+            .map(|(i, p)| {
+                let saved = self.saved.get(&p.item_id);
+                Cell {
+                    number: i + 1,
+                    answered: saved.is_some_and(|r| r.value.is_some()),
+                    flagged: saved.is_some_and(|r| r.flagged == 1),
+                    current: i + 1 == current,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A square of the question grid.
+pub struct Cell {
+    pub number: usize,
+    pub answered: bool,
+    pub flagged: bool,
+    pub current: bool,
+}
+
+impl Cell {
+    pub fn status_key(&self) -> &'static str {
+        match (self.answered, self.flagged) {
+            (_, true) => "exam.cell_flagged",
+            (true, false) => "exam.cell_answered",
+            (false, false) => "exam.cell_unanswered",
+        }
+    }
+}
+
+/// Whether the attempt takes answers now: running, and before the deadline plus the grace for
+/// saves already in flight.
+fn open_for_answers(exam: &Exam, grace_ms: i64, now: i64) -> bool {
+    exam.state() == AttemptState::InProgress
+        && exam
+            .entry
+            .clock
+            .deadline_at
+            .is_some_and(|d| now <= d + grace_ms)
+}
+
+#[derive(Template)]
+#[template(path = "exam/question.html")]
+struct QuestionPage {
+    chrome: Chrome,
+    title: String,
+    number: usize,
+    total: usize,
+    answered: usize,
+    question: Question,
+    seq: i64,
+    flagged: bool,
+    saved_at: String,
+    time_left_ms: i64,
+    time_left: String,
+    cells: Vec<Cell>,
+    free: bool,
+    notice: Option<&'static str>,
+}
+
+impl QuestionPage {
+    fn statement_letter(&self, index: &usize) -> char {
+        char::from(b'a' + (*index as u8 % 26))
+    }
+    fn letter(&self, index: &usize) -> char {
+        crate::banks::model::option_letter(*index)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "exam/time_up.html")]
+struct TimeUpPage {
+    chrome: Chrome,
+}
+
+/// The page for a candidate whose time is up or whose attempt is not running.
+fn not_running(exam: &Exam, chrome: Chrome) -> Result<HttpResponse, AppError> {
+    match exam.elsewhere() {
+        Some(target) => Ok(see_other(target)),
+        None => render(&TimeUpPage { chrome }, 200),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ShowQuery {
+    notice: Option<String>,
+}
+
+async fn show(
+    candidate: Candidate,
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<usize>,
+    query: web::Query<ShowQuery>,
+) -> Result<HttpResponse, AppError> {
+    let exam = Exam::load(&candidate, &state).await?;
+    let now = clock::now_ms();
+    if exam.elsewhere().is_some() || !open_for_answers(&exam, 0, now) {
+        return not_running(&exam, page.0);
+    }
+    let sheet = Sheet::load(&state, &exam).await?;
+    let n = path.into_inner();
+    let reachable = match sheet.navigation {
+        Navigation::Free => (1..=sheet.total()).contains(&n),
+        Navigation::Sequential => n == exam.entry.position as usize + 1,
+    };
+    if !reachable {
+        return Ok(see_other(&current(&exam)));
+    }
+    let placed = sheet
+        .form
+        .items()
+        .nth(n - 1)
+        .ok_or(AppError::NotFound)?
+        .clone();
+    let item = item_version(&state, &placed.version_id).await?;
+    let stored = sheet.saved.get(&placed.item_id);
+    let tokens = |item_id: &str, i: usize| state.option_token(&exam.entry.id, item_id, i);
+    let question = paper::question(
+        &item,
+        &placed,
+        stored.and_then(Stored::response).as_ref(),
+        &tokens,
+    );
+    let time_left_ms = exam.entry.clock.time_left_ms(now).unwrap_or(0);
+    let notice = query
+        .into_inner()
+        .notice
+        .and_then(|k| NOTICES.into_iter().find(|n| *n == k));
+    let page = QuestionPage {
+        title: exam.session.title.clone(),
+        number: n,
+        total: sheet.total(),
+        answered: sheet.answered(),
+        seq: stored.map_or(0, |s| s.seq) + 1,
+        flagged: stored.is_some_and(|s| s.flagged == 1),
+        saved_at: stored
+            .filter(|s| s.value.is_some())
+            .map(|s| clock::format_local_seconds(s.saved_at))
+            .unwrap_or_default(),
+        time_left_ms,
+        time_left: format_duration(time_left_ms),
+        cells: sheet.cells(n),
+        free: sheet.navigation == Navigation::Free,
+        question,
+        notice,
+        chrome: page.0,
+    };
+    render(&page, 200)
+}
+
+/// Messages a question page shows after a redirect (only these keys are accepted).
+const NOTICES: [&str; 2] = ["exam.stale", "exam.not_saved"];
+
+async fn item_version(
+    state: &AppState,
+    version_id: &str,
+) -> Result<crate::banks::model::Item, AppError> {
+    let body: String = sqlx::query_scalar("SELECT body FROM item_versions WHERE id = $1")
+        .bind(version_id)
+        .fetch_one(&state.db.read)
+        .await?;
+    serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Whether the page's script asked (it wants JSON, not a redirect).
+fn from_script(req: &HttpRequest) -> bool {
+    req.headers()
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// A refusal: JSON for the script, the question again (with a notice) for a plain form.
+fn refuse(
+    script: bool,
+    status: u16,
+    key: &'static str,
+    lang: Lang,
+    back: &str,
+) -> Result<HttpResponse, AppError> {
+    if script {
+        return crate::web::json(status, &json!({"error": lang.t(key), "key": key}));
+    }
+    match status {
+        409 if key == "exam.stale" => Ok(see_other(&format!("{back}?notice=exam.stale"))),
+        _ => Err(AppError::BadRequest(key)),
+    }
+}
+
+/// Saves one question's answer and flag; then, for a plain form, goes where the button said.
+async fn save(
+    req: HttpRequest,
+    candidate: Candidate,
+    state: web::Data<AppState>,
+    path: web::Path<usize>,
+    body: String,
+) -> Result<HttpResponse, AppError> {
+    let lang = crate::web::Chrome::from_request(&req).lang;
+    let script = from_script(&req);
+    let exam = Exam::load(&candidate, &state).await?;
+    let n = path.into_inner();
+    let back = format!("/thi/q/{n}");
+    let now = clock::now_ms();
+    if exam.standing != super::devices::Standing::Active || exam.entry.clock.paper_id.is_none() {
+        return refuse(script, 409, "exam.not_running", lang, &back);
+    }
+    if !open_for_answers(&exam, state.settings.grace_seconds * 1000, now) {
+        let key = if exam.state() == AttemptState::Paused {
+            "exam.paused"
+        } else {
+            "exam.not_running"
+        };
+        return refuse(script, 409, key, lang, &back);
+    }
+    let sheet = Sheet::load(&state, &exam).await?;
+    let Some(placed) = sheet.form.items().nth(n.wrapping_sub(1)).cloned() else {
+        return refuse(script, 404, "exam.no_such_question", lang, &back);
+    };
+    if sheet.navigation == Navigation::Sequential && n != exam.entry.position as usize + 1 {
+        return refuse(script, 409, "exam.question_closed", lang, &back);
+    }
+    let fields = form_fields(&body);
+    let one = |name: &str| {
+        fields
+            .get(name)
+            .and_then(|v| v.first())
+            .map(String::as_str)
+            .unwrap_or("")
+    };
+    let Ok(seq) = one("seq").parse::<i64>() else {
+        return refuse(script, 400, "exam.malformed", lang, &back);
+    };
+    let item = item_version(&state, &placed.version_id).await?;
+    let tokens = |item_id: &str, i: usize| state.option_token(&exam.entry.id, item_id, i);
+    let answer = match paper::read_answer(&item, &placed.item_id, &fields, &tokens) {
+        Ok(answer) => answer,
+        Err(refused) => return refuse(script, 422, refused.key(), lang, &back),
+    };
+    let flagged = !one("flag").is_empty();
+    let mut tx = state.db.write.begin().await?;
+    let saved = responses::save(
+        &mut tx,
+        &exam.entry.id,
+        &placed.item_id,
+        seq,
+        answer.as_ref(),
+        flagged,
+        now,
+    )
+    .await?;
+    let go = one("go");
+    let target = match (go, sheet.navigation) {
+        ("review", _) => "/thi/review".to_string(),
+        ("prev", Navigation::Free) if n > 1 => format!("/thi/q/{}", n - 1),
+        ("next", _) if n < sheet.total() => {
+            if sheet.navigation == Navigation::Sequential {
+                sqlx::query("UPDATE attempts SET position = $1 WHERE id = $2 AND position = $3")
+                    .bind(n as i64)
+                    .bind(&exam.entry.id)
+                    .bind(n as i64 - 1)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            format!("/thi/q/{}", n + 1)
+        }
+        (jump, Navigation::Free)
+            if jump
+                .parse::<usize>()
+                .is_ok_and(|j| (1..=sheet.total()).contains(&j)) =>
+        {
+            format!("/thi/q/{jump}")
+        }
+        _ => back.clone(),
+    };
+    tx.commit().await?;
+    match saved {
+        Saved::Stored { seq, saved_at } if script => {
+            let time = clock::format_local_seconds(saved_at);
+            let message = lang.fill("exam.saved_at", &[("time", &time)]);
+            crate::web::json(
+                200,
+                &json!({"seq": seq, "saved_at": time, "message": message}),
+            )
+        }
+        Saved::Stored { .. } => Ok(see_other(&target)),
+        Saved::Stale { .. } => refuse(script, 409, "exam.stale", lang, &back),
+    }
+}
+
+/// The fields of a submitted form, each with all its values (checkboxes repeat their name).
+fn form_fields(body: &str) -> HashMap<String, Vec<String>> {
+    let mut fields: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, value) in url::form_urlencoded::parse(body.as_bytes()) {
+        fields
+            .entry(name.into_owned())
+            .or_default()
+            .push(value.into_owned());
+    }
+    fields
+}
+
+#[derive(Template)]
+#[template(path = "exam/review.html")]
+struct ReviewPage {
+    chrome: Chrome,
+    title: String,
+    total: usize,
+    answered: usize,
+    cells: Vec<Cell>,
+    free: bool,
+    time_left_ms: i64,
+    time_left: String,
+}
+
+impl ReviewPage {
+    fn unanswered(&self) -> Vec<&Cell> {
+        self.cells.iter().filter(|c| !c.answered).collect()
+    }
+    fn flagged(&self) -> Vec<&Cell> {
+        self.cells.iter().filter(|c| c.flagged).collect()
+    }
+}
+
+async fn review(
+    candidate: Candidate,
+    page: Page,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let exam = Exam::load(&candidate, &state).await?;
+    let now = clock::now_ms();
+    if exam.elsewhere().is_some() || !open_for_answers(&exam, 0, now) {
+        return not_running(&exam, page.0);
+    }
+    let sheet = Sheet::load(&state, &exam).await?;
+    let time_left_ms = exam.entry.clock.time_left_ms(now).unwrap_or(0);
+    let page = ReviewPage {
+        chrome: page.0,
+        title: exam.session.title.clone(),
+        total: sheet.total(),
+        answered: sheet.answered(),
+        cells: sheet.cells(0),
+        free: sheet.navigation == Navigation::Free,
+        time_left_ms,
+        time_left: format_duration(time_left_ms),
+    };
+    render(&page, 200)
+}
+
+#[derive(serde::Deserialize)]
+struct SubmitForm {
+    confirm: Option<String>,
+}
+
+/// Submits after the candidate confirmed; a second submit finds the receipt.
+async fn submit(
+    candidate: Candidate,
+    state: web::Data<AppState>,
+    form: web::Form<SubmitForm>,
+) -> Result<HttpResponse, AppError> {
+    let exam = Exam::load(&candidate, &state).await?;
+    if exam.state() == AttemptState::Submitted {
+        return Ok(see_other("/thi/receipt"));
+    }
+    if form.confirm.is_none() {
+        return Ok(see_other("/thi/review#confirm"));
+    }
+    if exam.standing != super::devices::Standing::Active
+        || !open_for_answers(&exam, state.settings.grace_seconds * 1000, clock::now_ms())
+    {
+        return Err(AppError::Conflict("exam.not_running"));
+    }
+    let mut tx = state.db.write.begin().await?;
+    let note = Note {
+        detail: "submitted by the candidate".into(),
+        ..Note::default()
+    };
+    match finish(
+        &mut tx,
+        &exam.entry.id,
+        EndCause::Candidate,
+        clock::now_ms(),
+        note,
+    )
+    .await
+    {
+        Ok(_) => tx.commit().await?,
+        Err(ChangeError::Db(e)) => return Err(e.into()),
+        Err(ChangeError::Other(e)) => return Err(e.into()),
+        Err(_) => return Err(AppError::Conflict("exam.not_running")),
+    }
+    Ok(see_other("/thi/receipt"))
+}

@@ -1,0 +1,97 @@
+//! SQL for a candidate's answers. A save carries a sequence number per item: it lands only if
+//! it is newer than what is stored, so a retried or late older save never overwrites a newer
+//! one, and a retry of the same save is answered as saved.
+
+use sqlx::{AnyConnection, FromRow};
+
+use crate::grading::model::Response;
+
+/// An answer as stored.
+#[derive(Clone, Debug, FromRow)]
+pub struct Stored {
+    pub item_id: String,
+    pub seq: i64,
+    pub value: Option<String>,
+    pub flagged: i64,
+    pub saved_at: i64,
+}
+
+impl Stored {
+    pub fn response(&self) -> Option<Response> {
+        self.value
+            .as_deref()
+            .and_then(|v| serde_json::from_str(v).ok())
+    }
+}
+
+/// Every answer of an attempt.
+pub async fn all(conn: &mut AnyConnection, attempt_id: &str) -> sqlx::Result<Vec<Stored>> {
+    sqlx::query_as(
+        "SELECT item_id, seq, value, flagged, saved_at FROM responses WHERE attempt_id = $1",
+    )
+    .bind(attempt_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// What became of a save.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// Stored now, or stored before by the same save (a retry).
+    Stored { seq: i64, saved_at: i64 },
+    /// A newer save of this item is already stored.
+    Stale { seq: i64 },
+}
+
+/// One save of one item's answer (None clears it) and its review flag, in the caller's
+/// transaction; keeps the attempt's answered count and last activity up to date.
+pub async fn save(
+    conn: &mut AnyConnection,
+    attempt_id: &str,
+    item_id: &str,
+    seq: i64,
+    answer: Option<&Response>,
+    flagged: bool,
+    now: i64,
+) -> sqlx::Result<Saved> {
+    let value = answer.map(|r| serde_json::to_string(r).expect("responses serialise"));
+    let written = sqlx::query(
+        "INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (attempt_id, item_id) DO UPDATE
+         SET seq = excluded.seq, value = excluded.value, flagged = excluded.flagged, saved_at = excluded.saved_at
+         WHERE responses.seq < excluded.seq",
+    )
+    .bind(attempt_id)
+    .bind(item_id)
+    .bind(seq)
+    .bind(&value)
+    .bind(i64::from(flagged))
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if written.rows_affected() == 0 {
+        let (stored_seq, stored_value, saved_at): (i64, Option<String>, i64) = sqlx::query_as(
+            "SELECT seq, value, saved_at FROM responses WHERE attempt_id = $1 AND item_id = $2",
+        )
+        .bind(attempt_id)
+        .bind(item_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        return Ok(if stored_seq == seq && stored_value == value {
+            Saved::Stored { seq, saved_at }
+        } else {
+            Saved::Stale { seq: stored_seq }
+        });
+    }
+    sqlx::query(
+        "UPDATE attempts SET last_seen_at = $1,
+             answered = (SELECT COUNT(*) FROM responses WHERE attempt_id = $2 AND value IS NOT NULL)
+         WHERE id = $2",
+    )
+    .bind(now)
+    .bind(attempt_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Saved::Stored { seq, saved_at: now })
+}
