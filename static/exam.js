@@ -67,6 +67,7 @@
         say(saveState, fill(form.getAttribute("data-msg-saved"), res.data.saved_at));
         var current = form.querySelector(".grid .current");
         if (current) { current.classList.add("answered"); }
+        say(document.getElementById("answered-count"), res.data.answered);
       } else {
         // Refused (time up, paused, stale): say why; a reload shows the server's state.
         say(saveState, res.data.error || form.getAttribute("data-msg-unsaved"));

@@ -34,6 +34,14 @@ pub async fn all(conn: &mut AnyConnection, attempt_id: &str) -> sqlx::Result<Vec
     .await
 }
 
+/// How many items of an attempt have an answer.
+pub async fn answered(pool: &sqlx::AnyPool, attempt_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE attempt_id = $1 AND value IS NOT NULL")
+        .bind(attempt_id)
+        .fetch_one(pool)
+        .await
+}
+
 /// What became of a save.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Saved {

@@ -135,6 +135,7 @@ async fn schedule(
         late_entry_minutes: 120,
         reauthorise_on_return: true,
         allow_reopen: true,
+        ask_birth_date: false,
     };
     let mut tx = db.write.begin().await?;
     let new = NewSession {

@@ -22,6 +22,7 @@ pub struct ExamSession {
     pub late_entry_minutes: i64,
     pub reauthorise_on_return: i64,
     pub allow_reopen: i64,
+    pub ask_birth_date: i64,
     pub opened_at: Option<i64>,
     pub closed_at: Option<i64>,
 }
@@ -104,6 +105,8 @@ pub struct ScheduleForm {
     pub reauthorise: Option<String>,
     #[serde(default)]
     pub allow_reopen: Option<String>,
+    #[serde(default)]
+    pub ask_birth_date: Option<String>,
     /// Proctors' user ids (several `proctor` fields).
     #[serde(default)]
     pub proctor: Vec<String>,
@@ -130,6 +133,8 @@ pub struct Schedule {
     pub late_entry_minutes: i64,
     pub reauthorise_on_return: bool,
     pub allow_reopen: bool,
+    /// Candidates type their date of birth with the access code.
+    pub ask_birth_date: bool,
 }
 
 /// Checks the form's times against the exam's duration; problems are (field, catalog key).
@@ -180,6 +185,7 @@ pub fn parse_schedule(
                 late_entry_minutes: late,
                 reauthorise_on_return: form.reauthorise.is_some(),
                 allow_reopen: form.allow_reopen.is_some(),
+                ask_birth_date: form.ask_birth_date.is_some(),
             })
         }
         _ => Err(errors),

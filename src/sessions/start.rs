@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// The blueprint's retake rules, against the person's submitted attempts of the same blueprint.
-async fn retake_rules(
+pub async fn retake_rules(
     db: &Db,
     entry: &crate::attempts::store::RosterEntry,
     session: &super::model::ExamSession,

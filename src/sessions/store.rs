@@ -7,7 +7,7 @@ use crate::{attempts::model::CODE_ALPHABET, clock};
 
 const COLUMNS: &str = "s.id, s.code, s.organisation_id, s.blueprint_version_id, s.room_id, r.name AS room_name, \
     s.title, s.duration_minutes, s.starts_at, s.ends_at, s.late_entry_minutes, s.reauthorise_on_return, \
-    s.allow_reopen, s.opened_at, s.closed_at";
+    s.allow_reopen, s.ask_birth_date, s.opened_at, s.closed_at";
 
 fn select(filter: &str) -> String {
     format!("SELECT {COLUMNS} FROM exam_sessions s JOIN rooms r ON r.id = s.room_id {filter}")
@@ -101,8 +101,8 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO exam_sessions (id, code, organisation_id, blueprint_version_id, room_id, title,
              duration_minutes, starts_at, ends_at, late_entry_minutes, reauthorise_on_return,
-             allow_reopen, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             allow_reopen, ask_birth_date, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(&id)
     .bind(&code)
@@ -116,6 +116,7 @@ pub async fn insert(
     .bind(s.late_entry_minutes)
     .bind(i64::from(s.reauthorise_on_return))
     .bind(i64::from(s.allow_reopen))
+    .bind(i64::from(s.ask_birth_date))
     .bind(new.created_by)
     .bind(clock::now_ms())
     .execute(&mut *conn)

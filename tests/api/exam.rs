@@ -143,6 +143,41 @@ async fn first_with_options(s: &Sitting) -> (usize, String) {
     panic!("no question with options on the paper");
 }
 
+/// Every option control of a page looks the same apart from its token, id and whether the
+/// candidate chose it: nothing in the markup tells a key from a distractor.
+fn options_look_alike(page: &str) {
+    let mut shapes: std::collections::HashMap<String, std::collections::HashSet<String>> =
+        Default::default();
+    for tag in page.split('<').skip(1) {
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        let kind = if tag.starts_with("input")
+            && !tag.contains("type=\"hidden\"")
+            && !tag.contains("id=\"flag\"")
+        {
+            "input"
+        } else if tag.starts_with("option") {
+            "option"
+        } else {
+            continue;
+        };
+        let shape: String = tag
+            .split(' ')
+            .filter(|a| {
+                !a.starts_with("value=")
+                    && !a.starts_with("id=")
+                    && !a.starts_with("name=")
+                    && *a != "checked"
+                    && *a != "selected"
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        shapes.entry(kind.into()).or_default().insert(shape);
+    }
+    for (kind, set) in shapes {
+        assert!(set.len() <= 1, "{kind} controls differ in markup: {set:?}");
+    }
+}
+
 /// Words and marks that would give a key away.
 const TELLTALES: [&str; 7] = [
     "correct",
@@ -228,6 +263,17 @@ async fn a_candidate_answers_every_question_and_submits_with_a_digest() {
         "/thi/receipt"
     );
     assert_eq!(location(&s.browser.get("/thi/q/1").await), "/thi/receipt");
+    let explanations: Vec<String> = sqlx::query_scalar("SELECT body FROM item_versions")
+        .fetch_all(&app.db.read)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|body: String| {
+            let item: serde_json::Value = serde_json::from_str(&body).ok()?;
+            item["explanation"]["html"].as_str().map(str::to_string)
+        })
+        .collect();
+    assert!(!explanations.is_empty());
     for page in &seen {
         for telltale in TELLTALES {
             assert!(
@@ -235,6 +281,9 @@ async fn a_candidate_answers_every_question_and_submits_with_a_digest() {
                 "a candidate page contains {telltale}"
             );
         }
+        let leaked = explanations.iter().any(|e| page.contains(e.as_str()));
+        assert!(!leaked, "an explanation reached the candidate");
+        options_look_alike(page);
     }
 }
 
@@ -489,4 +538,111 @@ async fn saves_in_flight_within_the_grace_count_then_the_server_submits_at_the_d
         .await
         .unwrap();
     assert_eq!(answered, 1, "the late save was kept");
+}
+
+#[tokio::test]
+async fn the_birth_date_is_asked_when_the_session_says_so() {
+    let app = spawn_app_with_demo().await;
+    let s = ready(&app, 0).await;
+    sqlx::query("UPDATE exam_sessions SET ask_birth_date = 1")
+        .execute(&app.db.write)
+        .await
+        .unwrap();
+    let res = s.sign_in().await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the code alone is not enough"
+    );
+    let fields = [
+        ("number", s.number.as_str()),
+        ("code", s.code.as_str()),
+        ("birth_date", "05/03/2008"),
+    ];
+    assert_eq!(
+        location(&s.browser.post_form("/thi", &fields).await),
+        "/thi/lobby"
+    );
+    let slips = app.another_browser();
+    slips.signed_in_as(PROCTOR).await;
+    let page = slips
+        .get_text(&format!("/sessions/{}/slips", s.session))
+        .await;
+    assert!(page.contains("nhập cả ngày sinh"));
+}
+
+#[tokio::test]
+async fn a_retake_waits_as_long_as_the_blueprint_says() {
+    use sathach::sessions::{
+        model::Schedule,
+        start::{StartError, start},
+        store as sessions,
+    };
+    let app = spawn_app_with_demo().await;
+    let s = ready(&app, 0).await;
+    s.started().await;
+    s.browser
+        .post_form("/thi/submit", &[("confirm", "1")])
+        .await;
+    // The same person on a second sitting of the same blueprint, the next hour.
+    let first = sessions::by_id(&app.db.read, &s.session)
+        .await
+        .unwrap()
+        .unwrap();
+    let person: String = sqlx::query_scalar("SELECT person_id FROM attempts WHERE id = $1")
+        .bind(&s.attempt)
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap();
+    let proctor = app.user_id(PROCTOR.0).await;
+    let now = clock::now_ms();
+    let schedule = Schedule {
+        title: "Thi lại".into(),
+        starts_at: now - 60_000,
+        ends_at: now + 3_600_000,
+        late_entry_minutes: 15,
+        reauthorise_on_return: true,
+        allow_reopen: true,
+        ask_birth_date: false,
+    };
+    let mut tx = app.db.write.begin().await.unwrap();
+    let new = sessions::NewSession {
+        organisation_id: &first.organisation_id,
+        blueprint_version_id: &first.blueprint_version_id,
+        room_id: &first.room_id,
+        duration_minutes: 30,
+        schedule: &schedule,
+        proctors: &[proctor],
+        created_by: None,
+    };
+    let (session, code) = sessions::insert(&mut tx, new).await.unwrap();
+    let (attempt, _) =
+        attempts::store::add_to_roster(&mut tx, &session, &code, &person, &|_, _| "digest".into())
+            .await
+            .unwrap()
+            .unwrap();
+    tx.commit().await.unwrap();
+    let proctor = app.another_browser();
+    proctor.signed_in_as(PROCTOR).await;
+    for step in ["check-in", "authorise"] {
+        proctor
+            .post_form(
+                &format!("/sessions/{session}/attempts/{attempt}/{step}"),
+                &[],
+            )
+            .await;
+    }
+    proctor
+        .post_form(&format!("/sessions/{session}/open"), &[])
+        .await;
+    let refused = start(&app.db, &attempt, clock::now_ms()).await;
+    assert!(
+        matches!(
+            refused,
+            Err(StartError::Refused(
+                attempts::model::StartRefusal::RetakeTooSoon
+            ))
+        ),
+        "{refused:?}"
+    );
 }

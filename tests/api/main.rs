@@ -5,6 +5,7 @@ mod bank_cli;
 mod banks;
 mod blueprint_cli;
 mod blueprints;
+mod browser;
 mod cli;
 mod console;
 mod csrf;
