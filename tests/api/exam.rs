@@ -646,3 +646,86 @@ async fn a_retake_waits_as_long_as_the_blueprint_says() {
         "{refused:?}"
     );
 }
+
+#[tokio::test]
+async fn a_sequential_paper_goes_forward_only() {
+    let app = spawn_app_with_demo().await;
+    let s = ready(&app, 0).await;
+    // A version of the demo blueprint with next-only navigation, for this session.
+    let (version, source): (String, String) = sqlx::query_as(
+        "SELECT v.id, v.source FROM blueprint_versions v JOIN exam_sessions s ON s.blueprint_version_id = v.id WHERE s.id = $1",
+    )
+    .bind(&s.session)
+    .fetch_one(&app.db.read)
+    .await
+    .unwrap();
+    let sequential = source.replace("navigation = \"free\"", "navigation = \"sequential\"");
+    assert_ne!(sequential, source);
+    let id = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO blueprint_versions (id, blueprint_id, number, source, content_hash, created_at)
+         SELECT $1, blueprint_id, number + 100, $2, 'test', created_at FROM blueprint_versions WHERE id = $3",
+    )
+    .bind(&id)
+    .bind(&sequential)
+    .bind(&version)
+    .execute(&app.db.write)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE exam_sessions SET blueprint_version_id = $1")
+        .bind(&id)
+        .execute(&app.db.write)
+        .await
+        .unwrap();
+    let page = s.started().await;
+    assert!(
+        !page.contains("value=\"prev\"") && !page.contains("name=\"go\" value=\"2\""),
+        "no way back, no jumps"
+    );
+    let mut fields = answers_on(&page);
+    fields.push(("seq".into(), seq_on(&page)));
+    assert_eq!(
+        location(&post_question(&s, 1, &fields, "next").await),
+        "/thi/q/2"
+    );
+    assert_eq!(
+        location(&s.browser.get("/thi/q/1").await),
+        "/thi/q/2",
+        "a question left stays closed"
+    );
+    let res = post_question(&s, 1, &fields, "next").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("không thể quay lại câu đã qua")
+    );
+    assert_eq!(
+        location(&s.browser.get("/thi/lobby").await),
+        "/thi/q/2",
+        "signing in again resumes where the candidate was"
+    );
+}
+
+#[tokio::test]
+async fn candidate_pages_allow_no_inline_script() {
+    let app = spawn_app_with_demo().await;
+    let s = ready(&app, 0).await;
+    let page = s.started().await;
+    let res = s.browser.get("/thi/q/1").await;
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    for chunk in page.split("<script").skip(1) {
+        assert!(
+            chunk.trim_start().starts_with("src="),
+            "every script is a file: <script{chunk}"
+        );
+    }
+}
