@@ -9,14 +9,13 @@ use askama::Template;
 use serde_json::json;
 
 use super::{
-    clock::{EndCause, format_duration},
+    clock::format_duration,
     devices::Candidate,
-    finish::{self, finish},
+    finish,
     model::AttemptState,
     pages::{Exam, see_other},
     paper::{self, Control, Question},
     responses::{self, Saved, Stored},
-    store::{ChangeError, Note},
 };
 use crate::{
     blueprints::{draw::Form, model::Navigation, read::read_blueprint},
@@ -27,8 +26,8 @@ use crate::{
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/thi/q/{n}", web::get().to(show))
         .route("/thi/q/{n}", web::post().to(save))
-        .route("/thi/review", web::get().to(review))
-        .route("/thi/submit", web::post().to(submit));
+        .route("/thi/review", web::get().to(super::review::review))
+        .route("/thi/submit", web::post().to(super::review::submit));
 }
 
 /// The question the candidate is on: the furthest reached (sequential papers), else the first.
@@ -37,14 +36,14 @@ pub fn current(exam: &Exam) -> String {
 }
 
 /// The paper of a started attempt, its navigation rule, and the answers saved so far.
-struct Sheet {
+pub(super) struct Sheet {
     form: Form,
-    navigation: Navigation,
+    pub(super) navigation: Navigation,
     saved: HashMap<String, Stored>,
 }
 
 impl Sheet {
-    async fn load(state: &AppState, exam: &Exam) -> Result<Self, AppError> {
+    pub(super) async fn load(state: &AppState, exam: &Exam) -> Result<Self, AppError> {
         let paper_id = exam
             .entry
             .clock
@@ -73,15 +72,15 @@ impl Sheet {
         })
     }
 
-    fn total(&self) -> usize {
+    pub(super) fn total(&self) -> usize {
         self.form.items().count()
     }
 
-    fn answered(&self) -> usize {
+    pub(super) fn answered(&self) -> usize {
         self.saved.values().filter(|r| r.value.is_some()).count()
     }
 
-    fn cells(&self, current: usize) -> Vec<Cell> {
+    pub(super) fn cells(&self, current: usize) -> Vec<Cell> {
         self.form
             .items()
             .enumerate()
@@ -118,7 +117,7 @@ impl Cell {
 
 /// Whether the attempt takes answers now: running, and before the deadline plus the grace for
 /// saves already in flight.
-fn open_for_answers(exam: &Exam, grace_ms: i64, now: i64) -> bool {
+pub(super) fn open_for_answers(exam: &Exam, grace_ms: i64, now: i64) -> bool {
     exam.state() == AttemptState::InProgress
         && exam
             .entry
@@ -162,7 +161,7 @@ struct TimeUpPage {
 }
 
 /// The page for a candidate whose time is up or whose attempt is not running.
-fn not_running(exam: &Exam, chrome: Chrome) -> Result<HttpResponse, AppError> {
+pub(super) fn not_running(exam: &Exam, chrome: Chrome) -> Result<HttpResponse, AppError> {
     match exam.elsewhere() {
         Some(target) => Ok(see_other(target)),
         None => render(&TimeUpPage { chrome }, 200),
@@ -386,96 +385,4 @@ fn form_fields(body: &str) -> HashMap<String, Vec<String>> {
             .push(value.into_owned());
     }
     fields
-}
-
-#[derive(Template)]
-#[template(path = "exam/review.html")]
-struct ReviewPage {
-    chrome: Chrome,
-    title: String,
-    total: usize,
-    answered: usize,
-    cells: Vec<Cell>,
-    free: bool,
-    time_left_ms: i64,
-    time_left: String,
-}
-
-impl ReviewPage {
-    fn unanswered(&self) -> Vec<&Cell> {
-        self.cells.iter().filter(|c| !c.answered).collect()
-    }
-    fn flagged(&self) -> Vec<&Cell> {
-        self.cells.iter().filter(|c| c.flagged).collect()
-    }
-}
-
-async fn review(
-    candidate: Candidate,
-    page: Page,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let exam = Exam::load(&candidate, &state).await?;
-    let now = clock::now_ms();
-    if exam.elsewhere().is_some() || !open_for_answers(&exam, 0, now) {
-        return not_running(&exam, page.0);
-    }
-    let sheet = Sheet::load(&state, &exam).await?;
-    let time_left_ms = exam.entry.clock.time_left_ms(now).unwrap_or(0);
-    let page = ReviewPage {
-        chrome: page.0,
-        title: exam.session.title.clone(),
-        total: sheet.total(),
-        answered: sheet.answered(),
-        cells: sheet.cells(0),
-        free: sheet.navigation == Navigation::Free,
-        time_left_ms,
-        time_left: format_duration(time_left_ms),
-    };
-    render(&page, 200)
-}
-
-#[derive(serde::Deserialize)]
-struct SubmitForm {
-    confirm: Option<String>,
-}
-
-/// Submits after the candidate confirmed; a second submit finds the receipt.
-async fn submit(
-    candidate: Candidate,
-    state: web::Data<AppState>,
-    form: web::Form<SubmitForm>,
-) -> Result<HttpResponse, AppError> {
-    let exam = Exam::load(&candidate, &state).await?;
-    if exam.state() == AttemptState::Submitted {
-        return Ok(see_other("/thi/receipt"));
-    }
-    if form.confirm.is_none() {
-        return Ok(see_other("/thi/review#confirm"));
-    }
-    if exam.standing != super::devices::Standing::Active
-        || !open_for_answers(&exam, state.settings.grace_seconds * 1000, clock::now_ms())
-    {
-        return Err(AppError::Conflict("exam.not_running"));
-    }
-    let mut tx = state.db.write.begin().await?;
-    let note = Note {
-        detail: "submitted by the candidate".into(),
-        ..Note::default()
-    };
-    match finish(
-        &mut tx,
-        &exam.entry.id,
-        EndCause::Candidate,
-        clock::now_ms(),
-        note,
-    )
-    .await
-    {
-        Ok(_) => tx.commit().await?,
-        Err(ChangeError::Db(e)) => return Err(e.into()),
-        Err(ChangeError::Other(e)) => return Err(e.into()),
-        Err(_) => return Err(AppError::Conflict("exam.not_running")),
-    }
-    Ok(see_other("/thi/receipt"))
 }

@@ -12,7 +12,7 @@ use fantoccini::{Client, ClientBuilder, Locator, wd::WebDriverCompatibleCommand}
 use serde_json::{Value, json};
 
 use crate::{
-    exam::{Sitting, ready},
+    candidates::{Sitting, ready},
     helpers::{TestApp, spawn_app_with_demo},
 };
 

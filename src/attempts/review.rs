@@ -1,0 +1,112 @@
+//! The review page (unanswered and flagged questions) and the submission after the candidate
+//! confirms: the attempt is submitted, graded and its digest stored in one transaction.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::{
+    clock::{EndCause, format_duration},
+    devices::{Candidate, Standing},
+    finish::finish,
+    model::AttemptState,
+    pages::{Exam, see_other},
+    questions::{Cell, Sheet, not_running, open_for_answers},
+    store::{ChangeError, Note},
+};
+use crate::{
+    blueprints::model::Navigation,
+    clock,
+    web::{AppError, AppState, Chrome, Page, render},
+};
+
+#[derive(Template)]
+#[template(path = "exam/review.html")]
+struct ReviewPage {
+    chrome: Chrome,
+    title: String,
+    total: usize,
+    answered: usize,
+    cells: Vec<Cell>,
+    free: bool,
+    time_left_ms: i64,
+    time_left: String,
+}
+
+impl ReviewPage {
+    fn unanswered(&self) -> Vec<&Cell> {
+        self.cells.iter().filter(|c| !c.answered).collect()
+    }
+    fn flagged(&self) -> Vec<&Cell> {
+        self.cells.iter().filter(|c| c.flagged).collect()
+    }
+}
+
+pub(super) async fn review(
+    candidate: Candidate,
+    page: Page,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let exam = Exam::load(&candidate, &state).await?;
+    let now = clock::now_ms();
+    if exam.elsewhere().is_some() || !open_for_answers(&exam, 0, now) {
+        return not_running(&exam, page.0);
+    }
+    let sheet = Sheet::load(&state, &exam).await?;
+    let time_left_ms = exam.entry.clock.time_left_ms(now).unwrap_or(0);
+    let page = ReviewPage {
+        chrome: page.0,
+        title: exam.session.title.clone(),
+        total: sheet.total(),
+        answered: sheet.answered(),
+        cells: sheet.cells(0),
+        free: sheet.navigation == Navigation::Free,
+        time_left_ms,
+        time_left: format_duration(time_left_ms),
+    };
+    render(&page, 200)
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct SubmitForm {
+    confirm: Option<String>,
+}
+
+/// Submits after the candidate confirmed; a second submit finds the receipt.
+pub(super) async fn submit(
+    candidate: Candidate,
+    state: web::Data<AppState>,
+    form: web::Form<SubmitForm>,
+) -> Result<HttpResponse, AppError> {
+    let exam = Exam::load(&candidate, &state).await?;
+    if exam.state() == AttemptState::Submitted {
+        return Ok(see_other("/thi/receipt"));
+    }
+    if form.confirm.is_none() {
+        return Ok(see_other("/thi/review#confirm"));
+    }
+    if exam.standing != Standing::Active
+        || !open_for_answers(&exam, state.settings.grace_seconds * 1000, clock::now_ms())
+    {
+        return Err(AppError::Conflict("exam.not_running"));
+    }
+    let mut tx = state.db.write.begin().await?;
+    let note = Note {
+        detail: "submitted by the candidate".into(),
+        ..Note::default()
+    };
+    match finish(
+        &mut tx,
+        &exam.entry.id,
+        EndCause::Candidate,
+        clock::now_ms(),
+        note,
+    )
+    .await
+    {
+        Ok(_) => tx.commit().await?,
+        Err(ChangeError::Db(e)) => return Err(e.into()),
+        Err(ChangeError::Other(e)) => return Err(e.into()),
+        Err(_) => return Err(AppError::Conflict("exam.not_running")),
+    }
+    Ok(see_other("/thi/receipt"))
+}

@@ -1,0 +1,141 @@
+//! Helpers for the candidate's side: a demo candidate made ready by the proctor, a browser for
+//! them, and reading the controls of a question page as a candidate would answer them.
+
+use sathach::attempts;
+
+use crate::helpers::{PROCTOR, TestApp, location};
+
+/// A candidate's browser and what the test knows of their attempt.
+pub struct Sitting {
+    pub browser: TestApp,
+    pub session: String,
+    pub attempt: String,
+    pub number: String,
+    pub code: String,
+}
+
+/// The demo session opened by the proctor, candidate `index` checked in and authorised, and a
+/// fresh browser for them (not signed in yet).
+pub async fn ready(app: &TestApp, index: usize) -> Sitting {
+    let proctor = app.another_browser();
+    proctor.signed_in_as(PROCTOR).await;
+    let (session, attempts) = app.demo_session().await;
+    let attempt = attempts[index].clone();
+    for step in ["check-in", "authorise"] {
+        proctor
+            .post_form(
+                &format!("/sessions/{session}/attempts/{attempt}/{step}"),
+                &[],
+            )
+            .await;
+    }
+    proctor
+        .post_form(&format!("/sessions/{session}/open"), &[])
+        .await;
+    let secret = sathach::startup::server_secret(&app.db).await.unwrap();
+    let number: String = sqlx::query_scalar("SELECT candidate_number FROM attempts WHERE id = $1")
+        .bind(&attempt)
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap();
+    Sitting {
+        browser: app.another_browser(),
+        session,
+        attempt: attempt.clone(),
+        number,
+        code: attempts::access_code(&secret, &attempt, 1),
+    }
+}
+
+impl Sitting {
+    pub async fn sign_in(&self) -> reqwest::Response {
+        let typed = self.code.to_lowercase().replace('-', " ");
+        self.browser
+            .post_form(
+                "/thi",
+                &[
+                    ("number", &self.number.to_lowercase()),
+                    ("code", &typed),
+                    ("birth_date", ""),
+                ],
+            )
+            .await
+    }
+
+    /// Signs in and starts; returns the first question's page.
+    pub async fn started(&self) -> String {
+        assert_eq!(location(&self.sign_in().await), "/thi/lobby");
+        let lobby = self.browser.get_text("/thi/lobby").await;
+        assert!(lobby.contains("Bắt đầu làm bài"), "{lobby}");
+        let res = self.browser.post_form("/thi/start", &[]).await;
+        assert_eq!(location(&res), "/thi/q/1");
+        self.browser.get_text("/thi/q/1").await
+    }
+}
+
+/// Answers for every control on a question page, as a candidate would pick them: the first
+/// option of each radio group, the first checkbox, the first real option of each select, and
+/// "42" typed.
+pub fn answers_on(page: &str) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[start..start + tag[start..].find('"')?].to_string())
+    };
+    for tag in page.split('<').skip(1) {
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        let name = attr(tag, "name").unwrap_or_default();
+        if ["csrf", "seq", "flag", "go", ""].contains(&name.as_str())
+            || tag.contains("type=\"hidden\"")
+        {
+            continue;
+        }
+        let taken = fields.iter().any(|(n, _)| *n == name);
+        if tag.starts_with("input")
+            && (tag.contains("type=\"radio\"") || tag.contains("type=\"checkbox\""))
+        {
+            if !taken {
+                fields.push((name, attr(tag, "value").unwrap()));
+            }
+        } else if tag.starts_with("input") {
+            fields.push((name, "42".into()));
+        } else if tag.starts_with("select") {
+            let rest = &page[page.find(tag).unwrap()..];
+            let first = rest.split("<option value=\"").nth(2).unwrap();
+            fields.push((name, first[..first.find('"').unwrap()].to_string()));
+        }
+    }
+    fields
+}
+
+/// The hidden `seq` field of a question page.
+pub fn seq_on(page: &str) -> String {
+    let start = page.find("name=\"seq\" value=\"").unwrap() + 18;
+    page[start..start + page[start..].find('"').unwrap()].to_string()
+}
+
+/// Posts a question's form as the browser would without JavaScript.
+pub async fn post_question(
+    s: &Sitting,
+    n: usize,
+    fields: &[(String, String)],
+    go: &str,
+) -> reqwest::Response {
+    let mut all: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    all.push(("go", go));
+    s.browser.post_form(&format!("/thi/q/{n}"), &all).await
+}
+
+/// The first question whose controls carry option tokens: (number, page).
+pub async fn first_with_options(s: &Sitting) -> (usize, String) {
+    for n in 1..=60 {
+        let page = s.browser.get_text(&format!("/thi/q/{n}")).await;
+        if answers_on(&page).iter().any(|(_, v)| v.len() == 12) {
+            return (n, page);
+        }
+    }
+    panic!("no question with options on the paper");
+}
