@@ -160,6 +160,20 @@ struct TimeUpPage {
     chrome: Chrome,
 }
 
+/// The exam and its paper, if questions may be shown now; else the exam, to say why not.
+pub(super) async fn answering(
+    candidate: &Candidate,
+    state: &AppState,
+    now: i64,
+) -> Result<Result<(Exam, Sheet), Exam>, AppError> {
+    let exam = Exam::load(candidate, state).await?;
+    if exam.elsewhere().is_some() || !open_for_answers(&exam, 0, now) {
+        return Ok(Err(exam));
+    }
+    let sheet = Sheet::load(state, &exam).await?;
+    Ok(Ok((exam, sheet)))
+}
+
 /// The page for a candidate whose time is up or whose attempt is not running.
 pub(super) fn not_running(exam: &Exam, chrome: Chrome) -> Result<HttpResponse, AppError> {
     match exam.elsewhere() {
@@ -180,12 +194,11 @@ async fn show(
     path: web::Path<usize>,
     query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let exam = Exam::load(&candidate, &state).await?;
     let now = clock::now_ms();
-    if exam.elsewhere().is_some() || !open_for_answers(&exam, 0, now) {
-        return not_running(&exam, page.0);
-    }
-    let sheet = Sheet::load(&state, &exam).await?;
+    let (exam, sheet) = match answering(&candidate, &state, now).await? {
+        Ok(open) => open,
+        Err(exam) => return not_running(&exam, page.0),
+    };
     let n = path.into_inner();
     let reachable = match sheet.navigation {
         Navigation::Free => (1..=sheet.total()).contains(&n),

@@ -10,7 +10,7 @@ use super::{
     finish::finish,
     model::AttemptState,
     pages::{Exam, see_other},
-    questions::{Cell, Sheet, not_running, open_for_answers},
+    questions::{Cell, answering, not_running, open_for_answers},
     store::{ChangeError, Note},
 };
 use crate::{
@@ -46,12 +46,11 @@ pub(super) async fn review(
     page: Page,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let exam = Exam::load(&candidate, &state).await?;
     let now = clock::now_ms();
-    if exam.elsewhere().is_some() || !open_for_answers(&exam, 0, now) {
-        return not_running(&exam, page.0);
-    }
-    let sheet = Sheet::load(&state, &exam).await?;
+    let (exam, sheet) = match answering(&candidate, &state, now).await? {
+        Ok(open) => open,
+        Err(exam) => return not_running(&exam, page.0),
+    };
     let time_left_ms = exam.entry.clock.time_left_ms(now).unwrap_or(0);
     let page = ReviewPage {
         chrome: page.0,

@@ -14,24 +14,25 @@ pub struct Sitting {
     pub code: String,
 }
 
-/// The demo session opened by the proctor, candidate `index` checked in and authorised, and a
-/// fresh browser for them (not signed in yet).
-pub async fn ready(app: &TestApp, index: usize) -> Sitting {
+/// The proctor checks a candidate in, authorises them and opens the session.
+pub async fn admit(app: &TestApp, session: &str, attempt: &str) {
     let proctor = app.another_browser();
     proctor.signed_in_as(PROCTOR).await;
-    let (session, attempts) = app.demo_session().await;
-    let attempt = attempts[index].clone();
     for step in ["check-in", "authorise"] {
-        proctor
-            .post_form(
-                &format!("/sessions/{session}/attempts/{attempt}/{step}"),
-                &[],
-            )
-            .await;
+        let path = format!("/sessions/{session}/attempts/{attempt}/{step}");
+        proctor.post_form(&path, &[]).await;
     }
     proctor
         .post_form(&format!("/sessions/{session}/open"), &[])
         .await;
+}
+
+/// The demo session opened by the proctor, candidate `index` checked in and authorised, and a
+/// fresh browser for them (not signed in yet).
+pub async fn ready(app: &TestApp, index: usize) -> Sitting {
+    let (session, attempts) = app.demo_session().await;
+    let attempt = attempts[index].clone();
+    admit(app, &session, &attempt).await;
     let secret = sathach::startup::server_secret(&app.db).await.unwrap();
     let number: String = sqlx::query_scalar("SELECT candidate_number FROM attempts WHERE id = $1")
         .bind(&attempt)

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use sathach::{attempts, clock};
 
 use crate::{
-    candidates::{Sitting, answers_on, post_question, ready, seq_on},
+    candidates::{Sitting, admit, answers_on, post_question, ready, seq_on},
     helpers::{PROCTOR, location, spawn_app_with_demo},
 };
 
@@ -201,19 +201,7 @@ async fn a_retake_waits_as_long_as_the_blueprint_says() {
             .unwrap()
             .unwrap();
     tx.commit().await.unwrap();
-    let proctor = app.another_browser();
-    proctor.signed_in_as(PROCTOR).await;
-    for step in ["check-in", "authorise"] {
-        proctor
-            .post_form(
-                &format!("/sessions/{session}/attempts/{attempt}/{step}"),
-                &[],
-            )
-            .await;
-    }
-    proctor
-        .post_form(&format!("/sessions/{session}/open"), &[])
-        .await;
+    admit(&app, &session, &attempt).await;
     let refused = start(&app.db, &attempt, clock::now_ms()).await;
     assert!(
         matches!(
