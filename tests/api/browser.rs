@@ -368,3 +368,47 @@ async fn without_javascript_every_button_saves_and_the_exam_can_be_finished() {
     assert_eq!(answered_in_db(&app, &s.attempt).await, total as i64);
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_proctor_and_manager_pages_pass_axe() {
+    let Some(axe) = axe_source() else { return };
+    let Some((_driver, client)) = browser(true).await else {
+        return;
+    };
+    let app = spawn_app_with_demo().await;
+    let (session, attempts) = app.demo_session().await;
+    client.goto(&app.url("/sign-in")).await.unwrap();
+    no_axe_violations(&client, Some(&axe), "staff sign-in").await;
+    client
+        .find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("quanly@demo.sathach.vn")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys("demo-quanly-2026")
+        .await
+        .unwrap();
+    click(&client, "main button[type=submit]").await;
+    wait_for_text(&client, "main h1", "Xin chào").await;
+    let pages = [
+        "/sessions".to_string(),
+        "/sessions/new".to_string(),
+        format!("/sessions/{session}"),
+        format!("/sessions/{session}/console"),
+        format!("/sessions/{session}/attempts/{}/pause", attempts[0]),
+        format!("/sessions/{session}/room/close"),
+        format!("/sessions/{session}/slips"),
+        format!("/sessions/{session}/report"),
+        "/people".to_string(),
+    ];
+    for page in pages {
+        client.goto(&app.url(&page)).await.unwrap();
+        no_axe_violations(&client, Some(&axe), &page).await;
+    }
+    client.close().await.unwrap();
+}
