@@ -52,14 +52,7 @@ impl Sheet {
             .ok_or(AppError::NotFound)?;
         let mut conn = state.db.read.acquire().await?;
         let (form, version) = finish::paper_of(&mut conn, paper_id).await?;
-        let source: String =
-            sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
-                .bind(&version)
-                .fetch_one(&mut *conn)
-                .await?;
-        let navigation = read_blueprint("stored", &source)
-            .0
-            .map_or(Navigation::Free, |b| b.navigation);
+        let navigation = navigation_of(&mut conn, &version).await?;
         let saved = responses::all(&mut conn, &exam.entry.id)
             .await?
             .into_iter()
@@ -95,6 +88,31 @@ impl Sheet {
             })
             .collect()
     }
+}
+
+/// Navigation rules of blueprint versions already read. A version never changes, so what is
+/// read once holds for the life of the process (and saves skip parsing the blueprint).
+static NAVIGATION: std::sync::LazyLock<std::sync::RwLock<HashMap<String, Navigation>>> =
+    std::sync::LazyLock::new(Default::default);
+
+async fn navigation_of(
+    conn: &mut sqlx::AnyConnection,
+    version: &str,
+) -> Result<Navigation, AppError> {
+    if let Some(known) = NAVIGATION.read().ok().and_then(|m| m.get(version).copied()) {
+        return Ok(known);
+    }
+    let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
+        .bind(version)
+        .fetch_one(conn)
+        .await?;
+    let navigation = read_blueprint("stored", &source)
+        .0
+        .map_or(Navigation::Free, |b| b.navigation);
+    if let Ok(mut map) = NAVIGATION.write() {
+        map.insert(version.to_string(), navigation);
+    }
+    Ok(navigation)
 }
 
 /// A square of the question grid.
