@@ -53,19 +53,25 @@ pub fn read_csv(text: &str) -> Result<Table, Unreadable> {
 /// The first worksheet of an `.xlsx` file. Numbers read as Excel shows them without a format
 /// (a CCCD typed as a number keeps its digits), dates as `dd/mm/yyyy`.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Table, Unreadable> {
+    first_sheet(bytes).map(|(_, table)| table)
+}
+
+/// The name and rows of the first worksheet of an `.xlsx` file.
+pub fn first_sheet(bytes: &[u8]) -> Result<(String, Table), Unreadable> {
     let unreadable = |e: &dyn std::fmt::Display| Unreadable {
         key: "sheet.xlsx_unreadable",
         detail: e.to_string(),
     };
     let mut workbook: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let name = workbook.sheet_names().first().cloned().unwrap_or_default();
     let range = workbook
         .worksheet_range_at(0)
         .ok_or_else(|| unreadable(&"the workbook has no worksheet"))?
         .map_err(|e| unreadable(&e))?;
     let (first_row, first_column) = range.start().unwrap_or((0, 0));
     let leading = vec![String::new(); first_column as usize];
-    Ok(range
+    let table = range
         .rows()
         .enumerate()
         .map(|(i, cells)| {
@@ -73,7 +79,8 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Table, Unreadable> {
             row.extend(cells.iter().map(cell_text));
             (first_row as usize + i + 1, row)
         })
-        .collect())
+        .collect();
+    Ok((name, table))
 }
 
 fn cell_text(cell: &Data) -> String {

@@ -12,6 +12,7 @@ pub mod native;
 pub mod pages;
 pub mod report;
 pub mod source;
+pub mod spreadsheet;
 pub mod store;
 pub mod upload;
 

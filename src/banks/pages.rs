@@ -24,6 +24,7 @@ use crate::{
 pub fn routes(cfg: &mut web::ServiceConfig) {
     super::upload::routes(cfg);
     cfg.route("/banks", web::get().to(list))
+        .route("/banks/template.xlsx", web::get().to(template))
         .route("/banks/{id}", web::get().to(detail))
         .route("/banks/{id}/items/{version}", web::get().to(preview))
         .route("/media/{sha256}", web::get().to(media));
@@ -301,5 +302,27 @@ async fn media(
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, mime))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(bytes))
+}
+
+/// The spreadsheet template for banks kept in Excel (the layout `spreadsheet` reads).
+async fn template(staff: Staff) -> Result<HttpResponse, AppError> {
+    staff.require(Action::ManageBanks)?;
+    let rows = super::spreadsheet::template_rows();
+    let sheet = crate::sheets::Sheet {
+        name: "Ngân hàng câu hỏi",
+        header: &[],
+        rows: &rows,
+    };
+    let bytes = crate::sheets::xlsx(&[sheet])?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_TYPE,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ))
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"mau-ngan-hang-cau-hoi.xlsx\"",
+        ))
         .body(bytes))
 }

@@ -118,7 +118,10 @@ pub fn render(lang: Lang, key: &str, args: &[(&'static str, Arg)]) -> String {
 /// One finding, tied to a line of the file (0 when the file as a whole is concerned).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The line of a text file, or the row of a spreadsheet.
     pub line: usize,
+    /// The spreadsheet column (`C`), for readers of tables.
+    pub column: Option<String>,
     pub severity: Severity,
     pub key: &'static str,
     pub args: Args,
@@ -152,6 +155,7 @@ impl FileReport {
     pub fn error(&mut self, line: usize, key: &'static str, args: Args) {
         self.errors.push(Diagnostic {
             line,
+            column: None,
             severity: Severity::Error,
             key,
             args,
@@ -161,6 +165,7 @@ impl FileReport {
     pub fn warning(&mut self, line: usize, key: &'static str, args: Args) {
         self.warnings.push(Diagnostic {
             line,
+            column: None,
             severity: Severity::Warning,
             key,
             args,
@@ -177,10 +182,13 @@ impl FileReport {
         all.sort_by_key(|d| (d.line, d.severity == Severity::Warning));
         all.iter()
             .map(|d| {
+                let place = match &d.column {
+                    Some(column) => format!("{}:{column}", d.line),
+                    None => d.line.to_string(),
+                };
                 format!(
-                    "{}:{}: {}: {}",
+                    "{}:{place}: {}: {}",
                     self.path,
-                    d.line,
                     d.severity.label(lang),
                     d.message(lang)
                 )

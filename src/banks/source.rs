@@ -110,9 +110,63 @@ fn media_beside(file: &Path, report_errors: &mut Vec<Msg>) -> Vec<MediaFile> {
         .collect()
 }
 
-/// Reads an uploaded file: a `.toml` bank, or a `.zip` holding one bank `.toml` and its
-/// `media/` folder.
+/// Reads a bank kept in a spreadsheet (`.csv`, or `.xlsx` by name or content); None for any
+/// other file.
+pub fn read_spreadsheet(name: &str, bytes: &[u8]) -> Option<(Option<ParsedBank>, FileReport)> {
+    let lower = name.to_lowercase();
+    let unreadable = |e: crate::sheets::Unreadable| {
+        failed(name, ("report.sheet_unreadable", args![error = e.detail]))
+    };
+    if lower.ends_with(".csv") {
+        return Some(match decode(bytes) {
+            Ok(text) => match crate::sheets::read_csv(text) {
+                Ok(table) => super::spreadsheet::read_table(name, &table, vec![]),
+                Err(e) => unreadable(e),
+            },
+            Err(message) => failed(name, message),
+        });
+    }
+    let workbook = bytes.starts_with(b"PK\x03\x04") && zip_holds(bytes, "xl/workbook.xml");
+    if !lower.ends_with(".xlsx") && !workbook {
+        return None;
+    }
+    if let Some(too_large) = zip_too_large(bytes) {
+        return Some(failed(name, too_large));
+    }
+    Some(match crate::sheets::first_sheet(bytes) {
+        Ok((sheet, table)) => {
+            super::spreadsheet::read_table(&format!("{name} [{sheet}]"), &table, vec![])
+        }
+        Err(e) => unreadable(e),
+    })
+}
+
+/// Whether a zip archive has an entry of this name.
+fn zip_holds(bytes: &[u8], entry: &str) -> bool {
+    zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok_and(|mut z| z.by_name(entry).is_ok())
+}
+
+/// An archive that would expand beyond the upload limit (a zip bomb) is refused before reading.
+fn zip_too_large(bytes: &[u8]) -> Option<Msg> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        total = total.saturating_add(archive.by_index_raw(i).map(|e| e.size()).unwrap_or(0));
+    }
+    (total > DEFAULT_LIMIT_BYTES as u64).then(|| {
+        (
+            "report.zip_too_large",
+            args![limit = human_size(DEFAULT_LIMIT_BYTES)],
+        )
+    })
+}
+
+/// Reads an uploaded file: a spreadsheet, a `.toml` bank, or a `.zip` holding one bank `.toml`
+/// and its `media/` folder.
 pub fn read_upload(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
+    if let Some(read) = read_spreadsheet(name, bytes) {
+        return read;
+    }
     if !bytes.starts_with(b"PK\x03\x04") {
         return read_bytes(name, bytes, vec![]);
     }
@@ -228,7 +282,8 @@ fn read_file(file: &Path, limit: usize) -> (Option<ParsedBank>, FileReport) {
     };
     let mut media_errors = Vec::new();
     let media = media_beside(file, &mut media_errors);
-    let (parsed, mut report) = read_bytes(&name, &bytes, media);
+    let (parsed, mut report) =
+        read_spreadsheet(&name, &bytes).unwrap_or_else(|| read_bytes(&name, &bytes, media));
     for (key, args) in media_errors {
         report.error(0, key, args);
     }
@@ -257,25 +312,42 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_zip_that_expands_beyond_the_limit_is_refused() {
+    /// A zip of 51 MB of zeros (which compresses to very little) under `entry`, beside `extra`.
+    fn bomb(entry: &str, extra: Option<&str>) -> Vec<u8> {
         use std::io::Write;
         let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default();
-        out.start_file("bank/media/zeros.png", options).unwrap();
+        if let Some(extra) = extra {
+            out.start_file(extra, options).unwrap();
+            out.write_all(b"<workbook/>").unwrap();
+        }
+        out.start_file(entry, options).unwrap();
         let block = vec![0u8; 1024 * 1024];
         for _ in 0..51 {
             out.write_all(&block).unwrap();
         }
         let bytes = out.finish().unwrap().into_inner();
         assert!(bytes.len() < 1024 * 1024, "it compresses well");
-        let (parsed, report) = read_upload("bomb.zip", &bytes);
-        assert!(parsed.is_none());
-        assert!(
-            report.lines(crate::web::i18n::Lang::En)[0].contains("expands to more than 50 MB"),
-            "{:?}",
-            report.lines(crate::web::i18n::Lang::En)
-        );
+        bytes
+    }
+
+    #[test]
+    fn a_zip_that_expands_beyond_the_limit_is_refused() {
+        for (name, bytes) in [
+            ("bomb.zip", bomb("bank/media/zeros.png", None)),
+            (
+                "bomb.xlsx",
+                bomb("xl/worksheets/sheet1.xml", Some("xl/workbook.xml")),
+            ),
+        ] {
+            let (parsed, report) = read_upload(name, &bytes);
+            assert!(parsed.is_none());
+            let lines = report.lines(crate::web::i18n::Lang::En);
+            assert!(
+                lines[0].contains("expands to more than 50 MB"),
+                "{name}: {lines:?}"
+            );
+        }
     }
 
     #[test]
