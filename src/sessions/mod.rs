@@ -8,6 +8,7 @@ pub mod model;
 pub mod pages;
 pub mod report;
 pub mod roster;
+pub mod schedule;
 pub mod slips;
 pub mod start;
 pub mod store;

@@ -320,6 +320,7 @@ mod tests {
         let events = E::ALL;
         let session_actions = [
             "session_schedule",
+            "session_reschedule",
             "session_open",
             "session_close",
             "roster_add",

@@ -131,6 +131,49 @@ pub async fn insert(
     Ok((id, code))
 }
 
+/// Changes a session's schedule and proctors while it has not been opened; false otherwise.
+pub async fn reschedule(
+    conn: &mut AnyConnection,
+    id: &str,
+    new: NewSession<'_>,
+) -> sqlx::Result<bool> {
+    let s = new.schedule;
+    let done = sqlx::query(
+        "UPDATE exam_sessions SET blueprint_version_id = $1, room_id = $2, title = $3, duration_minutes = $4,
+             starts_at = $5, ends_at = $6, late_entry_minutes = $7, reauthorise_on_return = $8,
+             allow_reopen = $9, ask_birth_date = $10
+         WHERE id = $11 AND opened_at IS NULL AND closed_at IS NULL",
+    )
+    .bind(new.blueprint_version_id)
+    .bind(new.room_id)
+    .bind(&s.title)
+    .bind(new.duration_minutes)
+    .bind(s.starts_at)
+    .bind(s.ends_at)
+    .bind(s.late_entry_minutes)
+    .bind(i64::from(s.reauthorise_on_return))
+    .bind(i64::from(s.allow_reopen))
+    .bind(i64::from(s.ask_birth_date))
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM session_proctors WHERE session_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for user in new.proctors {
+        sqlx::query("INSERT INTO session_proctors (session_id, user_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(user)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(true)
+}
+
 /// Opens a scheduled session; false when it was already open or closed.
 pub async fn open(conn: &mut AnyConnection, id: &str, at: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(

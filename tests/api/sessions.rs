@@ -398,3 +398,73 @@ async fn an_accommodation_follows_the_person_into_the_deadline() {
         "30 minutes + 50 %"
     );
 }
+
+#[tokio::test]
+async fn a_schedule_can_change_until_the_session_opens() {
+    let app = spawn_app_with_demo().await;
+    app.signed_in_as(MANAGER).await;
+    let id = schedule(&app, "Ca gõ nhầm giờ").await;
+    let form = app.get_text(&format!("/sessions/{id}/edit")).await;
+    assert!(
+        form.contains("value=\"05/12/2026\"") && form.contains("value=\"07:30\""),
+        "prefilled"
+    );
+    let value = |name: &str| {
+        let start = form.find(&format!("name=\"{name}\"")).unwrap();
+        let tag = &form[start..start + form[start..].find('>').unwrap()];
+        let v = tag.find("value=\"").map(|i| &tag[i + 7..]).unwrap_or("");
+        v[..v.find('"').unwrap_or(0)].to_string()
+    };
+    let selected = |name: &str| {
+        let start = form.find(&format!("name=\"{name}\"")).unwrap();
+        let rest = &form[start..];
+        let chosen = &rest[..rest.find(" selected").unwrap()];
+        let v = &chosen[chosen.rfind("value=\"").unwrap() + 7..];
+        v[..v.find('"').unwrap()].to_string()
+    };
+    let (blueprint, room, proctor) = (selected("blueprint"), selected("room"), value("proctor"));
+    let fields = [
+        ("title", "Ca gõ nhầm giờ"),
+        ("blueprint", blueprint.as_str()),
+        ("room", room.as_str()),
+        ("date", "05/12/2026"),
+        ("start", "08:00"),
+        ("end", "09:30"),
+        ("late_entry", "10"),
+        ("proctor", proctor.as_str()),
+    ];
+    let res = app
+        .post_form(&format!("/sessions/{id}/edit"), &fields)
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let page = app.get_text(&format!("/sessions/{id}")).await;
+    assert!(
+        page.contains("05/12/2026 08:00–09:30") && page.contains("08:10"),
+        "{page}"
+    );
+    let log = app.log_of(&id).await;
+    assert_eq!(log.last().unwrap().action, "session_reschedule");
+    let proctor_browser = app.another_browser();
+    proctor_browser.signed_in_as(PROCTOR).await;
+    assert_eq!(
+        proctor_browser
+            .get(&format!("/sessions/{id}/edit"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    app.post_form(&format!("/sessions/{id}/open"), &[]).await;
+    assert_eq!(
+        app.get(&format!("/sessions/{id}/edit")).await.status(),
+        StatusCode::CONFLICT
+    );
+    let res = app
+        .post_form(&format!("/sessions/{id}/edit"), &fields)
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+}
