@@ -121,6 +121,26 @@ struct Checked {
     duration: i64,
 }
 
+impl Checked {
+    /// What the store writes, for a session of this organisation.
+    fn session<'a>(
+        &'a self,
+        organisation_id: &'a str,
+        form: &'a ScheduleForm,
+        actor: &'a str,
+    ) -> NewSession<'a> {
+        NewSession {
+            organisation_id,
+            blueprint_version_id: &self.blueprint_version_id,
+            room_id: &form.room,
+            duration_minutes: self.duration,
+            schedule: &self.schedule,
+            proctors: &form.proctor,
+            created_by: Some(actor),
+        }
+    }
+}
+
 /// Checks the form against what the page offers; problems go on the page.
 async fn check(state: &AppState, page: &mut SchedulePage) -> Result<Option<Checked>, AppError> {
     let form = &page.form;
@@ -206,15 +226,7 @@ async fn create(
         return render(&page, 422);
     };
     let mut tx = state.db.write.begin().await?;
-    let new = NewSession {
-        organisation_id: &centre_id,
-        blueprint_version_id: &checked.blueprint_version_id,
-        room_id: &page.form.room,
-        duration_minutes: checked.duration,
-        schedule: &checked.schedule,
-        proctors: &page.form.proctor,
-        created_by: Some(&actor),
-    };
+    let new = checked.session(&centre_id, &page.form, &actor);
     let (id, code) = store::insert(&mut tx, new).await?;
     let note = Note {
         actor: Some(&actor),
@@ -305,15 +317,7 @@ async fn update(
         return render(&page, 422);
     };
     let mut tx = state.db.write.begin().await?;
-    let changed = NewSession {
-        organisation_id: &session.organisation_id,
-        blueprint_version_id: &checked.blueprint_version_id,
-        room_id: &page.form.room,
-        duration_minutes: checked.duration,
-        schedule: &checked.schedule,
-        proctors: &page.form.proctor,
-        created_by: Some(&actor),
-    };
+    let changed = checked.session(&session.organisation_id, &page.form, &actor);
     if !store::reschedule(&mut tx, &session.id, changed).await? {
         return Err(AppError::Conflict("session.not_reschedulable"));
     }

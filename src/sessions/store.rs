@@ -121,13 +121,7 @@ pub async fn insert(
     .bind(clock::now_ms())
     .execute(&mut *conn)
     .await?;
-    for user in new.proctors {
-        sqlx::query("INSERT INTO session_proctors (session_id, user_id) VALUES ($1, $2)")
-            .bind(&id)
-            .bind(user)
-            .execute(&mut *conn)
-            .await?;
-    }
+    set_proctors(conn, &id, new.proctors).await?;
     Ok((id, code))
 }
 
@@ -160,18 +154,28 @@ pub async fn reschedule(
     if done.rows_affected() != 1 {
         return Ok(false);
     }
+    set_proctors(conn, id, new.proctors).await?;
+    Ok(true)
+}
+
+/// The session's proctors become exactly these users.
+async fn set_proctors(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    users: &[String],
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM session_proctors WHERE session_id = $1")
-        .bind(id)
+        .bind(session_id)
         .execute(&mut *conn)
         .await?;
-    for user in new.proctors {
+    for user in users {
         sqlx::query("INSERT INTO session_proctors (session_id, user_id) VALUES ($1, $2)")
-            .bind(id)
+            .bind(session_id)
             .bind(user)
             .execute(&mut *conn)
             .await?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// Opens a scheduled session; false when it was already open or closed.
