@@ -13,34 +13,38 @@ pub fn now_ms() -> i64 {
     (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
+/// A moment in Asia/Ho_Chi_Minh (None when out of range).
+fn in_vietnam(ms: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .map(|at| at.to_offset(VIETNAM))
+}
+
+fn format_in_vietnam(
+    ms: i64,
+    format: &[time::format_description::BorrowedFormatItem<'_>],
+) -> String {
+    in_vietnam(ms)
+        .and_then(|at| at.format(format).ok())
+        .unwrap_or_default()
+}
+
 /// `dd/mm/yyyy HH:MM` in Asia/Ho_Chi_Minh, the way Vietnamese staff read dates.
 pub fn format_local(ms: i64) -> String {
-    let Ok(at) = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) else {
-        return String::new();
-    };
-    at.to_offset(VIETNAM)
-        .format(format_description!("[day]/[month]/[year] [hour]:[minute]"))
-        .unwrap_or_default()
+    format_in_vietnam(
+        ms,
+        format_description!("[day]/[month]/[year] [hour]:[minute]"),
+    )
 }
 
 /// `HH:MM` in Asia/Ho_Chi_Minh.
 pub fn format_local_time(ms: i64) -> String {
-    let Ok(at) = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) else {
-        return String::new();
-    };
-    at.to_offset(VIETNAM)
-        .format(format_description!("[hour]:[minute]"))
-        .unwrap_or_default()
+    format_in_vietnam(ms, format_description!("[hour]:[minute]"))
 }
 
 /// `HH:MM:SS` in Asia/Ho_Chi_Minh (the proctor's "last activity").
 pub fn format_local_seconds(ms: i64) -> String {
-    let Ok(at) = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) else {
-        return String::new();
-    };
-    at.to_offset(VIETNAM)
-        .format(format_description!("[hour]:[minute]:[second]"))
-        .unwrap_or_default()
+    format_in_vietnam(ms, format_description!("[hour]:[minute]:[second]"))
 }
 
 /// The moment a Vietnamese date and time of day (`HH:MM`, 24-hour) names, in UTC milliseconds.
@@ -55,9 +59,7 @@ pub fn local_to_ms(day: crate::people::model::Date, time_of_day: &str) -> Option
 
 /// The calendar day in Vietnam at a moment.
 pub fn local_date(ms: i64) -> crate::people::model::Date {
-    let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-        .to_offset(VIETNAM);
+    let at = in_vietnam(ms).unwrap_or(OffsetDateTime::UNIX_EPOCH.to_offset(VIETNAM));
     crate::people::model::Date(at.year(), u8::from(at.month()).into(), at.day().into())
 }
 

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     banks::model::Item,
-    blueprints::{draw::Form, read::read_blueprint},
+    blueprints::{draw::Form, store::version_blueprint},
     grading::{
         model::{Response, decimal},
         score::{Paper, score},
@@ -58,6 +58,18 @@ pub async fn paper_of(conn: &mut AnyConnection, paper_id: &str) -> anyhow::Resul
     ))
 }
 
+/// One stored item version.
+pub async fn item<'e, E>(executor: E, version_id: &str) -> anyhow::Result<Item>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let body: String = sqlx::query_scalar("SELECT body FROM item_versions WHERE id = $1")
+        .bind(version_id)
+        .fetch_one(executor)
+        .await?;
+    serde_json::from_str(&body).context("a stored item is damaged")
+}
+
 /// The item versions a form uses, by version id.
 pub async fn items_of(
     conn: &mut AnyConnection,
@@ -65,13 +77,9 @@ pub async fn items_of(
 ) -> anyhow::Result<HashMap<String, Item>> {
     let mut items = HashMap::new();
     for placed in form.items() {
-        let body: String = sqlx::query_scalar("SELECT body FROM item_versions WHERE id = $1")
-            .bind(&placed.version_id)
-            .fetch_one(&mut *conn)
-            .await?;
         items.insert(
             placed.version_id.clone(),
-            serde_json::from_str(&body).context("a stored item is damaged")?,
+            item(&mut *conn, &placed.version_id).await?,
         );
     }
     Ok(items)
@@ -122,13 +130,7 @@ async fn grade(
         .as_deref()
         .context("a submitted attempt has a paper")?;
     let (form, blueprint_version_id) = paper_of(conn, paper_id).await?;
-    let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
-        .bind(&blueprint_version_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let blueprint = read_blueprint("stored", &source)
-        .0
-        .context("the stored blueprint no longer reads")?;
+    let blueprint = version_blueprint(&mut *conn, &blueprint_version_id).await?;
     let items = items_of(conn, &form).await?;
     let stored: HashMap<String, Option<Response>> = responses::all(conn, attempt_id)
         .await?

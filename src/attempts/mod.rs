@@ -13,6 +13,7 @@ pub mod questions;
 pub mod reasons;
 pub mod responses;
 pub mod review;
+pub mod sheet;
 pub mod store;
 
 /// A candidate's access code for one generation of an attempt's code: derived from the

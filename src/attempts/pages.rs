@@ -12,7 +12,7 @@ use super::{
     store::{self as attempts, RosterEntry},
 };
 use crate::{
-    blueprints::{model::Review, read::read_blueprint},
+    blueprints::{model::Review, store::version_blueprint},
     clock,
     people::model::{Date, display_date},
     sessions::{
@@ -319,13 +319,9 @@ async fn receipt(
     .bind(&exam.entry.id)
     .fetch_one(&state.db.read)
     .await?;
-    let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
-        .bind(&exam.session.blueprint_version_id)
-        .fetch_one(&state.db.read)
-        .await?;
-    let review = read_blueprint("stored", &source)
-        .0
-        .map_or(Review::Nothing, |b| b.review);
+    let review = version_blueprint(&state.db.read, &exam.session.blueprint_version_id)
+        .await?
+        .review;
     let result = (review != Review::Nothing).then(|| shown(outcome, points, max, &detail));
     let submitted_at = exam
         .entry

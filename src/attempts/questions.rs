@@ -1,6 +1,6 @@
-//! The exam itself: one question per page with the grid of all questions, the flag for
-//! review, saving (a redirect without JavaScript, JSON for the page's script), the review page
-//! and the submission. Every answer is committed before the page is told "saved".
+//! The exam itself: one question per page with the grid of all questions and the flag for
+//! review, and saving (a redirect without JavaScript, JSON for the page's script). Every
+//! answer is committed before the page is told "saved".
 
 use std::collections::HashMap;
 
@@ -16,9 +16,10 @@ use super::{
     pages::{Exam, see_other},
     paper::{self, Control, Question},
     responses::{self, Saved, Stored},
+    sheet::{Cell, Sheet, answering, not_running, open_for_answers},
 };
 use crate::{
-    blueprints::{draw::Form, model::Navigation, read::read_blueprint},
+    blueprints::model::Navigation,
     clock,
     web::{AppError, AppState, Chrome, Page, i18n::Lang, render},
 };
@@ -33,115 +34,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// The question the candidate is on: the furthest reached (sequential papers), else the first.
 pub fn current(exam: &Exam) -> String {
     format!("/thi/q/{}", exam.entry.position + 1)
-}
-
-/// The paper of a started attempt, its navigation rule, and the answers saved so far.
-pub(super) struct Sheet {
-    form: Form,
-    pub(super) navigation: Navigation,
-    saved: HashMap<String, Stored>,
-}
-
-impl Sheet {
-    pub(super) async fn load(state: &AppState, exam: &Exam) -> Result<Self, AppError> {
-        let paper_id = exam
-            .entry
-            .clock
-            .paper_id
-            .as_deref()
-            .ok_or(AppError::NotFound)?;
-        let mut conn = state.db.read.acquire().await?;
-        let (form, version) = finish::paper_of(&mut conn, paper_id).await?;
-        let navigation = navigation_of(&mut conn, &version).await?;
-        let saved = responses::all(&mut conn, &exam.entry.id)
-            .await?
-            .into_iter()
-            .map(|r| (r.item_id.clone(), r))
-            .collect();
-        Ok(Self {
-            form,
-            navigation,
-            saved,
-        })
-    }
-
-    pub(super) fn total(&self) -> usize {
-        self.form.items().count()
-    }
-
-    pub(super) fn answered(&self) -> usize {
-        self.saved.values().filter(|r| r.value.is_some()).count()
-    }
-
-    pub(super) fn cells(&self, current: usize) -> Vec<Cell> {
-        self.form
-            .items()
-            .enumerate()
-            .map(|(i, p)| {
-                let saved = self.saved.get(&p.item_id);
-                Cell {
-                    number: i + 1,
-                    answered: saved.is_some_and(|r| r.value.is_some()),
-                    flagged: saved.is_some_and(|r| r.flagged == 1),
-                    current: i + 1 == current,
-                }
-            })
-            .collect()
-    }
-}
-
-/// Navigation rules of blueprint versions already read. A version never changes, so what is
-/// read once holds for the life of the process (and saves skip parsing the blueprint).
-static NAVIGATION: std::sync::LazyLock<std::sync::RwLock<HashMap<String, Navigation>>> =
-    std::sync::LazyLock::new(Default::default);
-
-async fn navigation_of(
-    conn: &mut sqlx::AnyConnection,
-    version: &str,
-) -> Result<Navigation, AppError> {
-    if let Some(known) = NAVIGATION.read().ok().and_then(|m| m.get(version).copied()) {
-        return Ok(known);
-    }
-    let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
-        .bind(version)
-        .fetch_one(conn)
-        .await?;
-    let navigation = read_blueprint("stored", &source)
-        .0
-        .map_or(Navigation::Free, |b| b.navigation);
-    if let Ok(mut map) = NAVIGATION.write() {
-        map.insert(version.to_string(), navigation);
-    }
-    Ok(navigation)
-}
-
-/// A square of the question grid.
-pub struct Cell {
-    pub number: usize,
-    pub answered: bool,
-    pub flagged: bool,
-    pub current: bool,
-}
-
-impl Cell {
-    pub fn status_key(&self) -> &'static str {
-        match (self.answered, self.flagged) {
-            (_, true) => "exam.cell_flagged",
-            (true, false) => "exam.cell_answered",
-            (false, false) => "exam.cell_unanswered",
-        }
-    }
-}
-
-/// Whether the attempt takes answers now: running, and before the deadline plus the grace for
-/// saves already in flight.
-pub(super) fn open_for_answers(exam: &Exam, grace_ms: i64, now: i64) -> bool {
-    exam.state() == AttemptState::InProgress
-        && exam
-            .entry
-            .clock
-            .deadline_at
-            .is_some_and(|d| now <= d + grace_ms)
 }
 
 #[derive(Template)]
@@ -169,34 +61,6 @@ impl QuestionPage {
     }
     fn letter(&self, index: &usize) -> char {
         crate::banks::model::option_letter(*index)
-    }
-}
-
-#[derive(Template)]
-#[template(path = "exam/time_up.html")]
-struct TimeUpPage {
-    chrome: Chrome,
-}
-
-/// The exam and its paper, if questions may be shown now; else the exam, to say why not.
-pub(super) async fn answering(
-    candidate: &Candidate,
-    state: &AppState,
-    now: i64,
-) -> Result<Result<(Exam, Sheet), Exam>, AppError> {
-    let exam = Exam::load(candidate, state).await?;
-    if exam.elsewhere().is_some() || !open_for_answers(&exam, 0, now) {
-        return Ok(Err(exam));
-    }
-    let sheet = Sheet::load(state, &exam).await?;
-    Ok(Ok((exam, sheet)))
-}
-
-/// The page for a candidate whose time is up or whose attempt is not running.
-pub(super) fn not_running(exam: &Exam, chrome: Chrome) -> Result<HttpResponse, AppError> {
-    match exam.elsewhere() {
-        Some(target) => Ok(see_other(target)),
-        None => render(&TimeUpPage { chrome }, 200),
     }
 }
 
@@ -231,7 +95,7 @@ async fn show(
         .nth(n - 1)
         .ok_or(AppError::NotFound)?
         .clone();
-    let item = item_version(&state, &placed.version_id).await?;
+    let item = finish::item(&state.db.read, &placed.version_id).await?;
     let stored = sheet.saved.get(&placed.item_id);
     let tokens = |item_id: &str, i: usize| state.option_token(&exam.entry.id, item_id, i);
     let question = paper::question(
@@ -269,17 +133,6 @@ async fn show(
 
 /// Messages a question page shows after a redirect (only these keys are accepted).
 const NOTICES: [&str; 2] = ["exam.stale", "exam.not_saved"];
-
-async fn item_version(
-    state: &AppState,
-    version_id: &str,
-) -> Result<crate::banks::model::Item, AppError> {
-    let body: String = sqlx::query_scalar("SELECT body FROM item_versions WHERE id = $1")
-        .bind(version_id)
-        .fetch_one(&state.db.read)
-        .await?;
-    serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))
-}
 
 /// Whether the page's script asked (it wants JSON, not a redirect).
 fn from_script(req: &HttpRequest) -> bool {
@@ -331,7 +184,8 @@ async fn save(
         };
         return refuse(script, 409, key, lang, &back);
     }
-    let sheet = Sheet::load(&state, &exam).await?;
+    // Saving needs the paper, not the other answers.
+    let sheet = Sheet::paper(&state, &exam).await?;
     let Some(placed) = sheet.form.items().nth(n.wrapping_sub(1)).cloned() else {
         return refuse(script, 404, "exam.no_such_question", lang, &back);
     };
@@ -349,7 +203,7 @@ async fn save(
     let Ok(seq) = one("seq").parse::<i64>() else {
         return refuse(script, 400, "exam.malformed", lang, &back);
     };
-    let item = item_version(&state, &placed.version_id).await?;
+    let item = finish::item(&state.db.read, &placed.version_id).await?;
     let tokens = |item_id: &str, i: usize| state.option_token(&exam.entry.id, item_id, i);
     let answer = match paper::read_answer(&item, &placed.item_id, &fields, &tokens) {
         Ok(answer) => answer,

@@ -10,7 +10,7 @@ use super::{
     finish::finish,
     model::AttemptState,
     pages::{Exam, see_other},
-    questions::{Cell, answering, not_running, open_for_answers},
+    sheet::{Cell, answering, not_running, open_for_answers},
     store::{ChangeError, Note},
 };
 use crate::{

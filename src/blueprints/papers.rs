@@ -10,7 +10,6 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::{
     draw::{DrawInputs, Excluded, Exposure, Form, draw},
-    read::read_blueprint,
     rng::{self, GENERATOR},
     store,
 };
@@ -75,7 +74,7 @@ async fn seen_by(
 /// What a draw reads before its transaction: the blueprint version and its pool.
 pub struct Prepared {
     pub blueprint_version_id: String,
-    pub blueprint: super::model::Blueprint,
+    pub blueprint: std::sync::Arc<super::model::Blueprint>,
     versions: Vec<(String, String)>,
     pool: Vec<super::draw::PoolItem>,
 }
@@ -86,14 +85,7 @@ pub async fn prepare(
     org: &Organisation,
     blueprint_version_id: &str,
 ) -> anyhow::Result<Prepared> {
-    let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
-        .bind(blueprint_version_id)
-        .fetch_optional(&db.read)
-        .await?
-        .ok_or_else(|| anyhow!("no blueprint version {blueprint_version_id}"))?;
-    let blueprint = read_blueprint("stored", &source)
-        .0
-        .ok_or_else(|| anyhow!("the stored blueprint no longer reads"))?;
+    let blueprint = store::version_blueprint(&db.read, blueprint_version_id).await?;
     let versions =
         store::bank_versions_for(&db.read, &org.id, org.department(), &blueprint).await?;
     let pool = store::pool_of_versions(&db.read, &versions).await?;
@@ -225,13 +217,7 @@ pub async fn redraw_matches(db: &Db, paper: &PaperRow) -> anyhow::Result<bool> {
             paper.generator
         );
     }
-    let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
-        .bind(&paper.blueprint_version_id)
-        .fetch_one(&db.read)
-        .await?;
-    let blueprint = read_blueprint("stored", &source)
-        .0
-        .ok_or_else(|| anyhow!("the stored blueprint no longer reads"))?;
+    let blueprint = store::version_blueprint(&db.read, &paper.blueprint_version_id).await?;
     let versions: Vec<(String, String)> = serde_json::from_str(&paper.bank_versions)?;
     let pool = store::pool_of_versions(&db.read, &versions).await?;
     let exposure: Exposure = serde_json::from_str::<BTreeMap<String, u32>>(&paper.exposure)?

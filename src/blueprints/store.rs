@@ -1,9 +1,44 @@
 //! SQL for the draw's inputs: the newest version of each bank a blueprint names.
 
+use std::{
+    collections::HashMap,
+    sync::{Arc, LazyLock, RwLock},
+};
+
+use anyhow::Context;
 use sqlx::AnyPool;
 
-use super::{draw::PoolItem, model::Blueprint};
+use super::{draw::PoolItem, model::Blueprint, read::read_blueprint};
 use crate::banks::store;
+
+/// Blueprint versions already read. A version never changes, so what is parsed once holds for
+/// the life of the process (question pages and saves then skip parsing TOML).
+static VERSIONS: LazyLock<RwLock<HashMap<String, Arc<Blueprint>>>> =
+    LazyLock::new(Default::default);
+
+/// A stored blueprint version, read.
+pub async fn version_blueprint<'e, E>(executor: E, id: &str) -> anyhow::Result<Arc<Blueprint>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    if let Some(known) = VERSIONS.read().ok().and_then(|m| m.get(id).cloned()) {
+        return Ok(known);
+    }
+    let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(executor)
+        .await?
+        .with_context(|| format!("no blueprint version {id}"))?;
+    let blueprint = Arc::new(
+        read_blueprint("stored", &source)
+            .0
+            .context("the stored blueprint no longer reads")?,
+    );
+    if let Ok(mut map) = VERSIONS.write() {
+        map.insert(id.to_string(), blueprint.clone());
+    }
+    Ok(blueprint)
+}
 
 /// The newest version of each bank the blueprint names (bank code, bank version id), from the
 /// organisation's banks or, for a centre, also its department's.

@@ -1,7 +1,7 @@
-//! The proctor's console: one screen for the room. Check-in and authorisation, pausing and
-//! resuming one candidate or the whole room, extra time, termination and reopening (each with
-//! a reason from the irregularity list), the incident log, opening and closing the session,
-//! and live progress that refreshes itself (or with a plain reload, without scripts).
+//! The proctor's console: one screen for the room, with live progress that refreshes itself
+//! (or with a plain reload, without scripts) and the incident log; and the helpers every
+//! console action shares. Letting candidates in is in `admission`, interventions with a reason
+//! in `interventions`.
 
 use actix_web::{HttpResponse, http::header, web};
 use askama::Template;
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{
     interventions::{act, act_form, room_act, room_form},
     model::{ExamSession, Status},
-    store, visible_to,
+    visible_to,
 };
 use crate::{
     accounts::{Staff, model::Action},
@@ -25,25 +25,10 @@ use crate::{
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    // Admission's routes first: their paths would also match `{action}` below.
+    super::admission::routes(cfg);
     cfg.route("/sessions/{id}/console", web::get().to(console))
-        .route("/sessions/{id}/open", web::post().to(open))
-        .route(
-            "/sessions/{id}/authorise-all",
-            web::post().to(authorise_all),
-        )
         .route("/sessions/{id}/incidents", web::post().to(incident))
-        .route(
-            "/sessions/{id}/attempts/{attempt}/check-in",
-            web::post().to(check_in),
-        )
-        .route(
-            "/sessions/{id}/attempts/{attempt}/approve-device",
-            web::post().to(approve_device),
-        )
-        .route(
-            "/sessions/{id}/attempts/{attempt}/authorise",
-            web::post().to(authorise),
-        )
         .route(
             "/sessions/{id}/attempts/{attempt}/{action}",
             web::get().to(act_form),
@@ -280,38 +265,6 @@ pub(super) async fn change_one(
     ))
 }
 
-async fn check_in(
-    staff: Staff,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
-    let (id, attempt) = path.into_inner();
-    let session = accepting(&staff, &state, &id).await?;
-    let note = Note {
-        actor: Some(&staff.user.id),
-        detail: "identity document matches the roster".into(),
-        ..Note::default()
-    };
-    let change = Change::CheckIn {
-        by: staff.user.id.clone(),
-    };
-    change_one(&state, &session, &attempt, change, note).await
-}
-
-async fn authorise(
-    staff: Staff,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
-    let (id, attempt) = path.into_inner();
-    let session = accepting(&staff, &state, &id).await?;
-    let note = Note {
-        actor: Some(&staff.user.id),
-        ..Note::default()
-    };
-    change_one(&state, &session, &attempt, Change::Authorise, note).await
-}
-
 /// Applies one change to every attempt of the session in a state, in one transaction; attempts
 /// someone else changed meanwhile are left as they are. Returns how many changed.
 pub(super) async fn change_all(
@@ -335,57 +288,6 @@ pub(super) async fn change_all(
     }
     tx.commit().await?;
     Ok(changed)
-}
-
-async fn authorise_all(
-    staff: Staff,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let session = accepting(&staff, &state, &path).await?;
-    let note = Note {
-        actor: Some(&staff.user.id),
-        detail: "everyone checked in".into(),
-        ..Note::default()
-    };
-    let n = change_all(
-        &state,
-        &session,
-        AttemptState::CheckedIn,
-        &Change::Authorise,
-        &note,
-    )
-    .await?;
-    Ok(back_to_console(
-        &session.id,
-        "console.authorised_all",
-        &n.to_string(),
-    ))
-}
-
-async fn open(
-    staff: Staff,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let session = accepting(&staff, &state, &path).await?;
-    let mut tx = state.db.write.begin().await?;
-    if store::open(&mut tx, &session.id, clock::now_ms()).await? {
-        let note = Note {
-            actor: Some(&staff.user.id),
-            ..Note::default()
-        };
-        let entry = LogEntry {
-            session_id: &session.id,
-            attempt_id: None,
-            action: "session_open",
-            states: None,
-            note,
-        };
-        attempts::log(&mut tx, entry).await?;
-        tx.commit().await?;
-    }
-    Ok(back_to_console(&session.id, "console.opened", ""))
 }
 
 /// Logs an incident (with or without a candidate) without changing anyone's state.
@@ -430,34 +332,5 @@ async fn incident(
         &session.id,
         "console.incident_logged",
         &who,
-    ))
-}
-
-/// Lets a candidate's waiting computer in (a second sign-in, or a return that needs the
-/// proctor): it becomes the attempt's only computer.
-async fn approve_device(
-    staff: Staff,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
-    let (id, attempt) = path.into_inner();
-    let session = accepting(&staff, &state, &id).await?;
-    let entry = attempts::entry(&state.db.read, &attempt)
-        .await?
-        .filter(|e| e.session_id == session.id)
-        .ok_or(AppError::NotFound)?;
-    let mut tx = state.db.write.begin().await?;
-    let approved =
-        crate::attempts::devices::approve(&mut tx, &session.id, &entry.id, &staff.user.id).await?;
-    tx.commit().await?;
-    let notice = if approved {
-        "console.device_approved"
-    } else {
-        "console.not_allowed"
-    };
-    Ok(back_to_console(
-        &session.id,
-        notice,
-        &entry.candidate_number,
     ))
 }

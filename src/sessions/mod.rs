@@ -1,6 +1,7 @@
 //! Exam sessions (ca thi): scheduling, rosters and access slips for centre managers; the
 //! proctor's console with its actions, live progress and incident log; the session report.
 
+pub mod admission;
 pub mod console;
 pub mod enrolment;
 pub mod interventions;

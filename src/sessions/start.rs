@@ -22,14 +22,9 @@ pub async fn retake_rules(
     session: &super::model::ExamSession,
     now: i64,
 ) -> Result<(), StartError> {
-    let source: String = sqlx::query_scalar("SELECT source FROM blueprint_versions WHERE id = $1")
-        .bind(&session.blueprint_version_id)
-        .fetch_one(&db.read)
-        .await
-        .context("cannot read the blueprint")?;
-    let blueprint = crate::blueprints::read::read_blueprint("stored", &source)
-        .0
-        .context("the stored blueprint no longer reads")?;
+    let blueprint =
+        crate::blueprints::store::version_blueprint(&db.read, &session.blueprint_version_id)
+            .await?;
     let (previous, last_ended): (i64, Option<i64>) = sqlx::query_as(
         "SELECT COUNT(*), MAX(a.ended_at) FROM attempts a
          JOIN exam_sessions s ON s.id = a.session_id
