@@ -14,7 +14,9 @@ pub mod report;
 pub mod source;
 pub mod spreadsheet;
 pub mod store;
+pub mod toml_lines;
 pub mod upload;
+pub mod word;
 
 use serde::Serialize;
 

@@ -25,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     super::upload::routes(cfg);
     cfg.route("/banks", web::get().to(list))
         .route("/banks/template.xlsx", web::get().to(template))
+        .route("/banks/template.docx", web::get().to(word_template))
         .route("/banks/{id}", web::get().to(detail))
         .route("/banks/{id}/items/{version}", web::get().to(preview))
         .route("/media/{sha256}", web::get().to(media));
@@ -325,4 +326,19 @@ async fn template(staff: Staff) -> Result<HttpResponse, AppError> {
             "attachment; filename=\"mau-ngan-hang-cau-hoi.xlsx\"",
         ))
         .body(bytes))
+}
+
+/// The Word template: a sample bank showing the convention the Word reader follows.
+async fn word_template(staff: Staff) -> Result<HttpResponse, AppError> {
+    staff.require(Action::ManageBanks)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_TYPE,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ))
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"mau-ngan-hang-cau-hoi.docx\"",
+        ))
+        .body(super::word::sample::template()))
 }

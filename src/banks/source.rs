@@ -110,10 +110,13 @@ fn media_beside(file: &Path, report_errors: &mut Vec<Msg>) -> Vec<MediaFile> {
         .collect()
 }
 
-/// Reads a bank kept in a spreadsheet (`.csv`, or `.xlsx` by name or content); None for any
-/// other file.
-pub fn read_spreadsheet(name: &str, bytes: &[u8]) -> Option<(Option<ParsedBank>, FileReport)> {
+/// Reads a bank kept in a Word document or a spreadsheet (`.docx`, `.csv`, or `.xlsx`, by
+/// name or content); None for any other file.
+pub fn read_document(name: &str, bytes: &[u8]) -> Option<(Option<ParsedBank>, FileReport)> {
     let lower = name.to_lowercase();
+    if super::word::is_word(name, bytes) {
+        return Some(super::word::read_docx(name, bytes));
+    }
     let unreadable = |e: crate::sheets::Unreadable| {
         failed(name, ("report.sheet_unreadable", args![error = e.detail]))
     };
@@ -142,12 +145,12 @@ pub fn read_spreadsheet(name: &str, bytes: &[u8]) -> Option<(Option<ParsedBank>,
 }
 
 /// Whether a zip archive has an entry of this name.
-fn zip_holds(bytes: &[u8], entry: &str) -> bool {
+pub(super) fn zip_holds(bytes: &[u8], entry: &str) -> bool {
     zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok_and(|mut z| z.by_name(entry).is_ok())
 }
 
 /// An archive that would expand beyond the upload limit (a zip bomb) is refused before reading.
-fn zip_too_large(bytes: &[u8]) -> Option<Msg> {
+pub(super) fn zip_too_large(bytes: &[u8]) -> Option<Msg> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
@@ -164,7 +167,7 @@ fn zip_too_large(bytes: &[u8]) -> Option<Msg> {
 /// Reads an uploaded file: a spreadsheet, a `.toml` bank, or a `.zip` holding one bank `.toml`
 /// and its `media/` folder.
 pub fn read_upload(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
-    if let Some(read) = read_spreadsheet(name, bytes) {
+    if let Some(read) = read_document(name, bytes) {
         return read;
     }
     if !bytes.starts_with(b"PK\x03\x04") {
@@ -283,7 +286,7 @@ fn read_file(file: &Path, limit: usize) -> (Option<ParsedBank>, FileReport) {
     let mut media_errors = Vec::new();
     let media = media_beside(file, &mut media_errors);
     let (parsed, mut report) =
-        read_spreadsheet(&name, &bytes).unwrap_or_else(|| read_bytes(&name, &bytes, media));
+        read_document(&name, &bytes).unwrap_or_else(|| read_bytes(&name, &bytes, media));
     for (key, args) in media_errors {
         report.error(0, key, args);
     }

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use super::{
-    MediaFile, ParsedBank, native,
+    MediaFile, ParsedBank,
     report::{FileReport, args},
 };
 use crate::sheets::Table;
@@ -18,7 +18,8 @@ use crate::sheets::Table;
 mod row;
 mod template;
 
-use row::{Writer, quoted, write_row};
+use super::toml_lines::{TomlLines, quoted};
+use row::write_row;
 
 pub use template::template_rows;
 
@@ -102,10 +103,7 @@ pub fn read_table(
     table: &Table,
     media: Vec<MediaFile>,
 ) -> (Option<ParsedBank>, FileReport) {
-    let mut out = Writer {
-        text: String::new(),
-        places: Vec::new(),
-    };
+    let mut out = TomlLines::default();
     let mut meta: HashMap<&str, (String, usize)> = HashMap::new();
     let rows: Vec<&(usize, Vec<String>)> = table
         .iter()
@@ -167,21 +165,18 @@ pub fn read_table(
             )
         });
         if !value.is_empty() {
-            out.line(format!("{field} = {}", quoted(&value)), row, Some(1));
+            out.line(
+                format!("{field} = {}", quoted(&value)),
+                row,
+                Some("B".into()),
+            );
         }
     }
     let mut report_extra = Vec::new();
     for (row, cells) in &rows[header_at + 1..] {
         write_row(&mut out, &columns, row, cells, &mut report_extra);
     }
-    let (parsed, mut report) = native::read_bank(name, &out.text, media);
-    report.format = FORMAT.into();
-    for d in report.errors.iter_mut().chain(report.warnings.iter_mut()) {
-        if let Some((row, column)) = d.line.checked_sub(1).and_then(|i| out.places.get(i)) {
-            d.line = *row;
-            d.column = column.clone();
-        }
-    }
+    let (parsed, mut report) = out.read(name, FORMAT, media);
     for (row, column, letter) in report_extra {
         report.error(
             row,

@@ -2,45 +2,12 @@
 //! column it came from, so the native reader's messages can be placed back on the sheet.
 
 use super::{Field, column_letter, fold};
-
-/// TOML text written from the rows, and where each of its lines came from.
-pub(super) struct Writer {
-    pub(super) text: String,
-    /// For each TOML line (1-based, index + 1): the row and column it came from.
-    pub(super) places: Vec<(usize, Option<String>)>,
-}
-
-impl Writer {
-    pub(super) fn line(&mut self, text: String, row: usize, column: Option<usize>) {
-        self.text.push_str(&text);
-        self.text.push('\n');
-        self.places.push((row, column.map(column_letter)));
-    }
-}
-
-/// A TOML basic string on one line (line breaks escaped), so TOML lines map to cells one to one.
-pub(super) fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+use crate::banks::toml_lines::{TomlLines, quoted};
 
 /// Writes one item row as TOML lines; answers naming a missing option go to `missing`
 /// (row, answer column, letter).
 pub(super) fn write_row(
-    out: &mut Writer,
+    out: &mut TomlLines,
     columns: &[(usize, Field)],
     row: &usize,
     cells: &[String],
@@ -54,15 +21,15 @@ pub(super) fn write_row(
     };
     let value = |f: Field| cell(f).map(|(_, v)| v).unwrap_or_default();
     let col = |f: Field| cell(f).map(|(i, _)| i);
-    out.line(String::new(), *row, None);
-    out.line("[[items]]".into(), *row, None);
+    out.cell(String::new(), *row, None);
+    out.cell("[[items]]".into(), *row, None);
     let question = value(Field::Question);
     let id = match value(Field::Id) {
         id if !id.is_empty() => id,
         // Without an id column, an item is known by its question's text.
         _ => format!("R-{}", text_digest(&fold(&question))),
     };
-    out.line(
+    out.cell(
         format!("id = {}", quoted(&id)),
         *row,
         col(Field::Id).or(col(Field::Question)),
@@ -76,7 +43,7 @@ pub(super) fn write_row(
         .collect();
     let answer = value(Field::Answer);
     let kind = kind_of(&value(Field::Kind), &answer, options.len());
-    out.line(
+    out.cell(
         format!("type = {}", quoted(kind)),
         *row,
         col(Field::Kind).or(col(Field::Answer)),
@@ -84,7 +51,7 @@ pub(super) fn write_row(
     for (field, key) in [(Field::Topic, "topic"), (Field::Level, "difficulty")] {
         let v = value(field);
         if !v.is_empty() {
-            out.line(format!("{key} = {}", quoted(&v)), *row, col(field));
+            out.cell(format!("{key} = {}", quoted(&v)), *row, col(field));
         }
     }
     if let Some(points) = Some(value(Field::Points)).filter(|p| !p.is_empty()) {
@@ -92,9 +59,9 @@ pub(super) fn write_row(
             .parse::<i64>()
             .map(|p| p.to_string())
             .unwrap_or_else(|_| quoted(&points));
-        out.line(format!("points = {written}"), *row, col(Field::Points));
+        out.cell(format!("points = {written}"), *row, col(Field::Points));
     }
-    out.line(
+    out.cell(
         format!("stem = {}", quoted(&question)),
         *row,
         col(Field::Question),
@@ -116,7 +83,7 @@ pub(super) fn write_row(
                     report_extra.push((*row, answer_col, column_letter(*k)));
                 }
             }
-            out.line("options = [".into(), *row, None);
+            out.cell("options = [".into(), *row, None);
             for (k, text) in &options {
                 let (pinned, text) = match text.strip_prefix('#') {
                     Some(rest) => (true, rest.trim()),
@@ -129,17 +96,17 @@ pub(super) fn write_row(
                 if pinned {
                     fields.push("pinned = true".into());
                 }
-                out.line(
+                out.cell(
                     format!("  {{ {} }},", fields.join(", ")),
                     *row,
                     col(Field::Option(*k)),
                 );
             }
-            out.line("]".into(), *row, None);
+            out.cell("]".into(), *row, None);
         }
         "true_false" => {
             let truth = matches!(fold(&answer).as_str(), "dung" | "d" | "true" | "t" | "đ");
-            out.line(format!("answer = {truth}"), *row, answer_col);
+            out.cell(format!("answer = {truth}"), *row, answer_col);
         }
         "numeric" => {
             let number = answer.replace(',', ".");
@@ -147,7 +114,7 @@ pub(super) fn write_row(
                 .parse::<f64>()
                 .map(|n| n.to_string())
                 .unwrap_or_else(|_| quoted(&answer));
-            out.line(format!("answer = {written}"), *row, answer_col);
+            out.cell(format!("answer = {written}"), *row, answer_col);
         }
         _ => {
             let accepted: Vec<String> = answer
@@ -155,7 +122,7 @@ pub(super) fn write_row(
                 .map(|a| quoted(a.trim()))
                 .filter(|a| a != "\"\"")
                 .collect();
-            out.line(
+            out.cell(
                 format!("answers = [{}]", accepted.join(", ")),
                 *row,
                 answer_col,
@@ -164,7 +131,7 @@ pub(super) fn write_row(
     }
     let explanation = value(Field::Explanation);
     if !explanation.is_empty() {
-        out.line(
+        out.cell(
             format!("explanation = {}", quoted(&explanation)),
             *row,
             col(Field::Explanation),
@@ -177,7 +144,7 @@ pub(super) fn write_row(
         .map(quoted)
         .collect();
     if !tags.is_empty() {
-        out.line(
+        out.cell(
             format!("tags = [{}]", tags.join(", ")),
             *row,
             col(Field::Tags),
@@ -215,5 +182,16 @@ fn kind_of(typed: &str, answer: &str, options: usize) -> &'static str {
         "true_false"
     } else {
         "short_text"
+    }
+}
+
+/// Writing a line from a cell: the column given by its index.
+trait CellLines {
+    fn cell(&mut self, text: String, row: usize, column: Option<usize>);
+}
+
+impl CellLines for TomlLines {
+    fn cell(&mut self, text: String, row: usize, column: Option<usize>) {
+        self.line(text, row, column.map(column_letter));
     }
 }

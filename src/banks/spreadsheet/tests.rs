@@ -103,14 +103,6 @@ fn a_workbook_reads_from_its_first_sheet_and_names_it() {
 }
 
 #[test]
-fn cells_with_quotes_backslashes_and_breaks_stay_on_one_toml_line() {
-    assert_eq!(quoted("a\"b\\c\nd\te"), r#""a\"b\\c\nd\te""#);
-    let value: toml::Value =
-        toml::from_str(&format!("x = {}", quoted("dòng 1\ndòng \"2\""))).unwrap();
-    assert_eq!(value["x"].as_str(), Some("dòng 1\ndòng \"2\""));
-}
-
-#[test]
 fn the_template_is_a_valid_bank() {
     let table: Table = template_rows()
         .into_iter()

@@ -1,0 +1,74 @@
+//! Native TOML written line by line by the readers of other formats (spreadsheets, Word),
+//! each line remembering where in the original file it came from, so the native reader's
+//! rules and messages apply unchanged and each message is placed back on the original.
+
+use super::{MediaFile, ParsedBank, native, report::FileReport};
+
+/// TOML text written from another format, and where each of its lines came from.
+#[derive(Default)]
+pub struct TomlLines {
+    text: String,
+    /// For each TOML line (1-based, index + 1): the original line (row, paragraph) and
+    /// column (a spreadsheet column, a question number).
+    places: Vec<(usize, Option<String>)>,
+}
+
+impl TomlLines {
+    pub fn line(&mut self, text: String, place: usize, column: Option<String>) {
+        self.text.push_str(&text);
+        self.text.push('\n');
+        self.places.push((place, column));
+    }
+
+    /// Reads the written TOML with the native reader and places every message back on the
+    /// original file; the report names the original format.
+    pub fn read(
+        &self,
+        name: &str,
+        format: &str,
+        media: Vec<MediaFile>,
+    ) -> (Option<ParsedBank>, FileReport) {
+        let (parsed, mut report) = native::read_bank(name, &self.text, media);
+        report.format = format.into();
+        for d in report.errors.iter_mut().chain(report.warnings.iter_mut()) {
+            if let Some((place, column)) = d.line.checked_sub(1).and_then(|i| self.places.get(i)) {
+                d.line = *place;
+                d.column = column.clone();
+            }
+        }
+        (parsed, report)
+    }
+}
+
+/// A TOML basic string on one line (line breaks escaped), so TOML lines map to the
+/// original one to one.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn quoted_strings_stay_on_one_line_and_read_back() {
+        assert_eq!(quoted("a\"b\\c\nd\te"), r#""a\"b\\c\nd\te""#);
+        let value: toml::Table =
+            toml::from_str(&format!("x = {}", quoted("dòng 1\ndòng \"2\""))).unwrap();
+        assert_eq!(value["x"].as_str(), Some("dòng 1\ndòng \"2\""));
+    }
+}

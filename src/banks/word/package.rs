@@ -1,0 +1,135 @@
+//! A Word document's package, read with care: a `.docx` is a zip, so an old `.doc`, a zip
+//! without a document, entries with `..` paths and archives that expand beyond the upload
+//! limit (zip bombs) are refused with a message before anything is parsed.
+
+use std::{collections::BTreeMap, io::Read};
+
+use crate::banks::{
+    report::{Msg, args},
+    source::{DEFAULT_LIMIT_BYTES, human_size, zip_too_large},
+};
+
+/// The parts of a Word document the reader uses.
+pub struct Package {
+    /// The main document part (`word/document.xml`).
+    pub document: String,
+    pub styles: Option<String>,
+    /// The main part's relationships: pictures are found through them.
+    pub relationships: Option<String>,
+    /// Every other entry under the main part's folder, by path (`word/media/image1.png`).
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// The folder of the main part (`word/`), for resolving relationship targets.
+    pub folder: String,
+}
+
+/// The old binary Word format (an OLE compound file) begins with these bytes.
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+pub fn open(bytes: &[u8]) -> Result<Package, Msg> {
+    if bytes.starts_with(&OLE_MAGIC) {
+        return Err(("report.docx_old_doc", vec![]));
+    }
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ("report.docx_unreadable", args![error = e.to_string()]))?;
+    if let Some(too_large) = zip_too_large(bytes) {
+        return Err(too_large);
+    }
+    let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut budget = DEFAULT_LIMIT_BYTES as u64;
+    for index in 0..archive.len() {
+        let mut entry = archive
+            .by_index(index)
+            .map_err(|e| ("report.docx_unreadable", args![error = e.to_string()]))?;
+        let path = entry.name().unwrap_or_default().replace('\\', "/");
+        if entry.enclosed_name().is_none() || path.split('/').any(|p| p == "..") {
+            return Err(("report.zip_unsafe_path", args![path = path]));
+        }
+        if entry.is_dir() {
+            continue;
+        }
+        let mut content = Vec::new();
+        (&mut entry)
+            .take(budget + 1)
+            .read_to_end(&mut content)
+            .map_err(|e| ("report.docx_unreadable", args![error = e.to_string()]))?;
+        if content.len() as u64 > budget {
+            let limit = human_size(DEFAULT_LIMIT_BYTES);
+            return Err(("report.zip_too_large", args![limit = limit]));
+        }
+        budget -= content.len() as u64;
+        entries.insert(path, content);
+    }
+    let main = main_part(&entries).ok_or(("report.docx_no_document", vec![]))?;
+    let text = |path: &str| {
+        entries
+            .get(path)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    };
+    let document = text(&main).ok_or(("report.docx_no_document", vec![]))?;
+    let (folder, file) = main.rsplit_once('/').unwrap_or(("", &main));
+    let folder = if folder.is_empty() {
+        String::new()
+    } else {
+        format!("{folder}/")
+    };
+    let relationships = text(&format!("{folder}_rels/{file}.rels"));
+    let styles = text(&format!("{folder}styles.xml"));
+    let files = entries
+        .into_iter()
+        .filter(|(path, _)| path.starts_with(&folder) && !path.ends_with(".xml"))
+        .collect();
+    Ok(Package {
+        document,
+        styles,
+        relationships,
+        files,
+        folder,
+    })
+}
+
+/// The main document part: the package relationship of type `officeDocument`, else
+/// `word/document.xml`.
+fn main_part(entries: &BTreeMap<String, Vec<u8>>) -> Option<String> {
+    let named = entries
+        .get("_rels/.rels")
+        .and_then(|rels| {
+            let rels = String::from_utf8_lossy(rels);
+            let doc = roxmltree::Document::parse(&rels).ok()?;
+            doc.descendants()
+                .filter(|n| n.tag_name().name() == "Relationship")
+                .find(|n| {
+                    n.attribute("Type")
+                        .is_some_and(|t| t.ends_with("/officeDocument"))
+                })
+                .and_then(|n| n.attribute("Target"))
+                .map(|t| t.trim_start_matches('/').to_string())
+        })
+        .filter(|path| entries.contains_key(path));
+    named.or_else(|| {
+        entries
+            .contains_key("word/document.xml")
+            .then(|| "word/document.xml".to_string())
+    })
+}
+
+/// The relationship targets of the main part by id (`rId5` → `word/media/image1.png`).
+pub fn targets(package: &Package) -> BTreeMap<String, String> {
+    let Some(rels) = &package.relationships else {
+        return BTreeMap::new();
+    };
+    let Ok(doc) = roxmltree::Document::parse(rels) else {
+        return BTreeMap::new();
+    };
+    doc.descendants()
+        .filter(|n| n.tag_name().name() == "Relationship")
+        .filter(|n| n.attribute("TargetMode") != Some("External"))
+        .filter_map(|n| {
+            let target = n.attribute("Target")?;
+            let path = match target.strip_prefix('/') {
+                Some(absolute) => absolute.to_string(),
+                None => format!("{}{target}", package.folder),
+            };
+            Some((n.attribute("Id")?.to_string(), path))
+        })
+        .collect()
+}

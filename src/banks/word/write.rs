@@ -1,0 +1,357 @@
+//! The questions of a Word bank written as native TOML, each line placed at the paragraph
+//! and question it came from; keys are settled here from the marks in the questions and the
+//! answer section, and whatever cannot be settled is an error naming the question.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{
+    answers::{Entry, letters, truths},
+    questions::{Choice, Found, Question},
+};
+use crate::banks::{
+    answers::parse_number,
+    report::{Msg, args},
+    toml_lines::{TomlLines, quoted},
+};
+
+/// An error: paragraph, question label, message.
+pub type Problem = (usize, Option<String>, Msg);
+
+/// The bank's fields, then each question, as TOML lines.
+pub fn write(found: &Found, file_stem: &str, out: &mut TomlLines, problems: &mut Vec<Problem>) {
+    write_bank(found, file_stem, out, problems);
+    let listed = match_answers(found, problems);
+    let unique_numbers = {
+        let numbers: BTreeSet<u32> = found.questions.iter().map(|q| q.number).collect();
+        numbers.len() == found.questions.len()
+    };
+    let mut seen: BTreeMap<(usize, u32), usize> = BTreeMap::new();
+    for (index, question) in found.questions.iter().enumerate() {
+        if let Some(first) = seen.insert((question.part, question.number), question.paragraph) {
+            problems.push((
+                question.paragraph,
+                Some(question.label.clone()),
+                (
+                    "report.word_question_twice",
+                    args![
+                        label = &question.label,
+                        first = first,
+                        paragraph = question.paragraph
+                    ],
+                ),
+            ));
+            continue;
+        }
+        let id = if unique_numbers {
+            format!("C{}", question.number)
+        } else {
+            format!("P{}.C{}", question.part + 1, question.number)
+        };
+        write_question(question, &id, listed.get(&index), out, problems);
+    }
+}
+
+fn write_bank(found: &Found, file_stem: &str, out: &mut TomlLines, problems: &mut Vec<Problem>) {
+    let first = found.questions.first().map_or(1, |q| q.paragraph);
+    out.line("[bank]".into(), first, None);
+    for (key, line) in [("code", "Mã ngân hàng: …"), ("module", "Mô đun: IU01")] {
+        if !found.fields.contains_key(key) {
+            problems.push((0, None, ("report.word_missing_field", args![line = line])));
+        }
+    }
+    for key in ["code", "title", "module", "language"] {
+        let (value, paragraph) = match (found.fields.get(key), key) {
+            (Some((v, p)), _) => (v.clone(), *p),
+            (None, "title") => (file_stem.to_string(), first),
+            (None, "language") => ("vi".to_string(), first),
+            (None, _) => continue,
+        };
+        out.line(format!("{key} = {}", quoted(value.trim())), paragraph, None);
+    }
+}
+
+/// The answer section's entries matched to questions (by index): by number when numbers are
+/// unique in the file; else by part, the part advancing at a part heading of the answer
+/// section or when numbering restarts.
+fn match_answers(found: &Found, problems: &mut Vec<Problem>) -> BTreeMap<usize, Entry> {
+    let numbers: BTreeSet<u32> = found.questions.iter().map(|q| q.number).collect();
+    let unique = numbers.len() == found.questions.len();
+    let parts: Vec<usize> = found
+        .questions
+        .iter()
+        .map(|q| q.part)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut matched = BTreeMap::new();
+    let mut ordinal = 0;
+    let mut previous: Option<u32> = None;
+    for entry in &found.answers {
+        if let Some(part) = entry.part {
+            ordinal = part;
+        } else if previous.is_some_and(|p| entry.number <= p) {
+            ordinal += 1;
+        }
+        previous = Some(entry.number);
+        let index = found.questions.iter().position(|q| {
+            q.number == entry.number && (unique || parts.get(ordinal) == Some(&q.part))
+        });
+        let Some(index) = index else {
+            problems.push((
+                entry.paragraph,
+                None,
+                (
+                    "report.word_answer_without_question",
+                    args![number = entry.number as usize, paragraph = entry.paragraph],
+                ),
+            ));
+            continue;
+        };
+        if matched.insert(index, entry.clone()).is_some() {
+            let label = &found.questions[index].label;
+            problems.push((
+                entry.paragraph,
+                Some(label.clone()),
+                (
+                    "report.word_answer_twice",
+                    args![label = label, paragraph = entry.paragraph],
+                ),
+            ));
+        }
+    }
+    matched
+}
+
+fn letter_list(keys: &[usize]) -> String {
+    keys.iter()
+        .map(|k| char::from(b'A' + *k as u8).to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn write_question(
+    q: &Question,
+    id: &str,
+    listed: Option<&Entry>,
+    out: &mut TomlLines,
+    problems: &mut Vec<Problem>,
+) {
+    let label = Some(q.label.clone());
+    let at = q.paragraph;
+    let mut problem = |paragraph: usize, msg: Msg| problems.push((paragraph, label.clone(), msg));
+    // The key as the answer section or a "Đáp án:" line gives it.
+    let given: Option<(String, usize)> = listed
+        .map(|e| (e.raw.clone(), e.paragraph))
+        .or_else(|| q.key.clone());
+    let mut line =
+        |text: String, paragraph: usize| out.line(text, paragraph, Some(q.label.clone()));
+    line(String::new(), at);
+    line("[[items]]".into(), at);
+    line(format!("id = {}", quoted(id)), at);
+    let kind_at = out_kind(q, &given);
+    let Some(kind) = kind_at else {
+        let key = if q.numbered {
+            "report.word_no_options_numbered"
+        } else {
+            "report.word_no_options"
+        };
+        problem(at, (key, args![label = &q.label, paragraph = at]));
+        return;
+    };
+    match &q.topic {
+        Some((topic, paragraph)) => line(format!("topic = {}", quoted(topic)), *paragraph),
+        None => problem(at, ("report.word_no_topic", args![label = &q.label])),
+    }
+    match &q.level {
+        Some((level, paragraph)) => line(
+            format!("difficulty = {}", quoted(&format!("{level:?}"))),
+            *paragraph,
+        ),
+        None => problem(at, ("report.word_no_level", args![label = &q.label])),
+    }
+    line(format!("stem = {}", quoted(&q.stem.join("\n\n"))), at);
+    match kind {
+        Kind::Choice => {
+            let marked: Vec<usize> = q
+                .options
+                .iter()
+                .filter(|o| o.marked)
+                .map(|o| o.letter)
+                .collect();
+            let keys = match &given {
+                Some((raw, paragraph)) => match letters(raw) {
+                    Some(keys) => {
+                        if !marked.is_empty() && marked != keys {
+                            problem(
+                                *paragraph,
+                                (
+                                    "report.word_key_conflict",
+                                    args![
+                                        label = &q.label,
+                                        listed = letter_list(&keys),
+                                        marked = letter_list(&marked)
+                                    ],
+                                ),
+                            );
+                        }
+                        keys
+                    }
+                    None => {
+                        problem(
+                            *paragraph,
+                            (
+                                "report.word_key_unreadable",
+                                args![label = &q.label, key = raw],
+                            ),
+                        );
+                        marked
+                    }
+                },
+                None => marked,
+            };
+            if keys.is_empty() {
+                problem(at, ("report.word_no_key", args![label = &q.label]));
+            }
+            for key in &keys {
+                if *key >= q.options.len() {
+                    let letter = letter_list(&[*key]);
+                    problem(
+                        at,
+                        (
+                            "report.word_key_without_option",
+                            args![label = &q.label, letter = letter],
+                        ),
+                    );
+                }
+            }
+            if keys.len() > 1 && q.single_only {
+                problem(
+                    at,
+                    (
+                        "report.word_keys_in_single_part",
+                        args![label = &q.label, keys = letter_list(&keys)],
+                    ),
+                );
+            }
+            let kind = if keys.len() > 1 { "multiple" } else { "single" };
+            line(format!("type = {}", quoted(kind)), at);
+            line("options = [".into(), at);
+            for option in &q.options {
+                let mut fields = vec![format!("text = {}", quoted(&option.text))];
+                if keys.contains(&option.letter) {
+                    fields.push("correct = true".into());
+                }
+                if option.pinned {
+                    fields.push("pinned = true".into());
+                }
+                line(format!("  {{ {} }},", fields.join(", ")), option.paragraph);
+            }
+            line("]".into(), at);
+        }
+        Kind::Statements => {
+            let truth = statement_truths(q, &given, &mut problem);
+            line(format!("type = {}", quoted("grouped_true_false")), at);
+            line("statements = [".into(), at);
+            for (statement, correct) in q.statements.iter().zip(truth) {
+                let text = quoted(&statement.text);
+                line(
+                    format!("  {{ text = {text}, correct = {correct} }},"),
+                    statement.paragraph,
+                );
+            }
+            line("]".into(), at);
+        }
+        Kind::Typed => {
+            let (raw, paragraph) = given.clone().unwrap_or_default();
+            match parse_number(&raw) {
+                Some(number) => {
+                    line(format!("type = {}", quoted("numeric")), at);
+                    line(format!("answer = {number:?}"), paragraph);
+                }
+                None => {
+                    line(format!("type = {}", quoted("short_text")), at);
+                    let accepted: Vec<String> = raw.split('|').map(|a| quoted(a.trim())).collect();
+                    line(format!("answers = [{}]", accepted.join(", ")), paragraph);
+                }
+            }
+        }
+    }
+    if !q.explanation.is_empty() {
+        line(
+            format!("explanation = {}", quoted(&q.explanation.join("\n\n"))),
+            at,
+        );
+    }
+}
+
+enum Kind {
+    Choice,
+    Statements,
+    Typed,
+}
+
+fn out_kind(q: &Question, given: &Option<(String, usize)>) -> Option<Kind> {
+    if !q.options.is_empty() {
+        Some(Kind::Choice)
+    } else if !q.statements.is_empty() {
+        Some(Kind::Statements)
+    } else if given
+        .as_ref()
+        .is_some_and(|(raw, _)| !raw.trim().is_empty())
+    {
+        Some(Kind::Typed)
+    } else {
+        None
+    }
+}
+
+/// Which statements are true: from the answer section (or a "Đáp án:" line), else the marked
+/// ones; the two must agree when both are given.
+fn statement_truths(
+    q: &Question,
+    given: &Option<(String, usize)>,
+    problem: &mut impl FnMut(usize, Msg),
+) -> Vec<bool> {
+    let marked: Vec<bool> = q.statements.iter().map(|s: &Choice| s.marked).collect();
+    let any_marked = marked.iter().any(|m| *m);
+    let Some((raw, paragraph)) = given else {
+        if !any_marked {
+            problem(q.paragraph, ("report.word_no_key", args![label = &q.label]));
+        }
+        return marked;
+    };
+    match truths(raw) {
+        Some(listed) if listed.len() == q.statements.len() => {
+            if any_marked && listed != marked {
+                let show = |v: &[bool]| {
+                    v.iter()
+                        .map(|t| if *t { "Đ" } else { "S" })
+                        .collect::<Vec<_>>()
+                        .join("")
+                };
+                problem(
+                    *paragraph,
+                    (
+                        "report.word_key_conflict",
+                        args![
+                            label = &q.label,
+                            listed = show(&listed),
+                            marked = show(&marked)
+                        ],
+                    ),
+                );
+            }
+            listed
+        }
+        _ => {
+            problem(
+                *paragraph,
+                (
+                    "report.word_truths_unreadable",
+                    args![label = &q.label, key = raw, count = q.statements.len()],
+                ),
+            );
+            marked
+        }
+    }
+}
