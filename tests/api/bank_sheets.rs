@@ -5,7 +5,7 @@ use reqwest::{StatusCode, multipart};
 
 use crate::helpers::{MANAGER, TestApp, spawn_app_with_demo};
 
-async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
+pub async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
     let token = app.csrf().await;
     let form = multipart::Form::new().part(
         "file",

@@ -3,6 +3,7 @@
 
 mod bank_cli;
 mod bank_sheets;
+mod bank_word;
 mod banks;
 mod blueprint_cli;
 mod blueprints;

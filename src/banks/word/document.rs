@@ -95,7 +95,7 @@ impl RunProps {
             child(rpr, name).map(|n| !matches!(val(n), Some("0" | "false" | "off" | "none")))
         };
         let font = child(rpr, "rFonts").and_then(|f| {
-            ["hAnsi", "ascii", "cs", "eastAsia"]
+            ["hAnsi", "ascii"]
                 .iter()
                 .find_map(|a| attr(f, a))
                 .map(str::to_string)

@@ -13,6 +13,7 @@ mod markdown;
 mod package;
 mod questions;
 pub mod sample;
+mod topic;
 mod write;
 
 use std::collections::BTreeMap;
@@ -109,5 +110,7 @@ fn pictures(
     media
 }
 
+#[cfg(test)]
+mod malformed_tests;
 #[cfg(test)]
 mod tests;

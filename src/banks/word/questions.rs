@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use super::{
     answers::{self, Entry},
     document::{Block, Paragraph},
-    layout::{Field, Line, classify, fold, level_in},
+    layout::{Field, Line, OptionSpan, classify, fold, level_in},
     markdown,
+    topic::topic_in,
 };
 use crate::banks::{
     catalog::{Module, catalog},
@@ -236,96 +237,8 @@ impl State {
                     ..Question::default()
                 });
             }
-            Line::Options(spans) => {
-                let Some(question) = self.current() else {
-                    let letter = letter(spans[0].letter, 'A');
-                    return self.error(
-                        p.number,
-                        (
-                            "report.word_option_before_question",
-                            args![letter = letter, text = excerpt(p)],
-                        ),
-                    );
-                };
-                if !question.statements.is_empty() {
-                    return self.error(
-                        p.number,
-                        (
-                            "report.word_options_and_statements",
-                            args![paragraph = p.number],
-                        ),
-                    );
-                }
-                let next = question.options.len();
-                if spans[0].letter != next {
-                    let (found, expected) = (letter(spans[0].letter, 'A'), letter(next, 'A'));
-                    return self.error(
-                        p.number,
-                        (
-                            "report.word_option_order",
-                            args![letter = found, expected = expected, paragraph = p.number],
-                        ),
-                    );
-                }
-                self.mode = Mode::Stem;
-                for span in spans {
-                    let text = self.render(p, span.text.clone());
-                    let choice = Choice {
-                        paragraph: p.number,
-                        letter: span.letter,
-                        text,
-                        marked: span.marked,
-                        pinned: span.pinned,
-                    };
-                    if let Some(q) = self.current_mut() {
-                        q.options.push(choice);
-                    }
-                }
-            }
-            Line::Statement(span) => {
-                let Some(question) = self.current() else {
-                    let letter = letter(span.letter, 'a');
-                    return self.error(
-                        p.number,
-                        (
-                            "report.word_option_before_question",
-                            args![letter = letter, text = excerpt(p)],
-                        ),
-                    );
-                };
-                if !question.options.is_empty() {
-                    return self.error(
-                        p.number,
-                        (
-                            "report.word_options_and_statements",
-                            args![paragraph = p.number],
-                        ),
-                    );
-                }
-                if span.letter != question.statements.len() {
-                    let (found, expected) = (
-                        letter(span.letter, 'a'),
-                        letter(question.statements.len(), 'a'),
-                    );
-                    return self.error(
-                        p.number,
-                        (
-                            "report.word_option_order",
-                            args![letter = found, expected = expected, paragraph = p.number],
-                        ),
-                    );
-                }
-                let text = self.render(p, span.text.clone());
-                if let Some(q) = self.current_mut() {
-                    q.statements.push(Choice {
-                        paragraph: p.number,
-                        letter: span.letter,
-                        text,
-                        marked: span.marked,
-                        pinned: false,
-                    });
-                }
-            }
+            Line::Options(spans) => self.choices(p, spans, false),
+            Line::Statement(span) => self.choices(p, vec![span], true),
             Line::Part => self.part(p),
             Line::AnswerSection => self.mode = Mode::Answers,
             Line::Field(field, value) => self.field(field, value, p.number),
@@ -358,6 +271,51 @@ impl State {
                 } else {
                     q.stem.push(text);
                 }
+            }
+        }
+    }
+
+    /// Options (or statements) of the current question, checked to come in order.
+    fn choices(&mut self, p: &Paragraph, spans: Vec<OptionSpan>, statements: bool) {
+        let first = if statements { 'a' } else { 'A' };
+        let Some(question) = self.current() else {
+            let letter = letter(spans[0].letter, first);
+            let args = args![letter = letter, text = excerpt(p)];
+            return self.error(p.number, ("report.word_option_before_question", args));
+        };
+        let (own, other) = if statements {
+            (&question.statements, &question.options)
+        } else {
+            (&question.options, &question.statements)
+        };
+        if !other.is_empty() {
+            let args = args![paragraph = p.number];
+            return self.error(p.number, ("report.word_options_and_statements", args));
+        }
+        let next = own.len();
+        if spans[0].letter != next {
+            let args = args![
+                letter = letter(spans[0].letter, first),
+                expected = letter(next, first)
+            ];
+            return self.error(p.number, ("report.word_option_order", args));
+        }
+        self.mode = Mode::Stem;
+        for span in spans {
+            let choice = Choice {
+                paragraph: p.number,
+                letter: span.letter,
+                text: self.render(p, span.text.clone()),
+                marked: span.marked,
+                pinned: span.pinned,
+            };
+            if let Some(q) = self.current_mut() {
+                if statements {
+                    &mut q.statements
+                } else {
+                    &mut q.options
+                }
+                .push(choice);
             }
         }
     }
@@ -412,36 +370,6 @@ fn letter(index: usize, first: char) -> String {
     char::from_u32(first as u32 + index as u32)
         .unwrap_or(first)
         .to_string()
-}
-
-/// The topic a heading or a `Chủ đề:` line names: a topic code written in it (`IU01.3`),
-/// else the topic of the module whose name it holds.
-pub fn topic_in(text: &str, module: Option<&Module>) -> Option<String> {
-    let codes: Vec<&str> = match module {
-        Some(m) => m.topics.iter().map(|t| t.code.as_str()).collect(),
-        None => catalog()
-            .modules
-            .iter()
-            .flat_map(|m| m.topics.iter().map(|t| t.code.as_str()))
-            .collect(),
-    };
-    let words = text.split(|c: char| {
-        c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')' | '[' | ']' | '–' | '—')
-    });
-    for word in words {
-        let word = word.trim_end_matches(['.', '-']);
-        if let Some(code) = codes.iter().find(|c| c.eq_ignore_ascii_case(word)) {
-            return Some(code.to_string());
-        }
-    }
-    let folded = fold(text);
-    module?.topics.iter().find_map(|t| {
-        let names = [fold(&t.name_vi), fold(&t.name_en)];
-        names
-            .iter()
-            .any(|n| !n.is_empty() && folded.contains(n.as_str()))
-            .then(|| t.code.clone())
-    })
 }
 
 /// The beginning of a paragraph, for a message that must say which one.
