@@ -77,6 +77,39 @@ impl Topic {
     }
 }
 
+/// The topic a heading or a `Chủ đề:` line names: a topic code written in it (`IU01.3`),
+/// else the topic of the module whose name it holds.
+pub fn topic_in(text: &str, module: Option<&Module>) -> Option<String> {
+    let codes: Vec<&str> = match module {
+        Some(m) => m.topics.iter().map(|t| t.code.as_str()).collect(),
+        None => catalog()
+            .modules
+            .iter()
+            .flat_map(|m| m.topics.iter().map(|t| t.code.as_str()))
+            .collect(),
+    };
+    let words = text.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')' | '[' | ']' | '–' | '—')
+    });
+    for word in words {
+        let word = word.trim_end_matches(['.', '-']);
+        if let Some(code) = codes.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+            return Some(code.to_string());
+        }
+    }
+    let folded = crate::banks::answers::fold_text(text, true);
+    module?.topics.iter().find_map(|t| {
+        let names = [
+            crate::banks::answers::fold_text(&t.name_vi, true),
+            crate::banks::answers::fold_text(&t.name_en, true),
+        ];
+        names
+            .iter()
+            .any(|n| !n.is_empty() && folded.contains(n.as_str()))
+            .then(|| t.code.clone())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

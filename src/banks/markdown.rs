@@ -48,6 +48,32 @@ pub fn render(
     Ok(out.trim_end().to_string())
 }
 
+/// Text with every character Markdown could read as markup escaped, including a line start
+/// that would begin a list or a heading (`1. `, `- `, `+ `).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, c) in text.chars().enumerate() {
+        let at_start = i == 0;
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' | '+' | '=' if at_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    // "1. text" at the start would be a numbered list: escape the point.
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && matches!(out[digits..].chars().next(), Some('.' | ')')) {
+        out.insert(digits, '\\');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -141,6 +141,10 @@ pub struct FileReport {
     pub items: usize,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
+    /// Items read per type (`single`, `matching`…), for formats from other platforms.
+    pub counts: BTreeMap<String, usize>,
+    /// Items skipped per type, by the other format's own type name (`essay`, `cloze`…).
+    pub skipped: BTreeMap<String, usize>,
 }
 
 impl FileReport {
@@ -196,8 +200,37 @@ impl FileReport {
             .collect()
     }
 
-    /// `path: N items, E errors, W warnings (format)`.
+    /// `path: N items, E errors, W warnings (format)`, then the items per type and the
+    /// skipped ones when the format is another platform's.
     pub fn summary(&self, lang: Lang) -> String {
+        let mut summary = self.totals(lang);
+        if !self.counts.is_empty() || !self.skipped.is_empty() {
+            let per_type = |counts: &BTreeMap<String, usize>, label: &dyn Fn(&str) -> String| {
+                counts
+                    .iter()
+                    .map(|(kind, n)| format!("{} {n}", label(kind)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let kind_label = |kind: &str| match crate::banks::model::ItemKind::parse(kind) {
+                Some(k) => lang.t(k.label_key()).to_string(),
+                None => kind.to_string(),
+            };
+            let args = args![
+                counts = per_type(&self.counts, &kind_label),
+                skipped = per_type(&self.skipped, &|k: &str| k.to_string()),
+            ];
+            let key = if self.skipped.is_empty() {
+                "report.counts"
+            } else {
+                "report.counts_skipped"
+            };
+            summary.push_str(&format!(" — {}", render(lang, key, &args)));
+        }
+        summary
+    }
+
+    fn totals(&self, lang: Lang) -> String {
         render(
             lang,
             "report.summary",
@@ -229,6 +262,8 @@ impl FileReport {
             format: &self.format,
             lang: lang.code(),
             items: self.items,
+            counts: &self.counts,
+            skipped: &self.skipped,
             errors: findings(&self.errors),
             warnings: findings(&self.warnings),
         }
@@ -242,6 +277,8 @@ pub struct JsonReport<'r> {
     pub format: &'r str,
     pub lang: &'static str,
     pub items: usize,
+    pub counts: &'r BTreeMap<String, usize>,
+    pub skipped: &'r BTreeMap<String, usize>,
     pub errors: Vec<JsonDiagnostic>,
     pub warnings: Vec<JsonDiagnostic>,
 }

@@ -3,6 +3,7 @@
 //! italic kept, superscript digits as Unicode (`m²`), pictures as `![description](media/…)`.
 
 use super::document::{Look, PICTURE, Paragraph};
+use crate::banks::markdown::escape;
 
 /// The media path of a picture's package path: `word/media/image1.png` → `media/image1.png`.
 pub fn media_path(package_path: &str) -> String {
@@ -112,32 +113,6 @@ fn superscript(c: char) -> char {
         '-' => '⁻',
         c => c,
     }
-}
-
-/// Text with every character Markdown could read as markup escaped, including a line start
-/// that would begin a list or a heading (`1. `, `- `, `+ `).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for (i, c) in text.chars().enumerate() {
-        let at_start = i == 0;
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '-' | '+' | '=' if at_start => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    // "1. text" at the start would be a numbered list: escape the point.
-    let digits = out.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && matches!(out[digits..].chars().next(), Some('.' | ')')) {
-        out.insert(digits, '\\');
-    }
-    out
 }
 
 /// A Word table as a Markdown table (the first row as the header), cell text escaped.

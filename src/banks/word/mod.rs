@@ -13,7 +13,6 @@ mod markdown;
 mod package;
 mod questions;
 pub mod sample;
-mod topic;
 mod write;
 
 use std::collections::BTreeMap;

@@ -1,13 +1,9 @@
-//! A Word document's package, read with care: a `.docx` is a zip, so an old `.doc`, a zip
-//! without a document, entries with `..` paths and archives that expand beyond the upload
-//! limit (zip bombs) are refused with a message before anything is parsed.
+//! A Word document's package: a `.docx` is a zip (unpacked with `source::unzip`'s care), so an
+//! old `.doc` and a zip without a document are refused with a message before anything is parsed.
 
-use std::{collections::BTreeMap, io::Read};
+use std::collections::BTreeMap;
 
-use crate::banks::{
-    report::{Msg, args},
-    source::{DEFAULT_LIMIT_BYTES, human_size, zip_too_large},
-};
+use crate::banks::{report::Msg, source::unzip};
 
 /// The parts of a Word document the reader uses.
 pub struct Package {
@@ -29,36 +25,11 @@ pub fn open(bytes: &[u8]) -> Result<Package, Msg> {
     if bytes.starts_with(&OLE_MAGIC) {
         return Err(("report.docx_old_doc", vec![]));
     }
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ("report.docx_unreadable", args![error = e.to_string()]))?;
-    if let Some(too_large) = zip_too_large(bytes) {
-        return Err(too_large);
-    }
-    let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut budget = DEFAULT_LIMIT_BYTES as u64;
-    for index in 0..archive.len() {
-        let mut entry = archive
-            .by_index(index)
-            .map_err(|e| ("report.docx_unreadable", args![error = e.to_string()]))?;
-        let path = entry.name().unwrap_or_default().replace('\\', "/");
-        if entry.enclosed_name().is_none() || path.split('/').any(|p| p == "..") {
-            return Err(("report.zip_unsafe_path", args![path = path]));
-        }
-        if entry.is_dir() {
-            continue;
-        }
-        let mut content = Vec::new();
-        (&mut entry)
-            .take(budget + 1)
-            .read_to_end(&mut content)
-            .map_err(|e| ("report.docx_unreadable", args![error = e.to_string()]))?;
-        if content.len() as u64 > budget {
-            let limit = human_size(DEFAULT_LIMIT_BYTES);
-            return Err(("report.zip_too_large", args![limit = limit]));
-        }
-        budget -= content.len() as u64;
-        entries.insert(path, content);
-    }
+    // A file that is not a zip at all is, to the teacher, a Word file that cannot be read.
+    let entries = unzip(bytes).map_err(|(key, args)| match key {
+        "report.zip_unopenable" => ("report.docx_unreadable", args),
+        _ => (key, args),
+    })?;
     let main = main_part(&entries).ok_or(("report.docx_no_document", vec![]))?;
     let text = |path: &str| {
         entries

@@ -9,10 +9,9 @@ use super::{
     document::{Block, Paragraph},
     layout::{Field, Line, OptionSpan, classify, fold, level_in},
     markdown,
-    topic::topic_in,
 };
 use crate::banks::{
-    catalog::{Module, catalog},
+    catalog::{Module, catalog, topic_in},
     model::Difficulty,
     report::{Msg, args},
 };

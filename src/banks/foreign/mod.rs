@@ -1,0 +1,340 @@
+//! Banks from other platforms (GIFT, Aiken, Moodle XML, IMS QTI): each reader turns its file
+//! into drafts on one small model, and this module writes the drafts as native TOML, each line
+//! placed at the draft's line in the original, so the native reader's rules and messages apply
+//! unchanged. What such files lack (our topic codes, levels, a bank code) comes from their
+//! categories and tags when they name them, else from the defaults the importer chooses.
+//! Items of a type sathach does not support are skipped by name and type, never silently.
+
+pub mod gift;
+pub mod html;
+pub mod qti;
+
+use std::collections::BTreeMap;
+
+use super::{
+    MediaFile, ParsedBank,
+    catalog::{catalog, topic_in},
+    model::Difficulty,
+    report::{FileReport, Msg, args},
+    toml_lines::{TomlLines, quoted},
+};
+
+/// An item as another format gives it; text is already in the Markdown subset (see `html`
+/// for HTML, `html::escape` for plain text).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    /// Where the item starts in the file (1-based line).
+    pub line: usize,
+    /// The format's identity for the item: a GIFT title, a Moodle question name, a QTI
+    /// identifier. Without one, the item is known by its position.
+    pub name: Option<String>,
+    /// A category (Moodle, GIFT `$CATEGORY`) or section: a topic when it names one.
+    pub category: Option<String>,
+    /// Tags: a tag naming a level (`NB`, `Thông hiểu`) or a topic code sets it.
+    pub tags: Vec<String>,
+    pub stem: String,
+    pub body: DraftBody,
+    pub explanation: Option<String>,
+    pub points: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DraftOption {
+    pub text: String,
+    pub correct: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DraftBody {
+    /// One correct option (`multiple` false) or several; `partial` gives partial credit.
+    Choice {
+        options: Vec<DraftOption>,
+        multiple: bool,
+        partial: bool,
+    },
+    TrueFalse {
+        answer: bool,
+    },
+    ShortText {
+        answers: Vec<String>,
+    },
+    Numeric {
+        value: f64,
+        tolerance: f64,
+    },
+    NumericRange {
+        min: f64,
+        max: f64,
+    },
+    Matching {
+        pairs: Vec<(String, String)>,
+        distractors: Vec<String>,
+    },
+    Ordering {
+        sequence: Vec<String>,
+    },
+}
+
+impl DraftBody {
+    fn kind(&self) -> &'static str {
+        match self {
+            DraftBody::Choice {
+                multiple: false, ..
+            } => "single",
+            DraftBody::Choice { .. } => "multiple",
+            DraftBody::TrueFalse { .. } => "true_false",
+            DraftBody::ShortText { .. } => "short_text",
+            DraftBody::Numeric { .. } | DraftBody::NumericRange { .. } => "numeric",
+            DraftBody::Matching { .. } => "matching",
+            DraftBody::Ordering { .. } => "ordering",
+        }
+    }
+}
+
+/// An item of a type sathach does not support: reported and skipped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Skipped {
+    pub line: usize,
+    /// Its name or title, or `#N` by position.
+    pub name: String,
+    /// The format's own name for the type (`essay`, `cloze`, `hotspotInteraction`…).
+    pub kind: String,
+}
+
+/// What a reader found in a file.
+#[derive(Debug, Default)]
+pub struct Foreign {
+    pub drafts: Vec<Draft>,
+    pub skipped: Vec<Skipped>,
+    /// Problems placed at a line: a broken block, an unreadable answer…
+    pub errors: Vec<(usize, Msg)>,
+    /// Pictures the items refer to as `media/NAME`.
+    pub media: Vec<MediaFile>,
+    /// A title the file gives itself (a QTI test's title), if any.
+    pub title: Option<String>,
+}
+
+/// What the importer supplies for what the file does not say.
+#[derive(Clone, Debug, Default)]
+pub struct Defaults {
+    pub code: Option<String>,
+    pub title: Option<String>,
+    pub module: Option<String>,
+    pub topic: Option<String>,
+    pub level: Option<Difficulty>,
+}
+
+/// A bank code from a file name: `moodle-questions.gift.txt` → `MOODLE-QUESTIONS`.
+pub fn code_from_name(name: &str) -> String {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let stem = file.split('.').next().unwrap_or(file);
+    let code: String = super::answers::fold_text(stem, true)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let code = code.trim_matches('-').to_string();
+    if code.is_empty() {
+        "NGAN-HANG".into()
+    } else {
+        code
+    }
+}
+
+/// The level a tag names.
+fn level_of(tags: &[String]) -> Option<Difficulty> {
+    tags.iter().find_map(|t| Difficulty::parse(t))
+}
+
+/// Writes the drafts as native TOML and reads them with the native reader; the report counts
+/// the items imported and skipped per type.
+pub fn read_drafts(
+    name: &str,
+    format: &str,
+    found: Foreign,
+    defaults: &Defaults,
+) -> (Option<ParsedBank>, FileReport) {
+    let mut out = TomlLines::default();
+    let mut errors: Vec<(usize, Msg)> = found.errors;
+    // The module: chosen, else the module of the first topic a category or tag names.
+    let module = defaults.module.clone().or_else(|| {
+        found.drafts.iter().find_map(|d| {
+            let named = d
+                .category
+                .iter()
+                .chain(&d.tags)
+                .find_map(|t| topic_in(t, None))?;
+            catalog().topic(&named).map(|(m, _)| m.code.clone())
+        })
+    });
+    let module_ref = module.as_deref().and_then(|m| catalog().module(m));
+    let first = found.drafts.first().map_or(1, |d| d.line);
+    out.line("[bank]".into(), first, None);
+    let code = defaults
+        .code
+        .clone()
+        .unwrap_or_else(|| code_from_name(name));
+    let title = defaults
+        .title
+        .clone()
+        .or(found.title.clone())
+        .unwrap_or_else(|| name.rsplit(['/', '\\']).next().unwrap_or(name).to_string());
+    out.line(format!("code = {}", quoted(&code)), first, None);
+    out.line(format!("title = {}", quoted(&title)), first, None);
+    match &module {
+        Some(module) => out.line(format!("module = {}", quoted(module)), first, None),
+        None => errors.push((0, ("report.foreign_no_module", vec![]))),
+    }
+    let mut without_topic = Vec::new();
+    let mut without_level = Vec::new();
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+    for (position, draft) in found.drafts.iter().enumerate() {
+        let at = draft.line;
+        let mut line = |text: String| out.line(text, at, None);
+        line(String::new());
+        line("[[items]]".into());
+        let base = draft
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| format!("#{}", position + 1));
+        let seen = ids.entry(base.clone()).or_insert(0);
+        *seen += 1;
+        let id = if *seen == 1 {
+            base
+        } else {
+            format!("{base} ({seen})")
+        };
+        line(format!("id = {}", quoted(&id)));
+        line(format!("type = {}", quoted(draft.body.kind())));
+        let topic = draft
+            .category
+            .iter()
+            .chain(&draft.tags)
+            .find_map(|t| topic_in(t, module_ref))
+            .or_else(|| defaults.topic.clone());
+        match topic {
+            Some(topic) => line(format!("topic = {}", quoted(&topic))),
+            None => without_topic.push(at),
+        }
+        match level_of(&draft.tags).or(defaults.level) {
+            Some(level) => line(format!("difficulty = {}", quoted(&format!("{level:?}")))),
+            None => without_level.push(at),
+        }
+        if let Some(points) = draft.points {
+            line(format!("points = {points}"));
+        }
+        let tags: Vec<String> = draft.tags.iter().map(|t| quoted(t)).collect();
+        if !tags.is_empty() {
+            line(format!("tags = [{}]", tags.join(", ")));
+        }
+        line(format!("stem = {}", quoted(&draft.stem)));
+        write_body(&draft.body, &mut line);
+        if let Some(explanation) = &draft.explanation {
+            line(format!("explanation = {}", quoted(explanation)));
+        }
+    }
+    for (missing, key) in [
+        (&without_topic, "report.foreign_no_topic"),
+        (&without_level, "report.foreign_no_level"),
+    ] {
+        if let Some(first) = missing.first() {
+            errors.push((*first, (key, args![count = missing.len()])));
+        }
+    }
+    let (parsed, mut report) = out.read(name, format, found.media);
+    for (line, (key, args)) in errors {
+        report.error(line, key, args);
+    }
+    for skipped in &found.skipped {
+        let args = args![name = &skipped.name, kind = &skipped.kind];
+        report.warning(skipped.line, "report.foreign_skipped", args);
+    }
+    report.counts = parsed
+        .as_ref()
+        .map(|p| {
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for item in &p.items {
+                *counts
+                    .entry(item.body.kind().as_str().to_string())
+                    .or_default() += 1;
+            }
+            counts
+        })
+        .unwrap_or_default();
+    for skipped in &found.skipped {
+        *report.skipped.entry(skipped.kind.clone()).or_default() += 1;
+    }
+    let parsed = parsed.filter(|_| !report.has_errors());
+    (parsed, report)
+}
+
+fn write_body(body: &DraftBody, line: &mut impl FnMut(String)) {
+    match body {
+        DraftBody::Choice {
+            options,
+            multiple,
+            partial,
+        } => {
+            if *multiple && *partial {
+                line(format!("scoring = {}", quoted("partial")));
+            }
+            line("options = [".into());
+            for option in options {
+                let correct = if option.correct {
+                    ", correct = true"
+                } else {
+                    ""
+                };
+                line(format!("  {{ text = {}{correct} }},", quoted(&option.text)));
+            }
+            line("]".into());
+        }
+        DraftBody::TrueFalse { answer } => line(format!("answer = {answer}")),
+        DraftBody::ShortText { answers } => {
+            let answers: Vec<String> = answers.iter().map(|a| quoted(a)).collect();
+            line(format!("answers = [{}]", answers.join(", ")));
+        }
+        DraftBody::Numeric { value, tolerance } => {
+            line(format!("answer = {}", number(*value)));
+            line(format!("tolerance = {}", number(*tolerance)));
+        }
+        DraftBody::NumericRange { min, max } => {
+            line(format!("min = {}", number(*min)));
+            line(format!("max = {}", number(*max)));
+        }
+        DraftBody::Matching { pairs, distractors } => {
+            line("pairs = [".into());
+            for (left, right) in pairs {
+                line(format!(
+                    "  {{ left = {}, right = {} }},",
+                    quoted(left),
+                    quoted(right)
+                ));
+            }
+            line("]".into());
+            if !distractors.is_empty() {
+                let d: Vec<String> = distractors.iter().map(|d| quoted(d)).collect();
+                line(format!("distractors = [{}]", d.join(", ")));
+            }
+        }
+        DraftBody::Ordering { sequence } => {
+            let s: Vec<String> = sequence.iter().map(|s| quoted(s)).collect();
+            line(format!("sequence = [{}]", s.join(", ")));
+        }
+    }
+}
+
+/// A number as TOML writes it (a float always has a point: `2.0`, `0.5`).
+fn number(value: f64) -> String {
+    if value.is_finite() {
+        format!("{value:?}")
+    } else {
+        "nan".into()
+    }
+}
