@@ -6,8 +6,10 @@ use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 
 use super::{
+    foreign::Defaults,
+    formats::{self, Format, ReadOptions},
     import::{ImportError, ImportOptions, import_bank},
-    model::MediaRef,
+    model::{Difficulty, MediaRef},
     native,
     report::{Severity, args, render},
     source, store,
@@ -22,6 +24,8 @@ pub enum BankCommand {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Import bank files or folders into an organisation (all-or-nothing per bank).
     Import {
@@ -36,6 +40,8 @@ pub enum BankCommand {
         /// Why the key was corrected (kept with the new versions and in the audit trail).
         #[arg(long, requires = "key_correction")]
         reason: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Write a bank's newest version as a file that imports back to the same bank.
     Export {
@@ -54,6 +60,45 @@ pub enum BankCommand {
         #[arg(long, value_name = "CODE")]
         org: String,
     },
+}
+
+/// How to read the files: their format (else recognised from the content) and, for files
+/// from other platforms (GIFT, Aiken, Moodle XML, QTI), what they do not say.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReadArgs {
+    /// The files' format, when recognising it from the content is not wanted.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    from: Option<Format>,
+    /// Bank code (default: from the file name).
+    #[arg(long, value_name = "CODE")]
+    code: Option<String>,
+    /// Module of the bank, e.g. IU01 (default: the module of a topic the categories name).
+    #[arg(long, value_name = "MODULE")]
+    module: Option<String>,
+    /// Topic of items whose category or tags name none, e.g. IU01.1.
+    #[arg(long, value_name = "TOPIC")]
+    topic: Option<String>,
+    /// Level of items whose tags name none: NB, TH, VD or VDC.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+    level: Option<Difficulty>,
+}
+
+fn parse_level(text: &str) -> Result<Difficulty, String> {
+    Difficulty::parse(text).ok_or_else(|| "NB, TH, VD, VDC".to_string())
+}
+
+impl ReadArgs {
+    fn options(&self) -> ReadOptions {
+        ReadOptions {
+            from: self.from,
+            defaults: Defaults {
+                code: self.code.clone(),
+                module: self.module.clone(),
+                topic: self.topic.clone(),
+                level: self.level,
+            },
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -75,16 +120,21 @@ pub async fn run(
     lang: Lang,
 ) -> Result<(), Failure> {
     match command {
-        BankCommand::Check { paths, format } => check(&paths, format, lang),
+        BankCommand::Check {
+            paths,
+            format,
+            read,
+        } => check(&paths, format, &read.options(), lang),
         BankCommand::Import {
             paths,
             org,
             key_correction,
             reason,
+            read,
         } => {
             let db = Db::connect_and_migrate(settings).await?;
             let key_correction = key_correction.then_some(reason.as_deref().unwrap_or_default());
-            let result = import(&db, &paths, &org, key_correction, lang).await;
+            let result = import(&db, &paths, &org, key_correction, &read.options(), lang).await;
             db.close().await;
             result
         }
@@ -116,10 +166,15 @@ pub async fn run(
     }
 }
 
-fn check(paths: &[PathBuf], format: OutputFormat, lang: Lang) -> Result<(), Failure> {
+fn check(
+    paths: &[PathBuf],
+    format: OutputFormat,
+    options: &ReadOptions,
+    lang: Lang,
+) -> Result<(), Failure> {
     let reports: Vec<_> = paths
         .iter()
-        .flat_map(|p| source::read_path(p, usize::MAX))
+        .flat_map(|p| formats::read_path(p, usize::MAX, options))
         .map(|(_, r)| r)
         .collect();
     print_reports(&reports, format, lang)
@@ -169,12 +224,13 @@ async fn import(
     paths: &[PathBuf],
     org: &str,
     key_correction: Option<&str>,
+    options: &ReadOptions,
     lang: Lang,
 ) -> Result<(), Failure> {
     let org = orgs::by_code_for_cli(db, org).await?;
     let results: Vec<_> = paths
         .iter()
-        .flat_map(|p| source::read_path(p, source::DEFAULT_LIMIT_BYTES))
+        .flat_map(|p| formats::read_path(p, source::DEFAULT_LIMIT_BYTES, options))
         .collect();
     let mut failed: usize = 0;
     for (parsed, report) in results {

@@ -5,6 +5,7 @@ pub mod answers;
 pub mod catalog;
 pub mod cli;
 pub mod foreign;
+pub mod formats;
 pub mod import;
 pub mod lines;
 pub mod markdown;

@@ -46,6 +46,38 @@ impl ListPage {
             .fill("bank.file_hint", &[("limit", &self.limit)])
     }
 
+    /// The formats to choose from, by name, with their labels.
+    fn formats(&self) -> Vec<(&'static str, &'static str)> {
+        super::formats::Format::ALL
+            .iter()
+            .map(|f| (f.name(), f.label()))
+            .collect()
+    }
+
+    /// Modules with their topics: (code, name, [(topic code, topic name)]).
+    fn modules(&self) -> Vec<(String, String, Vec<(String, String)>)> {
+        let lang = self.chrome.lang;
+        catalog()
+            .modules
+            .iter()
+            .map(|m| {
+                let topics = m
+                    .topics
+                    .iter()
+                    .map(|t| (t.code.clone(), t.name(lang).to_string()))
+                    .collect();
+                (m.code.clone(), m.name(lang).to_string(), topics)
+            })
+            .collect()
+    }
+
+    fn levels(&self) -> Vec<(String, String)> {
+        super::model::Difficulty::ALL
+            .iter()
+            .map(|d| (format!("{d:?}"), self.chrome.t(d.label_key()).to_string()))
+            .collect()
+    }
+
     fn module_name(&self, code: &str) -> String {
         catalog()
             .module(code)

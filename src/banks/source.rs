@@ -42,7 +42,7 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Msg> {
 }
 
 /// A report of one error about the whole file.
-fn failed(name: &str, (key, args): Msg) -> (Option<ParsedBank>, FileReport) {
+pub fn failed(name: &str, (key, args): Msg) -> (Option<ParsedBank>, FileReport) {
     let mut report = FileReport::new(name, native::FORMAT);
     report.error(0, key, args);
     (None, report)
@@ -110,43 +110,36 @@ fn media_beside(file: &Path, report_errors: &mut Vec<Msg>) -> Vec<MediaFile> {
         .collect()
 }
 
-/// Reads a bank kept in a Word document or a spreadsheet (`.docx`, `.csv`, or `.xlsx`, by
-/// name or content); None for any other file.
-pub fn read_document(name: &str, bytes: &[u8]) -> Option<(Option<ParsedBank>, FileReport)> {
-    let lower = name.to_lowercase();
-    if super::word::is_word(name, bytes) {
-        return Some(super::word::read_docx(name, bytes));
-    }
+/// Reads a bank kept in a spreadsheet: `.csv` by name, else an `.xlsx` workbook.
+pub fn read_spreadsheet(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
     let unreadable = |e: crate::sheets::Unreadable| {
         failed(name, ("report.sheet_unreadable", args![error = e.detail]))
     };
-    if lower.ends_with(".csv") {
-        return Some(match decode(bytes) {
+    if name.to_lowercase().ends_with(".csv") {
+        return match decode(bytes) {
             Ok(text) => match crate::sheets::read_csv(text) {
                 Ok(table) => super::spreadsheet::read_table(name, &table, vec![]),
                 Err(e) => unreadable(e),
             },
             Err(message) => failed(name, message),
-        });
-    }
-    let workbook = bytes.starts_with(b"PK\x03\x04") && zip_holds(bytes, "xl/workbook.xml");
-    if !lower.ends_with(".xlsx") && !workbook {
-        return None;
+        };
     }
     if let Some(too_large) = zip_too_large(bytes) {
-        return Some(failed(name, too_large));
+        return failed(name, too_large);
     }
-    Some(match crate::sheets::first_sheet(bytes) {
+    match crate::sheets::first_sheet(bytes) {
         Ok((sheet, table)) => {
             super::spreadsheet::read_table(&format!("{name} [{sheet}]"), &table, vec![])
         }
         Err(e) => unreadable(e),
-    })
+    }
 }
 
-/// Whether a zip archive has an entry of this name.
-pub(super) fn zip_holds(bytes: &[u8], entry: &str) -> bool {
-    zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok_and(|mut z| z.by_name(entry).is_ok())
+/// The names of a zip archive's entries (none if it is not a zip).
+pub fn zip_entries(bytes: &[u8]) -> Vec<String> {
+    zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map(|z| z.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect())
+        .unwrap_or_default()
 }
 
 /// An archive that would expand beyond the upload limit (a zip bomb) is refused before reading.
@@ -200,12 +193,9 @@ pub fn unzip(bytes: &[u8]) -> Result<std::collections::BTreeMap<String, Vec<u8>>
     Ok(entries)
 }
 
-/// Reads an uploaded file: a spreadsheet, a `.toml` bank, or a `.zip` holding one bank `.toml`
-/// and its `media/` folder.
+/// Reads a bank in the native format: a `.toml` file, or a `.zip` holding one bank `.toml` and
+/// its `media/` folder. (`formats::read` reads every format.)
 pub fn read_upload(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
-    if let Some(read) = read_document(name, bytes) {
-        return read;
-    }
     if !bytes.starts_with(b"PK\x03\x04") {
         return read_bytes(name, bytes, vec![]);
     }
@@ -306,28 +296,35 @@ pub fn read_path(path: &Path, limit: usize) -> Vec<(Option<ParsedBank>, FileRepo
 
 fn read_file(file: &Path, limit: usize) -> (Option<ParsedBank>, FileReport) {
     let name = file.display().to_string();
-    let unreadable = |e: std::io::Error| ("report.file_unreadable", args![error = e.to_string()]);
-    let size = match std::fs::metadata(file) {
-        Ok(meta) => meta.len(),
-        Err(e) => return failed(&name, unreadable(e)),
-    };
-    if size > limit as u64 {
-        let args = args![size = human_size(size as usize), limit = human_size(limit)];
-        return failed(&name, ("report.file_too_large", args));
-    }
-    let bytes = match std::fs::read(file) {
+    let bytes = match read_limited(file, limit) {
         Ok(bytes) => bytes,
-        Err(e) => return failed(&name, unreadable(e)),
+        Err(failed) => return failed,
     };
     let mut media_errors = Vec::new();
     let media = media_beside(file, &mut media_errors);
-    let (parsed, mut report) =
-        read_document(&name, &bytes).unwrap_or_else(|| read_bytes(&name, &bytes, media));
+    let (parsed, mut report) = read_bytes(&name, &bytes, media);
     for (key, args) in media_errors {
         report.error(0, key, args);
     }
     let parsed = parsed.filter(|_| !report.has_errors());
     (parsed, report)
+}
+
+/// A file's bytes, or a report saying it is too large or unreadable.
+pub fn read_limited(
+    file: &Path,
+    limit: usize,
+) -> Result<Vec<u8>, (Option<ParsedBank>, FileReport)> {
+    let name = file.display().to_string();
+    let unreadable = |e: std::io::Error| ("report.file_unreadable", args![error = e.to_string()]);
+    let size = std::fs::metadata(file)
+        .map_err(|e| failed(&name, unreadable(e)))?
+        .len();
+    if size > limit as u64 {
+        let args = args![size = human_size(size as usize), limit = human_size(limit)];
+        return Err(failed(&name, ("report.file_too_large", args)));
+    }
+    std::fs::read(file).map_err(|e| failed(&name, unreadable(e)))
 }
 
 #[cfg(test)]

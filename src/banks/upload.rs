@@ -7,7 +7,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{
+    foreign::Defaults,
+    formats::{self, Format, ReadOptions},
     import::{ImportError, ImportOptions, import_bank},
+    model::Difficulty,
     report::{FileReport, args},
     source, store,
 };
@@ -74,6 +77,16 @@ async fn upload(
     let organisation_id =
         target_organisation(&staff, &state, &form.text("organisation_id")).await?;
     let (key_correction, reason) = (form.checked("key_correction"), form.text("reason"));
+    let chosen = |name: &str| Some(form.text(name).trim().to_string()).filter(|v| !v.is_empty());
+    let read_options = ReadOptions {
+        from: chosen("format").and_then(|f| Format::parse(&f)),
+        defaults: Defaults {
+            code: chosen("code"),
+            module: chosen("module"),
+            topic: chosen("topic"),
+            level: chosen("level").and_then(|l| Difficulty::parse(&l)),
+        },
+    };
     let (parsed, mut report) = if form.too_large {
         let mut report = FileReport::new(&form.file_name, "upload");
         let args = args![limit = source::human_size(limit)];
@@ -84,7 +97,7 @@ async fn upload(
         report.error(0, "bank.no_file", vec![]);
         (None, report)
     } else {
-        source::read_upload(&form.file_name, form.file())
+        formats::read(&form.file_name, form.file(), &read_options)
     };
     if key_correction && reason.is_empty() {
         report.error(0, "bank.reason_required", vec![]);
@@ -98,6 +111,7 @@ async fn upload(
                 &staff.user.id,
                 &form.file_name,
                 form.file(),
+                &serde_json::to_string(&read_options).expect("options serialise"),
             )
             .await?,
         ),
@@ -133,7 +147,8 @@ async fn confirm(
         .await?
         .filter(|p| p.user_id == staff.user.id)
         .ok_or(AppError::NotFound)?;
-    let (parsed, report) = source::read_upload(&pending.file_name, &pending.content);
+    let read_options: ReadOptions = serde_json::from_str(&pending.read_options).unwrap_or_default();
+    let (parsed, report) = formats::read(&pending.file_name, &pending.content, &read_options);
     let Some(parsed) = parsed else {
         return Err(AppError::BadRequest("bank.upload_changed"));
     };

@@ -1,25 +1,9 @@
 //! Banks kept in spreadsheets, through the pages: the template downloads, imports as it is,
 //! and a spreadsheet with mistakes is refused with each one placed at its row and column.
 
-use reqwest::{StatusCode, multipart};
+use reqwest::StatusCode;
 
-use crate::helpers::{MANAGER, TestApp, spawn_app_with_demo};
-
-pub async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
-    let token = app.csrf().await;
-    let form = multipart::Form::new().part(
-        "file",
-        multipart::Part::bytes(bytes).file_name(name.to_string()),
-    );
-    let res = app
-        .client
-        .post(app.url(&format!("/banks/upload?csrf={token}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    (res.status(), res.text().await.unwrap())
-}
+use crate::helpers::{MANAGER, spawn_app_with_demo};
 
 #[tokio::test]
 async fn the_template_downloads_and_imports_as_it_is() {
@@ -33,15 +17,9 @@ async fn the_template_downloads_and_imports_as_it_is() {
     let res = app.get("/banks/template.xlsx").await;
     assert_eq!(res.status(), StatusCode::OK);
     let template = res.bytes().await.unwrap().to_vec();
-    let (status, page) = upload(&app, "mau.xlsx", template).await;
+    let (status, page) = app.upload_bank("mau.xlsx", template, &[]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    let start = page.find("/banks/upload/").expect("a confirm form") + "/banks/upload/".len();
-    let res = app
-        .post_form(
-            &format!("/banks/upload/{}/confirm", &page[start..start + 36]),
-            &[],
-        )
-        .await;
+    let res = app.confirm_upload(&page).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let items: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM items i JOIN banks b ON b.id = i.bank_id WHERE b.code = 'IU01-EXCEL'",
@@ -60,7 +38,7 @@ async fn a_csv_with_mistakes_is_refused_with_rows_and_columns() {
                Câu hỏi,A,B,Đáp án,Chủ đề,Mức độ\n\
                \"Câu có dấu phẩy, trong ngoặc kép\",Một,Hai,C,IU01.1,NB\n\
                Câu thứ hai,Một,Hai,A,IU01.9,NB\n";
-    let (status, page) = upload(&app, "cau-hoi.csv", csv.as_bytes().to_vec()).await;
+    let (status, page) = app.upload_bank("cau-hoi.csv", csv.as_bytes().to_vec(), &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.contains("cau-hoi.csv:5:D: lỗi: Đáp án là C nhưng câu này không có phương án C"),

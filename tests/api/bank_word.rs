@@ -6,28 +6,9 @@ use reqwest::StatusCode;
 use sathach::banks::word::sample::{Docx, Run};
 
 use crate::{
-    bank_sheets::upload,
     cli::{sathach, text},
-    helpers::{MANAGER, TestApp, spawn_app_with_demo},
+    helpers::{MANAGER, spawn_app_with_demo},
 };
-
-async fn confirm(app: &TestApp, page: &str) {
-    let start = page.find("/banks/upload/").expect("a confirm form") + "/banks/upload/".len();
-    let res = app
-        .post_form(
-            &format!("/banks/upload/{}/confirm", &page[start..start + 36]),
-            &[],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn the_word_template_downloads_and_imports_with_its_picture() {
@@ -45,12 +26,12 @@ async fn the_word_template_downloads_and_imports_with_its_picture() {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     );
     let template = res.bytes().await.unwrap().to_vec();
-    let (status, page) = upload(&app, "mau.docx", template).await;
+    let (status, page) = app.upload_bank("mau.docx", template, &[]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    confirm(&app, &page).await;
+    assert_eq!(app.confirm_upload(&page).await.status(), StatusCode::SEE_OTHER);
     let bank = "SELECT COUNT(*) FROM items i JOIN banks b ON b.id = i.bank_id \
                 WHERE b.code = 'IU01-WORD-MAU'";
-    assert_eq!(count(&app, bank).await, 8);
+    assert_eq!(app.count(bank).await, 8);
     let id: String = sqlx::query_scalar("SELECT id FROM banks WHERE code = 'IU01-WORD-MAU'")
         .fetch_one(&app.db.read)
         .await
@@ -58,12 +39,12 @@ async fn the_word_template_downloads_and_imports_with_its_picture() {
     let detail = app.get_text(&format!("/banks/{id}")).await;
     assert!(detail.contains("Hình dưới đây là thiết bị gì?"), "{detail}");
     // Re-importing the same file changes nothing (ids come from the question numbers).
-    let (status, page) = upload(&app, "mau.docx", sathach::banks::word::sample::template()).await;
+    let (status, page) = app.upload_bank("mau.docx", sathach::banks::word::sample::template(), &[]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    confirm(&app, &page).await;
+    assert_eq!(app.confirm_upload(&page).await.status(), StatusCode::SEE_OTHER);
     let versions = "SELECT COUNT(*) FROM item_versions v JOIN items i ON i.id = v.item_id \
                     JOIN banks b ON b.id = i.bank_id WHERE b.code = 'IU01-WORD-MAU'";
-    assert_eq!(count(&app, versions).await, 8);
+    assert_eq!(app.count(versions).await, 8);
 }
 
 #[tokio::test]
@@ -78,13 +59,13 @@ async fn an_old_tcvn3_file_is_converted_and_says_so() {
         .text("C©u 1 (NB): ThiÕt bÞ nµo lµ thiÕt bÞ nhËp?")
         .runs(&[Run::new("A. Bµn phÝm").red()])
         .text("B. Mµn h×nh");
-    let (status, page) = upload(&app, "de-cu.docx", doc.bytes()).await;
+    let (status, page) = app.upload_bank("de-cu.docx", doc.bytes(), &[]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(
         page.contains("đoạn gõ bằng phông TCVN3 (.VnTime) đã được chuyển sang Unicode"),
         "{page}"
     );
-    confirm(&app, &page).await;
+    assert_eq!(app.confirm_upload(&page).await.status(), StatusCode::SEE_OTHER);
     let stem: String = sqlx::query_scalar(
         "SELECT v.body FROM item_versions v JOIN items i ON i.id = v.item_id \
          JOIN banks b ON b.id = i.bank_id WHERE b.code = 'IU01-CU'",
@@ -108,14 +89,14 @@ async fn a_word_file_with_mistakes_is_refused_naming_paragraph_and_question() {
         .text("B. Loa")
         .text("Câu 2: Đơn vị lớn nhất?")
         .text("*A. GB\t*B. MB");
-    let (status, page) = upload(&app, "de-loi.docx", doc.bytes()).await;
+    let (status, page) = app.upload_bank("de-loi.docx", doc.bytes(), &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.contains("de-loi.docx:4:Câu 1: lỗi: câu này chưa có đáp án"),
         "{page}"
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM banks WHERE code = 'IU01-LOI'").await,
+        app.count("SELECT COUNT(*) FROM banks WHERE code = 'IU01-LOI'").await,
         0
     );
 }

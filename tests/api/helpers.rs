@@ -129,6 +129,57 @@ impl TestApp {
         self.post_raw(path, &all).await
     }
 
+    /// Posts a file (field `file`) and other fields as a multipart form to a path that already
+    /// carries its `?csrf=` token, as the upload forms do; the status and the page.
+    pub async fn post_file(
+        &self,
+        path: &str,
+        (name, bytes): (&str, Vec<u8>),
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+        let mut form = reqwest::multipart::Form::new().part("file", part);
+        for (field, value) in fields {
+            form = form.text(field.to_string(), value.to_string());
+        }
+        let res = self
+            .client
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST");
+        (res.status(), res.text().await.expect("a page"))
+    }
+
+    /// Uploads a bank file through `/banks` with these form fields.
+    pub async fn upload_bank(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let token = self.csrf().await;
+        let path = format!("/banks/upload?csrf={token}");
+        self.post_file(&path, (name, bytes), fields).await
+    }
+
+    /// Confirms the import offered on an upload's report page.
+    pub async fn confirm_upload(&self, report: &str) -> Response {
+        let start = report.find("/banks/upload/").expect("a confirm form") + "/banks/upload/".len();
+        let id = &report[start..start + 36];
+        self.post_form(&format!("/banks/upload/{id}/confirm"), &[])
+            .await
+    }
+
+    /// One number from the database (`SELECT COUNT(*) …`).
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.db.read)
+            .await
+            .expect("a count")
+    }
+
     /// Posts exactly these fields (no token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Response {
         self.client

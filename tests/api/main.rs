@@ -2,6 +2,7 @@
 //! or a fresh PostgreSQL database per test when `TEST_DATABASE_URL` is set.
 
 mod bank_cli;
+mod bank_foreign;
 mod bank_sheets;
 mod bank_word;
 mod banks;

@@ -2,7 +2,7 @@
 //! (CSV and `.xlsx`) checked row by row and imported all or nothing, one person across the
 //! department's sessions, accommodations, and access codes that can be reissued.
 
-use reqwest::{StatusCode, multipart};
+use reqwest::StatusCode;
 use sathach::{attempts::model::access_code_digest, clock, sessions::start::start};
 
 use crate::helpers::{MANAGER, PROCTOR, TestApp, csrf_in, location, spawn_app_with_demo};
@@ -46,25 +46,8 @@ async fn schedule(app: &TestApp, title: &str) -> String {
 async fn upload(app: &TestApp, session: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
     let page = app.get_text(&format!("/sessions/{session}")).await;
     let token = csrf_in(&page).unwrap();
-    let form = multipart::Form::new().part(
-        "file",
-        multipart::Part::bytes(bytes).file_name(name.to_string()),
-    );
-    let res = app
-        .client
-        .post(app.url(&format!("/sessions/{session}/roster?csrf={token}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    (res.status(), res.text().await.unwrap())
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap()
+    let path = format!("/sessions/{session}/roster?csrf={token}");
+    app.post_file(&path, (name, bytes), &[]).await
 }
 
 #[tokio::test]
@@ -133,7 +116,7 @@ async fn a_roster_with_bad_rows_names_each_and_imports_nothing() {
     }
     assert!(page.contains("chưa thí sinh nào được nhập"));
     let sql = format!("SELECT COUNT(*) FROM attempts WHERE session_id = '{id}'");
-    assert_eq!(count(&app, &sql).await, 0, "nothing is half-imported");
+    assert_eq!(app.count(&sql).await, 0, "nothing is half-imported");
 
     let (status, page) = upload(
         &app,
@@ -179,7 +162,7 @@ async fn an_xlsx_roster_is_repaired_and_people_are_matched_across_sessions() {
     let app = spawn_app_with_demo().await;
     app.signed_in_as(MANAGER).await;
     let first = schedule(&app, "Ca sáng").await;
-    let people_before = count(&app, "SELECT COUNT(*) FROM people").await;
+    let people_before = app.count("SELECT COUNT(*) FROM people").await;
     let rows = [
         ("Ngô Thị Lan", "04/04/2008", "Nữ", 1_308_012_399.0),
         ("Nguyễn Văn An", "05/03/2008", "Nam", 1_208_012_345.0),
@@ -192,14 +175,12 @@ async fn an_xlsx_roster_is_repaired_and_people_are_matched_across_sessions() {
         "the repair is reported: {page}"
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM people").await,
+        app.count("SELECT COUNT(*) FROM people").await,
         people_before + 1,
         "Nguyễn Văn An was already known from the demo"
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM people WHERE national_id = '001308012399'"
+        app.count("SELECT COUNT(*) FROM people WHERE national_id = '001308012399'"
         )
         .await,
         1
@@ -211,9 +192,7 @@ async fn an_xlsx_roster_is_repaired_and_people_are_matched_across_sessions() {
     let (status, _) = upload(&app, &second, "ds.xlsx", xlsx_roster(&rows)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM people WHERE national_id = '001308012399'"
+        app.count("SELECT COUNT(*) FROM people WHERE national_id = '001308012399'"
         )
         .await,
         1

@@ -5,8 +5,10 @@
 //! categories and tags when they name them, else from the defaults the importer chooses.
 //! Items of a type sathach does not support are skipped by name and type, never silently.
 
+pub mod aiken;
 pub mod gift;
 pub mod html;
+pub mod moodle;
 pub mod qti;
 
 use std::collections::BTreeMap;
@@ -15,7 +17,7 @@ use super::{
     MediaFile, ParsedBank,
     catalog::{catalog, topic_in},
     model::Difficulty,
-    report::{FileReport, Msg, args},
+    report::{Arg, FileReport, Msg, args},
     toml_lines::{TomlLines, quoted},
 };
 
@@ -115,10 +117,9 @@ pub struct Foreign {
 }
 
 /// What the importer supplies for what the file does not say.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Defaults {
     pub code: Option<String>,
-    pub title: Option<String>,
     pub module: Option<String>,
     pub topic: Option<String>,
     pub level: Option<Difficulty>,
@@ -179,10 +180,9 @@ pub fn read_drafts(
         .code
         .clone()
         .unwrap_or_else(|| code_from_name(name));
-    let title = defaults
+    let title = found
         .title
         .clone()
-        .or(found.title.clone())
         .unwrap_or_else(|| name.rsplit(['/', '\\']).next().unwrap_or(name).to_string());
     out.line(format!("code = {}", quoted(&code)), first, None);
     out.line(format!("title = {}", quoted(&title)), first, None);
@@ -247,7 +247,17 @@ pub fn read_drafts(
             errors.push((*first, (key, args![count = missing.len()])));
         }
     }
+    if found.drafts.is_empty() {
+        errors.push((0, ("report.foreign_no_items", args![format = format])));
+    }
     let (parsed, mut report) = out.read(name, format, found.media);
+    // The native reader's words for these (`[[items]]`, `module = "…"`) mean nothing to
+    // someone importing a Moodle file: the messages above say it in their terms.
+    report.errors.retain(|d| {
+        !(d.key == "report.no_items"
+            || (d.key == "report.field_missing"
+                && d.args.iter().any(|(n, a)| *n == "key" && *a == Arg::from("module"))))
+    });
     for (line, (key, args)) in errors {
         report.error(line, key, args);
     }

@@ -95,10 +95,10 @@ fn a_workbook_reads_from_its_first_sheet_and_names_it() {
         rows: &rows,
     };
     let bytes = crate::sheets::xlsx(&[sheet]).unwrap();
-    let (parsed, report) = crate::banks::source::read_upload("ngan-hang.xlsx", &bytes);
+    let (parsed, report) = crate::banks::formats::read("ngan-hang.xlsx", &bytes, &Default::default());
     assert!(parsed.is_some(), "{:?}", report.lines(Lang::En));
     assert_eq!(report.path, "ngan-hang.xlsx [Câu hỏi]");
-    let (parsed, report) = crate::banks::source::read_upload("ngan-hang.xlsx", b"not a workbook");
+    let (parsed, report) = crate::banks::formats::read("ngan-hang.xlsx", b"not a workbook", &Default::default());
     assert!(parsed.is_none() && report.lines(Lang::Vi)[0].contains("Không đọc được bảng tính"));
 }
 
@@ -136,11 +136,11 @@ proptest::proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic_the_spreadsheet_readers(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600)) {
-        let _ = crate::banks::source::read_upload("fuzz.csv", &bytes);
-        let _ = crate::banks::source::read_upload("fuzz.xlsx", &bytes);
+        let _ = crate::banks::formats::read("fuzz.csv", &bytes, &Default::default());
+        let _ = crate::banks::formats::read("fuzz.xlsx", &bytes, &Default::default());
         let mut zipped = b"PK\x03\x04".to_vec();
         zipped.extend(&bytes);
-        let _ = crate::banks::source::read_upload("fuzz.xlsx", &zipped);
+        let _ = crate::banks::formats::read("fuzz.xlsx", &zipped, &Default::default());
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct PendingImport {
     pub user_id: String,
     pub file_name: String,
     pub content: Vec<u8>,
+    /// `formats::ReadOptions` as JSON.
+    pub read_options: String,
 }
 
 pub async fn insert_pending(
@@ -41,10 +43,11 @@ pub async fn insert_pending(
     user_id: &str,
     file_name: &str,
     content: &[u8],
+    read_options: &str,
 ) -> sqlx::Result<String> {
     let id = uuid::Uuid::new_v4().to_string();
     sqlx::query(
-        "INSERT INTO pending_imports (id, organisation_id, user_id, file_name, content, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO pending_imports (id, organisation_id, user_id, file_name, content, created_at, read_options) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(organisation_id)
@@ -52,6 +55,7 @@ pub async fn insert_pending(
     .bind(file_name)
     .bind(content.to_vec())
     .bind(clock::now_ms())
+    .bind(read_options)
     .execute(pool)
     .await?;
     Ok(id)
@@ -67,7 +71,7 @@ pub async fn prune_pending(pool: &AnyPool) -> sqlx::Result<()> {
 }
 
 pub async fn pending(pool: &AnyPool, id: &str) -> sqlx::Result<Option<PendingImport>> {
-    sqlx::query_as("SELECT id, organisation_id, user_id, file_name, content FROM pending_imports WHERE id = $1")
+    sqlx::query_as("SELECT id, organisation_id, user_id, file_name, content, read_options FROM pending_imports WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await

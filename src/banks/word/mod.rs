@@ -26,15 +26,6 @@ use super::{
 
 pub const FORMAT: &str = "word";
 
-/// Is this file a Word document (by name, or a zip holding `word/document.xml`)?
-pub fn is_word(name: &str, bytes: &[u8]) -> bool {
-    let lower = name.to_lowercase();
-    lower.ends_with(".docx")
-        || lower.ends_with(".doc")
-        || (bytes.starts_with(b"PK\x03\x04")
-            && super::source::zip_holds(bytes, "word/document.xml"))
-}
-
 /// Reads a bank from a Word document.
 pub fn read_docx(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
     let failed = |msg: Msg| {

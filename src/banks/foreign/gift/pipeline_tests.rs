@@ -1,0 +1,87 @@
+//! GIFT drafts through the native reader, as an import reads them; messages in both
+//! languages; and arbitrary text never panics.
+
+use super::fixture_tests::{EXAMPLES, QUESTIONS};
+use super::*;
+use crate::banks::{
+    foreign::{Defaults, read_drafts},
+    model::{Body, Difficulty},
+};
+use crate::web::i18n::Lang;
+
+fn defaults() -> Defaults {
+    Defaults {
+        module: Some("IU01".into()),
+        topic: Some("IU01.1".into()),
+        level: Some(Difficulty::TH),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn fixtures_go_through_the_native_reader() {
+    for (name, text, items) in [
+        ("moodle-examples.txt", EXAMPLES, 43),
+        ("moodle-questions.gift.txt", QUESTIONS, 8),
+    ] {
+        let (bank, report) = read_drafts(name, "gift", read(text), &defaults());
+        assert!(
+            !report.has_errors(),
+            "{name}: {:#?}",
+            report.lines(Lang::En)
+        );
+        let bank = bank.expect(name);
+        assert_eq!(bank.items.len(), items, "{name}");
+        assert!(bank.items.iter().all(|i| i.difficulty == Difficulty::TH));
+    }
+    let (bank, report) = read_drafts("questions.gift", "gift", read(QUESTIONS), &defaults());
+    let bank = bank.unwrap();
+    // Duplicate titles get a number; the skipped essay is a warning by name.
+    let ids: Vec<&str> = bank.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids[6..], ["2-08 TSL", "2-08 TSL (2)"]);
+    assert!(
+        report
+            .lines(Lang::Vi)
+            .iter()
+            .any(|l| l.contains("bỏ qua câu “Q8”") && l.contains("essay")),
+        "{:#?}",
+        report.lines(Lang::Vi)
+    );
+    let Body::Matching { distractors, .. } = &bank.items[0].body else {
+        panic!()
+    };
+    assert_eq!(distractors[0].html, "<p>Chat</p>");
+}
+
+#[test]
+fn errors_read_well_in_both_languages() {
+    let (bank, report) = read_drafts("x.gift", "gift", read("A?{#ba}\n\nB?{=a ~b"), &defaults());
+    assert!(bank.is_none());
+    let vi = report.lines(Lang::Vi).join("\n");
+    assert!(
+        vi.contains("x.gift:1: lỗi: “ba” không phải là số: đáp án số viết dạng {#3.14:0.01}"),
+        "{vi}"
+    );
+    assert!(
+        vi.contains("x.gift:3: lỗi: câu hỏi có dấu { mở khối đáp án"),
+        "{vi}"
+    );
+    let en = report.lines(Lang::En).join("\n");
+    assert!(en.contains("“ba” is not a number"), "{en}");
+    assert!(en.contains("write \\{"), "{en}");
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
+        let _ = read(&text);
+    }
+
+    #[test]
+    fn gift_like_text_never_panics(
+        text in "([{}=~#%:\\\\\n\\[\\]/$.> -]|->|::|//|\\[html\\]|\\[markdown\\]|\\$CATEGORY:|\\[tag:|\\[id:|T|FALSE|[a-c0-9]|\u{F0001}|<b>|&lt;){0,120}"
+    ) {
+        let found = read(&text);
+        let _ = read_drafts("x.gift", "gift", found, &defaults());
+    }
+}

@@ -1,0 +1,139 @@
+//! Moodle's text fields (`<questiontext format="html"><text>…</text><file …/></questiontext>`)
+//! as the Markdown subset, with the pictures they embed taken into the bank's media.
+
+use base64::Engine;
+use roxmltree::Node;
+
+use crate::banks::{
+    MediaFile,
+    foreign::html::{escape, to_markdown},
+    report::Msg,
+    source::media_file,
+};
+
+pub fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    node.children().find(|n| n.tag_name().name() == name)
+}
+
+/// The text of a child element (`<name><text>…</text></name>` → its `text`), CDATA included.
+pub fn child_text(node: Node, name: &str) -> Option<String> {
+    let element = child(node, name)?;
+    Some(
+        element
+            .descendants()
+            .filter(|n| n.is_text())
+            .filter_map(|n| n.text())
+            .collect(),
+    )
+}
+
+/// The pictures and problems found while reading text fields.
+#[derive(Default)]
+pub struct Texts {
+    pub media: Vec<MediaFile>,
+    pub errors: Vec<(usize, Msg)>,
+}
+
+impl Texts {
+    /// A child field of `node` (`questiontext`, `generalfeedback`) as Markdown.
+    pub fn rich(&mut self, node: Node, field: &str) -> String {
+        child(node, field).map_or_else(String::new, |f| self.rich_node(f))
+    }
+
+    /// A node with a `format` attribute, a `<text>` and `<file>`s (a field, an answer, a
+    /// subquestion) as Markdown.
+    pub fn rich_node(&mut self, node: Node) -> String {
+        let text = child_text(node, "text").unwrap_or_default();
+        let text = text.trim();
+        match node.attribute("format").unwrap_or("html") {
+            "plain_text" => escape(text),
+            "markdown" => text.to_string(),
+            format => {
+                // Moodle's auto-format is plain text in which HTML is allowed; line breaks count.
+                let html = if format == "moodle_auto_format" {
+                    text.replace('\n', "<br>")
+                } else {
+                    text.to_string()
+                };
+                let line = node.document().text_pos_at(node.range().start).row as usize;
+                let mut picture = |src: &str| self.embedded(node, src, line);
+                to_markdown(&html, &mut picture)
+            }
+        }
+    }
+
+    /// A field as plain text (short answers, matching answers): tags dropped, entities read.
+    pub fn plain(&mut self, node: Node) -> String {
+        let text = child_text(node, "text").unwrap_or_default();
+        if !text.contains('<') {
+            return text.trim().to_string();
+        }
+        scraper::Html::parse_fragment(&text)
+            .root_element()
+            .text()
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The picture `@@PLUGINFILE@@/name` refers to, from the `<file>`s of the field.
+    fn embedded(&mut self, node: Node, src: &str, line: usize) -> Option<String> {
+        let name = src.strip_prefix("@@PLUGINFILE@@/")?;
+        let name = percent_decode(name);
+        let file = node.children().find(|f| {
+            f.tag_name().name() == "file" && f.attribute("name") == Some(name.as_str())
+        })?;
+        let bytes = decode_base64(file.text().unwrap_or_default())?;
+        self.add(&name, bytes, line)
+    }
+
+    /// The old single picture of a question: `<image>name</image>` with `<image_base64>`.
+    pub fn old_image(&mut self, question: Node) -> Option<String> {
+        let name = child_text(question, "image")?;
+        let bytes = decode_base64(&child_text(question, "image_base64")?)?;
+        let line = question.document().text_pos_at(question.range().start).row as usize;
+        let name = name.rsplit('/').next().unwrap_or(&name).to_string();
+        let path = self.add(&name, bytes, line)?;
+        Some(format!("![Hình]({path})"))
+    }
+
+    /// Adds a picture under a unique media name; a file that is not a picture is an error.
+    fn add(&mut self, name: &str, bytes: Vec<u8>, line: usize) -> Option<String> {
+        let safe: String = name
+            .chars()
+            .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' })
+            .collect();
+        let mut path = format!("media/{safe}");
+        let mut n = 1;
+        while let Some(existing) = self.media.iter().find(|m| m.path == path) {
+            if existing.bytes == bytes {
+                return Some(path);
+            }
+            n += 1;
+            path = format!("media/{n}-{safe}");
+        }
+        match media_file(path.clone(), bytes) {
+            Ok(file) => {
+                self.media.push(file);
+                Some(path)
+            }
+            Err(msg) => {
+                self.errors.push((line, msg));
+                None
+            }
+        }
+    }
+}
+
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(cleaned).ok()
+}
+
+/// `a%20b.png` → `a b.png` (Moodle writes file names URL-encoded in `src`).
+fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}

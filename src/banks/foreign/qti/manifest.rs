@@ -1,0 +1,216 @@
+//! `imsmanifest.xml` and tests: which files are items, in which order, under which section
+//! titles, with which keywords and difficulty from the package's LOM metadata.
+
+use roxmltree::Node;
+
+use super::{
+    package::{Package, folder, resolve},
+    xml::{attr, find, is, kid, kids, name, parse, text},
+};
+use crate::banks::{
+    foreign::Foreign,
+    report::{Msg, args},
+    source::decode,
+};
+
+/// An item file to read, and what the package says about it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) struct ItemFile {
+    pub path: String,
+    /// The title of the test section holding it.
+    pub category: Option<String>,
+    /// LOM keywords, and the level its LOM difficulty names.
+    pub tags: Vec<String>,
+}
+
+/// What the manifest lists: the item files (tests' order first) and the package's title.
+pub(super) fn items(package: &Package, out: &mut Foreign) -> Vec<ItemFile> {
+    let path = "imsmanifest.xml";
+    let Some(bytes) = fetch(package, path, out) else {
+        return vec![];
+    };
+    let Some(content) = text_of(path, &bytes, out) else {
+        return vec![];
+    };
+    let doc = match parse(path, content) {
+        Ok(doc) => doc,
+        Err(problem) => {
+            out.errors.push(problem);
+            return vec![];
+        }
+    };
+    let manifest = doc.root_element();
+    if !is(manifest, "manifest") {
+        let root = manifest.tag_name().name();
+        out.errors.push((0, ("report.qti_not_qti", args![path = path, root = root])));
+        return vec![];
+    }
+    let mut listed: Vec<ItemFile> = Vec::new();
+    let mut tests = Vec::new();
+    let resources = kid(manifest, "resources");
+    let base = xml_base("", manifest);
+    let base = resources.map_or(base.clone(), |r| xml_base(&base, r));
+    for resource in resources.iter().flat_map(|r| kids(*r, "resource")) {
+        let kind = attr(resource, "type").unwrap_or_default().to_ascii_lowercase();
+        let base = xml_base(&base, resource);
+        let href = attr(resource, "href").or_else(|| {
+            kids(resource, "file")
+                .filter_map(|f| attr(f, "href"))
+                .find(|h| h.to_ascii_lowercase().ends_with(".xml"))
+        });
+        let Some(href) = href else { continue };
+        let path = match resolve(&base, href) {
+            Ok(path) => path,
+            Err(problem) => {
+                out.errors.push((super::xml::line(resource), problem));
+                continue;
+            }
+        };
+        if kind.starts_with("imsqti_item") {
+            listed.push(ItemFile {
+                path,
+                category: None,
+                tags: lom_tags(resource),
+            });
+        } else if kind.starts_with("imsqti_test") || kind.starts_with("imsqti_assessment") {
+            tests.push(path);
+        } else if kind.starts_with("imsqti_xmlv1") {
+            out.errors.push((0, ("report.qti_version_1", args![path = path])));
+        }
+    }
+    let mut files: Vec<ItemFile> = Vec::new();
+    for test in &tests {
+        for mut file in test_items(package, test, out) {
+            if let Some(resource) = listed.iter().find(|l| l.path == file.path) {
+                file.tags = resource.tags.clone();
+            }
+            if !files.iter().any(|f| f.path == file.path) {
+                files.push(file);
+            }
+        }
+    }
+    for file in listed {
+        if !files.iter().any(|f| f.path == file.path) {
+            files.push(file);
+        }
+    }
+    if out.title.is_none() {
+        out.title = kid(manifest, "metadata")
+            .and_then(|m| find(m, "lom"))
+            .and_then(|l| kid(l, "general"))
+            .and_then(|g| kid(g, "title"))
+            .map(text)
+            .filter(|t| !t.is_empty());
+    }
+    if files.is_empty() && out.errors.is_empty() {
+        out.errors.push((0, ("report.qti_no_items", vec![])));
+    }
+    files
+}
+
+/// A folder with an element's `xml:base` applied.
+fn xml_base(folder: &str, node: Node) -> String {
+    let Some(base) = node.attribute((roxmltree::NS_XML_URI, "base")) else {
+        return folder.to_string();
+    };
+    match resolve(folder, base) {
+        Ok(path) if !path.is_empty() => format!("{path}/"),
+        _ => folder.to_string(),
+    }
+}
+
+/// Keywords of a resource's LOM metadata, and the level its difficulty names.
+fn lom_tags(resource: Node) -> Vec<String> {
+    let Some(lom) = kid(resource, "metadata").and_then(|m| find(m, "lom")) else {
+        return vec![];
+    };
+    let mut tags = Vec::new();
+    let level = kid(lom, "educational")
+        .and_then(|e| kid(e, "difficulty"))
+        .and_then(|d| kid(d, "value"))
+        .map(text);
+    let level = match level.as_deref() {
+        Some("very easy" | "easy") => Some("NB"),
+        Some("medium") => Some("TH"),
+        Some("difficult") => Some("VD"),
+        Some("very difficult") => Some("VDC"),
+        _ => None,
+    };
+    tags.extend(level.map(str::to_string));
+    for general in kids(lom, "general") {
+        for keyword in kids(general, "keyword") {
+            let words: Vec<String> = keyword
+                .children()
+                .filter(|s| is(*s, "string"))
+                .map(text)
+                .collect();
+            tags.extend(words.into_iter().filter(|w| !w.is_empty()));
+        }
+    }
+    tags
+}
+
+/// The items a test refers to, in order, each under its section's title.
+fn test_items(package: &Package, path: &str, out: &mut Foreign) -> Vec<ItemFile> {
+    let Some(bytes) = fetch(package, path, out) else {
+        return vec![];
+    };
+    let Some(content) = text_of(path, &bytes, out) else {
+        return vec![];
+    };
+    let doc = match parse(path, content) {
+        Ok(doc) => doc,
+        Err(problem) => {
+            out.errors.push(problem);
+            return vec![];
+        }
+    };
+    let test = doc.root_element();
+    if !is(test, "assessmentTest") {
+        return vec![];
+    }
+    if out.title.is_none() {
+        out.title = attr(test, "title").map(str::to_string);
+    }
+    let mut found = Vec::new();
+    walk(test, folder(path), None, &mut found, out);
+    found
+}
+
+fn walk(node: Node, dir: &str, section: Option<&str>, found: &mut Vec<ItemFile>, out: &mut Foreign) {
+    for child in node.children().filter(|c| c.is_element()) {
+        match name(child).as_str() {
+            "testPart" => walk(child, dir, section, found, out),
+            "assessmentSection" => {
+                let title = attr(child, "title").filter(|t| !t.trim().is_empty());
+                walk(child, dir, title.or(section), found, out);
+            }
+            "assessmentItemRef" => {
+                let Some(href) = attr(child, "href") else { continue };
+                match resolve(dir, href) {
+                    Ok(path) => found.push(ItemFile {
+                        path,
+                        category: section.map(|s| s.trim().to_string()),
+                        tags: vec![],
+                    }),
+                    Err(problem) => out.errors.push((super::xml::line(child), problem)),
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn fetch(package: &Package, path: &str, out: &mut Foreign) -> Option<Vec<u8>> {
+    package.get(path).map_err(|problem| out.errors.push((0, problem))).ok()
+}
+
+/// UTF-8 text of a file, or its encoding problem reported with the file's path.
+pub(super) fn text_of<'b>(path: &str, bytes: &'b [u8], out: &mut Foreign) -> Option<&'b str> {
+    decode(bytes)
+        .map_err(|problem: Msg| {
+            let args = args![path = path, problem = problem];
+            out.errors.push((0, ("report.qti_in_file", args)))
+        })
+        .ok()
+}

@@ -1,0 +1,305 @@
+//! The reader on real files: the IMS QTI 2.1 examples and the IMS APIP entry-test package
+//! (as a folder and as a zip), and the whole pipeline to a bank.
+
+use super::*;
+use crate::banks::{
+    ParsedBank,
+    foreign::{Defaults, Draft, DraftBody, read_drafts},
+    model::{Body, Difficulty},
+    report::FileReport,
+};
+use crate::web::i18n::Lang;
+
+pub(super) fn fixture(path: &str) -> Vec<u8> {
+    let full = format!("{}/tests/fixtures/import/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+}
+
+pub(super) const APIP: &str = "qtipkg/qti21-apip-entrytest";
+
+pub(super) fn apip_dir() -> std::path::PathBuf {
+    format!("{}/tests/fixtures/import/{APIP}", env!("CARGO_MANIFEST_DIR")).into()
+}
+
+/// A zip of these entries.
+pub(super) fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        out.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Every file of a folder as zip entries, by path relative to the folder.
+pub(super) fn entries_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.push((relative, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub(super) fn zip_entries(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let borrowed: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    zip_of(&borrowed)
+}
+
+/// A manifest listing these item files.
+pub(super) fn manifest_for(items: &[&str]) -> String {
+    let resources: String = items
+        .iter()
+        .enumerate()
+        .map(|(i, href)| {
+            format!(r#"<resource identifier="R{i}" type="imsqti_item_xmlv2p1" href="{href}"><file href="{href}"/></resource>"#)
+        })
+        .collect();
+    format!(
+        r#"<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="M"><organizations/><resources>{resources}</resources></manifest>"#
+    )
+}
+
+pub(super) fn defaults() -> Defaults {
+    Defaults {
+        module: Some("IU01".into()),
+        topic: Some("IU01.1".into()),
+        level: Some(Difficulty::TH),
+        ..Default::default()
+    }
+}
+
+/// The whole pipeline: drafts to a bank.
+pub(super) fn pipeline(name: &str, found: Foreign) -> (Option<ParsedBank>, FileReport) {
+    read_drafts(name, "qti", found, &defaults())
+}
+
+pub(super) fn no_errors(name: &str, found: Foreign) -> ParsedBank {
+    let (parsed, report) = pipeline(name, found);
+    assert!(!report.has_errors(), "{:#?}", report.lines(Lang::En));
+    parsed.expect("a bank")
+}
+
+pub(super) fn keys(errors: &[(usize, crate::banks::report::Msg)]) -> Vec<(usize, &'static str)> {
+    errors.iter().map(|(line, (key, _))| (*line, *key)).collect()
+}
+
+fn options(draft: &Draft) -> Vec<(&str, bool)> {
+    match &draft.body {
+        DraftBody::Choice { options, .. } => options.iter().map(|o| (o.text.as_str(), o.correct)).collect(),
+        other => panic!("not a choice: {other:?}"),
+    }
+}
+
+pub(super) fn png() -> Vec<u8> {
+    fixture(&format!("{APIP}/Items/Item_VE_IP_05/apip_VE_IP_05_croc.png"))
+}
+
+#[test]
+fn ims_choice_reads_as_single_choice_and_wants_its_picture() {
+    let found = read("ims-choice.xml", &fixture("qti21/ims-choice.xml"));
+    assert_eq!(found.drafts.len(), 1);
+    let draft = &found.drafts[0];
+    assert_eq!((draft.name.as_deref(), draft.line), (Some("choice"), 3));
+    assert_eq!(
+        options(draft),
+        [
+            ("You must stay with your luggage at all times.", true),
+            ("Do not let someone else look after your luggage.", false),
+            ("Remember your luggage when you leave.", false),
+        ]
+    );
+    assert!(matches!(draft.body, DraftBody::Choice { multiple: false, partial: false, .. }));
+    // The picture is not in a lone .xml file: reported at the item, dropped from the stem.
+    assert_eq!(draft.stem, "Look at the text in the picture.\n\nWhat does it say?");
+    assert_eq!(keys(&found.errors), [(3, "report.qti_picture_not_sent")]);
+    let (_, report) = pipeline("ims-choice.xml", found);
+    let lines = report.lines(Lang::Vi);
+    assert!(lines.iter().any(|l| l.contains("hình images/sign.png nằm ngoài tệp .xml")), "{lines:?}");
+
+    // In a package with its picture, the item imports whole.
+    let item = fixture("qti21/ims-choice.xml");
+    let manifest = manifest_for(&["ims-choice.xml"]);
+    let zip = zip_of(&[
+        ("imsmanifest.xml", manifest.as_bytes()),
+        ("ims-choice.xml", &item),
+        ("images/sign.png", &png()),
+    ]);
+    let found = read("goi.zip", &zip);
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    assert_eq!(
+        found.drafts[0].stem,
+        "Look at the text in the picture.\n\n![NEVER LEAVE LUGGAGE UNATTENDED](media/sign.png)\n\nWhat does it say?"
+    );
+    assert_eq!(found.media.len(), 1);
+    assert_eq!((found.media[0].path.as_str(), found.media[0].mime), ("media/sign.png", "image/png"));
+    let bank = no_errors("goi.zip", found);
+    assert_eq!(bank.items[0].media[0].path, "media/sign.png");
+    assert!(bank.items[0].stem.html.contains("<img src=\"/media/"), "{}", bank.items[0].stem.html);
+}
+
+#[test]
+fn ims_text_entry_reads_as_short_text_with_a_blank() {
+    let found = read("ims-text_entry.xml", &fixture("qti21/ims-text_entry.xml"));
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    let draft = &found.drafts[0];
+    assert_eq!(draft.name.as_deref(), Some("textEntry"));
+    // "york" (half a point) folds to the same answer as "York".
+    assert_eq!(draft.body, DraftBody::ShortText { answers: vec!["York".into()] });
+    assert!(draft.stem.starts_with("Identify the missing word"), "{}", draft.stem);
+    assert!(draft.stem.contains("sun of \\_\\_\\_\\_\\_ ;"), "{}", draft.stem);
+    let bank = no_errors("ims-text_entry.xml", found);
+    let item = &bank.items[0];
+    assert_eq!(item.body, Body::ShortText { answers: vec!["York".into()], ignore_diacritics: false });
+    assert!(item.stem.html.contains("sun of _____ ;"), "{}", item.stem.html);
+    assert_eq!((item.topic.as_str(), item.difficulty), ("IU01.1", Difficulty::TH));
+}
+
+#[test]
+fn ims_order_reads_the_correct_sequence() {
+    let found = read("ims-order.xml", &fixture("qti21/ims-order.xml"));
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    let draft = &found.drafts[0];
+    assert_eq!(draft.name.as_deref(), Some("order"));
+    let sequence = ["Michael Schumacher", "Rubens Barrichello", "Jenson Button"];
+    assert_eq!(draft.body, DraftBody::Ordering { sequence: sequence.map(String::from).to_vec() });
+    assert!(draft.stem.starts_with("The following F1 drivers finished on the podium"));
+    let bank = no_errors("ims-order.xml", found);
+    assert_eq!(bank.items[0].id, "order");
+}
+
+#[test]
+fn ims_match_pairing_two_characters_with_one_play_is_skipped() {
+    let found = read("ims-match.xml", &fixture("qti21/ims-match.xml"));
+    assert!(found.drafts.is_empty() && found.errors.is_empty());
+    let skipped = &found.skipped[0];
+    assert_eq!(
+        (skipped.name.as_str(), skipped.kind.as_str(), skipped.line),
+        ("match", "matchInteraction (not one-to-one)", 2)
+    );
+    // One-to-one, the same item reads as matching; the unpaired play is a distractor.
+    let text = String::from_utf8(fixture("qti21/ims-match.xml")).unwrap();
+    let one_to_one = text
+        .replace("<value>D M</value>", "")
+        .replace("<value>L M</value>", "<value>L M</value><value>D R</value>")
+        .replace("<value>C R</value>", "");
+    let found = read("match.xml", one_to_one.as_bytes());
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    let pairs = [
+        ("Demetrius", "Romeo and Juliet"),
+        ("Lysander", "A Midsummer-Night's Dream"),
+        ("Prospero", "The Tempest"),
+    ];
+    // Capulet has no pair: not one-to-one either.
+    assert_eq!(found.skipped.len(), 1);
+    let without_capulet = one_to_one.replace(
+        r#"<simpleAssociableChoice identifier="C" matchMax="1">Capulet</simpleAssociableChoice>"#,
+        "",
+    );
+    let found = read("match.xml", without_capulet.as_bytes());
+    assert_eq!(
+        found.drafts[0].body,
+        DraftBody::Matching {
+            pairs: pairs.map(|(l, r)| (l.to_string(), r.to_string())).to_vec(),
+            distractors: vec![],
+        }
+    );
+    let with_distractor = without_capulet.replace("<value>D R</value>", "");
+    let with_distractor = with_distractor.replace(
+        r#"<simpleAssociableChoice identifier="D" matchMax="1">Demetrius</simpleAssociableChoice>"#,
+        "",
+    );
+    let found = read("match.xml", with_distractor.as_bytes());
+    let DraftBody::Matching { pairs, distractors } = &found.drafts[0].body else {
+        panic!("{:?}", found.drafts);
+    };
+    assert_eq!(pairs.len(), 2);
+    assert_eq!(distractors, &["Romeo and Juliet".to_string()]);
+    no_errors("match.xml", found);
+}
+
+fn check_apip(found: &Foreign) {
+    let names: Vec<&str> = found.drafts.iter().map(|d| d.name.as_deref().unwrap()).collect();
+    assert_eq!(names, ["VE-IP-01", "VE-IP-02", "VE-IP-03", "VE-IP-04"]);
+    let section = "QTI v2.1 Entry Profile Single Section Instance with Multiple Items";
+    assert!(found.drafts.iter().all(|d| d.category.as_deref() == Some(section)));
+    assert_eq!(
+        found.title.as_deref(),
+        Some("QTI v2.1 Entry Profile Single Test/TestPart Instance with Single Section with 5 Items")
+    );
+    let [tf, single, multiple, short] = found.drafts.as_slice() else {
+        unreachable!()
+    };
+    assert_eq!(tf.body, DraftBody::TrueFalse { answer: true });
+    assert_eq!(
+        tf.stem,
+        "Answer the following question.\n\nSigmund Freud and Carl Jung both belong to the psychoanalytic school of psychology."
+    );
+    assert_eq!(
+        options(single),
+        [("1/6", false), ("1/5", false), ("1/4", false), ("1/3", true), ("1/2", false)]
+    );
+    assert!(single.stem.ends_with("In the figure above, what fraction of the rectangle *ABCD* is shaded?"));
+    assert!(matches!(multiple.body, DraftBody::Choice { multiple: true, partial: true, .. }));
+    let correct: Vec<bool> = options(multiple).iter().map(|o| o.1).collect();
+    assert_eq!(correct, [true, true, false, true, false]);
+    assert!(multiple.stem.contains("Results of the Class Vote\n\n| Color | Number of Students |\n| --- | --- |\n| Red | 12 |"), "{}", multiple.stem);
+    assert_eq!(
+        short.body,
+        DraftBody::ShortText { answers: vec!["Lake Michigan".into(), "Michigan".into()] }
+    );
+    assert!(short.stem.ends_with("Type your answer here: \\_\\_\\_\\_\\_"), "{}", short.stem);
+    // The essay is skipped by name and interaction.
+    assert_eq!(found.skipped.len(), 1);
+    assert_eq!(
+        (found.skipped[0].name.as_str(), found.skipped[0].kind.as_str()),
+        ("VE-IP-05", "extendedTextInteraction")
+    );
+    // The SVG figure is refused at its item's line; the skipped essay's PNGs are not taken.
+    assert_eq!(keys(&found.errors), [(single.line, "report.not_a_picture")]);
+    assert_eq!(single.line, 2);
+    assert!(found.media.is_empty());
+}
+
+#[test]
+fn the_apip_package_reads_as_a_folder_and_as_a_zip() {
+    let folder = read_folder(&apip_dir());
+    check_apip(&folder);
+    let entries = entries_of(&apip_dir());
+    let zip = zip_entries(&entries);
+    let zipped = read("apip.zip", &zip);
+    check_apip(&zipped);
+    assert_eq!(folder.drafts, zipped.drafts);
+    // Wrapped in a folder inside the zip, it reads the same.
+    let wrapped: Vec<(String, Vec<u8>)> = entries.iter().map(|(n, b)| (format!("goi/{n}"), b.clone())).collect();
+    check_apip(&read("apip.zip", &zip_entries(&wrapped)));
+
+    let (parsed, report) = pipeline("apip.zip", zipped);
+    assert!(parsed.is_none());
+    let lines = report.lines(Lang::En);
+    assert!(lines[0].contains("media/apip_VE_IP_02.svg: not a PNG, JPEG, GIF or WebP"), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("“VE-IP-05” skipped") && l.contains("extendedTextInteraction")));
+    // With the figure as a PNG, the four supported items import.
+    let fixed: Vec<(String, Vec<u8>)> = entries
+        .into_iter()
+        .map(|(n, b)| if n.ends_with(".svg") { (n, png()) } else { (n, b) })
+        .collect();
+    let found = read("apip.zip", &zip_entries(&fixed));
+    assert_eq!(found.media.len(), 1);
+    let bank = no_errors("apip.zip", found);
+    let kinds: Vec<&str> = bank.items.iter().map(|i| i.body.kind().as_str()).collect();
+    assert_eq!(kinds, ["true_false", "single", "multiple", "short_text"]);
+    assert_eq!(bank.meta.title, "QTI v2.1 Entry Profile Single Test/TestPart Instance with Single Section with 5 Items");
+    assert!(bank.items[1].stem.source.starts_with("![Figure showing Rectangle ABCD"));
+}
