@@ -9,8 +9,7 @@ use super::{
     foreign::Defaults,
     formats::{self, Format, ReadOptions},
     import::{ImportError, ImportOptions, import_bank},
-    model::{Difficulty, MediaRef},
-    native,
+    model::Difficulty,
     report::{Severity, args, render},
     source, store,
 };
@@ -109,7 +108,10 @@ pub enum OutputFormat {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ExportFormat {
+    /// sathach's TOML (pictures in `media/` beside the file).
     Toml,
+    /// An IMS QTI 2.1 content package (a .zip), for other platforms.
+    Qti,
 }
 
 /// Runs a bank command; `db` is only opened for commands that need it. Reports of `check`
@@ -138,24 +140,11 @@ pub async fn run(
             db.close().await;
             result
         }
-        BankCommand::Export {
-            bank,
-            org,
-            to: ExportFormat::Toml,
-            out,
-        } => {
+        BankCommand::Export { bank, org, to, out } => {
             let db = Db::connect_and_migrate(settings).await?;
-            let result = export(&db, &bank, &org).await;
-            let (text, media) = match result {
-                Ok(done) => done,
-                Err(e) => {
-                    db.close().await;
-                    return Err(e);
-                }
-            };
-            let written = write_export(&db, out.as_deref(), &text, &media).await;
+            let result = super::export::run(&db, &bank, &org, to, out.as_deref()).await;
             db.close().await;
-            written
+            result
         }
         BankCommand::List { org } => {
             let db = Db::connect_and_migrate(settings).await?;
@@ -275,80 +264,6 @@ async fn import(
         )));
     }
     Ok(())
-}
-
-/// Writes the exported text to a file (with its pictures in `media/` beside it) or stdout.
-async fn write_export(
-    db: &Db,
-    out: Option<&std::path::Path>,
-    text: &str,
-    media: &[MediaRef],
-) -> Result<(), Failure> {
-    let Some(path) = out else {
-        if !media.is_empty() {
-            return Err(Failure::Environment(
-                "this bank has pictures: export it to a file with -o FILE".into(),
-            ));
-        }
-        print!("{text}");
-        return Ok(());
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    let folder = path.parent().unwrap_or(std::path::Path::new("."));
-    for picture in media {
-        let (_, bytes) = store::media(&db.read, &picture.sha256)
-            .await
-            .context("cannot read media")?
-            .ok_or_else(|| {
-                Failure::Environment(format!(
-                    "picture {} is missing from the database",
-                    picture.path
-                ))
-            })?;
-        let target = folder.join(&picture.path);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        std::fs::write(&target, bytes)
-            .with_context(|| format!("cannot write {}", target.display()))?;
-    }
-    Ok(())
-}
-
-async fn export(db: &Db, code: &str, org: &str) -> Result<(String, Vec<MediaRef>), Failure> {
-    let org = orgs::by_code_for_cli(db, org).await?;
-    let bank = store::bank_by_code(&db.read, &org.id, &code.trim().to_uppercase())
-        .await
-        .context("cannot read banks")?
-        .ok_or_else(|| Failure::Content(format!("{} has no bank {code}", org.code)))?;
-    let versions = store::versions(&db.read, &bank.id)
-        .await
-        .context("cannot read versions")?;
-    let latest = versions
-        .first()
-        .ok_or_else(|| Failure::Content(format!("bank {code} has no version yet")))?;
-    let rows = store::version_items(&db.read, &latest.id)
-        .await
-        .context("cannot read items")?;
-    let items = rows
-        .iter()
-        .map(|r| r.item())
-        .collect::<Result<Vec<_>, _>>()
-        .context("a stored item is damaged")?;
-    let meta = super::BankMeta {
-        code: bank.code,
-        title: bank.title,
-        module: bank.module,
-        language: bank.language,
-    };
-    let mut media: Vec<MediaRef> = items.iter().flat_map(|i| i.media.iter().cloned()).collect();
-    media.sort_by(|a, b| a.path.cmp(&b.path));
-    media.dedup_by(|a, b| a.path == b.path);
-    Ok((native::write_bank(&meta, &items), media))
 }
 
 async fn list(db: &Db, org: &str) -> Result<(), Failure> {

@@ -48,18 +48,26 @@ pub fn render(
     Ok(out.trim_end().to_string())
 }
 
-/// Text with every character Markdown could read as markup escaped, including a line start
-/// that would begin a list or a heading (`1. `, `- `, `+ `).
+/// Text with every character Markdown could read as markup escaped, including, on every
+/// line, a start that would begin a list, a heading or a quote (`1. `, `- `, `+ `, `=`).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for (i, c) in text.chars().enumerate() {
-        let at_start = i == 0;
+    text.split('\n')
+        .map(escape_line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let indent = line.len() - line.trim_start().len();
+    out.push_str(&line[..indent]);
+    for (i, c) in line[indent..].chars().enumerate() {
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' => {
                 out.push('\\');
                 out.push(c);
             }
-            '-' | '+' | '=' if at_start => {
+            '-' | '+' | '=' if i == 0 => {
                 out.push('\\');
                 out.push(c);
             }
@@ -67,9 +75,9 @@ pub fn escape(text: &str) -> String {
         }
     }
     // "1. text" at the start would be a numbered list: escape the point.
-    let digits = out.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && matches!(out[digits..].chars().next(), Some('.' | ')')) {
-        out.insert(digits, '\\');
+    let digits = out[indent..].chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && matches!(out[indent + digits..].chars().next(), Some('.' | ')')) {
+        out.insert(indent + digits, '\\');
     }
     out
 }

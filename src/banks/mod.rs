@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod catalog;
+pub mod export;
 pub mod cli;
 pub mod foreign;
 pub mod formats;

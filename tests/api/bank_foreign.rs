@@ -75,3 +75,19 @@ fn bank_check_reads_other_platforms_with_flags() {
     let out = sathach(dir.path(), &["bank", "check", &aiken, "--level", "easyish"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
+
+#[test]
+fn gift_exports_from_moodle_check_with_their_counts_and_skips() {
+    let dir = tempfile::tempdir().unwrap();
+    let flags = ["--module", "IU01", "--topic", "IU01.1", "--level", "TH", "--lang", "en"];
+    let examples = format!("{FIXTURES}/gift/moodle-examples.txt");
+    let out = sathach(dir.path(), &[&["bank", "check", &examples][..], &flags[..]].concat());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("43 items, 0 errors"), "{}", text(&out));
+    let questions = format!("{FIXTURES}/gift/moodle-questions.gift.txt");
+    let out = sathach(dir.path(), &[&["bank", "check", &questions][..], &flags[..]].concat());
+    assert!(out.status.success(), "{}", text(&out));
+    let all = text(&out);
+    assert!(all.contains("8 items, 0 errors") && all.contains("skipped (not supported): essay 1"), "{all}");
+    assert!(all.contains("item “Q8” skipped: sathach does not support the question type essay"), "{all}");
+}

@@ -110,6 +110,8 @@ pub struct Foreign {
     pub skipped: Vec<Skipped>,
     /// Problems placed at a line: a broken block, an unreadable answer…
     pub errors: Vec<(usize, Msg)>,
+    /// What the reader had to leave out or approximate (partial-credit answers…).
+    pub warnings: Vec<(usize, Msg)>,
     /// Pictures the items refer to as `media/NAME`.
     pub media: Vec<MediaFile>,
     /// A title the file gives itself (a QTI test's title), if any.
@@ -263,7 +265,14 @@ pub fn read_drafts(
     }
     for skipped in &found.skipped {
         let args = args![name = &skipped.name, kind = &skipped.kind];
-        report.warning(skipped.line, "report.foreign_skipped", args);
+        let key = match skipped.kind.as_str() {
+            "description" => "report.foreign_description",
+            _ => "report.foreign_skipped",
+        };
+        report.warning(skipped.line, key, args);
+    }
+    for (line, (key, args)) in found.warnings {
+        report.warning(line, key, args);
     }
     report.counts = parsed
         .as_ref()

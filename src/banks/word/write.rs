@@ -181,20 +181,8 @@ fn write_question(
             let keys = match &given {
                 Some((raw, paragraph)) => match letters(raw) {
                     Some(keys) => {
-                        if !marked.is_empty() && marked != keys {
-                            problem(
-                                *paragraph,
-                                (
-                                    "report.word_key_conflict",
-                                    args![
-                                        label = &q.label,
-                                        listed = letter_list(&keys),
-                                        marked = letter_list(&marked)
-                                    ],
-                                ),
-                            );
-                        }
-                        keys
+                        let has_marks = !marked.is_empty();
+                        agree(keys, &marked, has_marks, letter_list, *paragraph, &mut problem)
                     }
                     None => {
                         problem(
@@ -322,26 +310,8 @@ fn statement_truths(
     };
     match truths(raw) {
         Some(listed) if listed.len() == q.statements.len() => {
-            if any_marked && listed != marked {
-                let show = |v: &[bool]| {
-                    v.iter()
-                        .map(|t| if *t { "Đ" } else { "S" })
-                        .collect::<Vec<_>>()
-                        .join("")
-                };
-                problem(
-                    *paragraph,
-                    (
-                        "report.word_key_conflict",
-                        args![
-                            label = &q.label,
-                            listed = show(&listed),
-                            marked = show(&marked)
-                        ],
-                    ),
-                );
-            }
-            listed
+            let show = |v: &[bool]| v.iter().map(|t| if *t { "Đ" } else { "S" }).collect();
+            agree(listed, &marked, any_marked, show, *paragraph, problem)
         }
         _ => {
             problem(
@@ -354,4 +324,21 @@ fn statement_truths(
             marked
         }
     }
+}
+
+/// The key the answer section (or a "Đáp án:" line) gives, which must agree with the marks in
+/// the question when there are any.
+fn agree<T: PartialEq>(
+    listed: Vec<T>,
+    marked: &[T],
+    has_marks: bool,
+    show: impl Fn(&[T]) -> String,
+    paragraph: usize,
+    problem: &mut impl FnMut(usize, Msg),
+) -> Vec<T> {
+    if has_marks && listed != marked {
+        let args = args![listed = show(&listed), marked = show(marked)];
+        problem(paragraph, ("report.word_key_conflict", args));
+    }
+    listed
 }

@@ -69,16 +69,14 @@ fn choice(block: &str, format: Format) -> Result<DraftBody, Msg> {
     // Moodle: a block with `=` is single choice, `=` marking the right answer.
     let single = block.contains('=');
     let marked = block.replace('=', "~=");
-    let mut options: Vec<(f64, DraftOption)> = Vec::new();
+    let mut options: Vec<(f64, String)> = Vec::new();
     for answer in answers(&marked, '~') {
         let (weight, rest) = match answer.strip_prefix('=') {
             Some(rest) => (100.0, rest),
             None => weight(answer).unwrap_or((0.0, answer)),
         };
         let (format, text) = with_format(without_feedback(rest), format);
-        let text = markdown(text, format);
-        let correct = false;
-        options.push((weight, DraftOption { text, correct }));
+        options.push((weight, markdown(text, format)));
     }
     if options.len() < 2 {
         return Err(("report.gift_too_few_options", args![]));
@@ -100,9 +98,9 @@ fn choice(block: &str, format: Format) -> Result<DraftBody, Msg> {
     };
     let options = options
         .into_iter()
-        .map(|(weight, option)| DraftOption {
+        .map(|(weight, text)| DraftOption {
+            text,
             correct: if multiple { weight > 0.0 } else { full(weight) },
-            ..option
         })
         .collect();
     Ok(DraftBody::Choice {

@@ -146,7 +146,7 @@ fn text_entry_numbers_with_tolerances_and_bounds() {
         <setOutcomeValue identifier="SCORE"><baseValue baseType="float">1</baseValue></setOutcomeValue></responseIf></responseCondition></responseProcessing>"#;
     let range = item("v2p1", &declare("float", "single", &[], ""), entry, bounds);
     assert_eq!(one(&range), DraftBody::NumericRange { min: 10.0, max: 12.0 });
-    let bank = no_errors("q.xml", read("q.xml", range.as_bytes()));
+    let bank = no_errors("cau-hoi.xml", read("cau-hoi.xml", range.as_bytes()));
     assert_eq!(bank.items[0].body, Body::Numeric { key: NumericKey::Range { min: 10.0, max: 12.0 } });
     // A decimal comma reads; a key that is no number is an error naming the item.
     let comma = item("v2p1", &declare("float", "single", &["3,5"], ""), entry, MATCH_CORRECT);
@@ -154,8 +154,9 @@ fn text_entry_numbers_with_tolerances_and_bounds() {
     let bad = item("v2p1", &declare("float", "single", &["ba"], ""), entry, MATCH_CORRECT);
     let found = read("q.xml", bad.as_bytes());
     assert_eq!(keys(&found.errors), [(2, "report.qti_bad_number")]);
-    let (_, report) = super::tests::pipeline("q.xml", found);
-    assert!(report.lines(crate::web::i18n::Lang::Vi)[0].contains("câu “q1”: đáp án “ba” không phải là số"));
+    let (_, report) = super::tests::pipeline("cau-hoi.xml", found);
+    let lines = report.lines(crate::web::i18n::Lang::Vi);
+    assert!(lines.iter().any(|l| l.contains(":2: lỗi: câu “q1”: đáp án “ba” không phải là số")), "{lines:?}");
 }
 
 #[test]
@@ -240,13 +241,13 @@ fn pictures_in_sub_folders_get_unique_names() {
     ]);
     let found = read("goi.zip", &zip);
     let paths: Vec<&str> = found.media.iter().map(|m| m.path.as_str()).collect();
-    assert_eq!(paths, ["media/h 1.png", "media/h 1-2.png", "media/hinh-3.png"]);
+    assert_eq!(paths, ["media/h-1.png", "media/h-1-2.png", "media/hinh-3.png"]);
     assert!(found.errors.is_empty(), "{:?}", found.errors);
     // Options are read before stems: the shared picture came first.
-    assert_eq!(found.drafts[0].stem, "![Hình](media/h%201-2.png)");
+    assert_eq!(found.drafts[0].stem, "![Hình](media/h-1-2.png)");
     assert_eq!(found.drafts[1].stem, "![Hình](media/hinh-3.png)");
     let DraftBody::Choice { options, .. } = &found.drafts[1].body else { panic!() };
-    assert_eq!(options[1].text, "![Hình](media/h%201.png)");
+    assert_eq!(options[1].text, "![Hình](media/h-1.png)");
     let bank = no_errors("goi.zip", found);
     assert_eq!(bank.media.len(), 3);
 }

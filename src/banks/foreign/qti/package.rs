@@ -189,8 +189,20 @@ impl Pictures {
         self.add(&format!("hinh-{n}.{ext}"), bytes)
     }
 
-    /// Adds a picture under a name no other picture has.
+    /// Adds a picture under a name no other picture has, safe in a Markdown address
+    /// (`h 1.png` → `h-1.png`).
     fn add(&mut self, file: &str, bytes: Vec<u8>) -> Result<String, Msg> {
+        let file: String = file
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let file = file.as_str();
         let (stem, ext) = match file.rsplit_once('.') {
             Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
             _ => (file, String::new()),
