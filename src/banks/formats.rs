@@ -181,6 +181,6 @@ pub fn read_path(
             }
             vec![read(&name, &bytes, options)]
         }
-        Err(failed) => vec![failed],
+        Err(msg) => vec![source::failed(&path.display().to_string(), msg)],
     }
 }

@@ -31,6 +31,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/media/{sha256}", web::get().to(media));
 }
 
+/// A module to choose on the upload form: code, name, and its topics (code, name).
+type ModuleChoice = (String, String, Vec<(String, String)>);
+
 #[derive(Template)]
 #[template(path = "banks/list.html")]
 struct ListPage {
@@ -55,7 +58,7 @@ impl ListPage {
     }
 
     /// Modules with their topics: (code, name, [(topic code, topic name)]).
-    fn modules(&self) -> Vec<(String, String, Vec<(String, String)>)> {
+    fn modules(&self) -> Vec<ModuleChoice> {
         let lang = self.chrome.lang;
         catalog()
             .modules

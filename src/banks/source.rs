@@ -298,7 +298,7 @@ fn read_file(file: &Path, limit: usize) -> (Option<ParsedBank>, FileReport) {
     let name = file.display().to_string();
     let bytes = match read_limited(file, limit) {
         Ok(bytes) => bytes,
-        Err(failed) => return failed,
+        Err(msg) => return failed(&name, msg),
     };
     let mut media_errors = Vec::new();
     let media = media_beside(file, &mut media_errors);
@@ -310,21 +310,15 @@ fn read_file(file: &Path, limit: usize) -> (Option<ParsedBank>, FileReport) {
     (parsed, report)
 }
 
-/// A file's bytes, or a report saying it is too large or unreadable.
-pub fn read_limited(
-    file: &Path,
-    limit: usize,
-) -> Result<Vec<u8>, (Option<ParsedBank>, FileReport)> {
-    let name = file.display().to_string();
+/// A file's bytes, or what says it is too large or unreadable.
+pub fn read_limited(file: &Path, limit: usize) -> Result<Vec<u8>, Msg> {
     let unreadable = |e: std::io::Error| ("report.file_unreadable", args![error = e.to_string()]);
-    let size = std::fs::metadata(file)
-        .map_err(|e| failed(&name, unreadable(e)))?
-        .len();
+    let size = std::fs::metadata(file).map_err(unreadable)?.len();
     if size > limit as u64 {
         let args = args![size = human_size(size as usize), limit = human_size(limit)];
-        return Err(failed(&name, ("report.file_too_large", args)));
+        return Err(("report.file_too_large", args));
     }
-    std::fs::read(file).map_err(|e| failed(&name, unreadable(e)))
+    std::fs::read(file).map_err(unreadable)
 }
 
 #[cfg(test)]

@@ -36,8 +36,14 @@ pub fn export_package(meta: &BankMeta, items: &[Item], media: &[MediaFile]) -> V
         .map(|item| unique(identifier(&item.id), &mut used))
         .collect();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    files.push(("imsmanifest.xml".into(), manifest(meta, items, &identifiers).into_bytes()));
-    files.push(("tests/test.xml".into(), test(meta, items, &identifiers).into_bytes()));
+    files.push((
+        "imsmanifest.xml".into(),
+        manifest(meta, items, &identifiers).into_bytes(),
+    ));
+    files.push((
+        "tests/test.xml".into(),
+        test(meta, items, &identifiers).into_bytes(),
+    ));
     for (item, id) in items.iter().zip(&identifiers) {
         let xml = item_xml(item, id, &meta.language, &picture);
         files.push((format!("items/{id}.xml"), xml.into_bytes()));
@@ -201,7 +207,9 @@ fn test(meta: &BankMeta, items: &[Item], identifiers: &[String]) -> String {
     if topic.is_some() {
         x.push_str("    </assessmentSection>\n");
     } else {
-        x.push_str("    <assessmentSection identifier=\"SECTION-1\" title=\"\" visible=\"true\"/>\n");
+        x.push_str(
+            "    <assessmentSection identifier=\"SECTION-1\" title=\"\" visible=\"true\"/>\n",
+        );
     }
     x.push_str("  </testPart>\n</assessmentTest>\n");
     x

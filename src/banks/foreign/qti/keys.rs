@@ -40,7 +40,8 @@ impl Declaration {
 
 /// The declaration of a response of an item, if any.
 pub(super) fn declaration(item: Node, response: &str) -> Option<Declaration> {
-    let node = kids(item, "responseDeclaration").find(|d| attr(*d, "identifier") == Some(response))?;
+    let node =
+        kids(item, "responseDeclaration").find(|d| attr(*d, "identifier") == Some(response))?;
     let values = |n: Option<Node>| -> Vec<String> {
         n.map(|n| kids(n, "value").map(text).collect())
             .unwrap_or_default()

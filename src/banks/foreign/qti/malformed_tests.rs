@@ -13,29 +13,66 @@ const ITEM: &str = r#"<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti
 <itemBody><choiceInteraction responseIdentifier="RESPONSE" maxChoices="1"><simpleChoice identifier="x">X</simpleChoice><simpleChoice identifier="y">Y</simpleChoice></choiceInteraction></itemBody>
 </assessmentItem>"#;
 
-/// The first problem of a file, in Vietnamese, after the whole pipeline.
-fn first_line(name: &str, found: Foreign) -> String {
+/// The report of a file, in Vietnamese, after the whole pipeline, as one text.
+fn report_of(name: &str, found: Foreign) -> String {
     let (parsed, report) = pipeline(name, found);
     assert!(parsed.is_none());
-    report.lines(Lang::Vi).remove(0)
+    report.lines(Lang::Vi).join("\n")
 }
 
 #[test]
 fn files_that_are_not_qti_items_are_refused_with_a_message() {
-    let cases: [(&str, &[u8], (usize, &str), &str); 7] = [
-        ("a.xml", b"hello, not xml", (1, "report.qti_xml_invalid"), "a.xml: nội dung không phải XML hợp lệ"),
-        ("a.xml", b"", (1, "report.qti_xml_invalid"), "a.xml: nội dung không phải XML hợp lệ"),
-        ("quiz.xml", b"<quiz><question type=\"essay\"/></quiz>", (0, "report.qti_not_qti"), "phần tử gốc là <quiz>"),
-        ("v1.xml", b"<questestinterop><item/></questestinterop>", (0, "report.qti_version_1"), "QTI 1.2 (questestinterop)"),
-        ("imsmanifest.xml", b"<manifest><resources/></manifest>", (0, "report.qti_not_alone"), "hãy gửi cả gói .zip"),
-        ("u.xml", b"\xFF\xFE<\x00a\x00", (0, "report.qti_in_file"), "u.xml: tệp được lưu dạng UTF-16"),
-        ("x.zip", b"PK\x03\x04 not really", (0, "report.zip_unopenable"), "không mở được tệp .zip"),
+    /// File name, content, the error (line, key), and words of its Vietnamese message.
+    type Case<'a> = (&'a str, &'a [u8], (usize, &'a str), &'a str);
+    let cases: [Case; 7] = [
+        (
+            "a.xml",
+            b"hello, not xml",
+            (1, "report.qti_xml_invalid"),
+            "a.xml: nội dung không phải XML hợp lệ",
+        ),
+        (
+            "a.xml",
+            b"",
+            (1, "report.qti_xml_invalid"),
+            "a.xml: nội dung không phải XML hợp lệ",
+        ),
+        (
+            "quiz.xml",
+            b"<quiz><question type=\"essay\"/></quiz>",
+            (0, "report.qti_not_qti"),
+            "phần tử gốc là <quiz>",
+        ),
+        (
+            "v1.xml",
+            b"<questestinterop><item/></questestinterop>",
+            (0, "report.qti_version_1"),
+            "QTI 1.2 (questestinterop)",
+        ),
+        (
+            "imsmanifest.xml",
+            b"<manifest><resources/></manifest>",
+            (0, "report.qti_not_alone"),
+            "hãy gửi cả gói .zip",
+        ),
+        (
+            "u.xml",
+            b"\xFF\xFE<\x00a\x00",
+            (0, "report.qti_in_file"),
+            "u.xml: tệp đang được lưu ở dạng UTF-16",
+        ),
+        (
+            "x.zip",
+            b"PK\x03\x04 not really",
+            (0, "report.zip_unopenable"),
+            "không mở được tệp .zip",
+        ),
     ];
     for (name, bytes, key, text) in cases {
         let found = read(name, bytes);
         assert_eq!(keys(&found.errors), [key], "{name}");
-        let line = first_line(name, found);
-        assert!(line.contains(text), "{name}: {line}");
+        let report = report_of(name, found);
+        assert!(report.contains(text), "{name}: {report}");
     }
 }
 
@@ -56,12 +93,26 @@ fn broken_packages_are_refused_with_a_message() {
     let test_outside = r#"<manifest><resources><resource identifier="t" type="imsqti_test_xmlv2p1" href="t/test.xml"/></resources></manifest>"#;
     let test = r#"<assessmentTest identifier="T" title="T"><testPart identifier="P"><assessmentSection identifier="S" title="S">
         <assessmentItemRef identifier="a" href="../../../a.xml"/></assessmentSection></testPart></assessmentTest>"#;
-    let picture_outside = ITEM.replace("<itemBody>", r#"<itemBody><p><img src="../../x.png"/></p>"#);
-    let cases: Vec<(Vec<u8>, Vec<(usize, &str)>, &str)> = vec![
-        (zip_of(&[("items/a.xml", ITEM.as_bytes())]), vec![(0, "report.qti_no_manifest")], "không tìm thấy imsmanifest.xml"),
-        (bomb, vec![(0, "report.zip_too_large")], "khi giải nén lớn hơn 50 MB"),
+    let picture_outside =
+        ITEM.replace("<itemBody>", r#"<itemBody><p><img src="../../x.png"/></p>"#);
+    /// A package, its errors (line, key), and words of the Vietnamese report.
+    type Case<'a> = (Vec<u8>, Vec<(usize, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
         (
-            zip_of(&[("imsmanifest.xml", manifest.as_bytes()), ("../../a.xml", ITEM.as_bytes())]),
+            zip_of(&[("items/a.xml", ITEM.as_bytes())]),
+            vec![(0, "report.qti_no_manifest")],
+            "không tìm thấy imsmanifest.xml",
+        ),
+        (
+            bomb,
+            vec![(0, "report.zip_too_large")],
+            "khi giải nén lớn hơn 50 MB",
+        ),
+        (
+            zip_of(&[
+                ("imsmanifest.xml", manifest.as_bytes()),
+                ("../../a.xml", ITEM.as_bytes()),
+            ]),
             vec![(0, "report.zip_unsafe_path")],
             "“../../a.xml” trỏ ra ngoài",
         ),
@@ -71,12 +122,18 @@ fn broken_packages_are_refused_with_a_message() {
             "đường dẫn “../../etc/passwd” trỏ ra ngoài gói",
         ),
         (
-            zip_of(&[("imsmanifest.xml", test_outside.as_bytes()), ("t/test.xml", test.as_bytes())]),
+            zip_of(&[
+                ("imsmanifest.xml", test_outside.as_bytes()),
+                ("t/test.xml", test.as_bytes()),
+            ]),
             vec![(2, "report.qti_path_outside")],
             "“../../../a.xml” trỏ ra ngoài gói",
         ),
         (
-            zip_of(&[("imsmanifest.xml", manifest.as_bytes()), ("items/a.xml", picture_outside.as_bytes())]),
+            zip_of(&[
+                ("imsmanifest.xml", manifest.as_bytes()),
+                ("items/a.xml", picture_outside.as_bytes()),
+            ]),
             vec![(1, "report.qti_path_outside")],
             "“../../x.png” trỏ ra ngoài gói",
         ),
@@ -86,7 +143,10 @@ fn broken_packages_are_refused_with_a_message() {
             "items/a.xml: gói QTI nhắc tới tệp này nhưng không chứa nó",
         ),
         (
-            zip_of(&[("imsmanifest.xml", manifest.as_bytes()), ("items/a.xml", b"<assessmentItem><itemBody>")]),
+            zip_of(&[
+                ("imsmanifest.xml", manifest.as_bytes()),
+                ("items/a.xml", b"<assessmentItem><itemBody>"),
+            ]),
             vec![(1, "report.qti_xml_invalid")],
             "items/a.xml: nội dung không phải XML hợp lệ",
         ),
@@ -95,7 +155,11 @@ fn broken_packages_are_refused_with_a_message() {
             vec![(0, "report.qti_no_items")],
             "gói QTI không có câu hỏi nào",
         ),
-        (zip_of(&[("imsmanifest.xml", v1.as_bytes())]), vec![(0, "report.qti_version_1")], "QTI 1.2"),
+        (
+            zip_of(&[("imsmanifest.xml", v1.as_bytes())]),
+            vec![(0, "report.qti_version_1")],
+            "QTI 1.2",
+        ),
         (
             zip_of(&[("imsmanifest.xml", b"<quiz/>")]),
             vec![(0, "report.qti_not_qti")],
@@ -107,7 +171,10 @@ fn broken_packages_are_refused_with_a_message() {
         assert_eq!(keys(&found.errors), expected, "case {n}");
         let (_, report) = pipeline("goi.zip", found);
         let lines = report.lines(Lang::Vi);
-        assert!(lines.iter().any(|l| l.contains(text)), "case {n}: {lines:?}");
+        assert!(
+            lines.iter().any(|l| l.contains(text)),
+            "case {n}: {lines:?}"
+        );
     }
 }
 
@@ -116,30 +183,77 @@ fn broken_keys_are_errors_at_the_item() {
     let no_key = ITEM.replace("<correctResponse><value>x</value></correctResponse>", "");
     let found = read("a.xml", no_key.as_bytes());
     assert_eq!(keys(&found.errors), [(1, "report.qti_no_key")]);
-    let line = first_line("a.xml", found);
-    assert!(line.contains("câu “a” chưa có đáp án"), "{line}");
+    let report = report_of("a.xml", found);
+    assert!(
+        report.contains("a.xml:1: lỗi: câu “a” chưa có đáp án"),
+        "{report}"
+    );
     let unknown = ITEM.replace("<value>x</value>", "<value>z</value>");
     let found = read("a.xml", unknown.as_bytes());
     assert_eq!(keys(&found.errors), [(1, "report.qti_bad_key")]);
-    let line = first_line("a.xml", found);
-    assert!(line.contains("câu “a”: đáp án “z” không ứng với lựa chọn nào"), "{line}");
+    let report = report_of("a.xml", found);
+    assert!(
+        report.contains("a.xml:1: lỗi: câu “a”: đáp án “z” không ứng với lựa chọn nào"),
+        "{report}"
+    );
 }
 
 #[test]
 fn folders_without_a_manifest_or_with_paths_outside_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(keys(&read_folder(dir.path()).errors), [(0, "report.qti_no_manifest")]);
+    assert_eq!(
+        keys(&read_folder(dir.path()).errors),
+        [(0, "report.qti_no_manifest")]
+    );
     let package = dir.path().join("goi");
     std::fs::create_dir(&package).unwrap();
     std::fs::write(dir.path().join("secret.xml"), ITEM).unwrap();
-    std::fs::write(package.join("imsmanifest.xml"), manifest_for(&["../secret.xml", "link.xml"])).unwrap();
+    std::fs::write(
+        package.join("imsmanifest.xml"),
+        manifest_for(&["../secret.xml", "link.xml"]),
+    )
+    .unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(dir.path().join("secret.xml"), package.join("link.xml")).unwrap();
     let found = read_folder(&package);
     assert!(found.drafts.is_empty());
     assert_eq!(
         keys(&found.errors),
-        [(1, "report.qti_path_outside"), (0, "report.qti_file_missing")]
+        [
+            (1, "report.qti_path_outside"),
+            (0, "report.qti_file_missing")
+        ]
+    );
+}
+
+#[test]
+fn deeply_nested_elements_do_not_exhaust_the_stack() {
+    let depth = 20_000;
+    let body = format!(
+        "{}deep{}<choiceInteraction responseIdentifier=\"RESPONSE\"><simpleChoice identifier=\"x\">X</simpleChoice><simpleChoice identifier=\"y\">Y</simpleChoice></choiceInteraction>",
+        "<div><math><mrow>".repeat(depth),
+        "</mrow></math></div>".repeat(depth)
+    );
+    let xml = ITEM.replace(
+        "<itemBody><choiceInteraction responseIdentifier=\"RESPONSE\" maxChoices=\"1\"><simpleChoice identifier=\"x\">X</simpleChoice><simpleChoice identifier=\"y\">Y</simpleChoice></choiceInteraction>",
+        &format!("<itemBody>{body}"),
+    );
+    let found = read("a.xml", xml.as_bytes());
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    assert_eq!(found.drafts[0].stem, "deep");
+    let sections = format!(
+        "<assessmentTest identifier=\"T\" title=\"T\">{}<assessmentItemRef identifier=\"a\" href=\"a.xml\"/>{}</assessmentTest>",
+        "<assessmentSection identifier=\"S\" title=\"S\">".repeat(depth),
+        "</assessmentSection>".repeat(depth)
+    );
+    let manifest = r#"<manifest><resources><resource identifier="t" type="imsqti_test_xmlv2p1" href="t.xml"/></resources></manifest>"#;
+    let zip = zip_of(&[
+        ("imsmanifest.xml", manifest.as_bytes()),
+        ("t.xml", sections.as_bytes()),
+    ]);
+    assert_eq!(
+        keys(&read("goi.zip", &zip).errors),
+        [(0, "report.qti_no_items")]
     );
 }
 

@@ -42,7 +42,8 @@ pub(super) fn items(package: &Package, out: &mut Foreign) -> Vec<ItemFile> {
     let manifest = doc.root_element();
     if !is(manifest, "manifest") {
         let root = manifest.tag_name().name();
-        out.errors.push((0, ("report.qti_not_qti", args![path = path, root = root])));
+        out.errors
+            .push((0, ("report.qti_not_qti", args![path = path, root = root])));
         return vec![];
     }
     let mut listed: Vec<ItemFile> = Vec::new();
@@ -51,7 +52,9 @@ pub(super) fn items(package: &Package, out: &mut Foreign) -> Vec<ItemFile> {
     let base = xml_base("", manifest);
     let base = resources.map_or(base.clone(), |r| xml_base(&base, r));
     for resource in resources.iter().flat_map(|r| kids(*r, "resource")) {
-        let kind = attr(resource, "type").unwrap_or_default().to_ascii_lowercase();
+        let kind = attr(resource, "type")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let base = xml_base(&base, resource);
         let href = attr(resource, "href").or_else(|| {
             kids(resource, "file")
@@ -66,16 +69,19 @@ pub(super) fn items(package: &Package, out: &mut Foreign) -> Vec<ItemFile> {
                 continue;
             }
         };
-        if kind.starts_with("imsqti_item") {
+        // `imsqti_item_xmlv2p1`, `…v2p2`, `…v3p0`, APIP's `imsqti_apipitem_xmlv2p1`…
+        let qti = kind.starts_with("imsqti_");
+        if qti && kind.contains("item") {
             listed.push(ItemFile {
                 path,
                 category: None,
                 tags: lom_tags(resource),
             });
-        } else if kind.starts_with("imsqti_test") || kind.starts_with("imsqti_assessment") {
+        } else if qti && kind.contains("test") {
             tests.push(path);
         } else if kind.starts_with("imsqti_xmlv1") {
-            out.errors.push((0, ("report.qti_version_1", args![path = path])));
+            out.errors
+                .push((0, ("report.qti_version_1", args![path = path])));
         }
     }
     let mut files: Vec<ItemFile> = Vec::new();
@@ -173,20 +179,33 @@ fn test_items(package: &Package, path: &str, out: &mut Foreign) -> Vec<ItemFile>
         out.title = attr(test, "title").map(str::to_string);
     }
     let mut found = Vec::new();
-    walk(test, folder(path), None, &mut found, out);
+    walk(0, test, folder(path), None, &mut found, out);
     found
 }
 
-fn walk(node: Node, dir: &str, section: Option<&str>, found: &mut Vec<ItemFile>, out: &mut Foreign) {
+fn walk(
+    depth: usize,
+    node: Node,
+    dir: &str,
+    section: Option<&str>,
+    found: &mut Vec<ItemFile>,
+    out: &mut Foreign,
+) {
+    // Sections nest a few levels; a file nesting them deeper is not followed further.
+    if depth > 32 {
+        return;
+    }
     for child in node.children().filter(|c| c.is_element()) {
         match name(child).as_str() {
-            "testPart" => walk(child, dir, section, found, out),
+            "testPart" => walk(depth + 1, child, dir, section, found, out),
             "assessmentSection" => {
                 let title = attr(child, "title").filter(|t| !t.trim().is_empty());
-                walk(child, dir, title.or(section), found, out);
+                walk(depth + 1, child, dir, title.or(section), found, out);
             }
             "assessmentItemRef" => {
-                let Some(href) = attr(child, "href") else { continue };
+                let Some(href) = attr(child, "href") else {
+                    continue;
+                };
                 match resolve(dir, href) {
                     Ok(path) => found.push(ItemFile {
                         path,
@@ -202,7 +221,10 @@ fn walk(node: Node, dir: &str, section: Option<&str>, found: &mut Vec<ItemFile>,
 }
 
 fn fetch(package: &Package, path: &str, out: &mut Foreign) -> Option<Vec<u8>> {
-    package.get(path).map_err(|problem| out.errors.push((0, problem))).ok()
+    package
+        .get(path)
+        .map_err(|problem| out.errors.push((0, problem)))
+        .ok()
 }
 
 /// UTF-8 text of a file, or its encoding problem reported with the file's path.

@@ -9,6 +9,7 @@
 //! bounds from the response processing), order, match and associate (one-to-one pairs).
 //! Every other interaction, and an item with several, is skipped by name and interaction.
 
+mod bodies;
 mod export;
 mod item;
 mod keys;
@@ -25,7 +26,11 @@ mod interaction_tests;
 #[cfg(test)]
 mod malformed_tests;
 #[cfg(test)]
+mod package_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod text_entry_tests;
 
 use std::collections::BTreeMap;
 
@@ -141,7 +146,7 @@ fn read_file(package: &Package, file: &ItemFile, pictures: &mut Pictures, out: &
                 tags: file.tags.clone(),
                 picture: &mut picture,
             };
-            match read_item(root, &mut cx, &mut out.errors) {
+            match read_item(root, &mut cx, out) {
                 Read::Draft(draft) => out.drafts.push(draft),
                 Read::Skipped(skipped) => out.skipped.push(skipped),
                 Read::Failed => {}

@@ -43,7 +43,10 @@ impl Package {
                 .ok_or_else(missing),
             Files::Dir(root) => read_inside(root, path).map_err(|e| match e {
                 None => missing(),
-                Some(error) => ("report.qti_file_unreadable", args![path = path, error = error]),
+                Some(error) => (
+                    "report.qti_file_unreadable",
+                    args![path = path, error = error],
+                ),
             }),
         }
     }
@@ -57,7 +60,9 @@ fn read_inside(root: &Path, path: &str) -> Result<Vec<u8>, Option<String>> {
     if !file.starts_with(&root) || !file.is_file() {
         return Err(None);
     }
-    let size = std::fs::metadata(&file).map_err(|e| Some(e.to_string()))?.len();
+    let size = std::fs::metadata(&file)
+        .map_err(|e| Some(e.to_string()))?
+        .len();
     if size > DEFAULT_LIMIT_BYTES as u64 {
         return Err(Some(format!("> {}", human_size(DEFAULT_LIMIT_BYTES))));
     }
@@ -141,7 +146,12 @@ impl Pictures {
 
     /// An `<img src>` of an item in `folder`: its media path, None for another site's
     /// picture (kept, and refused by the native reader with its message), or the problem.
-    pub fn get(&mut self, package: &Package, folder: &str, src: &str) -> Result<Option<String>, Msg> {
+    pub fn get(
+        &mut self,
+        package: &Package,
+        folder: &str,
+        src: &str,
+    ) -> Result<Option<String>, Msg> {
         if let Some(data) = src.trim().strip_prefix("data:") {
             return self.inline(src, data).map(Some);
         }
@@ -169,7 +179,12 @@ impl Pictures {
 
     /// A `data:image/png;base64,…` picture.
     fn inline(&mut self, src: &str, data: &str) -> Result<String, Msg> {
-        let refused = || ("report.qti_picture_data", args![start = src.chars().take(40).collect::<String>()]);
+        let refused = || {
+            (
+                "report.qti_picture_data",
+                args![start = src.chars().take(40).collect::<String>()],
+            )
+        };
         let (kind, payload) = data.split_once(',').ok_or_else(refused)?;
         if !kind.ends_with(";base64") {
             return Err(refused());
@@ -226,10 +241,19 @@ mod tests {
     #[test]
     fn paths_stay_inside_the_package() {
         assert_eq!(resolve("Items/A/", "img.png").unwrap(), "Items/A/img.png");
-        assert_eq!(resolve("Tests/T/", "../../Items/A/x.xml").unwrap(), "Items/A/x.xml");
+        assert_eq!(
+            resolve("Tests/T/", "../../Items/A/x.xml").unwrap(),
+            "Items/A/x.xml"
+        );
         assert_eq!(resolve("", "./a%20b/c.png#x").unwrap(), "a b/c.png");
         assert_eq!(resolve("a/", "b\\c.png").unwrap(), "a/b/c.png");
-        for bad in ["../x.xml", "a/../../x", "/etc/passwd", "file:///etc/passwd", "%2e%2e/x"] {
+        for bad in [
+            "../x.xml",
+            "a/../../x",
+            "/etc/passwd",
+            "file:///etc/passwd",
+            "%2e%2e/x",
+        ] {
             let (key, _) = resolve("", bad).unwrap_err();
             assert_eq!(key, "report.qti_path_outside", "{bad}");
         }

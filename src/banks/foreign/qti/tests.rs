@@ -11,14 +11,21 @@ use crate::banks::{
 use crate::web::i18n::Lang;
 
 pub(super) fn fixture(path: &str) -> Vec<u8> {
-    let full = format!("{}/tests/fixtures/import/{path}", env!("CARGO_MANIFEST_DIR"));
+    let full = format!(
+        "{}/tests/fixtures/import/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
 }
 
 pub(super) const APIP: &str = "qtipkg/qti21-apip-entrytest";
 
 pub(super) fn apip_dir() -> std::path::PathBuf {
-    format!("{}/tests/fixtures/import/{APIP}", env!("CARGO_MANIFEST_DIR")).into()
+    format!(
+        "{}/tests/fixtures/import/{APIP}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+    .into()
 }
 
 /// A zip of these entries.
@@ -43,7 +50,11 @@ pub(super) fn entries_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.push((relative, std::fs::read(&path).unwrap()));
             }
         }
@@ -53,7 +64,10 @@ pub(super) fn entries_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
 }
 
 pub(super) fn zip_entries(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let borrowed: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let borrowed: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     zip_of(&borrowed)
 }
 
@@ -92,18 +106,26 @@ pub(super) fn no_errors(name: &str, found: Foreign) -> ParsedBank {
 }
 
 pub(super) fn keys(errors: &[(usize, crate::banks::report::Msg)]) -> Vec<(usize, &'static str)> {
-    errors.iter().map(|(line, (key, _))| (*line, *key)).collect()
+    errors
+        .iter()
+        .map(|(line, (key, _))| (*line, *key))
+        .collect()
 }
 
-fn options(draft: &Draft) -> Vec<(&str, bool)> {
+pub(super) fn options(draft: &Draft) -> Vec<(&str, bool)> {
     match &draft.body {
-        DraftBody::Choice { options, .. } => options.iter().map(|o| (o.text.as_str(), o.correct)).collect(),
+        DraftBody::Choice { options, .. } => options
+            .iter()
+            .map(|o| (o.text.as_str(), o.correct))
+            .collect(),
         other => panic!("not a choice: {other:?}"),
     }
 }
 
 pub(super) fn png() -> Vec<u8> {
-    fixture(&format!("{APIP}/Items/Item_VE_IP_05/apip_VE_IP_05_croc.png"))
+    fixture(&format!(
+        "{APIP}/Items/Item_VE_IP_05/apip_VE_IP_05_croc.png"
+    ))
 }
 
 #[test]
@@ -120,13 +142,28 @@ fn ims_choice_reads_as_single_choice_and_wants_its_picture() {
             ("Remember your luggage when you leave.", false),
         ]
     );
-    assert!(matches!(draft.body, DraftBody::Choice { multiple: false, partial: false, .. }));
+    assert!(matches!(
+        draft.body,
+        DraftBody::Choice {
+            multiple: false,
+            partial: false,
+            ..
+        }
+    ));
     // The picture is not in a lone .xml file: reported at the item, dropped from the stem.
-    assert_eq!(draft.stem, "Look at the text in the picture.\n\nWhat does it say?");
+    assert_eq!(
+        draft.stem,
+        "Look at the text in the picture.\n\nWhat does it say?"
+    );
     assert_eq!(keys(&found.errors), [(3, "report.qti_picture_not_sent")]);
     let (_, report) = pipeline("ims-choice.xml", found);
     let lines = report.lines(Lang::Vi);
-    assert!(lines.iter().any(|l| l.contains("hình images/sign.png nằm ngoài tệp .xml")), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("hình images/sign.png nằm ngoài tệp .xml")),
+        "{lines:?}"
+    );
 
     // In a package with its picture, the item imports whole.
     let item = fixture("qti21/ims-choice.xml");
@@ -143,10 +180,17 @@ fn ims_choice_reads_as_single_choice_and_wants_its_picture() {
         "Look at the text in the picture.\n\n![NEVER LEAVE LUGGAGE UNATTENDED](media/sign.png)\n\nWhat does it say?"
     );
     assert_eq!(found.media.len(), 1);
-    assert_eq!((found.media[0].path.as_str(), found.media[0].mime), ("media/sign.png", "image/png"));
+    assert_eq!(
+        (found.media[0].path.as_str(), found.media[0].mime),
+        ("media/sign.png", "image/png")
+    );
     let bank = no_errors("goi.zip", found);
     assert_eq!(bank.items[0].media[0].path, "media/sign.png");
-    assert!(bank.items[0].stem.html.contains("<img src=\"/media/"), "{}", bank.items[0].stem.html);
+    assert!(
+        bank.items[0].stem.html.contains("<img src=\"/media/"),
+        "{}",
+        bank.items[0].stem.html
+    );
 }
 
 #[test]
@@ -156,14 +200,40 @@ fn ims_text_entry_reads_as_short_text_with_a_blank() {
     let draft = &found.drafts[0];
     assert_eq!(draft.name.as_deref(), Some("textEntry"));
     // "york" (half a point) folds to the same answer as "York".
-    assert_eq!(draft.body, DraftBody::ShortText { answers: vec!["York".into()] });
-    assert!(draft.stem.starts_with("Identify the missing word"), "{}", draft.stem);
-    assert!(draft.stem.contains("sun of \\_\\_\\_\\_\\_ ;"), "{}", draft.stem);
+    assert_eq!(
+        draft.body,
+        DraftBody::ShortText {
+            answers: vec!["York".into()]
+        }
+    );
+    assert!(
+        draft.stem.starts_with("Identify the missing word"),
+        "{}",
+        draft.stem
+    );
+    assert!(
+        draft.stem.contains("sun of \\_\\_\\_\\_\\_;"),
+        "{}",
+        draft.stem
+    );
     let bank = no_errors("ims-text_entry.xml", found);
     let item = &bank.items[0];
-    assert_eq!(item.body, Body::ShortText { answers: vec!["York".into()], ignore_diacritics: false });
-    assert!(item.stem.html.contains("sun of _____ ;"), "{}", item.stem.html);
-    assert_eq!((item.topic.as_str(), item.difficulty), ("IU01.1", Difficulty::TH));
+    assert_eq!(
+        item.body,
+        Body::ShortText {
+            answers: vec!["York".into()],
+            ignore_diacritics: false
+        }
+    );
+    assert!(
+        item.stem.html.contains("sun of _____;"),
+        "{}",
+        item.stem.html
+    );
+    assert_eq!(
+        (item.topic.as_str(), item.difficulty),
+        ("IU01.1", Difficulty::TH)
+    );
 }
 
 #[test]
@@ -173,8 +243,17 @@ fn ims_order_reads_the_correct_sequence() {
     let draft = &found.drafts[0];
     assert_eq!(draft.name.as_deref(), Some("order"));
     let sequence = ["Michael Schumacher", "Rubens Barrichello", "Jenson Button"];
-    assert_eq!(draft.body, DraftBody::Ordering { sequence: sequence.map(String::from).to_vec() });
-    assert!(draft.stem.starts_with("The following F1 drivers finished on the podium"));
+    assert_eq!(
+        draft.body,
+        DraftBody::Ordering {
+            sequence: sequence.map(String::from).to_vec()
+        }
+    );
+    assert!(
+        draft
+            .stem
+            .starts_with("The following F1 drivers finished on the podium")
+    );
     let bank = no_errors("ims-order.xml", found);
     assert_eq!(bank.items[0].id, "order");
 }
@@ -227,79 +306,4 @@ fn ims_match_pairing_two_characters_with_one_play_is_skipped() {
     assert_eq!(pairs.len(), 2);
     assert_eq!(distractors, &["Romeo and Juliet".to_string()]);
     no_errors("match.xml", found);
-}
-
-fn check_apip(found: &Foreign) {
-    let names: Vec<&str> = found.drafts.iter().map(|d| d.name.as_deref().unwrap()).collect();
-    assert_eq!(names, ["VE-IP-01", "VE-IP-02", "VE-IP-03", "VE-IP-04"]);
-    let section = "QTI v2.1 Entry Profile Single Section Instance with Multiple Items";
-    assert!(found.drafts.iter().all(|d| d.category.as_deref() == Some(section)));
-    assert_eq!(
-        found.title.as_deref(),
-        Some("QTI v2.1 Entry Profile Single Test/TestPart Instance with Single Section with 5 Items")
-    );
-    let [tf, single, multiple, short] = found.drafts.as_slice() else {
-        unreachable!()
-    };
-    assert_eq!(tf.body, DraftBody::TrueFalse { answer: true });
-    assert_eq!(
-        tf.stem,
-        "Answer the following question.\n\nSigmund Freud and Carl Jung both belong to the psychoanalytic school of psychology."
-    );
-    assert_eq!(
-        options(single),
-        [("1/6", false), ("1/5", false), ("1/4", false), ("1/3", true), ("1/2", false)]
-    );
-    assert!(single.stem.ends_with("In the figure above, what fraction of the rectangle *ABCD* is shaded?"));
-    assert!(matches!(multiple.body, DraftBody::Choice { multiple: true, partial: true, .. }));
-    let correct: Vec<bool> = options(multiple).iter().map(|o| o.1).collect();
-    assert_eq!(correct, [true, true, false, true, false]);
-    assert!(multiple.stem.contains("Results of the Class Vote\n\n| Color | Number of Students |\n| --- | --- |\n| Red | 12 |"), "{}", multiple.stem);
-    assert_eq!(
-        short.body,
-        DraftBody::ShortText { answers: vec!["Lake Michigan".into(), "Michigan".into()] }
-    );
-    assert!(short.stem.ends_with("Type your answer here: \\_\\_\\_\\_\\_"), "{}", short.stem);
-    // The essay is skipped by name and interaction.
-    assert_eq!(found.skipped.len(), 1);
-    assert_eq!(
-        (found.skipped[0].name.as_str(), found.skipped[0].kind.as_str()),
-        ("VE-IP-05", "extendedTextInteraction")
-    );
-    // The SVG figure is refused at its item's line; the skipped essay's PNGs are not taken.
-    assert_eq!(keys(&found.errors), [(single.line, "report.not_a_picture")]);
-    assert_eq!(single.line, 2);
-    assert!(found.media.is_empty());
-}
-
-#[test]
-fn the_apip_package_reads_as_a_folder_and_as_a_zip() {
-    let folder = read_folder(&apip_dir());
-    check_apip(&folder);
-    let entries = entries_of(&apip_dir());
-    let zip = zip_entries(&entries);
-    let zipped = read("apip.zip", &zip);
-    check_apip(&zipped);
-    assert_eq!(folder.drafts, zipped.drafts);
-    // Wrapped in a folder inside the zip, it reads the same.
-    let wrapped: Vec<(String, Vec<u8>)> = entries.iter().map(|(n, b)| (format!("goi/{n}"), b.clone())).collect();
-    check_apip(&read("apip.zip", &zip_entries(&wrapped)));
-
-    let (parsed, report) = pipeline("apip.zip", zipped);
-    assert!(parsed.is_none());
-    let lines = report.lines(Lang::En);
-    assert!(lines[0].contains("media/apip_VE_IP_02.svg: not a PNG, JPEG, GIF or WebP"), "{lines:?}");
-    assert!(lines.iter().any(|l| l.contains("“VE-IP-05” skipped") && l.contains("extendedTextInteraction")));
-    // With the figure as a PNG, the four supported items import.
-    let fixed: Vec<(String, Vec<u8>)> = entries
-        .into_iter()
-        .map(|(n, b)| if n.ends_with(".svg") { (n, png()) } else { (n, b) })
-        .collect();
-    let found = read("apip.zip", &zip_entries(&fixed));
-    assert_eq!(found.media.len(), 1);
-    let bank = no_errors("apip.zip", found);
-    let kinds: Vec<&str> = bank.items.iter().map(|i| i.body.kind().as_str()).collect();
-    assert_eq!(kinds, ["true_false", "single", "multiple", "short_text"]);
-    assert_eq!(bank.meta.title, "QTI v2.1 Entry Profile Single Test/TestPart Instance with Single Section with 5 Items");
-    assert!(bank.items[1].stem.source.starts_with("![Figure showing Rectangle ABCD"));
 }

@@ -53,10 +53,21 @@ pub(super) fn item_xml(
             for (id, option) in ids.iter().zip(options) {
                 let fixed = if option.pinned { " fixed=\"true\"" } else { "" };
                 let text = inline(&option.text);
-                let _ = write!(x, "<simpleChoice identifier=\"{id}\"{fixed}>{text}</simpleChoice>");
+                let _ = write!(
+                    x,
+                    "<simpleChoice identifier=\"{id}\"{fixed}>{text}</simpleChoice>"
+                );
             }
             x.push_str("</choiceInteraction>");
-            (declaration, x, template(if partial { "map_response" } else { "match_correct" }))
+            (
+                declaration,
+                x,
+                template(if partial {
+                    "map_response"
+                } else {
+                    "match_correct"
+                }),
+            )
         }
         Body::TrueFalse { answer } => {
             let (yes, no) = if language == "vi" {
@@ -121,7 +132,11 @@ pub(super) fn item_xml(
                 &entries,
                 " caseSensitive=\"false\"",
             );
-            let longest = answers.iter().map(|a| a.chars().count()).max().unwrap_or(10);
+            let longest = answers
+                .iter()
+                .map(|a| a.chars().count())
+                .max()
+                .unwrap_or(10);
             (declaration, text_entry(longest), template("map_response"))
         }
         Body::Numeric { key } => {
@@ -181,12 +196,17 @@ pub(super) fn item_xml(
             let ids: Vec<String> = (1..=sequence.len()).map(|i| format!("O{i}")).collect();
             let values: Vec<&str> = ids.iter().map(String::as_str).collect();
             let declaration = declare("ordered", "identifier", &values);
-            let mut x = "<orderInteraction responseIdentifier=\"RESPONSE\" shuffle=\"true\">".to_string();
+            let mut x =
+                "<orderInteraction responseIdentifier=\"RESPONSE\" shuffle=\"true\">".to_string();
             // Written out of order, for players that do not shuffle.
             let n = sequence.len();
             for i in (0..n).map(|i| (i + 1) % n) {
                 let text = inline(&sequence[i]);
-                let _ = write!(x, "<simpleChoice identifier=\"{}\">{text}</simpleChoice>", ids[i]);
+                let _ = write!(
+                    x,
+                    "<simpleChoice identifier=\"{}\">{text}</simpleChoice>",
+                    ids[i]
+                );
             }
             x.push_str("</orderInteraction>");
             (declaration, x, template("match_correct"))
@@ -213,7 +233,10 @@ pub(super) fn item_xml(
     if item.explanation.is_some() {
         w.line("<outcomeDeclaration identifier=\"FEEDBACK\" cardinality=\"single\" baseType=\"identifier\"/>");
     }
-    w.line(&format!("<itemBody><div>{}</div>{interaction}</itemBody>", block(&item.stem)));
+    w.line(&format!(
+        "<itemBody><div>{}</div>{interaction}</itemBody>",
+        block(&item.stem)
+    ));
     w.line(&processing);
     if let Some(explanation) = &item.explanation {
         // Hidden only when FEEDBACK is EXPLANATION, which nothing sets: always shown.
@@ -264,7 +287,12 @@ fn declare(cardinality: &str, base_type: &str, correct: &[&str]) -> String {
 }
 
 /// A declaration with a `mapping` of these entries added.
-fn with_mapping(declaration: String, bounds: &str, entries: &[(&str, &str)], extra: &str) -> String {
+fn with_mapping(
+    declaration: String,
+    bounds: &str,
+    entries: &[(&str, &str)],
+    extra: &str,
+) -> String {
     let mut mapping = format!("<mapping defaultValue=\"0\"{bounds}>");
     for (key, value) in entries {
         let _ = write!(
@@ -283,13 +311,17 @@ fn template(name: &str) -> String {
 
 fn text_entry(expected: usize) -> String {
     let expected = expected.clamp(5, 60);
-    format!("<p><textEntryInteraction responseIdentifier=\"RESPONSE\" expectedLength=\"{expected}\"/></p>")
+    format!(
+        "<p><textEntryInteraction responseIdentifier=\"RESPONSE\" expectedLength=\"{expected}\"/></p>"
+    )
 }
 
 /// Response processing scoring 1 when `condition` holds, else 0.
 fn scored_if(condition: &str) -> String {
     let set = |v: u8| {
-        format!("<setOutcomeValue identifier=\"SCORE\"><baseValue baseType=\"float\">{v}</baseValue></setOutcomeValue>")
+        format!(
+            "<setOutcomeValue identifier=\"SCORE\"><baseValue baseType=\"float\">{v}</baseValue></setOutcomeValue>"
+        )
     };
     format!(
         "<responseProcessing><responseCondition><responseIf>{condition}{}</responseIf><responseElse>{}</responseElse></responseCondition></responseProcessing>",

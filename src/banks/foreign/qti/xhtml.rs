@@ -52,7 +52,7 @@ const AS_SPAN: [&str; 7] = ["del", "s", "strike", "ins", "u", "mark", "a"];
 pub(super) fn xhtml(html: &str, picture: &dyn Fn(&str) -> String) -> String {
     let fragment = Html::parse_fragment(html);
     let mut out = String::with_capacity(html.len() + 16);
-    children(fragment.root_element(), picture, &mut out);
+    children(fragment.root_element(), picture, &mut out, 0);
     out
 }
 
@@ -70,17 +70,24 @@ pub(super) fn xhtml_inline(html: &str, picture: &dyn Fn(&str) -> String) -> Stri
         _ => None,
     };
     let mut out = String::with_capacity(html.len());
-    children(only_p.unwrap_or(root), picture, &mut out);
+    children(only_p.unwrap_or(root), picture, &mut out, 0);
     out
 }
 
-fn children(parent: ElementRef, picture: &dyn Fn(&str) -> String, out: &mut String) {
+/// How deep elements are written; deeper content is kept as text (the stack stays small).
+const MAX_DEPTH: usize = 64;
+
+fn children(parent: ElementRef, picture: &dyn Fn(&str) -> String, out: &mut String, depth: usize) {
+    if depth >= MAX_DEPTH {
+        out.push_str(&escape(&parent.text().collect::<String>()));
+        return;
+    }
     for child in parent.children() {
         match child.value() {
             Node::Text(text) => out.push_str(&escape(text)),
             Node::Element(_) => {
                 if let Some(element) = ElementRef::wrap(child) {
-                    self::element(element, picture, out);
+                    self::element(element, picture, out, depth + 1);
                 }
             }
             _ => {}
@@ -88,7 +95,7 @@ fn children(parent: ElementRef, picture: &dyn Fn(&str) -> String, out: &mut Stri
     }
 }
 
-fn element(node: ElementRef, picture: &dyn Fn(&str) -> String, out: &mut String) {
+fn element(node: ElementRef, picture: &dyn Fn(&str) -> String, out: &mut String, depth: usize) {
     let element = node.value();
     let tag = element.name();
     if matches!(tag, "script" | "style" | "template" | "input") {
@@ -99,7 +106,7 @@ fn element(node: ElementRef, picture: &dyn Fn(&str) -> String, out: &mut String)
     } else if AS_SPAN.contains(&tag) {
         "span"
     } else {
-        return children(node, picture, out);
+        return children(node, picture, out, depth);
     };
     out.push('<');
     out.push_str(written);
@@ -122,7 +129,7 @@ fn element(node: ElementRef, picture: &dyn Fn(&str) -> String, out: &mut String)
         return;
     }
     out.push('>');
-    children(node, picture, out);
+    children(node, picture, out, depth);
     out.push_str(&format!("</{written}>"));
 }
 
@@ -134,15 +141,31 @@ mod tests {
     fn html_becomes_well_formed_xhtml() {
         let same = |s: &str| s.to_string();
         let html = "<p>a&nbsp;b<br>c &amp; &lt;d&gt;</p><p><img src=\"/media/x\" alt=\"Hình\"><del>x</del></p><script>bad()</script>";
-        let out = xhtml(html, &|s: &str| format!("../media/{}", s.trim_start_matches("/media/")));
+        let out = xhtml(html, &|s: &str| {
+            format!("../media/{}", s.trim_start_matches("/media/"))
+        });
         assert_eq!(
             out,
             "<p>a\u{a0}b<br/>c &amp; &lt;d&gt;</p><p><img src=\"../media/x\" alt=\"Hình\"/><span>x</span></p>"
         );
         roxmltree::Document::parse(&format!("<div>{out}</div>")).unwrap();
-        assert_eq!(xhtml_inline("<p>Bàn <strong>phím</strong></p>\n", &same), "Bàn <strong>phím</strong>");
+        let deep = format!(
+            "{}x{}",
+            "<blockquote>".repeat(5000),
+            "</blockquote>".repeat(5000)
+        );
+        let out = xhtml(&deep, &same);
+        assert!(out.contains("x") && out.matches("<blockquote>").count() < 100);
+        assert_eq!(
+            xhtml_inline("<p>Bàn <strong>phím</strong></p>\n", &same),
+            "Bàn <strong>phím</strong>"
+        );
         assert_eq!(xhtml_inline("<p>a</p><p>b</p>", &same), "<p>a</p><p>b</p>");
-        let table = "<table><thead><tr><th style=\"text-align: center\">A</th></tr></thead></table>";
-        assert_eq!(xhtml(table, &same), "<table><thead><tr><th>A</th></tr></thead></table>");
+        let table =
+            "<table><thead><tr><th style=\"text-align: center\">A</th></tr></thead></table>";
+        assert_eq!(
+            xhtml(table, &same),
+            "<table><thead><tr><th>A</th></tr></thead></table>"
+        );
     }
 }

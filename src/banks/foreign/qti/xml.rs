@@ -154,19 +154,38 @@ const HIDDEN: [&str; 10] = [
     "include",
 ];
 
+/// How deep elements are written; deeper content is kept as plain text, so a file nesting
+/// elements thousands deep cannot exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
 /// Writes XHTML content (the children of `node`) as an HTML string.
 pub(super) struct Html<'p> {
     pub out: String,
     /// An `<img src>` (or `<object data>` of a picture) → the src to write, or None to drop
     /// the picture (its problem is reported by the callback).
-    pub picture: &'p mut dyn FnMut(&str) -> Option<String>,
+    picture: &'p mut dyn FnMut(&str) -> Option<String>,
+    depth: usize,
 }
 
-impl Html<'_> {
+impl<'p> Html<'p> {
+    pub fn new(picture: &'p mut dyn FnMut(&str) -> Option<String>) -> Self {
+        Html {
+            out: String::new(),
+            picture,
+            depth: 0,
+        }
+    }
+
     pub fn children(&mut self, node: Node) {
+        if self.depth >= MAX_DEPTH {
+            self.out.push_str(&escape(&text(node)));
+            return;
+        }
+        self.depth += 1;
         for child in node.children() {
             self.node(child);
         }
+        self.depth -= 1;
     }
 
     pub fn node(&mut self, node: Node) {
@@ -183,7 +202,10 @@ impl Html<'_> {
         }
         if is_interaction(node) {
             if is_inline_interaction(node) {
-                self.out.push_str(&format!(" {BLANK} "));
+                if !self.out.ends_with(char::is_whitespace) {
+                    self.out.push(' ');
+                }
+                self.out.push_str(BLANK);
             } else if let Some(prompt) = kid(node, "prompt") {
                 self.out.push_str("<div>");
                 self.children(prompt);
@@ -193,9 +215,9 @@ impl Html<'_> {
         }
         match tag.as_str() {
             "math" => {
-                self.out.push_str(" ");
+                self.out.push(' ');
                 self.math(node);
-                self.out.push_str(" ");
+                self.out.push(' ');
             }
             "img" => self.img(node.attribute("src"), node.attribute("alt")),
             "object" if attr(node, "type").is_some_and(|t| t.starts_with("image/")) => {
@@ -240,17 +262,29 @@ impl Html<'_> {
         if let Some(src) = (self.picture)(src.trim()) {
             let alt = alt.unwrap_or_default();
             let (src, alt) = (escape(&src), escape(alt));
-            self.out.push_str(&format!("<img src=\"{src}\" alt=\"{alt}\">"));
+            self.out
+                .push_str(&format!("<img src=\"{src}\" alt=\"{alt}\">"));
         }
     }
 
     /// MathML as a line of text: `1/6`, `x²`, `√(2)`.
     fn math(&mut self, node: Node) {
+        if self.depth >= MAX_DEPTH {
+            self.out.push_str(&escape(&text(node)));
+            return;
+        }
+        self.depth += 1;
+        self.math_inner(node);
+        self.depth -= 1;
+    }
+
+    fn math_inner(&mut self, node: Node) {
         let kids: Vec<Node> = node.children().filter(|n| n.is_element()).collect();
         let operand = |this: &mut Self, n: Node| {
             let mut inner = Html {
                 out: String::new(),
                 picture: &mut *this.picture,
+                depth: this.depth,
             };
             inner.math(n);
             let simple = inner.out.chars().all(|c| c.is_alphanumeric() || c == '.');
@@ -267,11 +301,13 @@ impl Html<'_> {
             }
             ("msup", [a, b]) => {
                 let a = operand(self, *a);
-                self.out.push_str(&format!("{a}<sup>{}</sup>", escape(&text(*b))));
+                self.out
+                    .push_str(&format!("{a}<sup>{}</sup>", escape(&text(*b))));
             }
             ("msub", [a, b]) => {
                 let a = operand(self, *a);
-                self.out.push_str(&format!("{a}<sub>{}</sub>", escape(&text(*b))));
+                self.out
+                    .push_str(&format!("{a}<sub>{}</sub>", escape(&text(*b))));
             }
             ("msqrt", _) => {
                 self.out.push_str("√(");
