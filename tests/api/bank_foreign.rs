@@ -91,3 +91,27 @@ fn gift_exports_from_moodle_check_with_their_counts_and_skips() {
     assert!(all.contains("8 items, 0 errors") && all.contains("skipped (not supported): essay 1"), "{all}");
     assert!(all.contains("item “Q8” skipped: sathach does not support the question type essay"), "{all}");
 }
+
+/// `bank export --to qti` writes a package that imports back to the same bank, unchanged.
+#[test]
+fn a_bank_exported_as_qti_imports_back_to_the_same_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    crate::cli::department_and_centre(d);
+    let banks = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/banks/all-types");
+    let out = sathach(d, &["bank", "import", banks, "--org", "TT", "--lang", "en"]);
+    assert!(text(&out).contains("TEST-ALL: version 1: 8 added"), "{}", text(&out));
+    let out = sathach(d, &["bank", "export", "test-all", "--org", "TT", "--to", "qti"]);
+    assert_eq!(out.status.code(), Some(2), "a package needs -o: {}", text(&out));
+    let export = ["bank", "export", "test-all", "--org", "TT", "--to", "qti", "-o", "goi.zip"];
+    let out = sathach(d, &export);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = sathach(d, &["bank", "check", "goi.zip", "--lang", "en"]);
+    assert!(
+        text(&out).contains("8 items, 0 errors, 0 warnings (qti)"),
+        "the package says its bank, topics and levels: {}",
+        text(&out)
+    );
+    let out = sathach(d, &["bank", "import", "goi.zip", "--org", "TT", "--lang", "en"]);
+    assert!(text(&out).contains("TEST-ALL: unchanged (8 items)"), "{}", text(&out));
+}

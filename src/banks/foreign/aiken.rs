@@ -111,6 +111,7 @@ fn finish(found: &mut Foreign, block: Block, given: &str, line: usize) {
         name: None,
         category: None,
         tags: vec![],
+        level: None,
         stem: stem.join("\\\n"),
         body: DraftBody::Choice {
             options: block
@@ -119,6 +120,7 @@ fn finish(found: &mut Foreign, block: Block, given: &str, line: usize) {
                 .map(|(letter, text)| DraftOption {
                     text: escape(text),
                     correct: *letter == key,
+                    pinned: false,
                 })
                 .collect(),
             multiple: false,

@@ -34,6 +34,8 @@ pub struct Draft {
     pub category: Option<String>,
     /// Tags: a tag naming a level (`NB`, `Thông hiểu`) or a topic code sets it.
     pub tags: Vec<String>,
+    /// A level the format itself gives (a QTI package's LOM difficulty).
+    pub level: Option<Difficulty>,
     pub stem: String,
     pub body: DraftBody,
     pub explanation: Option<String>,
@@ -44,6 +46,18 @@ pub struct Draft {
 pub struct DraftOption {
     pub text: String,
     pub correct: bool,
+    /// Stays in place when options are shuffled (QTI `fixed="true"`).
+    pub pinned: bool,
+}
+
+impl DraftOption {
+    pub fn new(text: String, correct: bool) -> Self {
+        DraftOption {
+            text,
+            correct,
+            pinned: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +70,10 @@ pub enum DraftBody {
     },
     TrueFalse {
         answer: bool,
+    },
+    /// Statements a)–d), each true (`correct`) or false.
+    GroupedTrueFalse {
+        statements: Vec<DraftOption>,
     },
     ShortText {
         answers: Vec<String>,
@@ -85,6 +103,7 @@ impl DraftBody {
             } => "single",
             DraftBody::Choice { .. } => "multiple",
             DraftBody::TrueFalse { .. } => "true_false",
+            DraftBody::GroupedTrueFalse { .. } => "grouped_true_false",
             DraftBody::ShortText { .. } => "short_text",
             DraftBody::Numeric { .. } | DraftBody::NumericRange { .. } => "numeric",
             DraftBody::Matching { .. } => "matching",
@@ -116,6 +135,8 @@ pub struct Foreign {
     pub media: Vec<MediaFile>,
     /// A title the file gives itself (a QTI test's title), if any.
     pub title: Option<String>,
+    /// The bank code a file written by sathach carries (a QTI package's test).
+    pub code: Option<String>,
 }
 
 /// What the importer supplies for what the file does not say.
@@ -141,11 +162,12 @@ pub fn code_from_name(name: &str) -> String {
             }
         })
         .collect();
-    let code = code.trim_matches('-').to_string();
-    if code.is_empty() {
-        "NGAN-HANG".into()
-    } else {
-        code
+    let mut code = code.trim_matches('-').to_string();
+    code.truncate(40);
+    match code.len() {
+        0 => "NGAN-HANG".into(),
+        1 => format!("NGAN-HANG-{code}"),
+        _ => code.trim_end_matches('-').to_string(),
     }
 }
 
@@ -181,6 +203,7 @@ pub fn read_drafts(
     let code = defaults
         .code
         .clone()
+        .or(found.code.clone())
         .unwrap_or_else(|| code_from_name(name));
     let title = found
         .title
@@ -224,7 +247,7 @@ pub fn read_drafts(
             Some(topic) => line(format!("topic = {}", quoted(&topic))),
             None => without_topic.push(at),
         }
-        match level_of(&draft.tags).or(defaults.level) {
+        match draft.level.or(level_of(&draft.tags)).or(defaults.level) {
             Some(level) => line(format!("difficulty = {}", quoted(&format!("{level:?}")))),
             None => without_level.push(at),
         }
@@ -305,16 +328,20 @@ fn write_body(body: &DraftBody, line: &mut impl FnMut(String)) {
             }
             line("options = [".into());
             for option in options {
-                let correct = if option.correct {
-                    ", correct = true"
-                } else {
-                    ""
-                };
-                line(format!("  {{ text = {}{correct} }},", quoted(&option.text)));
+                let correct = if option.correct { ", correct = true" } else { "" };
+                let pinned = if option.pinned { ", pinned = true" } else { "" };
+                line(format!("  {{ text = {}{correct}{pinned} }},", quoted(&option.text)));
             }
             line("]".into());
         }
         DraftBody::TrueFalse { answer } => line(format!("answer = {answer}")),
+        DraftBody::GroupedTrueFalse { statements } => {
+            line("statements = [".into());
+            for s in statements {
+                line(format!("  {{ text = {}, correct = {} }},", quoted(&s.text), s.correct));
+            }
+            line("]".into());
+        }
         DraftBody::ShortText { answers } => {
             let answers: Vec<String> = answers.iter().map(|a| quoted(a)).collect();
             line(format!("answers = [{}]", answers.join(", ")));

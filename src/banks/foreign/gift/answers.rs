@@ -98,9 +98,8 @@ fn choice(block: &str, format: Format) -> Result<DraftBody, Msg> {
     };
     let options = options
         .into_iter()
-        .map(|(weight, text)| DraftOption {
-            text,
-            correct: if multiple { weight > 0.0 } else { full(weight) },
+        .map(|(weight, text)| {
+            DraftOption::new(text, if multiple { weight > 0.0 } else { full(weight) })
         })
         .collect();
     Ok(DraftBody::Choice {

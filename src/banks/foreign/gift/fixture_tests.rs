@@ -20,6 +20,7 @@ fn summary(found: &Foreign) -> Vec<(usize, &'static str, Option<&str>)> {
                 } => "single",
                 DraftBody::Choice { .. } => "multiple",
                 DraftBody::TrueFalse { .. } => "true_false",
+                DraftBody::GroupedTrueFalse { .. } => "grouped",
                 DraftBody::ShortText { .. } => "short_text",
                 DraftBody::Numeric { .. } => "numeric",
                 DraftBody::NumericRange { .. } => "range",

@@ -159,6 +159,7 @@ impl Reader {
             name,
             category: self.category.clone(),
             tags: q.tags.clone(),
+            level: None,
             stem: markdown(stem, format),
             body,
             explanation,

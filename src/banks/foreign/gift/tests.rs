@@ -45,6 +45,7 @@ fn choice(multiple: bool, partial: bool, options: &[(&str, bool)]) -> DraftBody 
             .map(|(text, correct)| DraftOption {
                 text: text.to_string(),
                 correct: *correct,
+                pinned: false,
             })
             .collect(),
         multiple,

@@ -103,6 +103,7 @@ pub fn read(xml: &str) -> Foreign {
             name,
             category: category.clone(),
             tags,
+            level: None,
             stem,
             body,
             explanation,
@@ -149,13 +150,13 @@ fn choice(question: Node, texts: &mut Texts) -> Read {
     let best = options.iter().map(|(_, f)| *f).fold(0.0, f64::max);
     let options: Vec<DraftOption> = options
         .iter()
-        .map(|(text, fraction)| DraftOption {
-            text: text.clone(),
-            correct: if single {
+        .map(|(text, fraction)| {
+            let correct = if single {
                 *fraction > 0.0 && *fraction >= best
             } else {
                 *fraction > 0.0
-            },
+            };
+            DraftOption::new(text.clone(), correct)
         })
         .collect();
     let partial = !single && answers(question).any(|(_, f)| f > 0.0 && f < 100.0);

@@ -65,6 +65,7 @@ pub(super) fn choice(
         .map(|(id, text)| DraftOption {
             correct: key.contains(&id),
             text,
+            pinned: false,
         })
         .collect();
     Ok(DraftBody::Choice {

@@ -37,6 +37,7 @@ pub(super) fn option(text: &str, correct: bool) -> DraftOption {
     DraftOption {
         text: text.into(),
         correct,
+        pinned: false,
     }
 }
 

@@ -10,7 +10,7 @@ use super::{
     xml::{Html, attr, find, is, is_interaction, kid, kids, line, name, text},
 };
 use crate::banks::{
-    foreign::{Draft, DraftBody, Foreign, Skipped, html::to_markdown},
+    foreign::{Draft, DraftBody, DraftOption, Foreign, Skipped, html::to_markdown},
     report::Msg,
 };
 
@@ -19,6 +19,7 @@ use crate::banks::{
 pub(super) struct Context<'a> {
     pub category: Option<String>,
     pub tags: Vec<String>,
+    pub level: Option<crate::banks::model::Difficulty>,
     /// An `<img src>` → the bank's `media/NAME` (Ok(Some)), the address kept as it is
     /// (Ok(None), another site's picture), or why the picture cannot be had.
     pub picture: &'a mut dyn FnMut(&str) -> Result<Option<String>, Msg>,
@@ -111,6 +112,7 @@ pub(super) fn read_item(item: Node, cx: &mut Context, out: &mut Foreign) -> Read
         name,
         category: cx.category.clone(),
         tags: cx.tags.clone(),
+        level: cx.level,
         stem,
         body: draft_body,
         explanation,
@@ -173,7 +175,16 @@ fn read_body(
             let max = attr(interaction, "maxChoices").unwrap_or("1").trim();
             let multiple =
                 element == "simpleChoice" && (max != "1" || declaration.cardinality == "multiple");
-            choice(options, &key, multiple, scoring == Scoring::Map)
+            let fixed: Vec<bool> = kids(interaction, element)
+                .map(|c| attr(c, "fixed") == Some("true"))
+                .collect();
+            let mut body = choice(options, &key, multiple, scoring == Scoring::Map)?;
+            if let DraftBody::Choice { options, .. } = &mut body {
+                for (option, fixed) in options.iter_mut().zip(fixed) {
+                    option.pinned = fixed;
+                }
+            }
+            Ok(body)
         }
         "textEntryInteraction" => text_entry(&declaration, scoring, response, notes),
         "orderInteraction" => {
@@ -192,9 +203,8 @@ fn read_body(
             let sources = choices(*sources, "simpleAssociableChoice", md);
             let targets = choices(*targets, "simpleAssociableChoice", md);
             if targets.len() == 2 && targets.iter().all(|(id, t)| truth(id, t).is_some()) {
-                // Statements judged true or false: sathach's grouped true/false, which the
-                // drafts cannot carry yet (see the report of this module's author).
-                return Err(Problem::Skip(format!("{kind} (true/false)")));
+                // Statements judged true or false: sathach's grouped true/false.
+                return statements(&sources, &targets, &key);
             }
             pairing(&kind, &sources, &targets, &key, true)
         }
@@ -204,4 +214,30 @@ fn read_body(
         }
         _ => Err(Problem::Skip(kind)),
     }
+}
+
+/// A match of statements against {true, false}: each statement paired with one of the two.
+fn statements(
+    sources: &[(String, String)],
+    targets: &[(String, String)],
+    key: &[String],
+) -> Result<DraftBody, Problem> {
+    let statements = sources
+        .iter()
+        .map(|(id, text)| {
+            let verdict = key.iter().find_map(|pair| {
+                let ids: Vec<&str> = pair.split_whitespace().collect();
+                let (source, target) = match ids.as_slice() {
+                    [a, b] => (*a, *b),
+                    _ => return None,
+                };
+                let target = targets.iter().find(|(t, _)| t == target)?;
+                (source == id).then(|| truth(&target.0, &target.1)).flatten()
+            });
+            verdict
+                .map(|correct| DraftOption::new(text.clone(), correct))
+                .ok_or_else(|| Problem::Error(no_key(id)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(DraftBody::GroupedTrueFalse { statements })
 }

@@ -1,6 +1,7 @@
 //! `imsmanifest.xml` and tests: which files are items, in which order, under which section
 //! titles, with which keywords and difficulty from the package's LOM metadata.
 
+use crate::banks::model::Difficulty;
 use roxmltree::Node;
 
 use super::{
@@ -19,8 +20,10 @@ pub(super) struct ItemFile {
     pub path: String,
     /// The title of the test section holding it.
     pub category: Option<String>,
-    /// LOM keywords, and the level its LOM difficulty names.
+    /// LOM keywords.
     pub tags: Vec<String>,
+    /// The level its LOM difficulty names.
+    pub level: Option<Difficulty>,
 }
 
 /// What the manifest lists: the item files (tests' order first) and the package's title.
@@ -72,10 +75,12 @@ pub(super) fn items(package: &Package, out: &mut Foreign) -> Vec<ItemFile> {
         // `imsqti_item_xmlv2p1`, `…v2p2`, `…v3p0`, APIP's `imsqti_apipitem_xmlv2p1`…
         let qti = kind.starts_with("imsqti_");
         if qti && kind.contains("item") {
+            let (tags, level) = lom(resource);
             listed.push(ItemFile {
                 path,
                 category: None,
-                tags: lom_tags(resource),
+                tags,
+                level,
             });
         } else if qti && kind.contains("test") {
             tests.push(path);
@@ -89,6 +94,7 @@ pub(super) fn items(package: &Package, out: &mut Foreign) -> Vec<ItemFile> {
         for mut file in test_items(package, test, out) {
             if let Some(resource) = listed.iter().find(|l| l.path == file.path) {
                 file.tags = resource.tags.clone();
+                file.level = resource.level;
             }
             if !files.iter().any(|f| f.path == file.path) {
                 files.push(file);
@@ -126,9 +132,9 @@ fn xml_base(folder: &str, node: Node) -> String {
 }
 
 /// Keywords of a resource's LOM metadata, and the level its difficulty names.
-fn lom_tags(resource: Node) -> Vec<String> {
+fn lom(resource: Node) -> (Vec<String>, Option<Difficulty>) {
     let Some(lom) = kid(resource, "metadata").and_then(|m| find(m, "lom")) else {
-        return vec![];
+        return (vec![], None);
     };
     let mut tags = Vec::new();
     let level = kid(lom, "educational")
@@ -136,13 +142,12 @@ fn lom_tags(resource: Node) -> Vec<String> {
         .and_then(|d| kid(d, "value"))
         .map(text);
     let level = match level.as_deref() {
-        Some("very easy" | "easy") => Some("NB"),
-        Some("medium") => Some("TH"),
-        Some("difficult") => Some("VD"),
-        Some("very difficult") => Some("VDC"),
+        Some("very easy" | "easy") => Some(Difficulty::NB),
+        Some("medium") => Some(Difficulty::TH),
+        Some("difficult") => Some(Difficulty::VD),
+        Some("very difficult") => Some(Difficulty::VDC),
         _ => None,
     };
-    tags.extend(level.map(str::to_string));
     for general in kids(lom, "general") {
         for keyword in kids(general, "keyword") {
             let words: Vec<String> = keyword
@@ -153,7 +158,7 @@ fn lom_tags(resource: Node) -> Vec<String> {
             tags.extend(words.into_iter().filter(|w| !w.is_empty()));
         }
     }
-    tags
+    (tags, level)
 }
 
 /// The items a test refers to, in order, each under its section's title.
@@ -174,6 +179,12 @@ fn test_items(package: &Package, path: &str, out: &mut Foreign) -> Vec<ItemFile>
     let test = doc.root_element();
     if !is(test, "assessmentTest") {
         return vec![];
+    }
+    if attr(test, "toolName") == Some(super::item::TOOL) && out.code.is_none() {
+        // A package sathach wrote names its bank: `TEST-<code>`.
+        out.code = attr(test, "identifier")
+            .and_then(|i| i.strip_prefix("TEST-"))
+            .map(str::to_string);
     }
     if out.title.is_none() {
         out.title = attr(test, "title").map(str::to_string);
@@ -211,6 +222,7 @@ fn walk(
                         path,
                         category: section.map(|s| s.trim().to_string()),
                         tags: vec![],
+                        level: None,
                     }),
                     Err(problem) => out.errors.push((super::xml::line(child), problem)),
                 }

@@ -144,6 +144,7 @@ fn read_file(package: &Package, file: &ItemFile, pictures: &mut Pictures, out: &
             let mut cx = Context {
                 category: file.category.clone(),
                 tags: file.tags.clone(),
+                level: file.level,
                 picture: &mut picture,
             };
             match read_item(root, &mut cx, out) {
