@@ -107,9 +107,8 @@ async fn pictures(db: &Db, refs: &[MediaRef]) -> Result<Vec<MediaFile>, Failure>
                     picture.path
                 ))
             })?;
-        let file = super::source::media_file(picture.path.clone(), bytes).map_err(|_| {
-            Failure::Environment(format!("picture {} is damaged", picture.path))
-        })?;
+        let file = super::source::media_file(picture.path.clone(), bytes)
+            .map_err(|_| Failure::Environment(format!("picture {} is damaged", picture.path)))?;
         files.push(file);
     }
     Ok(files)

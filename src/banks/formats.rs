@@ -167,7 +167,12 @@ pub fn read_path(
     if path.is_dir() && path.join("imsmanifest.xml").is_file() {
         let name = path.display().to_string();
         let found = foreign::qti::read_folder(path);
-        return vec![foreign::read_drafts(&name, Format::Qti.name(), found, &options.defaults)];
+        return vec![foreign::read_drafts(
+            &name,
+            Format::Qti.name(),
+            found,
+            &options.defaults,
+        )];
     }
     if path.is_dir() {
         return source::read_path(path, limit);

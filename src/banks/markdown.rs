@@ -75,7 +75,10 @@ fn escape_line(line: &str) -> String {
         }
     }
     // "1. text" at the start would be a numbered list: escape the point.
-    let digits = out[indent..].chars().take_while(char::is_ascii_digit).count();
+    let digits = out[indent..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .count();
     if digits > 0 && matches!(out[indent + digits..].chars().next(), Some('.' | ')')) {
         out.insert(indent + digits, '\\');
     }

@@ -3,8 +3,8 @@
 
 pub mod answers;
 pub mod catalog;
-pub mod export;
 pub mod cli;
+pub mod export;
 pub mod foreign;
 pub mod formats;
 pub mod import;

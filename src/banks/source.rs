@@ -138,7 +138,11 @@ pub fn read_spreadsheet(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileRe
 /// The names of a zip archive's entries (none if it is not a zip).
 pub fn zip_entries(bytes: &[u8]) -> Vec<String> {
     zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map(|z| z.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect())
+        .map(|z| {
+            z.file_names()
+                .filter_map(|n| n.ok().map(|n| n.into_owned()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -27,7 +27,12 @@ async fn a_moodle_export_imports_with_the_chosen_topic_and_level_and_names_its_s
     let (status, page) = upload(&app, fixture, &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
     assert!(page.contains("chưa chọn mô đun cho ngân hàng"), "{page}");
-    let fields = [("module", "IU01"), ("topic", "IU01.2"), ("level", "TH"), ("code", "IU01-MOODLE")];
+    let fields = [
+        ("module", "IU01"),
+        ("topic", "IU01.2"),
+        ("level", "TH"),
+        ("code", "IU01-MOODLE"),
+    ];
     let (status, page) = upload(&app, fixture, &fields).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(
@@ -39,7 +44,11 @@ async fn a_moodle_export_imports_with_the_chosen_topic_and_level_and_names_its_s
     let items = "SELECT COUNT(*) FROM item_versions v JOIN items i ON i.id = v.item_id \
                  JOIN banks b ON b.id = i.bank_id \
                  WHERE b.code = 'IU01-MOODLE' AND v.topic = 'IU01.2' AND v.difficulty = 'TH'";
-    assert_eq!(app.count(items).await, 4, "read again at confirm with the same options");
+    assert_eq!(
+        app.count(items).await,
+        4,
+        "read again at confirm with the same options"
+    );
 }
 
 #[tokio::test]
@@ -49,11 +58,23 @@ async fn a_broken_aiken_file_imports_nothing_and_says_where() {
     let fields = [("module", "IU01"), ("topic", "IU01.1"), ("level", "NB")];
     let (status, page) = upload(&app, "aiken/moodle-aiken_errors.txt", &fields).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("moodle-aiken_errors.txt:1: lỗi: câu hỏi chỉ có 1 phương án"), "{page}");
+    assert!(
+        page.contains("moodle-aiken_errors.txt:1: lỗi: câu hỏi chỉ có 1 phương án"),
+        "{page}"
+    );
     assert!(page.contains("moodle-aiken_errors.txt:14: lỗi: câu hỏi “A question started but not finished” chưa có dòng đáp án"), "{page}");
-    assert_eq!(app.count("SELECT COUNT(*) FROM banks WHERE code LIKE 'MOODLE-AIKEN%'").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM banks WHERE code LIKE 'MOODLE-AIKEN%'")
+            .await,
+        0
+    );
     // The same file read as GIFT, by choice, is another story: the choice is honoured.
-    let (_, page) = upload(&app, "aiken/moodle-questions.aiken.txt", &[("format", "gift"), ("topic", "IU01.1"), ("level", "NB")]).await;
+    let (_, page) = upload(
+        &app,
+        "aiken/moodle-questions.aiken.txt",
+        &[("format", "gift"), ("topic", "IU01.1"), ("level", "NB")],
+    )
+    .await;
     assert!(page.contains("(định dạng gift)"), "{page}");
 }
 
@@ -63,9 +84,18 @@ fn bank_check_reads_other_platforms_with_flags() {
     let aiken = format!("{FIXTURES}/aiken/moodle-questions.aiken.txt");
     let out = sathach(dir.path(), &["bank", "check", &aiken, "--lang", "en"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("no module chosen for the bank"), "{}", text(&out));
-    let flags = ["--module", "IU01", "--topic", "IU01.1", "--level", "NB", "--lang", "en"];
-    let out = sathach(dir.path(), &[&["bank", "check", &aiken][..], &flags[..]].concat());
+    assert!(
+        text(&out).contains("no module chosen for the bank"),
+        "{}",
+        text(&out)
+    );
+    let flags = [
+        "--module", "IU01", "--topic", "IU01.1", "--level", "NB", "--lang", "en",
+    ];
+    let out = sathach(
+        dir.path(),
+        &[&["bank", "check", &aiken][..], &flags[..]].concat(),
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(
         text(&out).contains("2 items, 0 errors, 0 warnings (aiken) — by type: Single choice 2"),
@@ -79,17 +109,31 @@ fn bank_check_reads_other_platforms_with_flags() {
 #[test]
 fn gift_exports_from_moodle_check_with_their_counts_and_skips() {
     let dir = tempfile::tempdir().unwrap();
-    let flags = ["--module", "IU01", "--topic", "IU01.1", "--level", "TH", "--lang", "en"];
+    let flags = [
+        "--module", "IU01", "--topic", "IU01.1", "--level", "TH", "--lang", "en",
+    ];
     let examples = format!("{FIXTURES}/gift/moodle-examples.txt");
-    let out = sathach(dir.path(), &[&["bank", "check", &examples][..], &flags[..]].concat());
+    let out = sathach(
+        dir.path(),
+        &[&["bank", "check", &examples][..], &flags[..]].concat(),
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("43 items, 0 errors"), "{}", text(&out));
     let questions = format!("{FIXTURES}/gift/moodle-questions.gift.txt");
-    let out = sathach(dir.path(), &[&["bank", "check", &questions][..], &flags[..]].concat());
+    let out = sathach(
+        dir.path(),
+        &[&["bank", "check", &questions][..], &flags[..]].concat(),
+    );
     assert!(out.status.success(), "{}", text(&out));
     let all = text(&out);
-    assert!(all.contains("8 items, 0 errors") && all.contains("skipped (not supported): essay 1"), "{all}");
-    assert!(all.contains("item “Q8” skipped: sathach does not support the question type essay"), "{all}");
+    assert!(
+        all.contains("8 items, 0 errors") && all.contains("skipped (not supported): essay 1"),
+        "{all}"
+    );
+    assert!(
+        all.contains("item “Q8” skipped: sathach does not support the question type essay"),
+        "{all}"
+    );
 }
 
 /// `bank export --to qti` writes a package that imports back to the same bank, unchanged.
@@ -98,12 +142,29 @@ fn a_bank_exported_as_qti_imports_back_to_the_same_bank() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     crate::cli::department_and_centre(d);
-    let banks = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/banks/all-types");
+    let banks = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/banks/all-types"
+    );
     let out = sathach(d, &["bank", "import", banks, "--org", "TT", "--lang", "en"]);
-    assert!(text(&out).contains("TEST-ALL: version 1: 8 added"), "{}", text(&out));
-    let out = sathach(d, &["bank", "export", "test-all", "--org", "TT", "--to", "qti"]);
-    assert_eq!(out.status.code(), Some(2), "a package needs -o: {}", text(&out));
-    let export = ["bank", "export", "test-all", "--org", "TT", "--to", "qti", "-o", "goi.zip"];
+    assert!(
+        text(&out).contains("TEST-ALL: version 1: 8 added"),
+        "{}",
+        text(&out)
+    );
+    let out = sathach(
+        d,
+        &["bank", "export", "test-all", "--org", "TT", "--to", "qti"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a package needs -o: {}",
+        text(&out)
+    );
+    let export = [
+        "bank", "export", "test-all", "--org", "TT", "--to", "qti", "-o", "goi.zip",
+    ];
     let out = sathach(d, &export);
     assert!(out.status.success(), "{}", text(&out));
     let out = sathach(d, &["bank", "check", "goi.zip", "--lang", "en"]);
@@ -112,6 +173,13 @@ fn a_bank_exported_as_qti_imports_back_to_the_same_bank() {
         "the package says its bank, topics and levels: {}",
         text(&out)
     );
-    let out = sathach(d, &["bank", "import", "goi.zip", "--org", "TT", "--lang", "en"]);
-    assert!(text(&out).contains("TEST-ALL: unchanged (8 items)"), "{}", text(&out));
+    let out = sathach(
+        d,
+        &["bank", "import", "goi.zip", "--org", "TT", "--lang", "en"],
+    );
+    assert!(
+        text(&out).contains("TEST-ALL: unchanged (8 items)"),
+        "{}",
+        text(&out)
+    );
 }

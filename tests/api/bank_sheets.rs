@@ -38,7 +38,9 @@ async fn a_csv_with_mistakes_is_refused_with_rows_and_columns() {
                Câu hỏi,A,B,Đáp án,Chủ đề,Mức độ\n\
                \"Câu có dấu phẩy, trong ngoặc kép\",Một,Hai,C,IU01.1,NB\n\
                Câu thứ hai,Một,Hai,A,IU01.9,NB\n";
-    let (status, page) = app.upload_bank("cau-hoi.csv", csv.as_bytes().to_vec(), &[]).await;
+    let (status, page) = app
+        .upload_bank("cau-hoi.csv", csv.as_bytes().to_vec(), &[])
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.contains("cau-hoi.csv:5:D: lỗi: Đáp án là C nhưng câu này không có phương án C"),

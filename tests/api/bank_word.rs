@@ -28,7 +28,10 @@ async fn the_word_template_downloads_and_imports_with_its_picture() {
     let template = res.bytes().await.unwrap().to_vec();
     let (status, page) = app.upload_bank("mau.docx", template, &[]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!(app.confirm_upload(&page).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.confirm_upload(&page).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let bank = "SELECT COUNT(*) FROM items i JOIN banks b ON b.id = i.bank_id \
                 WHERE b.code = 'IU01-WORD-MAU'";
     assert_eq!(app.count(bank).await, 8);
@@ -39,9 +42,14 @@ async fn the_word_template_downloads_and_imports_with_its_picture() {
     let detail = app.get_text(&format!("/banks/{id}")).await;
     assert!(detail.contains("Hình dưới đây là thiết bị gì?"), "{detail}");
     // Re-importing the same file changes nothing (ids come from the question numbers).
-    let (status, page) = app.upload_bank("mau.docx", sathach::banks::word::sample::template(), &[]).await;
+    let (status, page) = app
+        .upload_bank("mau.docx", sathach::banks::word::sample::template(), &[])
+        .await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!(app.confirm_upload(&page).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.confirm_upload(&page).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let versions = "SELECT COUNT(*) FROM item_versions v JOIN items i ON i.id = v.item_id \
                     JOIN banks b ON b.id = i.bank_id WHERE b.code = 'IU01-WORD-MAU'";
     assert_eq!(app.count(versions).await, 8);
@@ -65,7 +73,10 @@ async fn an_old_tcvn3_file_is_converted_and_says_so() {
         page.contains("đoạn gõ bằng phông TCVN3 (.VnTime) đã được chuyển sang Unicode"),
         "{page}"
     );
-    assert_eq!(app.confirm_upload(&page).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.confirm_upload(&page).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let stem: String = sqlx::query_scalar(
         "SELECT v.body FROM item_versions v JOIN items i ON i.id = v.item_id \
          JOIN banks b ON b.id = i.bank_id WHERE b.code = 'IU01-CU'",
@@ -96,7 +107,8 @@ async fn a_word_file_with_mistakes_is_refused_naming_paragraph_and_question() {
         "{page}"
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM banks WHERE code = 'IU01-LOI'").await,
+        app.count("SELECT COUNT(*) FROM banks WHERE code = 'IU01-LOI'")
+            .await,
         0
     );
 }

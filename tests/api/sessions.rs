@@ -180,9 +180,8 @@ async fn an_xlsx_roster_is_repaired_and_people_are_matched_across_sessions() {
         "Nguyễn Văn An was already known from the demo"
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM people WHERE national_id = '001308012399'"
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM people WHERE national_id = '001308012399'")
+            .await,
         1
     );
 
@@ -192,9 +191,8 @@ async fn an_xlsx_roster_is_repaired_and_people_are_matched_across_sessions() {
     let (status, _) = upload(&app, &second, "ds.xlsx", xlsx_roster(&rows)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM people WHERE national_id = '001308012399'"
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM people WHERE national_id = '001308012399'")
+            .await,
         1
     );
     let person: String =

@@ -35,7 +35,9 @@ fn option(line: &str) -> Option<(char, &str)> {
 /// `ANSWER: B` (any case), and what follows the colon.
 fn answer(line: &str) -> Option<&str> {
     let (head, tail) = line.split_once(':')?;
-    head.trim().eq_ignore_ascii_case("answer").then(|| tail.trim())
+    head.trim()
+        .eq_ignore_ascii_case("answer")
+        .then(|| tail.trim())
 }
 
 pub fn read(text: &str) -> Foreign {
@@ -54,7 +56,9 @@ pub fn read(text: &str) -> Foreign {
         if let Some((letter, option_text)) = option(line) {
             if block.stem.is_empty() && !block.orphan {
                 let args = args![text = line];
-                found.errors.push((number, ("report.aiken_option_without_question", args)));
+                found
+                    .errors
+                    .push((number, ("report.aiken_option_without_question", args)));
                 block = Block {
                     line: number,
                     orphan: true,
@@ -66,7 +70,9 @@ pub fn read(text: &str) -> Foreign {
         }
         if !block.options.is_empty() && !block.orphan {
             let args = args![question = block.stem.join(" ")];
-            found.errors.push((block.line, ("report.aiken_unfinished", args)));
+            found
+                .errors
+                .push((block.line, ("report.aiken_unfinished", args)));
             block = Block::default();
         }
         if block.orphan {
@@ -79,7 +85,9 @@ pub fn read(text: &str) -> Foreign {
     }
     if !block.options.is_empty() && !block.orphan {
         let args = args![question = block.stem.join(" ")];
-        found.errors.push((block.line, ("report.aiken_unfinished", args)));
+        found
+            .errors
+            .push((block.line, ("report.aiken_unfinished", args)));
     }
     found
 }
@@ -90,19 +98,25 @@ fn finish(found: &mut Foreign, block: Block, given: &str, line: usize) {
         return;
     }
     if block.stem.is_empty() {
-        found.errors.push((line, ("report.aiken_answer_without_question", vec![])));
+        found
+            .errors
+            .push((line, ("report.aiken_answer_without_question", vec![])));
         return;
     }
     if block.options.len() < 2 {
         let args = args![count = block.options.len()];
-        found.errors.push((block.line, ("report.aiken_too_few_options", args)));
+        found
+            .errors
+            .push((block.line, ("report.aiken_too_few_options", args)));
         return;
     }
     let key = given.chars().next().filter(|_| given.chars().count() == 1);
     let Some(key) = key.filter(|k| block.options.iter().any(|(l, _)| l == k)) else {
         let letters: Vec<String> = block.options.iter().map(|(l, _)| l.to_string()).collect();
         let args = args![answer = given, letters = letters.join(", ")];
-        found.errors.push((line, ("report.aiken_answer_not_an_option", args)));
+        found
+            .errors
+            .push((line, ("report.aiken_answer_not_an_option", args)));
         return;
     };
     let stem: Vec<String> = block.stem.iter().map(|l| escape(l)).collect();
@@ -142,8 +156,10 @@ mod tests {
         web::i18n::Lang,
     };
 
-    const QUESTIONS: &str = include_str!("../../../tests/fixtures/import/aiken/moodle-questions.aiken.txt");
-    const ERRORS: &str = include_str!("../../../tests/fixtures/import/aiken/moodle-aiken_errors.txt");
+    const QUESTIONS: &str =
+        include_str!("../../../tests/fixtures/import/aiken/moodle-questions.aiken.txt");
+    const ERRORS: &str =
+        include_str!("../../../tests/fixtures/import/aiken/moodle-aiken_errors.txt");
 
     fn defaults() -> Defaults {
         Defaults {
@@ -162,7 +178,9 @@ mod tests {
         let (parsed, report) = read_drafts("questions.aiken.txt", "aiken", found, &defaults());
         assert!(!report.has_errors(), "{:?}", report.lines(Lang::En));
         let items = parsed.unwrap().items;
-        let Body::Single { options } = &items[0].body else { panic!() };
+        let Body::Single { options } = &items[0].body else {
+            panic!()
+        };
         assert_eq!(options.iter().position(|o| o.correct), Some(1));
         assert_eq!(options[1].text.source, "Martin Dougiamas");
         assert_eq!(
@@ -190,7 +208,12 @@ mod tests {
         let (parsed, report) = read_drafts("aiken_errors.txt", "aiken", found, &defaults());
         assert!(parsed.is_none());
         let lines = report.lines(Lang::Vi);
-        assert!(lines.iter().any(|l| l.starts_with("aiken_errors.txt:1: lỗi: câu hỏi chỉ có 1 phương án")), "{lines:#?}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("aiken_errors.txt:1: lỗi: câu hỏi chỉ có 1 phương án")),
+            "{lines:#?}"
+        );
     }
 
     #[test]

@@ -144,8 +144,13 @@ impl Writer<'_> {
                     escape(alt)
                 };
                 let path = (self.picture)(src).unwrap_or_else(|| src.to_string());
-                self.inline
-                    .push_str(&format!("![{alt}]({})", path.replace(' ', "%20")));
+                // A path with spaces goes in angle brackets, which Markdown reads literally.
+                let path = if path.contains(' ') {
+                    format!("<{path}>")
+                } else {
+                    path
+                };
+                self.inline.push_str(&format!("![{alt}]({path})"));
             }
             "ul" | "ol" => self.list(element, depth, name == "ol"),
             "table" => self.table(element),
@@ -261,8 +266,10 @@ mod tests {
         );
         assert_eq!(
             md(r#"<img src="@@PLUGINFILE@@/a b.png" alt="Hình 1">"#),
-            "![Hình 1](media/a%20b.png)"
+            "![Hình 1](<media/a b.png>)"
         );
+        let shown = rendered(&md(r#"<img src="@@PLUGINFILE@@/a b.png" alt="x">"#));
+        assert!(shown.contains(r#"src="/media/x""#), "{shown}");
         let table = md("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>");
         assert!(rendered(&table).contains("<table>"), "{table}");
     }

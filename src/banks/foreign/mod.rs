@@ -281,7 +281,9 @@ pub fn read_drafts(
     report.errors.retain(|d| {
         !(d.key == "report.no_items"
             || (d.key == "report.field_missing"
-                && d.args.iter().any(|(n, a)| *n == "key" && *a == Arg::from("module"))))
+                && d.args
+                    .iter()
+                    .any(|(n, a)| *n == "key" && *a == Arg::from("module"))))
     });
     for (line, (key, args)) in errors {
         report.error(line, key, args);
@@ -328,9 +330,16 @@ fn write_body(body: &DraftBody, line: &mut impl FnMut(String)) {
             }
             line("options = [".into());
             for option in options {
-                let correct = if option.correct { ", correct = true" } else { "" };
+                let correct = if option.correct {
+                    ", correct = true"
+                } else {
+                    ""
+                };
                 let pinned = if option.pinned { ", pinned = true" } else { "" };
-                line(format!("  {{ text = {}{correct}{pinned} }},", quoted(&option.text)));
+                line(format!(
+                    "  {{ text = {}{correct}{pinned} }},",
+                    quoted(&option.text)
+                ));
             }
             line("]".into());
         }
@@ -338,7 +347,11 @@ fn write_body(body: &DraftBody, line: &mut impl FnMut(String)) {
         DraftBody::GroupedTrueFalse { statements } => {
             line("statements = [".into());
             for s in statements {
-                line(format!("  {{ text = {}, correct = {} }},", quoted(&s.text), s.correct));
+                line(format!(
+                    "  {{ text = {}, correct = {} }},",
+                    quoted(&s.text),
+                    s.correct
+                ));
             }
             line("]".into());
         }

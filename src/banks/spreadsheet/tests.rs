@@ -95,10 +95,12 @@ fn a_workbook_reads_from_its_first_sheet_and_names_it() {
         rows: &rows,
     };
     let bytes = crate::sheets::xlsx(&[sheet]).unwrap();
-    let (parsed, report) = crate::banks::formats::read("ngan-hang.xlsx", &bytes, &Default::default());
+    let (parsed, report) =
+        crate::banks::formats::read("ngan-hang.xlsx", &bytes, &Default::default());
     assert!(parsed.is_some(), "{:?}", report.lines(Lang::En));
     assert_eq!(report.path, "ngan-hang.xlsx [Câu hỏi]");
-    let (parsed, report) = crate::banks::formats::read("ngan-hang.xlsx", b"not a workbook", &Default::default());
+    let (parsed, report) =
+        crate::banks::formats::read("ngan-hang.xlsx", b"not a workbook", &Default::default());
     assert!(parsed.is_none() && report.lines(Lang::Vi)[0].contains("Không đọc được bảng tính"));
 }
 

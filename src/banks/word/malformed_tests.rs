@@ -66,7 +66,8 @@ fn malformed_files_are_refused_with_a_message() {
         assert!(lines[0].contains(expected), "{expected}: {lines:#?}");
     }
     // A zip holding word/document.xml is read as Word whatever its name.
-    let (_, report) = crate::banks::formats::read("tai-len.zip", &sample::template(), &Default::default());
+    let (_, report) =
+        crate::banks::formats::read("tai-len.zip", &sample::template(), &Default::default());
     assert_eq!(report.format, FORMAT);
 }
 

@@ -182,7 +182,14 @@ fn write_question(
                 Some((raw, paragraph)) => match letters(raw) {
                     Some(keys) => {
                         let has_marks = !marked.is_empty();
-                        agree(keys, &marked, has_marks, letter_list, *paragraph, &mut problem)
+                        agree(
+                            keys,
+                            &marked,
+                            has_marks,
+                            letter_list,
+                            *paragraph,
+                            &mut problem,
+                        )
                     }
                     None => {
                         problem(

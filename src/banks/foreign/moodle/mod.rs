@@ -19,7 +19,10 @@ pub fn read(xml: &str) -> Foreign {
         Ok(doc) => doc,
         Err(e) => {
             let line = e.pos().row as usize;
-            found.errors.push((line, ("report.xml_unreadable", args![error = e.to_string()])));
+            found.errors.push((
+                line,
+                ("report.xml_unreadable", args![error = e.to_string()]),
+            ));
             return found;
         }
     };
@@ -117,7 +120,11 @@ pub fn read(xml: &str) -> Foreign {
 
 /// `$course$/Iota/Kappa` → `Iota/Kappa` (the contexts Moodle puts first mean nothing here).
 fn clean_category(path: &str) -> String {
-    let mut parts: Vec<&str> = path.split('/').map(str::trim).filter(|p| !p.is_empty()).collect();
+    let mut parts: Vec<&str> = path
+        .split('/')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     while parts
         .first()
         .is_some_and(|p| p.starts_with('$') && p.ends_with('$') || *p == "top" || *p == "Top")
@@ -168,17 +175,20 @@ fn choice(question: Node, texts: &mut Texts) -> Read {
 }
 
 fn true_false(question: Node) -> Read {
-    let truth = answers(question).find(|(_, f)| *f >= 100.0).and_then(|(a, _)| {
-        match child_text(a, "text")?.trim().to_lowercase().as_str() {
-            "true" | "đúng" => Some(true),
-            "false" | "sai" => Some(false),
-            _ => None,
-        }
-    });
-    Some(truth.map(|answer| DraftBody::TrueFalse { answer }).ok_or((
-        "report.moodle_no_key",
-        args![kind = "truefalse"],
-    )))
+    let truth = answers(question)
+        .find(|(_, f)| *f >= 100.0)
+        .and_then(
+            |(a, _)| match child_text(a, "text")?.trim().to_lowercase().as_str() {
+                "true" | "đúng" => Some(true),
+                "false" | "sai" => Some(false),
+                _ => None,
+            },
+        );
+    Some(
+        truth
+            .map(|answer| DraftBody::TrueFalse { answer })
+            .ok_or(("report.moodle_no_key", args![kind = "truefalse"])),
+    )
 }
 
 fn short_answer(question: Node, texts: &mut Texts) -> Read {
@@ -188,7 +198,10 @@ fn short_answer(question: Node, texts: &mut Texts) -> Read {
         .filter(|a| !a.is_empty())
         .collect();
     if answers.iter().any(|a| a.contains('*')) {
-        return Some(Err(("report.moodle_wildcard", args![answer = answers.join(" | ")])));
+        return Some(Err((
+            "report.moodle_wildcard",
+            args![answer = answers.join(" | ")],
+        )));
     }
     if answers.is_empty() {
         return Some(Err(("report.moodle_no_key", args![kind = "shortanswer"])));
@@ -212,9 +225,14 @@ fn numerical(question: Node) -> Read {
 fn matching(question: Node, texts: &mut Texts) -> Read {
     let mut pairs = Vec::new();
     let mut distractors = Vec::new();
-    for sub in question.children().filter(|n| n.tag_name().name() == "subquestion") {
+    for sub in question
+        .children()
+        .filter(|n| n.tag_name().name() == "subquestion")
+    {
         let left = texts.rich_node(sub);
-        let right = child(sub, "answer").map(|a| texts.plain(a)).unwrap_or_default();
+        let right = child(sub, "answer")
+            .map(|a| texts.plain(a))
+            .unwrap_or_default();
         let right = super::html::escape(&right);
         if left.is_empty() {
             distractors.push(right);

@@ -12,10 +12,12 @@ use crate::{
     web::i18n::Lang,
 };
 
-const NESTED: &str =
-    include_str!("../../../../tests/fixtures/import/moodlexml/moodle-nested_categories_with_questions.xml");
-const MATCH: &str =
-    include_str!("../../../../tests/fixtures/import/moodlexml/moodle-qtype_match-testquestion.moodle.xml");
+const NESTED: &str = include_str!(
+    "../../../../tests/fixtures/import/moodlexml/moodle-nested_categories_with_questions.xml"
+);
+const MATCH: &str = include_str!(
+    "../../../../tests/fixtures/import/moodlexml/moodle-qtype_match-testquestion.moodle.xml"
+);
 const CLOZE: &str =
     include_str!("../../../../tests/fixtures/import/moodlexml/moodle-multianswer-all-types.xml");
 
@@ -46,15 +48,35 @@ fn nested_categories_true_false_and_a_skipped_essay() {
             ("Mu Question", "Iota/Mu"),
         ]
     );
-    assert!(found.drafts.iter().all(|d| d.body == DraftBody::TrueFalse { answer: true }));
+    assert!(
+        found
+            .drafts
+            .iter()
+            .all(|d| d.body == DraftBody::TrueFalse { answer: true })
+    );
     assert_eq!(found.skipped.len(), 1);
-    assert_eq!((found.skipped[0].name.as_str(), found.skipped[0].kind.as_str()), ("Kappa Essay Question", "essay"));
+    assert_eq!(
+        (
+            found.skipped[0].name.as_str(),
+            found.skipped[0].kind.as_str()
+        ),
+        ("Kappa Essay Question", "essay")
+    );
     let (parsed, report) = read_drafts("nested.xml", "moodle", found, &defaults());
     assert!(!report.has_errors(), "{:?}", report.lines(Lang::En));
-    assert_eq!(parsed.unwrap().items[0].stem.source, "Testing Iota Question");
+    assert_eq!(
+        parsed.unwrap().items[0].stem.source,
+        "Testing Iota Question"
+    );
     let summary = report.summary(Lang::En);
-    assert!(summary.contains("by type: true/false 4; skipped (not supported): essay 1") || summary.contains("skipped (not supported): essay 1"), "{summary}");
-    assert!(report.lines(Lang::Vi).iter().any(|l| l.contains("bỏ qua câu “Kappa Essay Question”: sathach chưa hỗ trợ loại câu hỏi essay")));
+    assert!(
+        summary.contains("by type: true/false 4; skipped (not supported): essay 1")
+            || summary.contains("skipped (not supported): essay 1"),
+        "{summary}"
+    );
+    assert!(report.lines(Lang::Vi).iter().any(|l| {
+        l.contains("bỏ qua câu “Kappa Essay Question”: sathach chưa hỗ trợ loại câu hỏi essay")
+    }));
 }
 
 #[test]
@@ -64,7 +86,13 @@ fn matching_with_shared_answers_and_cloze_are_skipped_by_name() {
     assert_eq!(found.skipped[0].kind, "matching (shared answers)");
     let found = read(CLOZE);
     assert!(found.drafts.is_empty());
-    assert_eq!((found.skipped[0].name.as_str(), found.skipped[0].kind.as_str()), ("All CLOZE types in one question", "cloze"));
+    assert_eq!(
+        (
+            found.skipped[0].name.as_str(),
+            found.skipped[0].kind.as_str()
+        ),
+        ("All CLOZE types in one question", "cloze")
+    );
 }
 
 #[test]
@@ -134,25 +162,64 @@ dòng hai</text></questiontext>
     assert_eq!(found.drafts.len(), 7);
     assert_eq!(found.media.len(), 2, "one file per embedded picture name");
     assert_eq!(found.drafts[0].line, 4);
-    let (parsed, report) = read_drafts("moodle.xml", "moodle", found, &Defaults { level: Some(Difficulty::VD), ..Defaults::default() });
+    let (parsed, report) = read_drafts(
+        "moodle.xml",
+        "moodle",
+        found,
+        &Defaults {
+            level: Some(Difficulty::VD),
+            ..Defaults::default()
+        },
+    );
     assert!(!report.has_errors(), "{:?}", report.lines(Lang::En));
     let bank = parsed.unwrap();
-    assert_eq!(bank.meta.module, "IU01", "the module of the category's topic");
+    assert_eq!(
+        bank.meta.module, "IU01",
+        "the module of the category's topic"
+    );
     let items = &bank.items;
     assert!(items.iter().all(|i| i.topic == "IU01.4"));
-    assert_eq!((items[0].difficulty, items[1].difficulty), (Difficulty::NB, Difficulty::VD));
+    assert_eq!(
+        (items[0].difficulty, items[1].difficulty),
+        (Difficulty::NB, Difficulty::VD)
+    );
     assert_eq!(items[0].points, 2);
-    assert!(items[0].stem.source.contains("![máy tính](media/may-tinh.png)"), "{}", items[0].stem.source);
-    assert_eq!(items[0].explanation.as_ref().unwrap().source, "Máy tính để bàn.");
-    assert!(matches!(&items[1].body, Body::Multiple { partial: true, options } if options.iter().filter(|o| o.correct).count() == 2));
+    assert!(
+        items[0]
+            .stem
+            .source
+            .contains("![máy tính](media/may-tinh.png)"),
+        "{}",
+        items[0].stem.source
+    );
+    assert_eq!(
+        items[0].explanation.as_ref().unwrap().source,
+        "Máy tính để bàn."
+    );
+    assert!(
+        matches!(&items[1].body, Body::Multiple { partial: true, options } if options.iter().filter(|o| o.correct).count() == 2)
+    );
     assert_eq!(items[1].stem.source, "Chọn hai:\\\ndòng hai");
-    assert!(matches!(&items[2].body, Body::ShortText { answers, .. } if answers == &["docx", ".docx"]));
-    assert_eq!(items[2].stem.html, "<p>Phần mở rộng của tệp Word? &lt;b&gt;</p>");
-    assert!(matches!(&items[3].body, Body::Numeric { key } if key.accepts(3.15) && !key.accepts(3.2)));
-    assert!(matches!(&items[4].body, Body::Matching { pairs, distractors } if pairs.len() == 2 && distractors.len() == 1));
+    assert!(
+        matches!(&items[2].body, Body::ShortText { answers, .. } if answers == &["docx", ".docx"])
+    );
+    assert_eq!(
+        items[2].stem.html,
+        "<p>Phần mở rộng của tệp Word? &lt;b&gt;</p>"
+    );
+    assert!(
+        matches!(&items[3].body, Body::Numeric { key } if key.accepts(3.15) && !key.accepts(3.2))
+    );
+    assert!(
+        matches!(&items[4].body, Body::Matching { pairs, distractors } if pairs.len() == 2 && distractors.len() == 1)
+    );
     assert!(matches!(&items[5].body, Body::Ordering { sequence } if sequence[2].source == "Lưu"));
     assert!(matches!(&items[6].body, Body::TrueFalse { answer: false }));
-    assert!(items[6].stem.source.ends_with("![Hình](media/cu.png)"), "{}", items[6].stem.source);
+    assert!(
+        items[6].stem.source.ends_with("![Hình](media/cu.png)"),
+        "{}",
+        items[6].stem.source
+    );
 }
 
 #[test]

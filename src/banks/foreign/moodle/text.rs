@@ -102,7 +102,13 @@ impl Texts {
     fn add(&mut self, name: &str, bytes: Vec<u8>, line: usize) -> Option<String> {
         let safe: String = name
             .chars()
-            .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' })
+            .map(|c| {
+                if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         let mut path = format!("media/{safe}");
         let mut n = 1;
@@ -128,7 +134,9 @@ impl Texts {
 
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
     let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD.decode(cleaned).ok()
+    base64::engine::general_purpose::STANDARD
+        .decode(cleaned)
+        .ok()
 }
 
 /// `a%20b.png` → `a b.png` (Moodle writes file names URL-encoded in `src`).

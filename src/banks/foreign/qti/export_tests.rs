@@ -73,7 +73,10 @@ fn the_all_types_bank_comes_back_the_same() {
     for (got, expected) in back.items.iter().zip(&bank.items) {
         assert_eq!(got, expected);
     }
-    assert_eq!(back.meta, bank.meta, "the same bank: code, title, module, language");
+    assert_eq!(
+        back.meta, bank.meta,
+        "the same bank: code, title, module, language"
+    );
     assert_eq!(back.media, bank.media);
 }
 

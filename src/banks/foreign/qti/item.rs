@@ -232,7 +232,9 @@ fn statements(
                     _ => return None,
                 };
                 let target = targets.iter().find(|(t, _)| t == target)?;
-                (source == id).then(|| truth(&target.0, &target.1)).flatten()
+                (source == id)
+                    .then(|| truth(&target.0, &target.1))
+                    .flatten()
             });
             verdict
                 .map(|correct| DraftOption::new(text.clone(), correct))
