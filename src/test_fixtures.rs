@@ -34,3 +34,26 @@ pub fn all_types_pool() -> Vec<PoolItem> {
         })
         .collect()
 }
+
+/// A zip archive of these entries (names and contents).
+pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        out.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// What an importer chooses for a file from another platform in tests: module IU01, topic
+/// IU01.1, level TH.
+pub fn foreign_defaults() -> crate::banks::foreign::Defaults {
+    crate::banks::foreign::Defaults {
+        module: Some("IU01".into()),
+        topic: Some("IU01.1".into()),
+        level: Some(crate::banks::model::Difficulty::TH),
+        ..Default::default()
+    }
+}

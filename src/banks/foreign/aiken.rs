@@ -149,10 +149,7 @@ fn finish(found: &mut Foreign, block: Block, given: &str, line: usize) {
 mod tests {
     use super::*;
     use crate::{
-        banks::{
-            foreign::{Defaults, read_drafts},
-            model::{Body, Difficulty},
-        },
+        banks::{foreign::read_drafts, model::Body},
         web::i18n::Lang,
     };
 
@@ -161,14 +158,7 @@ mod tests {
     const ERRORS: &str =
         include_str!("../../../tests/fixtures/import/aiken/moodle-aiken_errors.txt");
 
-    fn defaults() -> Defaults {
-        Defaults {
-            module: Some("IU01".into()),
-            topic: Some("IU01.1".into()),
-            level: Some(Difficulty::NB),
-            ..Defaults::default()
-        }
-    }
+    use crate::test_fixtures::foreign_defaults as defaults;
 
     #[test]
     fn moodles_fixture_reads_with_html_shown_as_text() {

@@ -148,6 +148,37 @@ pub struct Defaults {
     pub level: Option<Difficulty>,
 }
 
+/// Adds a picture to the bank's media under a name safe in a Markdown address and unique
+/// (`h 1.png` → `media/h-1.png`, then `media/h-1-2.png`); the same picture under the same name
+/// is one file. A file that is not a picture is refused with `media_file`'s message.
+pub fn add_picture(media: &mut Vec<MediaFile>, name: &str, bytes: Vec<u8>) -> Result<String, Msg> {
+    let file: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let (stem, ext) = match file.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem.to_string(), format!(".{ext}")),
+        _ => (file.clone(), String::new()),
+    };
+    let mut path = format!("media/{file}");
+    let mut n = 1;
+    while let Some(existing) = media.iter().find(|m| m.path == path) {
+        if existing.bytes == bytes {
+            return Ok(path);
+        }
+        n += 1;
+        path = format!("media/{stem}-{n}{ext}");
+    }
+    media.push(super::source::media_file(path.clone(), bytes)?);
+    Ok(path)
+}
+
 /// A bank code from a file name: `moodle-questions.gift.txt` → `MOODLE-QUESTIONS`.
 pub fn code_from_name(name: &str) -> String {
     let file = name.rsplit(['/', '\\']).next().unwrap_or(name);

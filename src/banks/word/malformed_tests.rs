@@ -10,15 +10,7 @@ use crate::web::i18n::Lang;
 #[test]
 fn malformed_files_are_refused_with_a_message() {
     use std::io::Write;
-    let zip = |entries: &[(&str, &[u8])]| {
-        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for (name, bytes) in entries {
-            out.start_file(*name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            out.write_all(bytes).unwrap();
-        }
-        out.finish().unwrap().into_inner()
-    };
+    let zip = crate::test_fixtures::zip_of;
     let mut bomb = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     bomb.start_file(
         "word/document.xml",

@@ -4,19 +4,12 @@
 use super::fixture_tests::{EXAMPLES, QUESTIONS};
 use super::*;
 use crate::banks::{
-    foreign::{Defaults, read_drafts},
+    foreign::read_drafts,
     model::{Body, Difficulty},
 };
 use crate::web::i18n::Lang;
 
-fn defaults() -> Defaults {
-    Defaults {
-        module: Some("IU01".into()),
-        topic: Some("IU01.1".into()),
-        level: Some(Difficulty::TH),
-        ..Default::default()
-    }
-}
+use crate::test_fixtures::foreign_defaults as defaults;
 
 #[test]
 fn fixtures_go_through_the_native_reader() {

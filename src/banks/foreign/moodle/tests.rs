@@ -21,14 +21,7 @@ const MATCH: &str = include_str!(
 const CLOZE: &str =
     include_str!("../../../../tests/fixtures/import/moodlexml/moodle-multianswer-all-types.xml");
 
-fn defaults() -> Defaults {
-    Defaults {
-        module: Some("IU01".into()),
-        topic: Some("IU01.1".into()),
-        level: Some(Difficulty::TH),
-        ..Defaults::default()
-    }
-}
+use crate::test_fixtures::foreign_defaults as defaults;
 
 #[test]
 fn nested_categories_true_false_and_a_skipped_essay() {

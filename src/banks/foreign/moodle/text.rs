@@ -6,9 +6,11 @@ use roxmltree::Node;
 
 use crate::banks::{
     MediaFile,
-    foreign::html::{escape, to_markdown},
+    foreign::{
+        add_picture,
+        html::{escape, to_markdown},
+    },
     report::Msg,
-    source::media_file,
 };
 
 pub fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
@@ -100,35 +102,9 @@ impl Texts {
 
     /// Adds a picture under a unique media name; a file that is not a picture is an error.
     fn add(&mut self, name: &str, bytes: Vec<u8>, line: usize) -> Option<String> {
-        let safe: String = name
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let mut path = format!("media/{safe}");
-        let mut n = 1;
-        while let Some(existing) = self.media.iter().find(|m| m.path == path) {
-            if existing.bytes == bytes {
-                return Some(path);
-            }
-            n += 1;
-            path = format!("media/{n}-{safe}");
-        }
-        match media_file(path.clone(), bytes) {
-            Ok(file) => {
-                self.media.push(file);
-                Some(path)
-            }
-            Err(msg) => {
-                self.errors.push((line, msg));
-                None
-            }
-        }
+        add_picture(&mut self.media, name, bytes)
+            .map_err(|msg| self.errors.push((line, msg)))
+            .ok()
     }
 }
 

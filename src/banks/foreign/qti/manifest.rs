@@ -29,20 +29,34 @@ pub(super) struct ItemFile {
 /// What the manifest lists: the item files (tests' order first) and the package's title.
 pub(super) fn items(package: &Package, out: &mut Foreign) -> Vec<ItemFile> {
     let path = "imsmanifest.xml";
-    let Some(bytes) = fetch(package, path, out) else {
-        return vec![];
-    };
-    let Some(content) = text_of(path, &bytes, out) else {
-        return vec![];
-    };
-    let doc = match parse(path, content) {
-        Ok(doc) => doc,
+    with_root(package, path, out, |manifest, out| {
+        listed(package, manifest, out)
+    })
+    .unwrap_or_default()
+}
+
+/// Reads an XML file of the package and hands its root element to `read`; a file missing,
+/// unreadable or not well-formed is reported instead.
+fn with_root<T>(
+    package: &Package,
+    path: &str,
+    out: &mut Foreign,
+    read: impl FnOnce(Node, &mut Foreign) -> T,
+) -> Option<T> {
+    let bytes = fetch(package, path, out)?;
+    let content = text_of(path, &bytes, out)?;
+    match parse(path, content) {
+        Ok(doc) => Some(read(doc.root_element(), out)),
         Err(problem) => {
             out.errors.push(problem);
-            return vec![];
+            None
         }
-    };
-    let manifest = doc.root_element();
+    }
+}
+
+/// The item files a manifest lists.
+fn listed(package: &Package, manifest: Node, out: &mut Foreign) -> Vec<ItemFile> {
+    let path = "imsmanifest.xml";
     if !is(manifest, "manifest") {
         let root = manifest.tag_name().name();
         out.errors
@@ -163,20 +177,11 @@ fn lom(resource: Node) -> (Vec<String>, Option<Difficulty>) {
 
 /// The items a test refers to, in order, each under its section's title.
 fn test_items(package: &Package, path: &str, out: &mut Foreign) -> Vec<ItemFile> {
-    let Some(bytes) = fetch(package, path, out) else {
-        return vec![];
-    };
-    let Some(content) = text_of(path, &bytes, out) else {
-        return vec![];
-    };
-    let doc = match parse(path, content) {
-        Ok(doc) => doc,
-        Err(problem) => {
-            out.errors.push(problem);
-            return vec![];
-        }
-    };
-    let test = doc.root_element();
+    with_root(package, path, out, |test, out| refs_of(test, path, out)).unwrap_or_default()
+}
+
+/// The item references of a test element.
+fn refs_of(test: Node, path: &str, out: &mut Foreign) -> Vec<ItemFile> {
     if !is(test, "assessmentTest") {
         return vec![];
     }

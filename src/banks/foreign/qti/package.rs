@@ -12,7 +12,7 @@ use base64::Engine;
 use crate::banks::{
     MediaFile,
     report::{Msg, args},
-    source::{DEFAULT_LIMIT_BYTES, human_size, media_file},
+    source::{DEFAULT_LIMIT_BYTES, human_size},
 };
 
 /// Where a package's files are.
@@ -204,33 +204,9 @@ impl Pictures {
         self.add(&format!("hinh-{n}.{ext}"), bytes)
     }
 
-    /// Adds a picture under a name no other picture has, safe in a Markdown address
-    /// (`h 1.png` → `h-1.png`).
+    /// Adds a picture under a name no other picture has (see `foreign::add_picture`).
     fn add(&mut self, file: &str, bytes: Vec<u8>) -> Result<String, Msg> {
-        let file: String = file
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let file = file.as_str();
-        let (stem, ext) = match file.rsplit_once('.') {
-            Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
-            _ => (file, String::new()),
-        };
-        let mut name = format!("media/{file}");
-        let mut n = 1;
-        while self.media.iter().any(|m| m.path == name) {
-            n += 1;
-            name = format!("media/{stem}-{n}{ext}");
-        }
-        let media = media_file(name.clone(), bytes)?;
-        self.media.push(media);
-        Ok(name)
+        crate::banks::foreign::add_picture(&mut self.media, file, bytes)
     }
 }
 

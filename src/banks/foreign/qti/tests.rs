@@ -4,7 +4,7 @@
 use super::*;
 use crate::banks::{
     ParsedBank,
-    foreign::{Defaults, Draft, DraftBody, read_drafts},
+    foreign::{Draft, DraftBody, read_drafts},
     model::{Body, Difficulty},
     report::FileReport,
 };
@@ -28,17 +28,7 @@ pub(super) fn apip_dir() -> std::path::PathBuf {
     .into()
 }
 
-/// A zip of these entries.
-pub(super) fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    use std::io::Write;
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in entries {
-        out.start_file(*name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(bytes).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
+pub(super) use crate::test_fixtures::zip_of;
 
 /// Every file of a folder as zip entries, by path relative to the folder.
 pub(super) fn entries_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
@@ -85,14 +75,7 @@ pub(super) fn manifest_for(items: &[&str]) -> String {
     )
 }
 
-pub(super) fn defaults() -> Defaults {
-    Defaults {
-        module: Some("IU01".into()),
-        topic: Some("IU01.1".into()),
-        level: Some(Difficulty::TH),
-        ..Default::default()
-    }
-}
+pub(super) use crate::test_fixtures::foreign_defaults as defaults;
 
 /// The whole pipeline: drafts to a bank.
 pub(super) fn pipeline(name: &str, found: Foreign) -> (Option<ParsedBank>, FileReport) {
