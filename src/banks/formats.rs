@@ -93,7 +93,7 @@ pub fn detect(name: &str, bytes: &[u8]) -> Format {
         return Format::Word;
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return match source::zip_entries(bytes) {
+        return match super::archive::zip_entries(bytes) {
             names if names.iter().any(|n| n == "word/document.xml") => Format::Word,
             names if names.iter().any(|n| n == "xl/workbook.xml") => Format::Spreadsheet,
             names if names.iter().any(|n| n.ends_with("imsmanifest.xml")) => Format::Qti,
@@ -187,5 +187,67 @@ pub fn read_path(
             vec![read(&name, &bytes, options)]
         }
         Err(msg) => vec![source::failed(&path.display().to_string(), msg)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fixture_is_recognised_by_its_content() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        let cases = [
+            ("import/gift/moodle-examples.txt", Format::Gift),
+            ("import/gift/moodle-questions.gift.txt", Format::Gift),
+            ("import/aiken/moodle-questions.aiken.txt", Format::Aiken),
+            ("import/aiken/moodle-aiken_errors.txt", Format::Aiken),
+            (
+                "import/moodlexml/moodle-multianswer-all-types.xml",
+                Format::MoodleXml,
+            ),
+            ("import/qti21/ims-choice.xml", Format::Qti),
+            (
+                "import/csv/gopalsharma-qformat_csv-extended_sample.csv",
+                Format::Spreadsheet,
+            ),
+            ("word/mau-libreoffice.docx", Format::Word),
+            ("banks/all-types/bank.toml", Format::Toml),
+        ];
+        for (path, format) in cases {
+            let bytes = std::fs::read(format!("{root}/{path}")).unwrap();
+            // Named neutrally, the content alone decides (but for CSV, known by its name).
+            let name = if format == Format::Spreadsheet {
+                path
+            } else {
+                "tep"
+            };
+            assert_eq!(detect(name, &bytes), format, "{path}");
+        }
+        let package = crate::test_fixtures::zip_of(&[("goi/imsmanifest.xml", b"<manifest/>")]);
+        assert_eq!(detect("goi.zip", &package), Format::Qti);
+        let word = crate::banks::word::sample::template();
+        assert_eq!(detect("tai-len.zip", &word), Format::Word);
+    }
+
+    #[test]
+    fn the_choice_overrides_the_content() {
+        let aiken = b"Q?\nA) x\nB) y\nANSWER: A\n";
+        let options = ReadOptions {
+            from: Some(Format::Gift),
+            defaults: crate::test_fixtures::foreign_defaults(),
+        };
+        let (_, report) = read("q.txt", aiken, &options);
+        assert_eq!(report.format, "gift");
+        let (parsed, report) = read(
+            "q.txt",
+            aiken,
+            &ReadOptions {
+                from: None,
+                ..options
+            },
+        );
+        assert_eq!(report.format, "aiken");
+        assert!(parsed.is_some());
     }
 }

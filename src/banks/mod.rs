@@ -2,6 +2,7 @@
 //! versioned storage, and the pages and commands that use them.
 
 pub mod answers;
+pub mod archive;
 pub mod catalog;
 pub mod cli;
 pub mod export;

@@ -1,15 +1,14 @@
 //! Turning files into banks: text decoding (UTF-8, BOM; UTF-16 refused), the `media/`
 //! folder with image types checked by content, folders of banks, and the upload size limit.
 
-use std::{
-    io::Read,
-    path::{Path, PathBuf},
-};
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use super::{
-    MediaFile, ParsedBank, native,
+    MediaFile, ParsedBank,
+    archive::{unzip, zip_too_large},
+    native,
     report::{FileReport, Msg, args},
 };
 
@@ -135,114 +134,20 @@ pub fn read_spreadsheet(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileRe
     }
 }
 
-/// The names of a zip archive's entries (none if it is not a zip).
-pub fn zip_entries(bytes: &[u8]) -> Vec<String> {
-    zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map(|z| {
-            z.file_names()
-                .filter_map(|n| n.ok().map(|n| n.into_owned()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// An archive that would expand beyond the upload limit (a zip bomb) is refused before reading.
-pub(super) fn zip_too_large(bytes: &[u8]) -> Option<Msg> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        total = total.saturating_add(archive.by_index_raw(i).map(|e| e.size()).unwrap_or(0));
-    }
-    (total > DEFAULT_LIMIT_BYTES as u64).then(|| {
-        (
-            "report.zip_too_large",
-            args![limit = human_size(DEFAULT_LIMIT_BYTES)],
-        )
-    })
-}
-
-/// Every file of a zip archive by path, read with care: entries with `..` or absolute paths
-/// are refused (nothing is written to disk, but such a file is not what it claims), and so is
-/// an archive that expands beyond the upload limit (a zip bomb), before and while reading.
-pub fn unzip(bytes: &[u8]) -> Result<std::collections::BTreeMap<String, Vec<u8>>, Msg> {
-    let unreadable =
-        |e: zip::result::ZipError| ("report.zip_unopenable", args![error = e.to_string()]);
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(unreadable)?;
-    if let Some(too_large) = zip_too_large(bytes) {
-        return Err(too_large);
-    }
-    let mut entries = std::collections::BTreeMap::new();
-    let mut budget = DEFAULT_LIMIT_BYTES as u64;
-    for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).map_err(unreadable)?;
-        let path = entry.name().unwrap_or_default().replace('\\', "/");
-        if entry.enclosed_name().is_none() || path.split('/').any(|p| p == "..") {
-            return Err(("report.zip_unsafe_path", args![path = path]));
-        }
-        if entry.is_dir() {
-            continue;
-        }
-        let mut content = Vec::new();
-        (&mut entry)
-            .take(budget + 1)
-            .read_to_end(&mut content)
-            .map_err(|e| ("report.zip_unopenable", args![error = e.to_string()]))?;
-        if content.len() as u64 > budget {
-            let limit = human_size(DEFAULT_LIMIT_BYTES);
-            return Err(("report.zip_too_large", args![limit = limit]));
-        }
-        budget -= content.len() as u64;
-        entries.insert(path, content);
-    }
-    Ok(entries)
-}
-
 /// Reads a bank in the native format: a `.toml` file, or a `.zip` holding one bank `.toml` and
 /// its `media/` folder. (`formats::read` reads every format.)
 pub fn read_upload(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
     if !bytes.starts_with(b"PK\x03\x04") {
         return read_bytes(name, bytes, vec![]);
     }
-    let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
-        Ok(archive) => archive,
-        Err(e) => {
-            let args = args![error = e.to_string()];
-            return failed(name, ("report.zip_unopenable", args));
-        }
+    let entries = match unzip(bytes) {
+        Ok(entries) => entries,
+        Err(msg) => return failed(name, msg),
     };
     let mut banks = Vec::new();
     let mut media = Vec::new();
     let mut errors = Vec::new();
-    // Everything the archive expands to is capped, so a small .zip cannot fill the memory.
-    let mut budget = DEFAULT_LIMIT_BYTES as u64;
-    for index in 0..archive.len() {
-        let Ok(mut entry) = archive.by_index(index) else {
-            continue;
-        };
-        if entry.is_dir() {
-            continue;
-        }
-        let Ok(entry_name) = entry.name() else {
-            continue;
-        };
-        let path = entry_name.replace('\\', "/");
-        let mut content = Vec::new();
-        if let Err(e) = std::io::Read::read_to_end(&mut (&mut entry).take(budget + 1), &mut content)
-        {
-            let args = args![path = &path, error = e.to_string()];
-            errors.push(("report.zip_entry_unreadable", args));
-            continue;
-        }
-        if content.len() as u64 > budget {
-            return failed(
-                name,
-                (
-                    "report.zip_too_large",
-                    args![limit = human_size(DEFAULT_LIMIT_BYTES)],
-                ),
-            );
-        }
-        budget -= content.len() as u64;
+    for (path, content) in entries {
         match path.rsplit_once("media/") {
             Some((_, file)) if !file.is_empty() && !file.contains('/') => {
                 match media_file(format!("media/{file}"), content) {

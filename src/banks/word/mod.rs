@@ -103,4 +103,6 @@ fn pictures(
 #[cfg(test)]
 mod malformed_tests;
 #[cfg(test)]
+mod other_tests;
+#[cfg(test)]
 mod tests;

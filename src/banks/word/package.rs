@@ -1,9 +1,9 @@
-//! A Word document's package: a `.docx` is a zip (unpacked with `source::unzip`'s care), so an
+//! A Word document's package: a `.docx` is a zip (unpacked with `archive::unzip`'s care), so an
 //! old `.doc` and a zip without a document are refused with a message before anything is parsed.
 
 use std::collections::BTreeMap;
 
-use crate::banks::{report::Msg, source::unzip};
+use crate::banks::{archive::unzip, report::Msg};
 
 /// The parts of a Word document the reader uses.
 pub struct Package {

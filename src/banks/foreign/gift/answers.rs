@@ -32,6 +32,30 @@ pub fn read(block: &str, format: Format) -> Answer {
     Ok(Some(body))
 }
 
+/// Answers that earn part of the marks in Moodle but cannot here (an option of a
+/// single-choice question, a short or numeric answer weighted between 0 and 100 %): the
+/// reader says they were left out.
+pub fn partial_credit(block: &str) -> Vec<String> {
+    let block = block.trim();
+    let multiple_response = block.contains('~') && !block.contains('=');
+    if multiple_response || (block.contains('=') && block.contains("->")) {
+        return vec![];
+    }
+    let block = match block.strip_prefix('#') {
+        // In a numeric block `~` starts the feedback for any other answer.
+        Some(numbers) => numbers.split('~').next().unwrap_or_default(),
+        None => block,
+    };
+    block
+        .split(['=', '~'])
+        .filter_map(|answer| {
+            let (weight, rest) = weight(answer.trim())?;
+            let text = restore(without_feedback(rest)).trim().to_string();
+            (weight > 0.0 && weight < 100.0).then_some(text)
+        })
+        .collect()
+}
+
 /// The answers of a block split at `mark`, the empty text before the first one dropped.
 fn answers(block: &str, mark: char) -> Vec<&str> {
     let mut parts: Vec<&str> = block.split(mark).map(str::trim).collect();

@@ -142,7 +142,15 @@ impl Reader {
         }
         let (format, stem) = with_format(&stem, Format::Moodle);
         let body = match answers::read(block, format) {
-            Ok(Some(body)) => body,
+            Ok(Some(body)) => {
+                let partial = answers::partial_credit(block);
+                if !partial.is_empty() {
+                    let args = args![answers = partial.join(" | ")];
+                    let warning = ("report.foreign_partial_dropped", args);
+                    self.found.warnings.push((line, warning));
+                }
+                body
+            }
             Ok(None) => {
                 self.skip(line, name, stem, "essay");
                 return;

@@ -361,3 +361,20 @@ fn windows_line_ends_and_a_byte_order_mark() {
     assert_eq!(options(&found.drafts[0].body), [("a", true), ("b", false)]);
     assert_eq!(found.drafts[1].line, 6);
 }
+
+#[test]
+fn partial_credit_that_cannot_be_kept_is_a_warning() {
+    let found = read(
+        "Who's buried in Grant's tomb?{=Grant =%50%Ulysses Grant#Half right}\n\n2+2? {#=4:0 =%50%4:1}\n\nPick {~%50%a ~%50%b ~%-100%c}",
+    );
+    let warnings: Vec<(usize, String)> = found
+        .warnings
+        .iter()
+        .map(|(line, (_, args))| (*line, format!("{:?}", args)))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].1.contains("Ulysses Grant") && warnings[1].1.contains("4:1"),
+        "{warnings:?}"
+    );
+}

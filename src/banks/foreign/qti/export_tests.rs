@@ -5,10 +5,11 @@ use super::tests::no_errors;
 use super::*;
 use crate::banks::{
     ParsedBank,
+    archive::unzip,
     foreign::{Defaults, DraftBody},
     model::{Body, Item},
     native,
-    source::{media_file, unzip},
+    source::media_file,
 };
 
 fn fixture_bank() -> ParsedBank {

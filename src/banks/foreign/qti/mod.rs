@@ -47,7 +47,7 @@ use xml::{name, parse};
 pub fn read(name: &str, bytes: &[u8]) -> Foreign {
     let mut out = Foreign::default();
     if bytes.starts_with(b"PK\x03\x04") || name.to_lowercase().ends_with(".zip") {
-        match crate::banks::source::unzip(bytes) {
+        match crate::banks::archive::unzip(bytes) {
             Ok(entries) => read_zip(entries, &mut out),
             Err(problem) => out.errors.push((0, problem)),
         }
