@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::{
-    banks::model::{Body, Item},
+    banks::model::{Body, Item, matching_targets},
     blueprints::draw::FormItem,
     grading::model::Response,
 };
@@ -111,11 +111,8 @@ pub fn question(
             numeric: matches!(item.body, Body::Numeric { .. }),
         },
         Body::Matching { pairs, distractors } => {
-            let texts: Vec<&str> = pairs
-                .iter()
-                .map(|p| p.right.html.as_str())
-                .chain(distractors.iter().map(|d| d.html.as_str()))
-                .collect();
+            let (targets, _) = matching_targets(pairs, distractors);
+            let texts: Vec<&str> = targets.iter().map(|t| t.html.as_str()).collect();
             let given = match saved {
                 Some(Response::Matching(v)) => v.clone(),
                 _ => vec![],
@@ -278,7 +275,7 @@ pub fn read_answer(
 fn option_count(body: &Body) -> usize {
     match body {
         Body::Single { options } | Body::Multiple { options, .. } => options.len(),
-        Body::Matching { pairs, distractors } => pairs.len() + distractors.len(),
+        Body::Matching { pairs, distractors } => matching_targets(pairs, distractors).0.len(),
         Body::Ordering { sequence } => sequence.len(),
         _ => 0,
     }

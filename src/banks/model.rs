@@ -69,6 +69,28 @@ impl std::fmt::Display for NumericKey {
     }
 }
 
+/// The right-hand texts of a matching item, each once (several lefts may share one, as in
+/// "classify the animals"), then its distractors; and, for each pair, the index of its right
+/// text among them. Without shared texts the index of pair `i` is `i`.
+pub fn matching_targets<'a>(
+    pairs: &'a [Pair],
+    distractors: &'a [Rich],
+) -> (Vec<&'a Rich>, Vec<usize>) {
+    let mut targets: Vec<&Rich> = Vec::new();
+    let mut index = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        match targets.iter().position(|t| t.source == pair.right.source) {
+            Some(at) => index.push(at),
+            None => {
+                index.push(targets.len());
+                targets.push(&pair.right);
+            }
+        }
+    }
+    targets.extend(distractors);
+    (targets, index)
+}
+
 /// The letter of the option shown in `slot` (A, B, C…), as printed on papers.
 pub fn option_letter(slot: usize) -> char {
     (b'A' + (slot % 26) as u8) as char

@@ -7,7 +7,7 @@ use super::{
     model::{Blueprint, Section},
     rng::{DrawRng, GENERATOR, seed_to_hex},
 };
-use crate::banks::model::{Body, Item};
+use crate::banks::model::{Body, Item, matching_targets};
 
 /// Draw counts by item id. Keys are internal ids, never user input, so a fast non-keyed hash
 /// is safe here and keeps a draw well under a millisecond.
@@ -217,10 +217,10 @@ fn display_order(item: &Item, shuffle: bool, rng: &mut DrawRng) -> Vec<usize> {
         Body::Single { options } | Body::Multiple { options, .. } => {
             (options.len(), options.iter().map(|o| o.pinned).collect())
         }
-        Body::Matching { pairs, distractors } => (
-            pairs.len() + distractors.len(),
-            vec![false; pairs.len() + distractors.len()],
-        ),
+        Body::Matching { pairs, distractors } => {
+            let count = matching_targets(pairs, distractors).0.len();
+            (count, vec![false; count])
+        }
         Body::Ordering { sequence } => (sequence.len(), vec![false; sequence.len()]),
         Body::GroupedTrueFalse { statements } => return (0..statements.len()).collect(),
         _ => return vec![],

@@ -2,7 +2,9 @@
 //! and the key written as the candidate saw them (option letters in the displayed order).
 
 use super::model::{Points, Response, Rule};
-use crate::banks::model::{Body, Item, option_letter, parse_number, short_text_matches};
+use crate::banks::model::{
+    Body, Item, matching_targets, option_letter, parse_number, short_text_matches,
+};
 
 /// The national exam scale for four statements: 1 → 10 %, 2 → 25 %, 3 → 50 %, 4 → 100 %.
 const NATIONAL_SCALE: [(i64, i64); 5] = [(0, 1), (1, 10), (1, 4), (1, 2), (1, 1)];
@@ -144,9 +146,10 @@ pub fn score_item(
                 text.clone(),
             )
         }
-        (Body::Matching { pairs, .. }, Response::Matching(given)) => {
+        (Body::Matching { pairs, distractors }, Response::Matching(given)) => {
+            let (_, key) = matching_targets(pairs, distractors);
             let right = (0..pairs.len())
-                .filter(|i| given.get(*i) == Some(&Some(*i)))
+                .filter(|i| given.get(*i) == Some(&Some(key[*i])))
                 .count() as i64;
             let shown = given
                 .iter()
@@ -237,12 +240,15 @@ fn key_text(item: &Item, order: &[usize]) -> String {
             .join(" "),
         Body::ShortText { answers, .. } => answers.join(" / "),
         Body::Numeric { key } => key.to_string(),
-        Body::Matching { pairs, .. } => (0..pairs.len())
-            .map(|i| {
+        Body::Matching { pairs, distractors } => matching_targets(pairs, distractors)
+            .1
+            .into_iter()
+            .enumerate()
+            .map(|(i, target)| {
                 format!(
                     "{}→{}",
                     i + 1,
-                    option_letter(order.iter().position(|o| *o == i).unwrap_or(i))
+                    option_letter(order.iter().position(|o| *o == target).unwrap_or(target))
                 )
             })
             .collect::<Vec<_>>()

@@ -12,7 +12,7 @@ use super::{
     stats::{AttemptRecord, FormStats, ItemRecord, ItemStats, statistics},
 };
 use crate::{
-    banks::model::{Body, Item, NumericKey},
+    banks::model::{Body, Item, NumericKey, matching_targets},
     blueprints::{
         draw::{DrawError, DrawInputs, Excluded, Exposure, PoolItem, draw},
         model::Blueprint,
@@ -92,10 +92,12 @@ fn respond(item: &Item, right: bool, rng: &mut DrawRng) -> Response {
                 (value + 1000.5).to_string()
             })
         }
-        Body::Matching { pairs, .. } => {
-            let mut given: Vec<Option<usize>> = (0..pairs.len()).map(Some).collect();
-            if !right && pairs.len() > 1 {
-                given.swap(0, 1);
+        Body::Matching { pairs, distractors } => {
+            let (targets, key) = matching_targets(pairs, distractors);
+            let mut given: Vec<Option<usize>> = key.iter().copied().map(Some).collect();
+            if !right {
+                // Another text for the first left: wrong whatever the others share.
+                given[0] = Some((key[0] + 1) % targets.len());
             }
             Response::Matching(given)
         }

@@ -352,3 +352,58 @@ fn statistics_match_a_hand_computed_example() {
     let (items, _) = statistics(&flipped);
     assert!(items[2].check_key, "{:?}", items[2]);
 }
+
+/// "Classify the animals": two lefts share one right text, shown once; either left is right
+/// only with that text, and the key names it for both.
+#[test]
+fn matching_with_a_shared_right_text() {
+    let toml = r#"
+[bank]
+code = "CHIA-SE"
+title = "Ghép chung"
+module = "IU01"
+
+[[items]]
+id = "M-1"
+type = "matching"
+topic = "IU01.1"
+difficulty = "NB"
+stem = "Phân loại"
+pairs = [
+  { left = "ếch", right = "lưỡng cư" },
+  { left = "mèo", right = "thú" },
+  { left = "sa giông", right = "lưỡng cư" },
+]
+distractors = ["côn trùng"]
+"#;
+    let (parsed, report) = crate::banks::native::read_bank("m.toml", toml, vec![]);
+    let item = &parsed
+        .unwrap_or_else(|| panic!("{:?}", report.lines(crate::web::i18n::Lang::En)))
+        .items[0];
+    let crate::banks::model::Body::Matching { pairs, distractors } = &item.body else {
+        panic!()
+    };
+    let (targets, key) = crate::banks::model::matching_targets(pairs, distractors);
+    let shown: Vec<&str> = targets.iter().map(|t| t.source.as_str()).collect();
+    assert_eq!(shown, ["lưỡng cư", "thú", "côn trùng"]);
+    assert_eq!(key, [0, 1, 0]);
+    let order = [0, 1, 2];
+    let right = Response::Matching(vec![Some(0), Some(1), Some(0)]);
+    let (points, rule, _, key_text) = score_item(item, &order, true, Some(&right));
+    assert_eq!((points, rule), (frac(1, 1), Rule::PartialPerPair));
+    assert_eq!(key_text, "1→A, 2→B, 3→A");
+    let two_of_three = Response::Matching(vec![Some(0), Some(1), Some(2)]);
+    assert_eq!(
+        score_item(item, &order, true, Some(&two_of_three)).0,
+        frac(2, 3)
+    );
+    // A distractor that is also a right text, or a single text for all, is refused.
+    for broken in [
+        toml.replace(r#"distractors = ["côn trùng"]"#, r#"distractors = ["thú"]"#),
+        toml.replace("\"thú\"", "\"lưỡng cư\"")
+            .replace(r#"distractors = ["côn trùng"]"#, ""),
+    ] {
+        let (parsed, _) = crate::banks::native::read_bank("m.toml", &broken, vec![]);
+        assert!(parsed.is_none(), "{broken}");
+    }
+}

@@ -5,7 +5,9 @@ use std::ops::Range;
 
 use super::fields::{Ctx, Fields, Value, as_table};
 use crate::banks::{
-    model::{Body, Choice, ItemKind, NumericKey, Pair, Rich, Statement, fold_text},
+    model::{
+        Body, Choice, ItemKind, NumericKey, Pair, Rich, Statement, fold_text, matching_targets,
+    },
     report::{Arg, args},
 };
 
@@ -166,18 +168,17 @@ pub fn read_body(ctx: &mut Ctx, f: &mut Fields, kind: ItemKind, rich: &mut RichF
             for (text, sp) in f.texts(ctx, "distractors").unwrap_or_default() {
                 distractors.push(rich(ctx, text, sp)?);
             }
+            // Lefts differ; a right text may serve several lefts, but a distractor is not
+            // the right text of any pair (nor another distractor), and there is a choice.
             let mut lefts: Vec<&str> = pairs.iter().map(|p| p.left.source.as_str()).collect();
-            let mut rights: Vec<&str> = pairs
-                .iter()
-                .map(|p| p.right.source.as_str())
-                .chain(distractors.iter().map(|d| d.source.as_str()))
-                .collect();
+            let (targets, _) = matching_targets(&pairs, &distractors);
+            let mut rights: Vec<&str> = targets.iter().map(|t| t.source.as_str()).collect();
             let (n_left, n_right) = (lefts.len(), rights.len());
             lefts.sort();
             lefts.dedup();
             rights.sort();
             rights.dedup();
-            if lefts.len() != n_left || rights.len() != n_right {
+            if lefts.len() != n_left || rights.len() != n_right || n_right < 2 {
                 ctx.error_at(span, "report.matching_repeats", args![what = what]);
                 return None;
             }

@@ -62,12 +62,7 @@ pub fn read(xml: &str) -> Foreign {
             _ => None,
         };
         let Some(body) = body else {
-            let kind = match kind {
-                "" => "?",
-                // Several subquestions sharing one answer: sathach's matching needs one each.
-                "matching" => "matching (shared answers)",
-                kind => kind,
-            };
+            let kind = if kind.is_empty() { "?" } else { kind };
             found.skipped.push(Skipped {
                 line,
                 name: shown_name,
@@ -239,13 +234,6 @@ fn matching(question: Node, texts: &mut Texts) -> Read {
         } else {
             pairs.push((left, right));
         }
-    }
-    let mut rights: Vec<&String> = pairs.iter().map(|(_, r)| r).chain(&distractors).collect();
-    let count = rights.len();
-    rights.sort();
-    rights.dedup();
-    if rights.len() != count {
-        return None;
     }
     Some(Ok(DraftBody::Matching { pairs, distractors }))
 }

@@ -73,10 +73,18 @@ fn nested_categories_true_false_and_a_skipped_essay() {
 }
 
 #[test]
-fn matching_with_shared_answers_and_cloze_are_skipped_by_name() {
+fn matching_with_a_shared_answer_reads_and_cloze_is_skipped_by_name() {
     let found = read(MATCH);
-    assert_eq!(found.skipped[0].name, "matching-001");
-    assert_eq!(found.skipped[0].kind, "matching (shared answers)");
+    assert!(found.skipped.is_empty() && found.errors.is_empty());
+    let (parsed, report) = read_drafts("match.xml", "moodle", found, &defaults());
+    assert!(!report.has_errors(), "{:?}", report.lines(Lang::En));
+    let items = parsed.unwrap().items;
+    let Body::Matching { pairs, distractors } = &items[0].body else {
+        panic!("{:?}", items[0].body)
+    };
+    let rights: Vec<&str> = pairs.iter().map(|p| p.right.source.as_str()).collect();
+    assert_eq!(rights, ["amphibian", "mammal", "amphibian"]);
+    assert_eq!(distractors[0].source, "insect");
     let found = read(CLOZE);
     assert!(found.drafts.is_empty());
     assert_eq!(

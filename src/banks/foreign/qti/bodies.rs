@@ -193,9 +193,10 @@ pub(super) fn pairing(
     let used = |side: fn(&(usize, usize)) -> usize, i: usize| {
         pairs.iter().filter(|p| side(p) == i).count()
     };
+    // A directed match gives each source one target; a target may serve several sources
+    // ("classify the animals"), which sathach's matching allows.
     let one_to_one = if directed {
         (0..lefts.len()).all(|i| used(|p| p.0, i) == 1)
-            && (0..rights.len()).all(|i| used(|p| p.1, i) <= 1)
     } else {
         (0..lefts.len()).all(|i| used(|p| p.0, i) + used(|p| p.1, i) <= 1)
     };

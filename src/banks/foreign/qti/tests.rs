@@ -242,15 +242,29 @@ fn ims_order_reads_the_correct_sequence() {
 }
 
 #[test]
-fn ims_match_pairing_two_characters_with_one_play_is_skipped() {
+fn ims_match_pairing_two_characters_with_one_play_reads_as_matching() {
     let found = read("ims-match.xml", &fixture("qti21/ims-match.xml"));
-    assert!(found.drafts.is_empty() && found.errors.is_empty());
-    let skipped = &found.skipped[0];
-    assert_eq!(
-        (skipped.name.as_str(), skipped.kind.as_str(), skipped.line),
-        ("match", "matchInteraction (not one-to-one)", 2)
+    assert!(
+        found.errors.is_empty() && found.skipped.is_empty(),
+        "{found:?}"
     );
-    // One-to-one, the same item reads as matching; the unpaired play is a distractor.
+    let dream = "A Midsummer-Night's Dream";
+    let shared = [
+        ("Capulet", "Romeo and Juliet"),
+        ("Demetrius", dream),
+        ("Lysander", dream),
+        ("Prospero", "The Tempest"),
+    ];
+    assert_eq!(
+        found.drafts[0].body,
+        DraftBody::Matching {
+            pairs: shared.map(|(l, r)| (l.to_string(), r.to_string())).to_vec(),
+            distractors: vec![],
+        }
+    );
+    let bank = no_errors("ims-match.xml", found);
+    assert_eq!(bank.items[0].id, "match");
+    // A character left without a play is not a matching sathach can grade: skipped.
     let text = String::from_utf8(fixture("qti21/ims-match.xml")).unwrap();
     let one_to_one = text
         .replace("<value>D M</value>", "")
