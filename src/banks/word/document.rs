@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use roxmltree::Node;
 
-use super::legacy::Legacy;
+use super::{legacy::Legacy, numbering::Numbering};
 
 /// How a character looks, as far as the reader cares.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -35,7 +35,8 @@ pub struct Paragraph {
     pub number: usize,
     /// A Word heading (a "Heading N" style or an outline level).
     pub heading: bool,
-    /// Word's automatic numbering, whose labels ("A.", "Câu 1.") are not in the text.
+    /// Word's automatic numbering whose label could not be worked out (bullets, pictures);
+    /// labels that could ("A.", "Câu 1:") are put at the start of the text.
     pub numbered: bool,
     /// Characters with their look; tabs as `\t`, line breaks as `\n`, pictures as `PICTURE`.
     pub chars: Vec<(char, Look)>,
@@ -218,6 +219,7 @@ impl Styles {
 pub fn read(
     document: &str,
     styles: Option<&str>,
+    numbering: Option<&str>,
     targets: &BTreeMap<String, String>,
 ) -> Result<Body, String> {
     let doc = roxmltree::Document::parse(document).map_err(|e| e.to_string())?;
@@ -227,6 +229,7 @@ pub fn read(
         .ok_or_else(|| "w:body".to_string())?;
     let mut reader = Reader {
         styles: Styles::read(styles),
+        numbering: Numbering::read(numbering),
         targets,
         out: Body::default(),
         count: 0,
@@ -238,6 +241,7 @@ pub fn read(
 
 struct Reader<'t> {
     styles: Styles,
+    numbering: Numbering,
     targets: &'t BTreeMap<String, String>,
     out: Body,
     count: usize,
@@ -295,10 +299,27 @@ impl Reader<'_> {
         let mut paragraph = Paragraph {
             number: self.count,
             heading: outline || style.is_some_and(|s| self.styles.headings.contains(s)),
-            numbered: ppr.and_then(|x| child(x, "numPr")).is_some(),
             ..Paragraph::default()
         };
         let base = self.styles.of(style).over(&self.styles.defaults);
+        // Word draws a numbered paragraph's label ("Câu 3:", "B.") with the paragraph mark's
+        // look; the reader puts it in the text, where teachers see it.
+        let number = ppr.and_then(|x| child(x, "numPr")).and_then(|n| {
+            let id = child(n, "numId").and_then(val).filter(|id| *id != "0")?;
+            let level = child(n, "ilvl").and_then(val).and_then(|l| l.parse().ok());
+            Some((id, level.unwrap_or(0)))
+        });
+        if let Some((id, level)) = number {
+            match self.numbering.next_label(id, level) {
+                Some(label) => {
+                    let mark = ppr.and_then(|x| child(x, "rPr"));
+                    let look = RunProps::read(mark).over(&base).look();
+                    paragraph.chars.extend(label.chars().map(|c| (c, look)));
+                    paragraph.chars.push((' ', Look::default()));
+                }
+                None => paragraph.numbered = true,
+            }
+        }
         self.runs(p, &base, &mut paragraph);
         paragraph
     }

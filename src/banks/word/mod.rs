@@ -10,6 +10,7 @@ mod document;
 mod layout;
 pub mod legacy;
 mod markdown;
+mod numbering;
 mod package;
 mod questions;
 pub mod sample;
@@ -38,7 +39,8 @@ pub fn read_docx(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
         Err(msg) => return failed(msg),
     };
     let targets = package::targets(&package);
-    let body = match document::read(&package.document, package.styles.as_deref(), &targets) {
+    let parts = (package.styles.as_deref(), package.numbering.as_deref());
+    let body = match document::read(&package.document, parts.0, parts.1, &targets) {
         Ok(body) => body,
         Err(error) => return failed(("report.docx_unreadable", args![error = error])),
     };

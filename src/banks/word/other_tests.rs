@@ -64,3 +64,26 @@ fn files_saved_by_libreoffice_read_the_same() {
     assert_eq!(items[1].stem.source, "Đơn vị nào lớn nhất?");
     assert_eq!(keys(&items[1].body), vec![false, true]);
 }
+
+/// Questions and options numbered by Word itself: the labels are worked out from the
+/// document's numbering, restarting where Word restarts, and a red label marks the key.
+#[test]
+fn automatic_numbering_is_read_as_the_labels_word_shows() {
+    use super::sample::List;
+    let mut doc = bank();
+    doc.numbered(List::Questions, &[Run::new("Thiết bị nhập?")])
+        .numbered(List::Letters, &[Run::new("Bàn phím").underline()])
+        .numbered(List::Letters, &[Run::new("Loa")])
+        .numbered(List::Questions, &[Run::new("Đơn vị lớn nhất?")])
+        .restart_letters()
+        .numbered(List::Letters, &[Run::new("KB")])
+        .numbered(List::Letters, &[Run::new("GB").red()]);
+    let (parsed, lines) = read(&doc);
+    assert!(lines.is_empty(), "{lines:#?}");
+    let items = parsed.unwrap().items;
+    let stems: Vec<&str> = items.iter().map(|i| i.stem.source.as_str()).collect();
+    assert_eq!(stems, ["Thiết bị nhập?", "Đơn vị lớn nhất?"]);
+    assert_eq!(keys(&items[0].body), vec![true, false]);
+    assert_eq!(keys(&items[1].body), vec![false, true]);
+    assert_eq!((items[0].id.as_str(), items[1].id.as_str()), ("C1", "C2"));
+}

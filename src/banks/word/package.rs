@@ -10,6 +10,7 @@ pub struct Package {
     /// The main document part (`word/document.xml`).
     pub document: String,
     pub styles: Option<String>,
+    pub numbering: Option<String>,
     /// The main part's relationships: pictures are found through them.
     pub relationships: Option<String>,
     /// Every other entry under the main part's folder, by path (`word/media/image1.png`).
@@ -45,6 +46,7 @@ pub fn open(bytes: &[u8]) -> Result<Package, Msg> {
     };
     let relationships = text(&format!("{folder}_rels/{file}.rels"));
     let styles = text(&format!("{folder}styles.xml"));
+    let numbering = text(&format!("{folder}numbering.xml"));
     let files = entries
         .into_iter()
         .filter(|(path, _)| path.starts_with(&folder) && !path.ends_with(".xml"))
@@ -52,6 +54,7 @@ pub fn open(bytes: &[u8]) -> Result<Package, Msg> {
     Ok(Package {
         document,
         styles,
+        numbering,
         relationships,
         files,
         folder,

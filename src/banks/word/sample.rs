@@ -39,11 +39,21 @@ impl Run {
     }
 }
 
+/// The automatic lists a document can use.
+#[derive(Clone, Copy, Debug)]
+pub enum List {
+    Questions,
+    Letters,
+    Bullets,
+}
+
 /// A Word document being written.
 #[derive(Default)]
 pub struct Docx {
     body: String,
     pictures: Vec<Vec<u8>>,
+    /// How many times lettered lists were restarted: each restart is a numbering instance.
+    restarts: usize,
     /// The font of the document's Normal style (`.VnTime` for an old TCVN3 file).
     pub default_font: Option<String>,
 }
@@ -116,12 +126,24 @@ impl Docx {
         self
     }
 
-    /// A paragraph with Word's automatic numbering (its label is not in the text).
-    pub fn numbered(&mut self, text: &str) -> &mut Self {
-        let run = run_xml(&Run::new(text));
+    /// A paragraph with Word's automatic numbering (its label is not in the text), in a list
+    /// numbered "Câu 1:", "Câu 2:"…, lettered "A.", "B."… or bulleted.
+    pub fn numbered(&mut self, list: List, runs: &[Run]) -> &mut Self {
+        let id = match list {
+            List::Questions => 1,
+            List::Bullets => 2,
+            List::Letters => 3 + self.restarts,
+        };
+        let runs: String = runs.iter().map(run_xml).collect();
         self.body.push_str(&format!(
-            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>{run}</w:p>"#
+            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{id}"/></w:numPr></w:pPr>{runs}</w:p>"#
         ));
+        self
+    }
+
+    /// Lettered paragraphs after this start again at "A." (Word's "Restart numbering").
+    pub fn restart_letters(&mut self) -> &mut Self {
+        self.restarts += 1;
         self
     }
 
@@ -192,7 +214,18 @@ impl Docx {
             "word/styles.xml",
             STYLES.replace("{font}", &font).as_bytes(),
         );
-        add("word/numbering.xml", NUMBERING.as_bytes());
+        let restarts: String = (0..=self.restarts)
+            .map(|n| {
+                format!(
+                    r#"<w:num w:numId="{}"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>"#,
+                    3 + n
+                )
+            })
+            .collect();
+        add(
+            "word/numbering.xml",
+            NUMBERING.replace("{restarts}", &restarts).as_bytes(),
+        );
         let document = format!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NAMESPACES}><w:body>{}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1701" w:header="709" w:footer="709" w:gutter="0"/></w:sectPr></w:body></w:document>"#,
             self.body
@@ -215,7 +248,7 @@ const PACKAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="y
 
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:cs="{font}"/><w:sz w:val="26"/><w:lang w:val="vi-VN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="60"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="240" w:after="120"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:sz w:val="28"/></w:rPr></w:style></w:styles>"#;
 
-const NUMBERING: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperLetter"/><w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#;
+const NUMBERING: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperLetter"/><w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="Câu %1:"/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>{restarts}</w:numbering>"#;
 
 /// A small picture for the template and tests (PNG).
 pub const PICTURE_PNG: &[u8] = include_bytes!("hinh-mau.png");

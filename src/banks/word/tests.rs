@@ -2,7 +2,7 @@
 //! legacy fonts, and malformed files.
 
 use super::{
-    sample::{Docx, PICTURE_PNG, Run},
+    sample::{Docx, List, PICTURE_PNG, Run},
     *,
 };
 use crate::{
@@ -287,7 +287,9 @@ fn what_cannot_be_placed_is_an_error_naming_the_question_and_paragraph() {
         (
             {
                 let mut d = bank();
-                d.text("Câu 1: x?").numbered("y").numbered("z");
+                d.text("Câu 1: x?")
+                    .numbered(List::Bullets, &[Run::new("y")])
+                    .numbered(List::Bullets, &[Run::new("z")]);
                 d
             },
             "de.docx:4:Câu 1: lỗi: câu này không có phương án (A. B. …): các phương án đang dùng đánh số tự động",
