@@ -184,6 +184,16 @@ pub fn read_path(
             if format == Format::Toml {
                 return source::read_path(path, limit);
             }
+            if format == Format::Qti && !bytes.starts_with(b"PK\x03\x04") {
+                // An item file on disk: its pictures are beside it.
+                let found = foreign::qti::read_item_file(path);
+                return vec![foreign::read_drafts(
+                    &name,
+                    format.name(),
+                    found,
+                    &options.defaults,
+                )];
+            }
             vec![read(&name, &bytes, options)]
         }
         Err(msg) => vec![source::failed(&path.display().to_string(), msg)],

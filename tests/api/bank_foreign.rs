@@ -183,3 +183,44 @@ fn a_bank_exported_as_qti_imports_back_to_the_same_bank() {
         text(&out)
     );
 }
+
+/// A QTI item file checked from disk takes its pictures from beside it.
+#[test]
+fn a_qti_item_on_disk_brings_the_pictures_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(
+        format!("{FIXTURES}/qti21/ims-choice.xml"),
+        d.join("choice.xml"),
+    )
+    .unwrap();
+    let flags = [
+        "--module", "IU01", "--topic", "IU01.1", "--level", "NB", "--lang", "en",
+    ];
+    let out = sathach(
+        d,
+        &[&["bank", "check", "choice.xml"][..], &flags[..]].concat(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the picture is missing: {}",
+        text(&out)
+    );
+    std::fs::create_dir(d.join("images")).unwrap();
+    let png = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/banks/all-types/media/may-tinh.png"
+    );
+    std::fs::copy(png, d.join("images/sign.png")).unwrap();
+    let out = sathach(
+        d,
+        &[&["bank", "check", "choice.xml"][..], &flags[..]].concat(),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("1 items, 0 errors, 0 warnings (qti)"),
+        "{}",
+        text(&out)
+    );
+}

@@ -69,6 +69,29 @@ pub fn read(name: &str, bytes: &[u8]) -> Foreign {
     out
 }
 
+/// Reads an item file on disk, its pictures from the folder it is in (and below).
+pub fn read_item_file(file: &std::path::Path) -> Foreign {
+    let mut out = Foreign::default();
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let package = Package {
+        files: Files::Dir(dir.to_path_buf()),
+        base: String::new(),
+        single: false,
+    };
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let only = ItemFile {
+        path: name.unwrap_or_default(),
+        ..ItemFile::default()
+    };
+    let mut pictures = Pictures::new();
+    read_file(&package, &only, &mut pictures, &mut out);
+    out.media = pictures.media;
+    out
+}
+
 /// Reads an unzipped content package: a folder holding `imsmanifest.xml`.
 pub fn read_folder(dir: &std::path::Path) -> Foreign {
     let mut out = Foreign::default();
