@@ -85,6 +85,50 @@ fn escape_line(line: &str) -> String {
     out
 }
 
+/// Text (already Markdown) in an emphasis `marker` (`**`, `*`), the spaces around it kept
+/// outside the markers, where Markdown needs them; blank text stays as it is.
+pub fn emphasized(text: &str, marker: &str) -> String {
+    let core = text.trim();
+    if marker.is_empty() || core.is_empty() {
+        return text.to_string();
+    }
+    let lead = &text[..text.len() - text.trim_start().len()];
+    let trail = &text[text.trim_end().len()..];
+    format!("{lead}{marker}{core}{marker}{trail}")
+}
+
+/// A table of cells (already Markdown, one line each), the first row as the header.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    if width == 0 {
+        return String::new();
+    }
+    let line = |cells: &[String]| {
+        let mut cells = cells.to_vec();
+        cells.resize(width, String::new());
+        format!("| {} |", cells.join(" | "))
+    };
+    let mut lines = vec![line(&rows[0]), line(&vec!["---".to_string(); width])];
+    lines.extend(rows[1..].iter().map(|r| line(r)));
+    lines.join("\n")
+}
+
+/// A digit (or sign) written raised, as `m²` or `10⁻³` need without markup.
+pub fn superscript(c: char) -> Option<char> {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    match c {
+        '+' => Some('⁺'),
+        '-' => Some('⁻'),
+        c => c.to_digit(10).map(|d| DIGITS[d as usize]),
+    }
+}
+
+/// A digit written lowered, as in `H₂O`.
+pub fn subscript(c: char) -> Option<char> {
+    const DIGITS: [char; 10] = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
+    c.to_digit(10).map(|d| DIGITS[d as usize])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

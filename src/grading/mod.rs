@@ -3,6 +3,8 @@
 
 pub mod model;
 pub mod rules;
+#[cfg(test)]
+mod rules_tests;
 pub mod score;
 pub mod simulate;
 pub mod stats;

@@ -7,6 +7,7 @@
 use scraper::{ElementRef, Html, Node};
 
 pub use crate::banks::markdown::escape;
+use crate::banks::markdown::{self, emphasized, subscript, superscript};
 
 /// Markdown for an HTML fragment. `picture` maps an `<img src>` to the bank's media path
 /// (`media/NAME`), or None to keep the address (the native reader then refuses a picture
@@ -93,15 +94,7 @@ impl Writer<'_> {
         let outer = std::mem::take(&mut self.inline);
         self.children(element, depth);
         let inner = std::mem::replace(&mut self.inline, outer);
-        let core = inner.trim();
-        if core.is_empty() {
-            self.inline.push_str(&inner);
-            return;
-        }
-        let lead = &inner[..inner.len() - inner.trim_start().len()];
-        let trail = &inner[inner.trim_end().len()..];
-        self.inline
-            .push_str(&format!("{lead}{marker}{core}{marker}{trail}"));
+        self.inline.push_str(&emphasized(&inner, marker));
     }
 
     fn element(&mut self, element: ElementRef, depth: usize) {
@@ -121,15 +114,12 @@ impl Writer<'_> {
             }
             "sup" | "sub" => {
                 let text: String = element.text().collect();
-                let table = if name == "sup" {
-                    SUPERSCRIPT
+                let raise = if name == "sup" {
+                    superscript
                 } else {
-                    SUBSCRIPT
+                    subscript
                 };
-                let mapped: Option<String> = text
-                    .chars()
-                    .map(|c| c.to_digit(10).map(|d| table[d as usize]))
-                    .collect();
+                let mapped: Option<String> = text.chars().map(raise).collect();
                 match mapped {
                     Some(mapped) if !mapped.is_empty() => self.inline.push_str(&mapped),
                     _ => self.text(&text),
@@ -216,23 +206,11 @@ impl Writer<'_> {
                     .collect()
             })
             .collect();
-        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-        if width == 0 {
-            return;
+        if !rows.is_empty() {
+            self.blocks.push(markdown::table(&rows));
         }
-        let line = |cells: &[String]| {
-            let mut cells = cells.to_vec();
-            cells.resize(width, String::new());
-            format!("| {} |", cells.join(" | "))
-        };
-        let mut lines = vec![line(&rows[0]), line(&vec!["---".to_string(); width])];
-        lines.extend(rows[1..].iter().map(|r| line(r)));
-        self.blocks.push(lines.join("\n"));
     }
 }
-
-const SUPERSCRIPT: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-const SUBSCRIPT: [char; 10] = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 //! italic kept, superscript digits as Unicode (`m²`), pictures as `![description](media/…)`.
 
 use super::document::{Look, PICTURE, Paragraph};
-use crate::banks::markdown::escape;
+use crate::banks::markdown::{self, emphasized, escape, superscript};
 
 /// The media path of a picture's package path: `word/media/image1.png` → `media/image1.png`.
 pub fn media_path(package_path: &str) -> String {
@@ -67,13 +67,10 @@ pub fn render(
     out.trim().trim_end_matches('\\').trim().to_string()
 }
 
-/// Appends escaped text with its emphasis; spaces stay outside the markers.
+/// Appends escaped text with its emphasis and raised digits.
 fn push_run(out: &mut String, text: &str, look: Look) {
-    if text.is_empty() {
-        return;
-    }
     let text: String = if look.superscript {
-        text.chars().map(superscript).collect()
+        text.chars().map(|c| superscript(c).unwrap_or(c)).collect()
     } else {
         text.to_string()
     };
@@ -83,64 +80,26 @@ fn push_run(out: &mut String, text: &str, look: Look) {
         (false, true) => "*",
         (false, false) => "",
     };
-    let core = text.trim();
-    if marker.is_empty() || core.is_empty() {
-        out.push_str(&escape(&text));
-        return;
-    }
-    let lead = &text[..text.len() - text.trim_start().len()];
-    let trail = &text[text.trim_end().len()..];
-    out.push_str(lead);
-    out.push_str(marker);
-    out.push_str(&escape(core));
-    out.push_str(marker);
-    out.push_str(trail);
-}
-
-fn superscript(c: char) -> char {
-    match c {
-        '0' => '⁰',
-        '1' => '¹',
-        '2' => '²',
-        '3' => '³',
-        '4' => '⁴',
-        '5' => '⁵',
-        '6' => '⁶',
-        '7' => '⁷',
-        '8' => '⁸',
-        '9' => '⁹',
-        '+' => '⁺',
-        '-' => '⁻',
-        c => c,
-    }
+    out.push_str(&emphasized(&escape(&text), marker));
 }
 
 /// A Word table as a Markdown table (the first row as the header), cell text escaped.
 pub fn table(rows: &[Vec<Vec<Paragraph>>], pictures: &mut Vec<String>) -> String {
-    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    if width == 0 {
-        return String::new();
-    }
-    let line = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
-    let mut lines = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let mut cells: Vec<String> = row
-            .iter()
-            .map(|cell| {
-                cell.iter()
-                    .map(|p| render(p, 0..p.chars.len(), pictures).replace("\\\n", " "))
-                    .filter(|t| !t.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
-        cells.resize(width, String::new());
-        lines.push(line(cells));
-        if i == 0 {
-            lines.push(line(vec!["---".to_string(); width]));
-        }
-    }
-    lines.join("\n")
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| {
+                    cell.iter()
+                        .map(|p| render(p, 0..p.chars.len(), pictures).replace("\\\n", " "))
+                        .filter(|t| !t.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        })
+        .collect();
+    markdown::table(&cells)
 }
 
 #[cfg(test)]
