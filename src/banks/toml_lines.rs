@@ -2,7 +2,10 @@
 //! each line remembering where in the original file it came from, so the native reader's
 //! rules and messages apply unchanged and each message is placed back on the original.
 
-use super::{MediaFile, ParsedBank, native, report::FileReport};
+use super::{
+    MediaFile, ParsedBank, native,
+    report::{Arg, Diagnostic, FileReport},
+};
 
 /// TOML text written from another format, and where each of its lines came from.
 #[derive(Default)]
@@ -11,9 +14,35 @@ pub struct TomlLines {
     /// For each TOML line (1-based, index + 1): the original line (row, paragraph) and
     /// column (a spreadsheet column, a question number).
     places: Vec<(usize, Option<String>)>,
+    /// Fields whose absence the writing reader reports in its own words.
+    missing_said: &'static [&'static str],
+    /// The writing reader reports a file without items in its own words.
+    empty_said: bool,
 }
 
 impl TomlLines {
+    /// Lines for a reader that reports these missing fields (and, if `empty`, a file without
+    /// items) in its own terms: the native reader's messages for them, which speak TOML
+    /// (`[bank] thiếu \`module\``), are then left out of the report.
+    pub fn speaking_for(missing: &'static [&'static str], empty: bool) -> Self {
+        TomlLines {
+            missing_said: missing,
+            empty_said: empty,
+            ..TomlLines::default()
+        }
+    }
+
+    /// A native message the writing reader has already given in its own terms.
+    fn said_by_reader(&self, d: &Diagnostic) -> bool {
+        match d.key {
+            "report.no_items" => self.empty_said,
+            "report.field_missing" => d.args.iter().any(|(name, value)| {
+                *name == "key" && self.missing_said.iter().any(|f| *value == Arg::from(*f))
+            }),
+            _ => false,
+        }
+    }
+
     pub fn line(&mut self, text: String, place: usize, column: Option<String>) {
         self.text.push_str(&text);
         self.text.push('\n');
@@ -30,6 +59,7 @@ impl TomlLines {
     ) -> (Option<ParsedBank>, FileReport) {
         let (parsed, mut report) = native::read_bank(name, &self.text, media);
         report.format = format.into();
+        report.errors.retain(|d| !self.said_by_reader(d));
         for d in report.errors.iter_mut().chain(report.warnings.iter_mut()) {
             if let Some((place, column)) = d.line.checked_sub(1).and_then(|i| self.places.get(i)) {
                 d.line = *place;

@@ -9,7 +9,7 @@ use crate::banks::{
     ParsedBank,
     catalog::{catalog, topic_in},
     model::Difficulty,
-    report::{Arg, FileReport, Msg, args},
+    report::{FileReport, Msg, args},
     toml_lines::{TomlLines, quoted},
 };
 
@@ -26,7 +26,8 @@ pub fn read_drafts(
     found: Foreign,
     defaults: &Defaults,
 ) -> (Option<ParsedBank>, FileReport) {
-    let mut out = TomlLines::default();
+    // Module, topic, level and an empty file are said below in terms of the other format.
+    let mut out = TomlLines::speaking_for(&["module", "topic", "difficulty"], true);
     let mut errors: Vec<(usize, Msg)> = found.errors;
     // The module: chosen, else the module of the first topic a category or tag names.
     let module = defaults.module.clone().or_else(|| {
@@ -118,15 +119,6 @@ pub fn read_drafts(
         errors.push((0, ("report.foreign_no_items", args![format = format])));
     }
     let (parsed, mut report) = out.read(name, format, found.media);
-    // The native reader's words for these (`[[items]]`, `module = "…"`) mean nothing to
-    // someone importing a Moodle file: the messages above say it in their terms.
-    report.errors.retain(|d| {
-        !(d.key == "report.no_items"
-            || (d.key == "report.field_missing"
-                && d.args
-                    .iter()
-                    .any(|(n, a)| *n == "key" && *a == Arg::from("module"))))
-    });
     for (line, (key, args)) in errors {
         report.error(line, key, args);
     }

@@ -48,7 +48,8 @@ pub fn read_docx(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
     if found.questions.is_empty() {
         return failed(("report.word_no_questions", vec![]));
     }
-    let mut out = TomlLines::default();
+    // The Word writer names missing bank lines, topics and levels in the document's terms.
+    let mut out = TomlLines::speaking_for(&["code", "module", "topic", "difficulty"], false);
     let mut problems = found.errors.clone();
     let stem = name
         .rsplit(['/', '\\'])

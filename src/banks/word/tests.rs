@@ -381,3 +381,13 @@ fn what_cannot_be_placed_is_an_error_naming_the_question_and_paragraph() {
         );
     }
 }
+
+/// What the Word reader says in the document's terms is not said again in TOML's.
+#[test]
+fn missing_bank_lines_and_topics_are_said_once_in_the_documents_terms() {
+    let mut doc = Docx::new();
+    doc.text("Câu 1: x? (NB)").text("*A. y").text("B. z");
+    let (_, lines) = read(&doc);
+    assert_eq!(lines.len(), 3, "code, module, topic: {lines:#?}");
+    assert!(lines.iter().all(|l| !l.contains('`')), "{lines:#?}");
+}
