@@ -21,6 +21,7 @@ pub mod store;
 pub mod toml_lines;
 pub mod upload;
 pub mod word;
+pub mod xml;
 
 use serde::Serialize;
 

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use roxmltree::Node;
 
 use super::{legacy::Legacy, numbering::Numbering};
+use crate::banks::xml::{attr, child, val};
 
 /// How a character looks, as far as the reader cares.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -128,22 +129,6 @@ fn is_red(hex: &str) -> bool {
             .and_then(|h| u8::from_str_radix(h, 16).ok())
     };
     matches!((channel(0), channel(2), channel(4)), (Some(r), Some(g), Some(b)) if r >= 0x99 && g < 0x50 && b < 0x50)
-}
-
-/// The element child of a node with this local name.
-fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
-    node.children().find(|n| n.tag_name().name() == name)
-}
-
-/// An attribute by local name, whatever its namespace prefix.
-fn attr<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
-    node.attributes()
-        .find(|a| a.name() == name)
-        .map(|a| a.value())
-}
-
-fn val<'a>(node: Node<'a, '_>) -> Option<&'a str> {
-    attr(node, "val")
 }
 
 /// The styles of the document: run properties and heading-ness, by style id.

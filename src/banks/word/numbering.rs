@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use roxmltree::Node;
 
+use crate::banks::xml::{self, attr, child};
+
 /// A level of a list: how its number is written, where it starts, the label's pattern.
 #[derive(Clone, Debug)]
 struct Level {
@@ -26,22 +28,9 @@ pub struct Numbering {
     started: BTreeSet<String>,
 }
 
-fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
-    node.children().find(|n| n.tag_name().name() == name)
-}
-
+/// The `w:val` of a node's child (`<w:numFmt w:val="decimal"/>`).
 fn val<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
-    child(node, name).and_then(|n| {
-        n.attributes()
-            .find(|a| a.name() == "val")
-            .map(|a| a.value())
-    })
-}
-
-fn attr<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
-    node.attributes()
-        .find(|a| a.name() == name)
-        .map(|a| a.value())
+    child(node, name).and_then(xml::val)
 }
 
 impl Numbering {

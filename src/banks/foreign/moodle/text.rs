@@ -4,6 +4,7 @@
 use base64::Engine;
 use roxmltree::Node;
 
+pub use crate::banks::xml::child;
 use crate::banks::{
     MediaFile,
     foreign::{
@@ -12,10 +13,6 @@ use crate::banks::{
     },
     report::Msg,
 };
-
-pub fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
-    node.children().find(|n| n.tag_name().name() == name)
-}
 
 /// The text of a child element (`<name><text>…</text></name>` → its `text`), CDATA included.
 pub fn child_text(node: Node, name: &str) -> Option<String> {
