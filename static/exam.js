@@ -60,6 +60,11 @@
       return r.json().then(function (data) { return { ok: r.ok, status: r.status, data: data }; });
     }).then(function (res) {
       inFlight = false;
+      if (res.status >= 500) {
+        // The server could not store it (a full disk, the database down): keep it and retry.
+        keepAndRetry(sentSeq, res.data.error);
+        return;
+      }
       retryDelay = 2000;
       say(connection, "");
       if (res.ok) {
@@ -77,14 +82,18 @@
     }).catch(function () {
       // The network dropped: keep the answer and try again, a little later each time.
       inFlight = false;
-      dirty = true;
-      seqField.value = String(sentSeq + 1);
-      say(saveState, form.getAttribute("data-msg-unsaved"));
-      say(connection, form.getAttribute("data-msg-offline"));
-      window.clearTimeout(retryHandle);
-      retryHandle = window.setTimeout(save, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 15000);
+      keepAndRetry(sentSeq, null);
     });
+  }
+
+  function keepAndRetry(sentSeq, why) {
+    dirty = true;
+    seqField.value = String(Math.max(parseInt(seqField.value, 10), sentSeq + 1));
+    say(saveState, why || form.getAttribute("data-msg-unsaved"));
+    if (!why) { say(connection, form.getAttribute("data-msg-offline")); }
+    window.clearTimeout(retryHandle);
+    retryHandle = window.setTimeout(save, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 15000);
   }
 
   form.addEventListener("change", function (e) {

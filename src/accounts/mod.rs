@@ -48,7 +48,7 @@ pub async fn create_account(
 ) -> anyhow::Result<Result<(String, String), EmailTaken>> {
     let temporary = model::temporary_password();
     let hash = password::hash(temporary.clone()).await?;
-    let mut tx = db.write.begin().await?;
+    let mut tx = db.begin_write().await?;
     let new = store::NewUser {
         organisation_id: &org.id,
         email,

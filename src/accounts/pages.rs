@@ -160,23 +160,27 @@ async fn sign_in(
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     let password_ok = password::verify(model::normalize_password(&form.password), stored).await;
     let Some(account) = credentials.filter(|_| password_ok) else {
-        store::record_failure(&db.write, &account_key, &client).await?;
+        let mut tx = state.db.begin_write().await?;
+        store::record_failure(&mut tx, &account_key, &client).await?;
+        tx.commit().await?;
         return render(&page(chrome.t("sign_in.wrong").to_string()), 401);
     };
     if account.disabled_at.is_some() {
         return render(&page(chrome.t("sign_in.disabled").to_string()), 403);
     }
 
-    store::clear_failures(&db.write, &account_key, now - window_ms).await?;
     let token = model::random_token();
     let lifetime_ms = i64::from(state.settings.session_hours) * 3_600_000;
+    let mut tx = state.db.begin_write().await?;
+    store::clear_failures(&mut tx, &account_key, now - window_ms).await?;
     store::insert_session(
-        &db.write,
+        &mut tx,
         &model::token_digest(&token),
         &account.id,
         lifetime_ms,
     )
     .await?;
+    tx.commit().await?;
     tracing::info!(user.id = account.id, "staff signed in");
     let names = state.cookies();
     Ok(HttpResponse::SeeOther()
@@ -188,7 +192,9 @@ async fn sign_in(
 
 async fn sign_out(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     if let Some(digest) = auth::session_digest(&req) {
-        store::revoke_session(&state.db.write, &digest).await?;
+        let mut tx = state.db.begin_write().await?;
+        store::revoke_session(&mut tx, &digest).await?;
+        tx.commit().await?;
     }
     let names = state.cookies();
     Ok(HttpResponse::SeeOther()
@@ -259,7 +265,7 @@ async fn change_password(
     };
     let hash = password::hash(new).await?;
     let digest = auth::session_digest(&req);
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     store::set_password(&mut tx, &user.id, &hash, false).await?;
     store::revoke_sessions_of(&mut tx, &user.id, digest.as_deref()).await?;
     let entry = audit::AuditEntry {

@@ -126,7 +126,7 @@ pub async fn set_disabled(
 }
 
 pub async fn insert_session(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     digest: &str,
     user_id: &str,
     lifetime_ms: i64,
@@ -139,7 +139,7 @@ pub async fn insert_session(
     .bind(user_id)
     .bind(now)
     .bind(now + lifetime_ms)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -185,13 +185,13 @@ pub async fn session_user(pool: &AnyPool, digest: &str) -> sqlx::Result<Option<S
     }))
 }
 
-pub async fn revoke_session(pool: &AnyPool, digest: &str) -> sqlx::Result<()> {
+pub async fn revoke_session(conn: &mut AnyConnection, digest: &str) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE staff_sessions SET revoked_at = $1 WHERE token_digest = $2 AND revoked_at IS NULL",
     )
     .bind(clock::now_ms())
     .bind(digest)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -244,7 +244,7 @@ pub async fn recent_failures(
 }
 
 pub async fn record_failure(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     account_key: &str,
     client_addr: &str,
 ) -> sqlx::Result<()> {
@@ -255,21 +255,21 @@ pub async fn record_failure(
     .bind(account_key)
     .bind(client_addr)
     .bind(clock::now_ms())
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// After a successful sign-in the account's count starts again; old rows are pruned.
 pub async fn clear_failures(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     account_key: &str,
     older_than_ms: i64,
 ) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sign_in_failures WHERE account_key = $1 OR at < $2")
         .bind(account_key)
         .bind(older_than_ms)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -201,7 +201,7 @@ async fn set_disabled(
     if user.id == staff.user.id {
         return Err(AppError::BadRequest("users.cannot_disable_self"));
     }
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     store::set_disabled(&mut tx, &user.id, disabled).await?;
     if disabled {
         store::revoke_sessions_of(&mut tx, &user.id, None).await?;
@@ -236,7 +236,7 @@ async fn reset_password(
     let user = target(&staff, &state, &path.into_inner()).await?;
     let temporary = model::temporary_password();
     let hash = password::hash(temporary.clone()).await?;
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     store::set_password(&mut tx, &user.id, &hash, true).await?;
     store::revoke_sessions_of(&mut tx, &user.id, None).await?;
     audit::record(

@@ -35,6 +35,8 @@ pub enum Standing {
 pub struct Candidate {
     pub attempt_id: String,
     pub standing: Standing,
+    /// The digest of this device's token (what `candidate_devices` stores).
+    pub device: String,
 }
 
 impl FromRequest for Candidate {
@@ -47,23 +49,24 @@ impl FromRequest for Candidate {
             let state = state(&req);
             let sign_in = || AppError::CandidateSignInRequired;
             let cookie = req.cookie(state.cookies().exam()).ok_or_else(sign_in)?;
+            let device = token_digest(cookie.value());
             let row: Option<(String, String)> = sqlx::query_as(
                 "SELECT attempt_id, status FROM candidate_devices WHERE token_digest = $1",
             )
-            .bind(token_digest(cookie.value()))
+            .bind(&device)
             .fetch_optional(&state.db.read)
             .await?;
-            match row {
-                Some((attempt_id, status)) if status == "active" => Ok(Candidate {
-                    attempt_id,
-                    standing: Standing::Active,
-                }),
-                Some((attempt_id, status)) if status == "pending" => Ok(Candidate {
-                    attempt_id,
-                    standing: Standing::Pending,
-                }),
-                _ => Err(sign_in()),
-            }
+            let standing = match row.as_ref().map(|(_, status)| status.as_str()) {
+                Some("active") => Standing::Active,
+                Some("pending") => Standing::Pending,
+                _ => return Err(sign_in()),
+            };
+            let attempt_id = row.map(|(id, _)| id).unwrap_or_default();
+            Ok(Candidate {
+                attempt_id,
+                standing,
+                device,
+            })
         })
     }
 }
@@ -79,12 +82,12 @@ pub async fn failures(pool: &AnyPool, number: &str, now: i64) -> sqlx::Result<(i
     .await
 }
 
-pub async fn record_failure(pool: &AnyPool, number: &str, now: i64) -> sqlx::Result<()> {
+pub async fn record_failure(conn: &mut AnyConnection, number: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query("INSERT INTO candidate_failures (id, candidate_number, at) VALUES ($1, $2, $3)")
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(number)
         .bind(now)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

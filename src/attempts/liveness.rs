@@ -23,6 +23,7 @@ const ALIVE_WITHIN_MS: i64 = 15_000;
 
 /// Records that this node is alive now.
 pub async fn beat(db: &Db, node_id: &str, started_at: i64) -> sqlx::Result<()> {
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO node_heartbeats (node_id, started_at, seen_at) VALUES ($1, $2, $3)
          ON CONFLICT (node_id) DO UPDATE SET seen_at = excluded.seen_at",
@@ -30,9 +31,9 @@ pub async fn beat(db: &Db, node_id: &str, started_at: i64) -> sqlx::Result<()> {
     .bind(node_id)
     .bind(started_at)
     .bind(clock::now_ms())
-    .execute(&db.write)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// At start-up: pauses every attempt in progress from the last moment the service was alive,
@@ -65,7 +66,7 @@ pub async fn pause_after_restart(db: &Db, now: i64) -> anyhow::Result<usize> {
             detail: format!("paused from {}", clock::format_local(since)),
             ..Note::default()
         };
-        let mut tx = db.write.begin().await?;
+        let mut tx = db.begin_write().await?;
         match store::apply(&mut tx, &id, &Change::Pause, since, note).await {
             Ok(_) => {
                 tx.commit().await?;
@@ -99,7 +100,7 @@ pub async fn submit_overdue(db: &Db, now: i64, grace_ms: i64) -> anyhow::Result<
             reason: Some(reasons::DEADLINE),
             ..Note::default()
         };
-        let mut tx = db.write.begin().await?;
+        let mut tx = db.begin_write().await?;
         // Someone may have paused or submitted it meanwhile: then it is not overdue any more.
         match finish(&mut tx, &id, EndCause::Deadline, now, note).await {
             Ok(_) => {
@@ -118,11 +119,14 @@ pub async fn submit_overdue(db: &Db, now: i64, grace_ms: i64) -> anyhow::Result<
 /// The node's background work: a heartbeat and the deadline sweep, every `BEAT`, for ever.
 pub async fn run(db: Db, node_id: String, grace_ms: i64) {
     let started_at = clock::now_ms();
+    db.health
+        .heartbeat_started(started_at, BEAT.as_millis() as i64);
     let mut ticks = tokio::time::interval(BEAT);
     loop {
         ticks.tick().await;
-        if let Err(e) = beat(&db, &node_id, started_at).await {
-            tracing::error!(error = %e, "cannot record the heartbeat");
+        match beat(&db, &node_id, started_at).await {
+            Ok(()) => db.health.heartbeat_committed(clock::now_ms()),
+            Err(e) => tracing::error!(error = %e, "cannot record the heartbeat"),
         }
         match submit_overdue(&db, clock::now_ms(), grace_ms).await {
             Ok(0) => {}

@@ -133,7 +133,9 @@ async fn sign_in(
     let birth = Date::parse(&form.birth_date).map(Date::iso);
     let entry = devices::check(&state.db.read, &number, &code, birth.as_deref()).await?;
     let Some(entry) = entry else {
-        devices::record_failure(&state.db.write, &number, now).await?;
+        let mut tx = state.db.begin_write().await?;
+        devices::record_failure(&mut tx, &number, now).await?;
+        tx.commit().await?;
         let left = (devices::MAX_FAILURES - failed - 1).max(0);
         let problem = Some(lang.fill("exam.wrong_credentials", &[("left", &left.to_string())]));
         let page = SignInPage {
@@ -146,7 +148,7 @@ async fn sign_in(
     let session = sessions::by_id(&state.db.read, &entry.session_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let (token, _) = devices::sign_in(&mut tx, &entry, session.reauthorise_on_return == 1).await?;
     tx.commit().await?;
     let cookie = state.cookies().build(state.cookies().exam(), token);

@@ -210,32 +210,11 @@ async fn save(
         Err(refused) => return refuse(script, 422, refused.key(), lang, &back),
     };
     let flagged = !one("flag").is_empty();
-    let mut tx = state.db.write.begin().await?;
-    let saved = responses::save(
-        &mut tx,
-        &exam.entry.id,
-        &placed.item_id,
-        seq,
-        answer.as_ref(),
-        flagged,
-        now,
-    )
-    .await?;
     let go = one("go");
     let target = match (go, sheet.navigation) {
         ("review", _) => "/thi/review".to_string(),
         ("prev", Navigation::Free) if n > 1 => format!("/thi/q/{}", n - 1),
-        ("next", _) if n < sheet.total() => {
-            if sheet.navigation == Navigation::Sequential {
-                sqlx::query("UPDATE attempts SET position = $1 WHERE id = $2 AND position = $3")
-                    .bind(n as i64)
-                    .bind(&exam.entry.id)
-                    .bind(n as i64 - 1)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            format!("/thi/q/{}", n + 1)
-        }
+        ("next", _) if n < sheet.total() => format!("/thi/q/{}", n + 1),
         (jump, Navigation::Free)
             if jump
                 .parse::<usize>()
@@ -245,7 +224,27 @@ async fn save(
         }
         _ => back.clone(),
     };
-    tx.commit().await?;
+    let moves_on = sheet.navigation == Navigation::Sequential && go == "next" && n < sheet.total();
+    let write = Write {
+        attempt_id: &exam.entry.id,
+        device: &candidate.device,
+        item_id: &placed.item_id,
+        seq,
+        answer: answer.as_ref(),
+        flagged,
+        now,
+        grace_ms: state.settings.grace_seconds * 1000,
+        moves_on_from: moves_on.then_some(n),
+    };
+    let saved = match write.commit(&state.db).await {
+        Ok(Some(saved)) => saved,
+        Ok(None) => return refuse(script, 409, "exam.not_running", lang, &back),
+        Err(e) if crate::db::is_outage(&e) && script => {
+            tracing::error!(error = %e, "an answer could not be saved; the page keeps it and retries");
+            return refuse(script, 503, "exam.not_saved_retrying", lang, &back);
+        }
+        Err(e) => return Err(e.into()),
+    };
     match saved {
         Saved::Stored { seq, saved_at } if script => {
             let time = clock::format_local_seconds(saved_at);
@@ -257,6 +256,59 @@ async fn save(
         }
         Saved::Stored { .. } => Ok(see_other(&target)),
         Saved::Stale { .. } => refuse(script, 409, "exam.stale", lang, &back),
+    }
+}
+
+/// One save as it is written: the attempt is claimed (still open, on this device), the answer
+/// stored, and on a sequential paper the position moved on, in one transaction.
+struct Write<'a> {
+    attempt_id: &'a str,
+    device: &'a str,
+    item_id: &'a str,
+    seq: i64,
+    answer: Option<&'a crate::grading::model::Response>,
+    flagged: bool,
+    now: i64,
+    grace_ms: i64,
+    moves_on_from: Option<usize>,
+}
+
+impl Write<'_> {
+    /// What became of the save once committed; None when the attempt no longer takes answers.
+    async fn commit(&self, db: &crate::db::Db) -> sqlx::Result<Option<Saved>> {
+        let mut tx = db.begin_write().await?;
+        let open = responses::claim_open(
+            &mut tx,
+            self.attempt_id,
+            self.device,
+            self.now,
+            self.grace_ms,
+        )
+        .await?;
+        if !open {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let saved = responses::save(
+            &mut tx,
+            self.attempt_id,
+            self.item_id,
+            self.seq,
+            self.answer,
+            self.flagged,
+            self.now,
+        )
+        .await?;
+        if let Some(n) = self.moves_on_from {
+            sqlx::query("UPDATE attempts SET position = $1 WHERE id = $2 AND position = $3")
+                .bind(n as i64)
+                .bind(self.attempt_id)
+                .bind(n as i64 - 1)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(saved))
     }
 }
 

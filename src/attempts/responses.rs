@@ -42,6 +42,35 @@ pub async fn answered(pool: &sqlx::AnyPool, attempt_id: &str) -> sqlx::Result<i6
         .await
 }
 
+/// Takes the attempt for one save, in the save's own transaction: true when the attempt is in
+/// progress, its deadline (plus `grace_ms`) has not passed at `now`, and `device` is its
+/// active device; the attempt's last activity becomes `now`. Because the check is the write
+/// (on PostgreSQL it also holds the attempt's row until the save commits), a submission
+/// (by the candidate, the deadline or the proctor) either comes after the save and grades it,
+/// or comes first and the save is refused: no save is acknowledged after grading.
+pub async fn claim_open(
+    conn: &mut AnyConnection,
+    attempt_id: &str,
+    device: &str,
+    now: i64,
+    grace_ms: i64,
+) -> sqlx::Result<bool> {
+    let claimed = sqlx::query(
+        "UPDATE attempts SET last_seen_at = $1
+         WHERE id = $2 AND state = $3 AND deadline_at + $4 >= $1
+           AND EXISTS (SELECT 1 FROM candidate_devices d
+                       WHERE d.token_digest = $5 AND d.attempt_id = $2 AND d.status = 'active')",
+    )
+    .bind(now)
+    .bind(attempt_id)
+    .bind(crate::attempts::model::AttemptState::InProgress.as_str())
+    .bind(grace_ms)
+    .bind(device)
+    .execute(&mut *conn)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
 /// What became of a save.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Saved {
@@ -52,7 +81,7 @@ pub enum Saved {
 }
 
 /// One save of one item's answer (None clears it) and its review flag, in the caller's
-/// transaction; keeps the attempt's answered count and last activity up to date.
+/// transaction after `claim_open`; keeps the attempt's answered count up to date.
 pub async fn save(
     conn: &mut AnyConnection,
     attempt_id: &str,
@@ -93,11 +122,10 @@ pub async fn save(
         });
     }
     sqlx::query(
-        "UPDATE attempts SET last_seen_at = $1,
-             answered = (SELECT COUNT(*) FROM responses WHERE attempt_id = $2 AND value IS NOT NULL)
-         WHERE id = $2",
+        "UPDATE attempts
+         SET answered = (SELECT COUNT(*) FROM responses WHERE attempt_id = $1 AND value IS NOT NULL)
+         WHERE id = $1",
     )
-    .bind(now)
     .bind(attempt_id)
     .execute(&mut *conn)
     .await?;

@@ -88,7 +88,7 @@ pub(super) async fn submit(
     {
         return Err(AppError::Conflict("exam.not_running"));
     }
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let note = Note {
         detail: "submitted by the candidate".into(),
         ..Note::default()

@@ -54,7 +54,7 @@ pub async fn import_bank(
     options: ImportOptions<'_>,
 ) -> Result<ImportOutcome, ImportError> {
     let meta = &parsed.meta;
-    let mut tx = db.write.begin().await?;
+    let mut tx = db.begin_write().await?;
     let existing = store::bank_by_code(&mut *tx, organisation_id, &meta.code).await?;
     let bank_id = match &existing {
         Some(bank) if bank.module != meta.module => {

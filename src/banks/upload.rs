@@ -102,11 +102,12 @@ async fn upload(
     if key_correction && reason.is_empty() {
         report.error(0, "bank.reason_required", vec![]);
     }
-    store::prune_pending(&state.db.write).await?;
+    let mut tx = state.db.begin_write().await?;
+    store::prune_pending(&mut tx).await?;
     let pending_id = match parsed.filter(|_| !report.has_errors()) {
         Some(_) => Some(
             store::insert_pending(
-                &state.db.write,
+                &mut tx,
                 &organisation_id,
                 &staff.user.id,
                 &form.file_name,
@@ -117,6 +118,7 @@ async fn upload(
         ),
         None => None,
     };
+    tx.commit().await?;
     let status = if pending_id.is_some() { 200 } else { 422 };
     let page = ReportPage {
         lines: report.lines(staff.chrome.lang),
@@ -168,7 +170,7 @@ async fn confirm(
     .await
     {
         Ok(outcome) => {
-            let mut tx = state.db.write.begin().await?;
+            let mut tx = state.db.begin_write().await?;
             store::delete_pending(&mut tx, &pending.id).await?;
             tx.commit().await?;
             let version = outcome

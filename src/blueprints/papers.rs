@@ -106,7 +106,7 @@ pub async fn draw_paper(
     person_key: Option<&str>,
 ) -> anyhow::Result<PaperRow> {
     let prepared = prepare(db, org, blueprint_version_id).await?;
-    let mut tx = db.write.begin().await?;
+    let mut tx = db.begin_write().await?;
     let row = draw_in(&mut tx, org, &prepared, person_key).await?;
     tx.commit().await?;
     Ok(row)

@@ -179,7 +179,7 @@ pub async fn save(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let mut tx = db.write.begin().await?;
+    let mut tx = db.begin_write().await?;
     let existing: Option<String> =
         sqlx::query_scalar("SELECT id FROM blueprints WHERE organisation_id = $1 AND code = $2")
             .bind(organisation_id)

@@ -62,7 +62,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         let centre = ensure_org(db, OrgKind::Centre, code, name, Some(&department)).await?;
         let rooms = orgs::rooms(&db.read, &centre).await?;
         if !rooms.iter().any(|r| r.name == room) {
-            let mut tx = db.write.begin().await?;
+            let mut tx = db.begin_write().await?;
             orgs::insert_room(&mut tx, &centre, room, seats).await?;
             tx.commit().await?;
         }
@@ -78,7 +78,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             .await?
             .context("demo organisation exists")?;
         let hash = password::hash(demo_password.to_string()).await?;
-        let mut tx = db.write.begin().await?;
+        let mut tx = db.begin_write().await?;
         match accounts::credentials(&db.read, &email).await? {
             Some(existing) => {
                 accounts::set_password(&mut tx, &existing.id, &hash, false).await?;
@@ -176,7 +176,7 @@ async fn ensure_org(
     if let Some(existing) = orgs::by_code(&db.read, code).await? {
         return Ok(existing.id);
     }
-    let mut tx = db.write.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id = orgs::insert(&mut tx, kind, code, name, department).await?;
     tx.commit().await?;
     Ok(id)

@@ -66,7 +66,7 @@ pub async fn ensure(db: &Db, centre_code: &str, proctor_email: &str) -> anyhow::
         problems.iter().all(|p| !p.error),
         "demo roster is invalid: {problems:?}"
     );
-    let mut tx = db.write.begin().await?;
+    let mut tx = db.begin_write().await?;
     enrol(&mut tx, &session, &department, None, &rows, &digest).await?;
     let teacher = people::resolve_roster_row(&mut tx, &department, &rows[1]).await?;
     if people::accommodations(&mut tx, &teacher).await?.is_empty() {
@@ -137,7 +137,7 @@ async fn schedule(
         allow_reopen: true,
         ask_birth_date: false,
     };
-    let mut tx = db.write.begin().await?;
+    let mut tx = db.begin_write().await?;
     let new = NewSession {
         organisation_id: centre_id,
         blueprint_version_id: &version.id,

@@ -73,8 +73,7 @@ pub async fn cli_add(
         }
     };
     let mut tx = db
-        .write
-        .begin()
+        .begin_write()
         .await
         .context("cannot start a transaction")?;
     let id = match store::insert(&mut tx, kind, &code, &name, department_id.as_deref()).await {

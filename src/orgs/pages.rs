@@ -81,7 +81,7 @@ async fn create(
     let department = staff.user.department_id.clone();
     let mut id = None;
     if let (Some(kind), Some(code), Some(name)) = (kind, &code, &name) {
-        let mut tx = state.db.write.begin().await?;
+        let mut tx = state.db.begin_write().await?;
         match store::insert(&mut tx, kind, code, name, Some(&department)).await {
             Ok(new_id) => {
                 let entry = audit::AuditEntry {
@@ -180,7 +180,7 @@ async fn add_room(
         .map_err(|k| errors.push(("seats", k)))
         .ok();
     if let (Some(name), Some(seats)) = (&name, seats) {
-        let mut tx = state.db.write.begin().await?;
+        let mut tx = state.db.begin_write().await?;
         match store::insert_room(&mut tx, &organisation.id, name, seats).await {
             Ok(room_id) => {
                 let detail = format!("{name} ({seats}) in {}", organisation.code);

@@ -154,7 +154,7 @@ async fn add_accommodation(
     let (Some(percent), Some(reason), Some(expires_on)) = (percent, reason, expires) else {
         return detail_page(staff, &state, person, form, errors).await;
     };
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let new = NewAccommodation {
         person_id: &person.id,
         extra_percent: percent,
@@ -198,7 +198,7 @@ async fn resolve(
         "roster" => true,
         _ => return Err(AppError::BadRequest("error.form_invalid")),
     };
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     store::resolve_flag(&mut tx, &person, take_roster).await?;
     let detail = format!(
         "{} ({})",

@@ -103,7 +103,7 @@ async fn open(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let session = accepting(&staff, &state, &path).await?;
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     if store::open(&mut tx, &session.id, clock::now_ms()).await? {
         let note = Note {
             actor: Some(&staff.user.id),
@@ -135,7 +135,7 @@ async fn approve_device(
         .await?
         .filter(|e| e.session_id == session.id)
         .ok_or(AppError::NotFound)?;
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let approved =
         crate::attempts::devices::approve(&mut tx, &session.id, &entry.id, &staff.user.id).await?;
     tx.commit().await?;

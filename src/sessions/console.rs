@@ -246,7 +246,7 @@ pub(super) async fn change_one(
         .await?
         .filter(|e| e.session_id == session.id)
         .ok_or(AppError::NotFound)?;
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let notice = match attempts::apply(&mut tx, &entry.id, &change, clock::now_ms(), note).await {
         Ok(_) => {
             tx.commit().await?;
@@ -274,7 +274,7 @@ pub(super) async fn change_all(
     change: &Change,
     note: &Note<'_>,
 ) -> Result<usize, AppError> {
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let ids = attempts::in_state(&mut tx, &session.id, from).await?;
     let now = clock::now_ms();
     let mut changed = 0;
@@ -311,7 +311,7 @@ async fn incident(
                 .ok_or(AppError::BadRequest("console.candidate_unknown"))?,
         ),
     };
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let note = Note {
         actor: Some(&staff.user.id),
         reason: Some(reason.code()),

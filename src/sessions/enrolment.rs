@@ -179,7 +179,7 @@ async fn enrol_now(
     session: &ExamSession,
     rows: &[RosterRow],
 ) -> Result<Vec<(usize, Option<String>)>, AppError> {
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let department = &staff.user.department_id;
     let actor = Some(staff.user.id.as_str());
     let added = enrol(
@@ -351,7 +351,7 @@ async fn reissue(
         .await?
         .filter(|e| e.session_id == session.id)
         .ok_or(AppError::NotFound)?;
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let generation = attempts::reissue_code(&mut tx, &entry.id, &code_digest(&state)).await?;
     let note = Note {
         actor: Some(&staff.user.id),

@@ -286,7 +286,7 @@ pub(super) async fn room_act(
             &n.to_string(),
         ));
     }
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let now = clock::now_ms();
     let mut running = attempts::in_state(&mut tx, &session.id, AttemptState::InProgress).await?;
     running.extend(attempts::in_state(&mut tx, &session.id, AttemptState::Paused).await?);

@@ -225,7 +225,7 @@ async fn create(
     let Some(checked) = check(&state, &mut page).await? else {
         return render(&page, 422);
     };
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let new = checked.session(&centre_id, &page.form, &actor);
     let (id, code) = store::insert(&mut tx, new).await?;
     let note = Note {
@@ -316,7 +316,7 @@ async fn update(
     let Some(checked) = check(&state, &mut page).await? else {
         return render(&page, 422);
     };
-    let mut tx = state.db.write.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let changed = checked.session(&session.organisation_id, &page.form, &actor);
     if !store::reschedule(&mut tx, &session.id, changed).await? {
         return Err(AppError::Conflict("session.not_reschedulable"));

@@ -77,7 +77,7 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
         .context("cannot read the centre")?
         .context("the session's centre is missing")?;
     let prepared = papers::prepare(db, &org, &session.blueprint_version_id).await?;
-    let mut tx = db.write.begin().await.context("cannot begin")?;
+    let mut tx = db.begin_write().await.context("cannot begin")?;
     if super::store::is_closed(&mut tx, &session.id)
         .await
         .context("cannot read the session")?

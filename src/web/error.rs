@@ -33,13 +33,35 @@ pub enum AppError {
     /// The request is valid but the record's state does not allow it now (a closed session).
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The database could not do the work (full disk, unreachable): nothing of this request
+    /// was kept, and the same request may be sent again.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> Self {
+        let outage = e
+            .chain()
+            .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
+            .any(crate::db::is_outage);
+        if outage {
+            AppError::Unavailable(format!("{e:#}"))
+        } else {
+            AppError::Internal(e)
+        }
+    }
 }
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        AppError::Internal(e.into())
+        if crate::db::is_outage(&e) {
+            AppError::Unavailable(e.to_string())
+        } else {
+            AppError::Internal(e.into())
+        }
     }
 }
 
@@ -62,6 +84,7 @@ impl ResponseError for AppError {
             | AppError::CandidateSignInRequired => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -87,6 +110,10 @@ impl ResponseError for AppError {
             AppError::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "request failed");
                 "error.internal"
+            }
+            AppError::Unavailable(cause) => {
+                tracing::error!(error = %cause, "request refused: the database is unavailable");
+                "error.unavailable"
             }
             AppError::NotFound => "error.not_found",
             AppError::Forbidden => "error.forbidden",
@@ -127,6 +154,7 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         409 => ("error.conflict_title", "error.bad_request"),
         413 => ("error.bad_request_title", "error.too_large"),
         429 => ("error.throttled_title", "error.throttled"),
+        503 => ("error.unavailable_title", "error.unavailable"),
         s if s >= 500 => ("error.internal_title", "error.internal"),
         _ => ("error.bad_request_title", "error.bad_request"),
     };

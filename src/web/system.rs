@@ -11,15 +11,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/lang", web::post().to(switch_language));
 }
 
-/// 200 when the database answers, 503 otherwise; for load balancers and monitors.
+/// 200 while this node's writes commit, its heartbeat is on time and its database answers;
+/// 503 with the reason otherwise. For load balancers and monitors: it reads the node's state
+/// from memory and never touches the database, so it stays cheap under load.
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    if state.db.ping().await {
-        HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body("ok\n")
-    } else {
-        HttpResponse::ServiceUnavailable().body("database unavailable\n")
-    }
+    let response = match state.db.health.check(crate::clock::now_ms()) {
+        Ok(()) => HttpResponse::Ok().body("ok\n"),
+        Err(why) => HttpResponse::ServiceUnavailable().body(format!("{}\n", why.describe())),
+    };
+    let mut response = response;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    // Monitors read the reason as plain text, not the error page.
+    response.extensions_mut().insert(super::error::Rendered);
+    response
 }
 
 /// Prometheus text; requires `Authorization: Bearer TOKEN` when a metrics token is set.

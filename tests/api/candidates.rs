@@ -140,3 +140,24 @@ pub async fn first_with_options(s: &Sitting) -> (usize, String) {
     }
     panic!("no question with options on the paper");
 }
+
+/// Saves question `n` as the page's script does (JSON), with these fields and `seq`.
+pub async fn save_json(
+    s: &Sitting,
+    n: usize,
+    fields: &[(String, String)],
+    seq: i64,
+    csrf: &str,
+) -> reqwest::Response {
+    let mut all: Vec<(String, String)> = fields.to_vec();
+    all.push(("seq".into(), seq.to_string()));
+    all.push(("csrf".into(), csrf.to_string()));
+    s.browser
+        .client
+        .post(s.browser.url(&format!("/thi/q/{n}")))
+        .header("accept", "application/json")
+        .form(&all)
+        .send()
+        .await
+        .expect("a save is answered")
+}

@@ -65,6 +65,14 @@ pub async fn spawn_app_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
     start(settings, std::sync::Arc::new(dir)).await
 }
 
+/// Starts the application on exactly these settings (a data folder the test prepared), with
+/// the demo loaded; `dir` is kept for the app's lifetime.
+pub async fn spawn_demo_on(settings: Settings, dir: tempfile::TempDir) -> TestApp {
+    let app = start(settings, std::sync::Arc::new(dir)).await;
+    sathach::demo::load(&app.db).await.expect("demo loads");
+    app
+}
+
 /// Migrates the database and starts the application on it.
 async fn start(settings: Settings, dir: std::sync::Arc<tempfile::TempDir>) -> TestApp {
     let db = Db::connect_and_migrate(&settings)

@@ -15,6 +15,7 @@ mod console;
 mod csrf;
 mod exam;
 mod exam_rules;
+mod full_disk;
 mod helpers;
 mod migrations;
 mod orgs;

@@ -38,7 +38,7 @@ pub struct PendingImport {
 }
 
 pub async fn insert_pending(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     organisation_id: &str,
     user_id: &str,
     file_name: &str,
@@ -56,16 +56,16 @@ pub async fn insert_pending(
     .bind(content.to_vec())
     .bind(clock::now_ms())
     .bind(read_options)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(id)
 }
 
 /// Forgets uploads nobody confirmed within a day.
-pub async fn prune_pending(pool: &AnyPool) -> sqlx::Result<()> {
+pub async fn prune_pending(conn: &mut AnyConnection) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM pending_imports WHERE created_at < $1")
         .bind(clock::now_ms() - 86_400_000)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -3,9 +3,13 @@
 //!
 //! On SQLite every write goes through a pool of exactly one connection, so concurrent requests
 //! queue in the process instead of failing with "database is locked"; reads use a separate
-//! pool and see committed data through WAL.
+//! pool and see committed data through WAL. Writes go through [`Db::begin_write`], whose
+//! [`WriteTx`] keeps the node's write health (see `writer.rs`).
 
-use std::{path::Path, time::Duration};
+mod monitor;
+mod writer;
+
+use std::{path::Path, sync::Arc, time::Duration};
 
 use anyhow::{Context, anyhow, bail};
 use sqlx::{
@@ -15,6 +19,9 @@ use sqlx::{
 };
 
 use crate::config::Settings;
+
+pub use monitor::watch_reachability;
+pub use writer::{BEATS_BEFORE_UNHEALTHY, Health, Unhealthy, WriteTx};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -26,13 +33,17 @@ pub enum Backend {
     Postgres,
 }
 
-/// The pools: `write` for anything that changes data, `read` for the rest. On PostgreSQL
-/// both are the same pool.
+/// The pools: `write` for anything that changes data (through [`Db::begin_write`]), `read` for
+/// the rest. On PostgreSQL both are the same pool.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub read: AnyPool,
     pub write: AnyPool,
     pub backend: Backend,
+    /// What this node knows of its writes and its database, shared by every clone.
+    pub health: Arc<Health>,
+    /// Connection options, for the reachability monitor's own connection.
+    options: AnyConnectOptions,
 }
 
 impl Db {
@@ -52,29 +63,46 @@ impl Db {
         let options: AnyConnectOptions = url
             .parse()
             .with_context(|| format!("DATABASE_URL {shown} cannot be used"))?;
+        let health = Arc::new(Health::new(backend));
         let db = match backend {
             Backend::Sqlite => {
-                let write = sqlite_pool(1).connect_with(options.clone()).await;
+                let writer_health = health.clone();
+                let write = sqlite_pool(1)
+                    .before_acquire(move |_conn, _meta| {
+                        let clean = writer_health.writer_is_clean();
+                        if !clean {
+                            tracing::warn!(
+                                "replacing the SQLite writer connection after a failed write"
+                            );
+                        }
+                        Box::pin(async move { Ok(clean) })
+                    })
+                    .connect_with(options.clone())
+                    .await;
                 let write = write.map_err(|e| explain_connect_error(e, &shown))?;
-                let read = sqlite_pool(8).connect_with(options).await;
+                let read = sqlite_pool(8).connect_with(options.clone()).await;
                 let read = read.map_err(|e| explain_connect_error(e, &shown))?;
                 Db {
                     read,
                     write,
                     backend,
+                    health,
+                    options,
                 }
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
+                    .connect_with(options.clone())
                     .await
                     .map_err(|e| explain_connect_error(e, &shown))?;
                 Db {
                     read: pool.clone(),
                     write: pool,
                     backend,
+                    health,
+                    options,
                 }
             }
         };
@@ -141,12 +169,10 @@ impl Db {
         Ok(())
     }
 
-    /// Is the database answering? Used by `/healthz`.
-    pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1")
-            .fetch_one(&self.read)
-            .await
-            .is_ok()
+    /// Starts a write transaction; see [`WriteTx`] for what its commit guarantees.
+    pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
+        let tx = self.write.begin().await?;
+        Ok(WriteTx::new(tx, self.health.clone()))
     }
 
     /// Closes both pools, letting SQLite checkpoint its WAL.
@@ -227,5 +253,50 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
                 || db.message().contains("UNIQUE constraint failed")
         }
         _ => false,
+    }
+}
+
+/// True when the database could not do the work at all (disk full, input/output error, no
+/// connection, no answer), as opposed to refusing this particular write: the request may be
+/// tried again unchanged once the fault is gone.
+pub fn is_outage(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| outage_code(&code)),
+        _ => false,
+    }
+}
+
+/// SQLite's primary result codes (the low byte of extended codes) and PostgreSQL's SQLSTATE
+/// classes that mean the storage or the server failed.
+fn outage_code(code: &str) -> bool {
+    if let Ok(number) = code.parse::<i64>() {
+        // SQLITE_NOMEM 7, SQLITE_IOERR 10, SQLITE_FULL 13, SQLITE_CANTOPEN 14.
+        return matches!(number & 0xff, 7 | 10 | 13 | 14);
+    }
+    // 08: connection exception; 53: insufficient resources (disk full…); 57P: operator
+    // intervention (shutdown); 58: system error.
+    ["08", "53", "57P", "58"]
+        .iter()
+        .any(|p| code.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outage_code;
+
+    #[test]
+    fn storage_faults_are_outages_and_refusals_are_not() {
+        for code in ["13", "10", "266", "3338", "53100", "08006", "57P01"] {
+            assert!(outage_code(code), "{code}");
+        }
+        for code in ["19", "2067", "1555", "23505", "40001", "22P02"] {
+            assert!(!outage_code(code), "{code}");
+        }
     }
 }
