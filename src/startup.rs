@@ -18,7 +18,7 @@ use crate::{
     config::Settings,
     db::Db,
     orgs, people, sessions,
-    web::{AppError, AppState, assets, csrf, error::render_error_page, observe, system},
+    web::{AppError, AppState, assets, csrf, error::render_error_page, observe, outage, system},
 };
 
 /// A bound, not yet running server.
@@ -63,6 +63,7 @@ impl Application {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))
                 .wrap(from_fn(csrf::guard))
+                .wrap(from_fn(outage::guard))
                 .wrap(ErrorHandlers::new().default_handler(render_error_page))
                 .wrap(security_headers())
                 .wrap(from_fn(observe::log_and_measure))
@@ -100,6 +101,7 @@ impl Application {
         tokio::select! {
             served = self.server => served.context("the web server stopped with an error")?,
             () = attempts::liveness::run(self.db.clone(), node_id, self.grace_ms) => {}
+            () = crate::db::watch_reachability(self.db.clone()) => {}
         }
         tracing::info!("server stopped; closing the database");
         self.db.close().await;

@@ -6,7 +6,7 @@
 //! pool and see committed data through WAL. Writes go through [`Db::begin_write`], whose
 //! [`WriteTx`] keeps the node's write health (see `writer.rs`).
 
-mod monitor;
+pub mod monitor;
 mod writer;
 
 use std::{path::Path, sync::Arc, time::Duration};

@@ -139,13 +139,9 @@ struct ErrorPage {
     message_key: &'static str,
 }
 
-/// Renders any 4xx/5xx response that has no page yet with the error template.
-pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    if res.response().extensions().get::<Rendered>().is_some() {
-        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    }
-    let status = res.status();
-    let explain = res.response().extensions().get::<Explain>().map(|e| e.0);
+/// The error page for a status, explaining `explain` (a message key) or the status's usual
+/// message.
+pub fn page(chrome: Chrome, status: StatusCode, explain: Option<&'static str>) -> HttpResponse {
     let (title_key, default_message) = match status.as_u16() {
         400 => ("error.bad_request_title", "error.bad_request"),
         401 | 403 => ("error.forbidden_title", "error.forbidden"),
@@ -159,17 +155,28 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         _ => ("error.bad_request_title", "error.bad_request"),
     };
     let page = ErrorPage {
-        chrome: Chrome::from_request(res.request()),
+        chrome,
         status: status.as_u16(),
         title_key,
         message_key: explain.unwrap_or(default_message),
     };
     let body = page.render().unwrap_or_else(|_| status.to_string());
-    let (req, old) = res.into_parts();
-    let mut response = HttpResponse::build(status)
+    HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body);
+        .body(body)
+}
+
+/// Renders any 4xx/5xx response that has no page yet with the error template.
+pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if res.response().extensions().get::<Rendered>().is_some() {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let explain = res.response().extensions().get::<Explain>().map(|e| e.0);
+    let chrome = Chrome::from_request(res.request());
+    let mut response = page(chrome, status, explain);
+    let (req, old) = res.into_parts();
     for (name, value) in old.headers() {
         if name == header::SET_COOKIE
             || name == header::WWW_AUTHENTICATE

@@ -8,6 +8,7 @@ pub mod error;
 pub mod i18n;
 pub mod multipart;
 pub mod observe;
+pub mod outage;
 pub mod system;
 
 use hmac::{Hmac, Mac};

@@ -19,6 +19,7 @@ mod full_disk;
 mod helpers;
 mod migrations;
 mod orgs;
+mod outage;
 mod papers;
 mod printing;
 mod roles;
