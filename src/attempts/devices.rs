@@ -126,6 +126,8 @@ pub async fn sign_in(
     entry: &RosterEntry,
     reauthorise_on_return: bool,
 ) -> sqlx::Result<(String, Standing)> {
+    // Two computers signing in at once take turns, so at most one becomes active.
+    attempts::hold(&mut *conn, &entry.id).await?;
     let others: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM candidate_devices WHERE attempt_id = $1 AND status = 'active'",
     )
@@ -184,6 +186,7 @@ pub async fn approve(
     proctor: &str,
 ) -> sqlx::Result<bool> {
     let now = clock::now_ms();
+    attempts::hold(&mut *conn, attempt_id).await?;
     let waiting: Option<String> = sqlx::query_scalar(
         "SELECT token_digest FROM candidate_devices WHERE attempt_id = $1 AND status = 'pending'",
     )

@@ -95,8 +95,10 @@ pub async fn add_to_roster(
         .bind(session_id)
         .fetch_one(&mut *conn)
         .await?;
+    let scope = format!("candidates:{session_id}");
+    let next = crate::db::next_number(&mut *conn, &scope, count).await?;
     let id = uuid::Uuid::new_v4().to_string();
-    let number = crate::sessions::model::candidate_number(session_code, count + 1);
+    let number = crate::sessions::model::candidate_number(session_code, next);
     sqlx::query(
         "INSERT INTO attempts (id, session_id, person_id, candidate_number, code_generation,
                                access_code_digest, state, created_at)
@@ -228,6 +230,17 @@ struct ClockRow {
     session_id: String,
     #[sqlx(flatten)]
     clock: AttemptClock,
+}
+
+/// Holds the attempt's row until the caller's transaction ends (PostgreSQL; SQLite writes one
+/// transaction at a time anyway), so decisions read from it, such as which computer is
+/// active, are not taken twice at once.
+pub async fn hold(conn: &mut AnyConnection, attempt_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE attempts SET revision = revision WHERE id = $1")
+        .bind(attempt_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// One entry of a session's event log.

@@ -55,6 +55,9 @@ pub async fn import_bank(
 ) -> Result<ImportOutcome, ImportError> {
     let meta = &parsed.meta;
     let mut tx = db.begin_write().await?;
+    // Imports of the same bank take turns, so version numbers never collide.
+    let scope = format!("bank:{organisation_id}:{}", meta.code);
+    crate::db::serialize_on(&mut tx, &scope).await?;
     let existing = store::bank_by_code(&mut *tx, organisation_id, &meta.code).await?;
     let bank_id = match &existing {
         Some(bank) if bank.module != meta.module => {

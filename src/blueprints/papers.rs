@@ -140,12 +140,13 @@ pub async fn draw_in(
         excluded: &excluded,
         seed,
     })?;
-    let sequence: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(sequence), 0) + 1 FROM papers WHERE organisation_id = $1",
+    let used: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(sequence), 0) FROM papers WHERE organisation_id = $1",
     )
     .bind(&org.id)
     .fetch_one(&mut *tx)
     .await?;
+    let sequence = crate::db::next_number(&mut *tx, &format!("papers:{}", org.id), used).await?;
     let in_pool: std::collections::HashSet<&str> =
         pool.iter().map(|p| p.item_id.as_str()).collect();
     let exposure_json: BTreeMap<&str, u32> = exposure_now

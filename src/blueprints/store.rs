@@ -180,6 +180,8 @@ pub async fn save(
         .map(|b| format!("{b:02x}"))
         .collect();
     let mut tx = db.begin_write().await?;
+    // New versions of one blueprint take turns, so version numbers never collide.
+    crate::db::serialize_on(&mut tx, &format!("blueprint:{organisation_id}:{code}")).await?;
     let existing: Option<String> =
         sqlx::query_scalar("SELECT id FROM blueprints WHERE organisation_id = $1 AND code = $2")
             .bind(organisation_id)

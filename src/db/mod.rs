@@ -6,6 +6,7 @@
 //! pool and see committed data through WAL. Writes go through [`Db::begin_write`], whose
 //! [`WriteTx`] keeps the node's write health (see `writer.rs`).
 
+mod counters;
 pub mod monitor;
 mod writer;
 
@@ -20,6 +21,7 @@ use sqlx::{
 
 use crate::config::Settings;
 
+pub use counters::{next_number, serialize_on};
 pub use monitor::watch_reachability;
 pub use writer::{BEATS_BEFORE_UNHEALTHY, Health, Unhealthy, WriteTx};
 

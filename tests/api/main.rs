@@ -22,6 +22,7 @@ mod orgs;
 mod outage;
 mod papers;
 mod printing;
+mod races;
 mod roles;
 mod session_access;
 mod sessions;
