@@ -161,3 +161,23 @@ pub async fn save_json(
         .await
         .expect("a save is answered")
 }
+
+/// A started candidate and the answers they can give to questions 1–3.
+pub struct Answering {
+    pub s: Sitting,
+    pub csrf: String,
+    pub pages: Vec<Vec<(String, String)>>,
+}
+
+pub async fn answering(app: &TestApp, index: usize) -> Answering {
+    let s = ready(app, index).await;
+    s.started().await;
+    let csrf = s.browser.csrf().await;
+    let mut pages = Vec::new();
+    for n in 1..=3 {
+        pages.push(answers_on(
+            &s.browser.get_text(&format!("/thi/q/{n}")).await,
+        ));
+    }
+    Answering { s, csrf, pages }
+}

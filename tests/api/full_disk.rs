@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use sqlx::{Connection, Executor};
 
 use crate::{
-    candidates::{Sitting, answers_on, ready, save_json},
+    candidates::{Answering, answering, save_json},
     helpers::{TestApp, spawn_demo_on},
 };
 
@@ -74,7 +74,7 @@ impl Drop for SmallDisk {
 type Acked = BTreeMap<(String, usize), i64>;
 
 struct Room {
-    sittings: Vec<(Sitting, String, Vec<Vec<(String, String)>>)>,
+    sittings: Vec<Answering>,
     next_seq: i64,
     acked: Acked,
 }
@@ -83,16 +83,7 @@ impl Room {
     async fn start(app: &TestApp, candidates: usize) -> Self {
         let mut sittings = Vec::new();
         for index in 0..candidates {
-            let s = ready(app, index).await;
-            s.started().await;
-            let csrf = s.browser.csrf().await;
-            let mut pages = Vec::new();
-            for n in 1..=3 {
-                pages.push(answers_on(
-                    &s.browser.get_text(&format!("/thi/q/{n}")).await,
-                ));
-            }
-            sittings.push((s, csrf, pages));
+            sittings.push(answering(app, index).await);
         }
         Self {
             sittings,
@@ -107,7 +98,7 @@ impl Room {
         self.next_seq += 1;
         let n = (seq as usize % 3) + 1;
         let mut statuses = Vec::new();
-        for (s, csrf, pages) in &self.sittings {
+        for Answering { s, csrf, pages } in &self.sittings {
             let mut fields = pages[n - 1].clone();
             if seq % 2 == 0 {
                 fields.push(("flag".into(), "1".into()));
@@ -136,7 +127,7 @@ impl Room {
         let mut conn = sqlx::AnyConnection::connect(url)
             .await
             .expect("fresh connection");
-        for (s, _, _) in &self.sittings {
+        for Answering { s, .. } in &self.sittings {
             let mut stored: Vec<i64> =
                 sqlx::query_scalar("SELECT seq FROM responses WHERE attempt_id = $1")
                     .bind(&s.attempt)

@@ -10,29 +10,9 @@ use sathach::attempts::{finish, responses};
 use sqlx::Connection;
 
 use crate::{
-    candidates::{Sitting, admit, answers_on, ready, save_json},
+    candidates::{Answering, Sitting, admit, answering, ready, save_json},
     helpers::{MANAGER, PROCTOR, TestApp, csrf_in, location, spawn_app_with_demo},
 };
-
-/// A started candidate and the answers they can give to questions 1–3.
-struct Answering {
-    s: Sitting,
-    csrf: String,
-    pages: Vec<Vec<(String, String)>>,
-}
-
-async fn answering(app: &TestApp, index: usize) -> Answering {
-    let s = ready(app, index).await;
-    s.started().await;
-    let csrf = s.browser.csrf().await;
-    let mut pages = Vec::new();
-    for n in 1..=3 {
-        pages.push(answers_on(
-            &s.browser.get_text(&format!("/thi/q/{n}")).await,
-        ));
-    }
-    Answering { s, csrf, pages }
-}
 
 /// Fires `count` saves (questions 1–3 in turn, newer sequence numbers each) all at once;
 /// returns the acknowledged ones as (question, seq).
