@@ -12,6 +12,7 @@ mod browser;
 mod candidates;
 mod cli;
 mod console;
+mod console_races;
 mod csrf;
 mod exam;
 mod exam_rules;
