@@ -22,6 +22,7 @@ mod orgs;
 mod papers;
 mod printing;
 mod roles;
+mod schema;
 mod session_access;
 mod sessions;
 mod sign_in;
