@@ -212,7 +212,14 @@ pub fn differences(left: (&str, &Schema), right: (&str, &Schema)) -> Vec<String>
         }
         for index in a.indexes.symmetric_difference(&b.indexes) {
             let side = if a.indexes.contains(index) { l } else { r };
-            out.push(format!("{name} index {index:?}: only on {side}"));
+            let kind = match (index.unique, index.partial) {
+                (true, true) => "partial unique index",
+                (true, false) => "unique index",
+                (false, true) => "partial index",
+                (false, false) => "index",
+            };
+            let columns = index.columns.join(", ");
+            out.push(format!("{name} {kind} ({columns}): only on {side}"));
         }
     }
     out
