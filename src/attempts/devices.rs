@@ -53,6 +53,11 @@ impl FromRequest for Candidate {
             .bind(token_digest(cookie.value()))
             .fetch_optional(&state.db.read)
             .await?;
+            if let Some((attempt_id, status)) = &row {
+                // Every later line of this request names the attempt (see `web::observe`).
+                tracing::Span::current().record("attempt.id", attempt_id.as_str());
+                tracing::debug!(device = %status, "candidate identified by their device");
+            }
             match row {
                 Some((attempt_id, status)) if status == "active" => Ok(Candidate {
                     attempt_id,

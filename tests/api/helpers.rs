@@ -208,6 +208,18 @@ impl TestApp {
         );
     }
 
+    /// A browser on a server this test runs as a child process, on that server's database.
+    pub fn on_running_server(address: String, db: Db, settings: Settings) -> TestApp {
+        TestApp {
+            address,
+            client: new_client(),
+            db,
+            settings,
+            _dir: std::sync::Arc::new(tempfile::tempdir().expect("temp dir")),
+            server: None,
+        }
+    }
+
     /// A second browser on the same server.
     pub fn another_browser(&self) -> TestApp {
         TestApp {

@@ -17,6 +17,7 @@ mod csrf;
 mod exam;
 mod exam_rules;
 mod helpers;
+mod logs;
 mod migrations;
 mod orgs;
 mod papers;
