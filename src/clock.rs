@@ -29,6 +29,17 @@ fn format_in_vietnam(
         .unwrap_or_default()
 }
 
+/// RFC 3339 to the second in Asia/Ho_Chi_Minh with its offset (`2026-11-28T08:05:09+07:00`),
+/// for log fields that name a moment (the log's own timestamps are UTC).
+pub fn format_for_log(ms: i64) -> String {
+    format_in_vietnam(
+        ms,
+        format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory]:[offset_minute]"
+        ),
+    )
+}
+
 /// `dd/mm/yyyy HH:MM` in Asia/Ho_Chi_Minh, the way Vietnamese staff read dates.
 pub fn format_local(ms: i64) -> String {
     format_in_vietnam(
@@ -72,6 +83,10 @@ mod tests {
         // 2026-01-31 17:30 UTC is 1 February 00:30 in Hà Nội.
         assert_eq!(format_local(1_769_880_600_000), "01/02/2026 00:30");
         assert_eq!(format_local_time(1_769_880_600_000), "00:30");
+        assert_eq!(
+            format_for_log(1_769_880_609_000),
+            "2026-02-01T00:30:09+07:00"
+        );
     }
 
     #[test]

@@ -56,6 +56,11 @@ impl FromRequest for Candidate {
             .bind(&device)
             .fetch_optional(&state.db.read)
             .await?;
+            if let Some((attempt_id, status)) = &row {
+                // Every later line of this request names the attempt (see `web::observe`).
+                tracing::Span::current().record("attempt.id", attempt_id.as_str());
+                tracing::debug!(device = %status, "candidate identified by their device");
+            }
             let standing = match row.as_ref().map(|(_, status)| status.as_str()) {
                 Some("active") => Standing::Active,
                 Some("pending") => Standing::Pending,

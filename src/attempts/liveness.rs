@@ -78,6 +78,7 @@ pub async fn pause_after_restart(db: &Db, now: i64) -> anyhow::Result<usize> {
     if paused > 0 {
         tracing::warn!(
             attempts = paused,
+            paused_from = %last_alive.map(clock::format_for_log).unwrap_or_default(),
             "attempts paused after a restart; proctors resume their rooms"
         );
     }

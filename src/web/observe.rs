@@ -15,6 +15,8 @@ use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
+use tracing::{Instrument, field::Empty};
+
 use super::AppState;
 
 /// The request id, also sent back in `X-Request-Id`.
@@ -112,7 +114,9 @@ impl Metrics {
     }
 }
 
-/// Middleware: times the request, logs one line, counts it by route.
+/// Middleware: runs the request inside a `request` span (request id, method, route pattern, and
+/// the session and attempt ids its path names; the candidate's extractor adds the attempt id),
+/// so every line logged while handling it carries them; then logs one line, counts it by route.
 pub async fn log_and_measure(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -121,16 +125,35 @@ pub async fn log_and_measure(
     let request_id = uuid::Uuid::new_v4().simple().to_string();
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().to_string();
+    let route = req
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "(unmatched)".to_string());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %method,
+        route = %route,
+        session.id = Empty,
+        attempt.id = Empty,
+    );
+    if let Some(id) =
+        path_parameter(&route, req.path(), "{id}").filter(|_| route.starts_with("/sessions/{id}"))
+    {
+        span.record("session.id", id);
+    }
+    if let Some(id) = path_parameter(&route, req.path(), "{attempt}") {
+        span.record("attempt.id", id);
+    }
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let result = next.call(req).await;
+    let result = next.call(req).instrument(span.clone()).await;
     let elapsed = started.elapsed();
-    let (status, route) = match &result {
-        Ok(res) => (res.status().as_u16(), res.request().match_pattern()),
-        Err(e) => (e.as_response_error().status_code().as_u16(), None),
+    let status = match &result {
+        Ok(res) => res.status().as_u16(),
+        Err(e) => e.as_response_error().status_code().as_u16(),
     };
-    let route = route.unwrap_or_else(|| "(unmatched)".to_string());
     let latency_ms = (elapsed.as_secs_f64() * 10_000.0).round() / 10.0;
-    tracing::info!(method, route, status, latency_ms, request_id, "request");
+    span.in_scope(|| tracing::info!(status, latency_ms, "request"));
     if let Some(state) = state {
         state
             .metrics
@@ -143,4 +166,25 @@ pub async fn log_and_measure(
         }
         res
     })
+}
+
+/// The path segment standing where `pattern` has the segment `name` (`{id}`), if any.
+fn path_parameter<'a>(pattern: &str, path: &'a str, name: &str) -> Option<&'a str> {
+    let at = pattern.split('/').position(|segment| segment == name)?;
+    path.split('/').nth(at).filter(|value| !value.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_parameter;
+
+    #[test]
+    fn path_parameters_are_read_by_the_route_pattern() {
+        let pattern = "/sessions/{id}/attempts/{attempt}/{action}";
+        let path = "/sessions/s-1/attempts/a-2/pause";
+        assert_eq!(path_parameter(pattern, path, "{id}"), Some("s-1"));
+        assert_eq!(path_parameter(pattern, path, "{attempt}"), Some("a-2"));
+        assert_eq!(path_parameter("/thi/q/{n}", "/thi/q/3", "{id}"), None);
+        assert_eq!(path_parameter("/sessions/{id}", "/sessions/", "{id}"), None);
+    }
 }

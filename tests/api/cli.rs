@@ -1,6 +1,13 @@
 //! The `sathach` command as an operator meets it: help, exit codes, one-line messages.
 
-use std::process::{Command, Output};
+use std::{
+    fs::Permissions,
+    os::unix::{fs::MetadataExt, fs::PermissionsExt, process::CommandExt},
+    process::{Command, Output},
+};
+
+/// The unprivileged user and group id (`nobody`, `nogroup` on Debian).
+const NOBODY: u32 = 65534;
 
 pub fn sathach(dir: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sathach"))
@@ -117,16 +124,32 @@ fn a_read_only_data_folder_is_explained() {
     std::fs::write(dir.path().join("not-a-folder"), b"").unwrap();
     let out = sathach(dir.path(), &["migrate", "--data-dir", "not-a-folder/data"]);
     assert_one_line_error(&out, 2, "cannot create the data folder not-a-folder/data");
+    // A folder its user may not write to. Root ignores permission bits, so as root (CI) the
+    // command runs as `nobody`, as a service account would.
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
-    let mut perms = std::fs::metadata(&data).unwrap().permissions();
-    perms.set_readonly(true);
-    std::fs::set_permissions(&data, perms).unwrap();
-    // Permission bits: root ignores them, so this part only checks where they bite.
-    if std::fs::write(data.join("probe"), b"").is_ok() {
-        return;
+    let as_root = std::fs::metadata(&data).unwrap().uid() == 0;
+    std::fs::set_permissions(dir.path(), Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&data, Permissions::from_mode(0o555)).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sathach"));
+    command
+        .arg("migrate")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("RUST_LOG", "warn");
+    if as_root {
+        command.uid(NOBODY).gid(NOBODY);
     }
-    assert_one_line_error(&sathach(dir.path(), &["migrate"]), 2, "not writable");
+    let out = command.output().expect("sathach runs");
+    assert_one_line_error(
+        &out,
+        2,
+        "the data folder data is not writable; fix its permissions or choose another with --data-dir",
+    );
+    assert!(
+        !data.join("sathach.db").exists(),
+        "nothing was written into it"
+    );
 }
 
 #[test]

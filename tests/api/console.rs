@@ -1,6 +1,7 @@
 //! The proctor's console over HTTP: every action changes the attempt as the state machine says
-//! and lands in the session's log with who, what and why; the server's start rules; two staff
-//! acting at once; the deadline; and a restart that pauses the room without charging downtime.
+//! and lands in the session's log with who, what and why; the server's start rules; the
+//! deadline; and a restart that pauses the room without charging downtime (two staff acting at
+//! once: `console_races.rs`).
 
 use reqwest::StatusCode;
 use sathach::{
@@ -9,7 +10,7 @@ use sathach::{
     sessions::start::{StartError, start},
 };
 
-use crate::helpers::{MANAGER, PROCTOR, TestApp, location, spawn_app_with_demo};
+use crate::helpers::{PROCTOR, TestApp, location, spawn_app_with_demo};
 
 /// Posts a console action and returns the redirect target (asserting it is one).
 async fn act(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> String {
@@ -24,7 +25,7 @@ async fn act(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> String {
 }
 
 /// Checks in and authorises an attempt, opens the session and starts the attempt.
-async fn started(app: &TestApp, session: &str, attempt: &str) {
+pub(crate) async fn started(app: &TestApp, session: &str, attempt: &str) {
     let base = format!("/sessions/{session}");
     act(app, &format!("{base}/attempts/{attempt}/check-in"), &[]).await;
     act(app, &format!("{base}/attempts/{attempt}/authorise"), &[]).await;
@@ -269,75 +270,6 @@ async fn nobody_starts_before_authorisation_outside_the_window_or_after_the_cut_
     assert_eq!(
         refusal(start(&app.db, &attempts[1], clock::now_ms()).await),
         Some(StartRefusal::SessionClosed)
-    );
-}
-
-#[tokio::test]
-async fn two_staff_acting_at_once_never_corrupt_an_attempt() {
-    let app = spawn_app_with_demo().await;
-    app.signed_in_as(PROCTOR).await;
-    let manager = app.another_browser();
-    manager.signed_in_as(MANAGER).await;
-    let (session, attempts) = app.demo_session().await;
-    let a = attempts[0].clone();
-    started(&app, &session, &a).await;
-    let extra = [
-        ("minutes", "1"),
-        ("reason", "technical.network"),
-        ("comment", ""),
-    ];
-    let reason = [("reason", "technical.network"), ("comment", "")];
-    let mut requests = Vec::new();
-    for i in 0..12 {
-        let browser = if i % 2 == 0 { &app } else { &manager };
-        let action = ["extra-time", "pause", "resume"][i % 3];
-        let path = format!("/sessions/{session}/attempts/{a}/{action}");
-        let fields: &[(&str, &str)] = if action == "extra-time" {
-            &extra
-        } else {
-            &reason
-        };
-        requests.push(async move { browser.post_form(&path, fields).await.status() });
-    }
-    for status in futures_util::future::join_all(requests).await {
-        assert_eq!(
-            status,
-            StatusCode::SEE_OTHER,
-            "each request is answered, applied or refused"
-        );
-    }
-    let clock = app.clock_of(&a).await;
-    let log: Vec<_> = app
-        .log_of(&session)
-        .await
-        .into_iter()
-        .filter(|l| l.attempt_id.as_deref() == Some(&a))
-        .collect();
-    let changes: Vec<_> = log.iter().filter(|l| l.from_state.is_some()).collect();
-    for pair in changes.windows(2) {
-        assert_eq!(
-            pair[0].to_state, pair[1].from_state,
-            "every change starts where the last ended: {log:#?}"
-        );
-    }
-    assert_eq!(
-        changes.last().unwrap().to_state.as_deref(),
-        Some(clock.state.as_str())
-    );
-    let grants = log
-        .iter()
-        .filter(|l| l.action == "attempt_extra_time")
-        .count() as i64;
-    assert!(grants >= 1);
-    assert_eq!(
-        clock.extra_ms,
-        grants * 60_000,
-        "no grant of extra time is lost"
-    );
-    assert_eq!(
-        clock.revision,
-        changes.len() as i64,
-        "one revision per logged change"
     );
 }
 

@@ -1,6 +1,9 @@
-//! Migrations: both trees stay in step, and a database from a newer sathach is refused.
+//! Migrations: both trees stay in step (the same files, and the same schema once applied), and
+//! a database from a newer sathach is refused.
 
-use crate::helpers::fresh_settings;
+use sathach::{config::Settings, db::Db};
+
+use crate::{helpers::fresh_settings, schema};
 
 #[test]
 fn sqlite_and_postgres_migrations_have_the_same_files() {
@@ -15,6 +18,48 @@ fn sqlite_and_postgres_migrations_have_the_same_files() {
     };
     assert_eq!(names("sqlite"), names("postgres"));
     assert!(!names("sqlite").is_empty());
+}
+
+#[tokio::test]
+async fn sqlite_and_postgres_migrate_to_the_same_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Db::connect_and_migrate(&Settings::for_data_dir(dir.path()))
+        .await
+        .unwrap();
+    let on_sqlite = schema::read(&sqlite).await;
+    sqlite.close().await;
+    let attempts = &on_sqlite["attempts"];
+    assert_eq!(attempts.primary_key, ["id"]);
+    assert!(attempts.columns["revision"].not_null && attempts.columns["revision"].ty == "BIGINT");
+    // The comparison names what differs.
+    let mut changed = on_sqlite.clone();
+    let revision = changed.get_mut("attempts").unwrap();
+    revision.columns.get_mut("revision").unwrap().ty = "INTEGER".into();
+    revision.columns.get_mut("revision").unwrap().not_null = false;
+    changed.remove("node_heartbeats");
+    assert_eq!(
+        schema::differences(("SQLite", &on_sqlite), ("PostgreSQL", &changed)),
+        [
+            "attempts.revision: BIGINT NOT NULL on SQLite, INTEGER NULL on PostgreSQL",
+            "table node_heartbeats: only on SQLite",
+        ]
+    );
+    if std::env::var("TEST_DATABASE_URL").is_err() {
+        eprintln!("skipping the PostgreSQL half: TEST_DATABASE_URL is not set (CI sets it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let postgres = Db::connect_and_migrate(&fresh_settings(dir.path()).await)
+        .await
+        .unwrap();
+    let on_postgres = schema::read(&postgres).await;
+    postgres.close().await;
+    let differences = schema::differences(("SQLite", &on_sqlite), ("PostgreSQL", &on_postgres));
+    assert!(
+        differences.is_empty(),
+        "the engines' schemas differ:\n{}",
+        differences.join("\n")
+    );
 }
 
 #[tokio::test]
