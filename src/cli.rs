@@ -402,4 +402,27 @@ mod tests {
         assert_eq!(settings.listen, "0.0.0.0:9000");
         assert_eq!(settings.session_hours, 3);
     }
+
+    #[test]
+    fn the_node_name_defaults_to_the_host_name() {
+        let cli = Cli::parse_from(["sathach", "serve", "--node-name", " may-2 "]);
+        let Command::Serve(serve) = &cli.command else {
+            unreachable!()
+        };
+        let file = || FileSettings {
+            node_name: Some("may-file".into()),
+            ..FileSettings::default()
+        };
+        let settings = resolve(&cli.global, Some(serve), file()).unwrap();
+        assert_eq!(settings.node_name, "may-2");
+        let plain = Cli::parse_from(["sathach", "serve"]);
+        let Command::Serve(serve) = &plain.command else {
+            unreachable!()
+        };
+        let from_file = resolve(&plain.global, Some(serve), file()).unwrap();
+        assert_eq!(from_file.node_name, "may-file");
+        let default = resolve(&plain.global, Some(serve), FileSettings::default()).unwrap();
+        assert_eq!(default.node_name, config::default_node_name());
+        assert!(!default.node_name.is_empty());
+    }
 }
