@@ -10,7 +10,9 @@ use crate::{
     accounts::{self, model::Role},
     config::{self, FileSettings, LogFormat, Secret, Settings, ThrottleSettings},
     db::Db,
-    demo, orgs, startup, telemetry,
+    demo, orgs,
+    serve_lock::ServeLock,
+    startup, telemetry,
     web::i18n::Lang,
 };
 
@@ -112,6 +114,10 @@ pub struct ServeArgs {
     /// the server submits overdue attempts once it has passed [default: 30].
     #[arg(long, env = "SATHACH_GRACE_SECONDS")]
     pub grace_seconds: Option<i64>,
+    /// This node's name among the servers sharing a PostgreSQL database; it must stay the same
+    /// across restarts and differ between servers [default: the host name].
+    #[arg(long, env = "SATHACH_NODE_NAME", value_name = "NAME")]
+    pub node_name: Option<String>,
     /// Bearer token that /metrics requires (unset: /metrics is open).
     #[arg(
         long,
@@ -215,11 +221,20 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     telemetry::init(settings.log_format);
     match cli.command {
         Command::Serve(args) => {
-            let db = Db::connect_and_migrate(&settings).await?;
+            // Locked before migrating: a second server must not touch a database in use.
+            let db = Db::connect(&settings).await?;
+            let lock = match ServeLock::acquire(&settings) {
+                Ok(lock) => lock,
+                Err(refused) => {
+                    db.close().await;
+                    return Err(refused.into());
+                }
+            };
+            db.migrate().await?;
             if args.demo {
                 demo::load(&db).await?;
             }
-            let app = startup::Application::build(settings, db).await?;
+            let app = startup::Application::build_locked(settings, db, lock).await?;
             println!("sathach is ready at http://{}/", app.address());
             app.run_until_stopped().await?;
             Ok(())
@@ -344,6 +359,12 @@ fn resolve(
             .or(file.grace_seconds)
             .unwrap_or(30)
             .clamp(0, 600),
+        node_name: serve
+            .and_then(|s| s.node_name.clone())
+            .or(file.node_name)
+            .map(|name| name.trim().to_string())
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(config::default_node_name),
     })
 }
 
@@ -380,5 +401,28 @@ mod tests {
         let settings = resolve(&cli.global, Some(serve), file).unwrap();
         assert_eq!(settings.listen, "0.0.0.0:9000");
         assert_eq!(settings.session_hours, 3);
+    }
+
+    #[test]
+    fn the_node_name_defaults_to_the_host_name() {
+        let cli = Cli::parse_from(["sathach", "serve", "--node-name", " may-2 "]);
+        let Command::Serve(serve) = &cli.command else {
+            unreachable!()
+        };
+        let file = || FileSettings {
+            node_name: Some("may-file".into()),
+            ..FileSettings::default()
+        };
+        let settings = resolve(&cli.global, Some(serve), file()).unwrap();
+        assert_eq!(settings.node_name, "may-2");
+        let plain = Cli::parse_from(["sathach", "serve"]);
+        let Command::Serve(serve) = &plain.command else {
+            unreachable!()
+        };
+        let from_file = resolve(&plain.global, Some(serve), file()).unwrap();
+        assert_eq!(from_file.node_name, "may-file");
+        let default = resolve(&plain.global, Some(serve), FileSettings::default()).unwrap();
+        assert_eq!(default.node_name, config::default_node_name());
+        assert!(!default.node_name.is_empty());
     }
 }

@@ -74,6 +74,9 @@ pub struct Settings {
     pub upload_limit_bytes: usize,
     /// Seconds after a deadline during which saves in flight are accepted.
     pub grace_seconds: i64,
+    /// This server's stable name among the nodes sharing a database (default: the host name);
+    /// a restart recognises its own earlier heartbeats by it.
+    pub node_name: String,
 }
 
 impl Settings {
@@ -91,6 +94,7 @@ impl Settings {
             workers: Some(2),
             upload_limit_bytes: crate::banks::source::DEFAULT_LIMIT_BYTES,
             grace_seconds: 30,
+            node_name: default_node_name(),
         }
     }
 
@@ -111,6 +115,17 @@ pub fn default_database_url(data_dir: &Path) -> String {
         "sqlite://{}?mode=rwc",
         data_dir.join("sathach.db").display()
     )
+}
+
+/// The host name (Linux), else `$HOSTNAME`, else `sathach`: stable across restarts of one
+/// machine, different between the machines of a PostgreSQL cluster.
+pub fn default_node_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "sathach".into())
 }
 
 /// Removes the password from a URL; a string that is not a URL is shown as its scheme only.
@@ -143,6 +158,7 @@ pub struct FileSettings {
     pub signin_window_minutes: Option<u32>,
     pub upload_limit_mb: Option<usize>,
     pub grace_seconds: Option<i64>,
+    pub node_name: Option<String>,
 }
 
 impl FileSettings {

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod grading;
 pub mod orgs;
 pub mod people;
+pub mod serve_lock;
 pub mod sessions;
 pub mod sheets;
 pub mod startup;

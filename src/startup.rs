@@ -14,10 +14,14 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::{
     accounts::{self, model::random_token},
-    attempts, banks, blueprints,
+    attempts,
+    attempts::liveness::Node,
+    banks, blueprints,
     config::Settings,
     db::Db,
-    orgs, people, sessions,
+    orgs, people,
+    serve_lock::ServeLock,
+    sessions,
     web::{AppError, AppState, assets, csrf, error::render_error_page, observe, outage, system},
 };
 
@@ -27,13 +31,29 @@ pub struct Application {
     address: SocketAddr,
     db: Db,
     grace_ms: i64,
+    node: Node,
+    /// Held until the server stops (SQLite: one `serve` per database).
+    _lock: Option<ServeLock>,
 }
 
 impl Application {
-    /// Binds the listener and assembles the app; nothing is served until `run_until_stopped`.
+    /// Takes the database's serve lock (SQLite), then builds as `build_locked`.
     pub async fn build(settings: Settings, db: Db) -> anyhow::Result<Self> {
+        let lock = ServeLock::acquire(&settings)?;
+        Self::build_locked(settings, db, lock).await
+    }
+
+    /// Binds the listener and assembles the app, holding `lock` until the server stops;
+    /// attempts left running by an earlier instance are paused first. Nothing is served until
+    /// `run_until_stopped`.
+    pub async fn build_locked(
+        settings: Settings,
+        db: Db,
+        lock: Option<ServeLock>,
+    ) -> anyhow::Result<Self> {
         let secret = server_secret(&db).await?;
-        attempts::liveness::pause_after_restart(&db, crate::clock::now_ms())
+        let node = Node::start(&settings.node_name);
+        attempts::restart::pause_after_restart(&db, &node.name, node.started_at)
             .await
             .context("cannot pause the attempts that were running before the restart")?;
         let listener = TcpListener::bind(&settings.listen).with_context(|| {
@@ -78,6 +98,8 @@ impl Application {
             address,
             db,
             grace_ms,
+            node,
+            _lock: lock,
         })
     }
 
@@ -94,13 +116,14 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGINT/SIGTERM, lets in-flight requests finish, then closes the database.
-    /// The node's heartbeat and deadline sweep run alongside, and stop with the server.
+    /// Serves until SIGINT/SIGTERM, lets in-flight requests finish, then closes the database
+    /// and releases its lock. The node's heartbeat and sweeps run alongside, and stop with
+    /// the server.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let node_id = uuid::Uuid::new_v4().to_string();
+        tracing::info!(node.name = %self.node.name, node.instance = %self.node.instance, "node started");
         tokio::select! {
             served = self.server => served.context("the web server stopped with an error")?,
-            () = attempts::liveness::run(self.db.clone(), node_id, self.grace_ms) => {}
+            () = attempts::liveness::run(self.db.clone(), self.node, self.grace_ms) => {}
             () = crate::db::watch_reachability(self.db.clone()) => {}
         }
         tracing::info!("server stopped; closing the database");

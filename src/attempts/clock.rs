@@ -45,6 +45,9 @@ pub enum EndCause {
     SessionClosed,
     /// The proctor terminated the attempt.
     Terminated,
+    /// The session's window ended while the attempt stood paused (nobody resumed it): the
+    /// server submitted it with its saved answers. The proctor may still reopen it.
+    WindowEnded,
 }
 
 impl EndCause {
@@ -54,6 +57,7 @@ impl EndCause {
             EndCause::Deadline => "deadline",
             EndCause::SessionClosed => "session_closed",
             EndCause::Terminated => "terminated",
+            EndCause::WindowEnded => "window_ended",
         }
     }
 }
@@ -156,10 +160,23 @@ impl AttemptClock {
         Some(time_left_ms(deadline, frozen, now))
     }
 
+    /// Whether `change` is allowed now: the state machine says so, and a submitted attempt
+    /// reopens only when the server submitted it at the window's end (never a candidate's own
+    /// submission, nor one at the deadline).
+    pub fn allows(&self, change: &Change) -> bool {
+        let before = self.state();
+        before.after(change.event()).is_some()
+            && (before != AttemptState::Submitted
+                || self.end_cause.as_deref() == Some(EndCause::WindowEnded.as_str()))
+    }
+
     /// Applies a change at `at` (the server's time; for a pause after a restart, the last
     /// moment the server was alive). Returns the state before, or None when not allowed now.
     pub fn apply(&mut self, change: &Change, at: i64) -> Option<AttemptState> {
         let before = self.state();
+        if !self.allows(change) {
+            return None;
+        }
         let mut after = before.after(change.event())?;
         match change {
             Change::CheckIn { by } => {
@@ -213,6 +230,19 @@ impl AttemptClock {
                 self.end_cause = Some(EndCause::Terminated.as_str().into());
             }
             Change::Reopen => {
+                // The clock stood still while the attempt was closed; it stands still from
+                // now on, so a later sweep sees a pause that began after the window's end.
+                let frozen = self.paused_since.or(if before == AttemptState::Submitted {
+                    self.ended_at
+                } else {
+                    None
+                });
+                if let Some(since) = frozen {
+                    let held = (at - since).max(0);
+                    self.paused_ms += held;
+                    self.deadline_at = self.deadline_at.map(|d| d + held);
+                    self.paused_since = Some(at);
+                }
                 self.ended_at = None;
                 self.end_cause = None;
                 if self.started_at.is_none() {
@@ -300,6 +330,32 @@ mod tests {
         early.apply(&Change::Terminate, 1).unwrap();
         early.apply(&Change::Reopen, 2).unwrap();
         assert_eq!(early.state(), S::CheckedIn, "not started: back to check-in");
+    }
+
+    #[test]
+    fn only_a_submission_at_the_window_end_reopens_with_its_time_intact() {
+        let submit = |cause| Change::Submit { cause };
+        let mut own = started();
+        own.apply(&submit(EndCause::Candidate), 5 * 60_000).unwrap();
+        assert!(!own.allows(&Change::Reopen));
+        assert_eq!(own.apply(&Change::Reopen, 6 * 60_000), None);
+
+        let mut forgotten = started();
+        forgotten.apply(&Change::Pause, 10 * 60_000).unwrap();
+        forgotten
+            .apply(&submit(EndCause::WindowEnded), 90 * 60_000)
+            .unwrap();
+        assert!(forgotten.allows(&Change::Reopen));
+        forgotten.apply(&Change::Reopen, 95 * 60_000).unwrap();
+        assert_eq!(forgotten.state(), S::Paused);
+        assert_eq!(
+            forgotten.paused_since,
+            Some(95 * 60_000),
+            "paused from the reopening"
+        );
+        assert_eq!(forgotten.time_left_ms(99 * 60_000), Some(40 * 60_000));
+        forgotten.apply(&Change::Resume, 100 * 60_000).unwrap();
+        assert_eq!(forgotten.time_left_ms(100 * 60_000), Some(40 * 60_000));
     }
 
     #[test]

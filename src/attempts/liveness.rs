@@ -1,88 +1,55 @@
-//! Keeping time fair: each server node records a heartbeat; after a restart, attempts that were
-//! in progress are paused from the last moment a node was alive (so the time the server was
-//! down is never charged) until a proctor resumes the room; and attempts whose deadline has
-//! passed are submitted by the server.
+//! Keeping time fair while a node runs: its heartbeat (read after a restart by `restart`),
+//! attempts whose deadline has passed submitted by the server, and attempts left paused when
+//! their session's window ended submitted too.
 
 use std::time::Duration;
 
 use super::{
-    clock::{Change, EndCause},
+    clock::EndCause,
     finish::finish,
     model::AttemptState,
     reasons,
-    store::{self, ChangeError, Note},
+    store::{ChangeError, Note},
 };
 use crate::{clock, db::Db};
 
 /// How often a node records that it is alive and submits overdue attempts.
 pub const BEAT: Duration = Duration::from_secs(2);
 
-/// A node counts as alive while its last heartbeat is this recent (several beats, so a slow
-/// disk is not taken for a crash).
-const ALIVE_WITHIN_MS: i64 = 15_000;
+/// This server among the nodes sharing a database: a stable name (configuration; the host
+/// name by default) and a new instance id at every start.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub name: String,
+    pub instance: String,
+    pub started_at: i64,
+}
+
+impl Node {
+    /// A new instance of the node called `name`, starting now.
+    pub fn start(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            instance: uuid::Uuid::new_v4().to_string(),
+            started_at: clock::now_ms(),
+        }
+    }
+}
 
 /// Records that this node is alive now.
-pub async fn beat(db: &Db, node_id: &str, started_at: i64) -> sqlx::Result<()> {
+pub async fn beat(db: &Db, node: &Node) -> sqlx::Result<()> {
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO node_heartbeats (node_id, started_at, seen_at) VALUES ($1, $2, $3)
+        "INSERT INTO node_heartbeats (node_id, node_name, started_at, seen_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (node_id) DO UPDATE SET seen_at = excluded.seen_at",
     )
-    .bind(node_id)
-    .bind(started_at)
+    .bind(&node.instance)
+    .bind(&node.name)
+    .bind(node.started_at)
     .bind(clock::now_ms())
     .execute(&mut *tx)
     .await?;
     tx.commit().await
-}
-
-/// At start-up: pauses every attempt in progress from the last moment the service was alive,
-/// unless another node is alive now (PostgreSQL with several nodes: the service never stopped).
-/// Returns how many attempts were paused.
-pub async fn pause_after_restart(db: &Db, now: i64) -> anyhow::Result<usize> {
-    let last_alive: Option<i64> = sqlx::query_scalar("SELECT MAX(seen_at) FROM node_heartbeats")
-        .fetch_one(&db.read)
-        .await?;
-    if db.backend != crate::db::Backend::Sqlite
-        && last_alive.is_some_and(|t| now - t < ALIVE_WITHIN_MS)
-    {
-        return Ok(0);
-    }
-    let running: Vec<(String, Option<i64>, Option<i64>)> =
-        sqlx::query_as("SELECT id, started_at, last_seen_at FROM attempts WHERE state = $1")
-            .bind(AttemptState::InProgress.as_str())
-            .fetch_all(&db.read)
-            .await?;
-    let mut paused = 0;
-    for (id, started_at, last_seen_at) in running {
-        let since = [last_alive, started_at, last_seen_at]
-            .into_iter()
-            .flatten()
-            .max()
-            .unwrap_or(now)
-            .min(now);
-        let note = Note {
-            reason: Some(reasons::SERVER_RESTART),
-            detail: format!("paused from {}", clock::format_local(since)),
-            ..Note::default()
-        };
-        let mut tx = db.begin_write().await?;
-        match store::apply(&mut tx, &id, &Change::Pause, since, note).await {
-            Ok(_) => {
-                tx.commit().await?;
-                paused += 1;
-            }
-            Err(e) => tracing::warn!(attempt.id = %id, error = %e, "could not pause after restart"),
-        }
-    }
-    if paused > 0 {
-        tracing::warn!(
-            attempts = paused,
-            paused_from = %last_alive.map(clock::format_for_log).unwrap_or_default(),
-            "attempts paused after a restart; proctors resume their rooms"
-        );
-    }
-    Ok(paused)
 }
 
 /// Submits (and grades) every attempt in progress whose deadline passed more than `grace_ms`
@@ -117,15 +84,52 @@ pub async fn submit_overdue(db: &Db, now: i64, grace_ms: i64) -> anyhow::Result<
     Ok(submitted)
 }
 
-/// The node's background work: a heartbeat and the deadline sweep, every `BEAT`, for ever.
-pub async fn run(db: Db, node_id: String, grace_ms: i64) {
-    let started_at = clock::now_ms();
+/// Submits (and grades, with their saved answers) the attempts still paused when their
+/// session's window ended: a pause nobody resumed (after a restart, say) must not leave an
+/// attempt ungraded for ever. Each ends at the window's end. Attempts paused after the end
+/// (a reopening, extra time running past the window) are left to the proctor, who closes the
+/// session. Returns how many.
+pub async fn submit_forgotten(db: &Db, now: i64) -> anyhow::Result<usize> {
+    let forgotten: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT a.id, s.ends_at FROM attempts a JOIN exam_sessions s ON s.id = a.session_id
+         WHERE a.state = $1 AND s.ends_at <= $2 AND a.paused_since <= s.ends_at",
+    )
+    .bind(AttemptState::Paused.as_str())
+    .bind(now)
+    .fetch_all(&db.read)
+    .await?;
+    let mut submitted = 0;
+    for (id, ends_at) in forgotten {
+        let note = Note {
+            reason: Some(reasons::WINDOW_ENDED),
+            detail: format!("window ended {}", clock::format_local(ends_at)),
+            ..Note::default()
+        };
+        let mut tx = db.begin_write().await?;
+        match finish(&mut tx, &id, EndCause::WindowEnded, ends_at, note).await {
+            Ok(_) => {
+                tx.commit().await?;
+                submitted += 1;
+            }
+            Err(ChangeError::Other(e)) => {
+                tracing::error!(attempt.id = %id, error = %format!("{e:#}"), "cannot grade at the window's end")
+            }
+            // Resumed or submitted meanwhile (another node, a proctor): not forgotten.
+            Err(_) => {}
+        }
+    }
+    Ok(submitted)
+}
+
+/// The node's background work, every `BEAT`, for ever: a heartbeat, the deadline sweep, and
+/// the sweep of attempts left paused at their window's end.
+pub async fn run(db: Db, node: Node, grace_ms: i64) {
     db.health
-        .heartbeat_started(started_at, BEAT.as_millis() as i64);
+        .heartbeat_started(clock::now_ms(), BEAT.as_millis() as i64);
     let mut ticks = tokio::time::interval(BEAT);
     loop {
         ticks.tick().await;
-        match beat(&db, &node_id, started_at).await {
+        match beat(&db, &node).await {
             Ok(()) => db.health.heartbeat_committed(clock::now_ms()),
             Err(e) => tracing::error!(error = %e, "cannot record the heartbeat"),
         }
@@ -133,6 +137,16 @@ pub async fn run(db: Db, node_id: String, grace_ms: i64) {
             Ok(0) => {}
             Ok(n) => tracing::info!(attempts = n, "submitted at the deadline"),
             Err(e) => tracing::error!(error = %e, "cannot submit overdue attempts"),
+        }
+        match submit_forgotten(&db, clock::now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                attempts = n,
+                "paused attempts submitted at the window's end"
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot submit attempts paused at the window's end")
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Attempts (bài thi): one person in one session, from the check-in desk to submission. The
 //! state machine (`model`) and the clock (`clock`) are pure; `store` applies changes with their log entry in
-//! one transaction; `liveness` keeps time fair across server restarts and deadlines.
+//! one transaction; `liveness` and `restart` keep time fair across server restarts, deadlines and
+//! the session's end.
 
 pub mod clock;
 pub mod devices;
@@ -12,6 +13,7 @@ pub mod paper;
 pub mod questions;
 pub mod reasons;
 pub mod responses;
+pub mod restart;
 pub mod review;
 pub mod sheet;
 pub mod store;

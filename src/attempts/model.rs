@@ -35,7 +35,8 @@ pub enum AttemptEvent {
     ExtraTime,
     /// Proctor: misconduct (đình chỉ thi).
     Terminate,
-    /// Proctor, when policy allows: a terminated attempt continues, paused.
+    /// Proctor, when policy allows: a terminated attempt, or one the server submitted at the
+    /// window's end, continues, paused.
     Reopen,
 }
 
@@ -94,7 +95,9 @@ impl AttemptState {
             (S::CheckedIn | S::Authorised | S::InProgress | S::Paused, E::Terminate) => {
                 S::Terminated
             }
-            (S::Terminated, E::Reopen) => S::Paused,
+            // From Submitted only when the server submitted it at the window's end (the
+            // clock's `allows` checks the end cause).
+            (S::Terminated | S::Submitted, E::Reopen) => S::Paused,
             _ => return None,
         })
     }

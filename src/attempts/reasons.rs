@@ -27,6 +27,7 @@ pub const REASONS: [&str; 19] = [
 /// Reasons only the server gives (never offered on a form).
 pub const SERVER_RESTART: &str = "technical.server_restart";
 pub const DEADLINE: &str = "schedule.deadline";
+pub const WINDOW_ENDED: &str = "schedule.window_ended";
 
 /// The categories, in the order the form groups them.
 pub const CATEGORIES: [&str; 5] = ["environment", "candidate", "staff", "technical", "schedule"];
@@ -64,7 +65,10 @@ mod tests {
 
     #[test]
     fn every_reason_has_a_label_in_both_languages_and_a_category() {
-        for code in REASONS.iter().chain(&[SERVER_RESTART, DEADLINE]) {
+        for code in REASONS
+            .iter()
+            .chain(&[SERVER_RESTART, DEADLINE, WINDOW_ENDED])
+        {
             for lang in [Lang::Vi, Lang::En] {
                 assert_ne!(lang.t(&label_key(code)), "⟦missing message⟧", "{code}");
             }

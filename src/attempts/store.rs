@@ -214,6 +214,13 @@ pub async fn apply(
     if written.rows_affected() != 1 {
         return Err(ChangeError::Conflict);
     }
+    if before == AttemptState::Submitted {
+        // Reopened: the result of the submission it undoes is withdrawn (the log keeps both).
+        sqlx::query("DELETE FROM attempt_results WHERE attempt_id = $1")
+            .bind(attempt_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     let event = LogEntry {
         session_id: &session_id,
         attempt_id: Some(attempt_id),

@@ -269,17 +269,22 @@ pub fn is_outage(error: &sqlx::Error) -> bool {
         | sqlx::Error::Tls(_)
         | sqlx::Error::Protocol(_)
         | sqlx::Error::WorkerCrashed => true,
-        sqlx::Error::Database(db) => db.code().is_some_and(|code| outage_code(&code)),
+        sqlx::Error::Database(db) => {
+            let sqlite = db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
+            db.code().is_some_and(|code| outage_code(&code, sqlite))
+        }
         _ => false,
     }
 }
 
 /// SQLite's primary result codes (the low byte of extended codes) and PostgreSQL's SQLSTATE
 /// classes that mean the storage or the server failed.
-fn outage_code(code: &str) -> bool {
-    if let Ok(number) = code.parse::<i64>() {
+fn outage_code(code: &str, sqlite: bool) -> bool {
+    if sqlite {
         // SQLITE_NOMEM 7, SQLITE_IOERR 10, SQLITE_FULL 13, SQLITE_CANTOPEN 14.
-        return matches!(number & 0xff, 7 | 10 | 13 | 14);
+        return code
+            .parse::<i64>()
+            .is_ok_and(|number| matches!(number & 0xff, 7 | 10 | 13 | 14));
     }
     // 08: connection exception; 53: insufficient resources (disk full…); 57P: operator
     // intervention (shutdown); 58: system error.
@@ -294,11 +299,17 @@ mod tests {
 
     #[test]
     fn storage_faults_are_outages_and_refusals_are_not() {
-        for code in ["13", "10", "266", "3338", "53100", "08006", "57P01"] {
-            assert!(outage_code(code), "{code}");
+        for code in ["13", "10", "266", "3338"] {
+            assert!(outage_code(code, true), "SQLite {code}");
         }
-        for code in ["19", "2067", "1555", "23505", "40001", "22P02"] {
-            assert!(!outage_code(code), "{code}");
+        for code in ["53100", "08006", "57P01"] {
+            assert!(outage_code(code, false), "PostgreSQL {code}");
+        }
+        for code in ["19", "2067", "1555"] {
+            assert!(!outage_code(code, true), "SQLite {code}");
+        }
+        for code in ["23505", "40001", "22P02", "13"] {
+            assert!(!outage_code(code, false), "PostgreSQL {code}");
         }
     }
 }

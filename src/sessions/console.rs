@@ -95,7 +95,7 @@ impl Row {
 
     pub fn may(&self, action: &str) -> bool {
         super::interventions::parse_action(action)
-            .is_some_and(|change| self.state.after(change.event()).is_some())
+            .is_some_and(|change| self.entry.clock.allows(&change))
     }
 }
 

@@ -202,6 +202,8 @@ mod tests {
             .skip(1)
             .step_by(2)
             .filter(|s| AREAS.iter().any(|a| s.starts_with(a)))
+            // Tracing field names look like keys but are not messages.
+            .filter(|s| !["session.id", "attempt.id"].contains(s))
             .filter(|s| {
                 s.chars()
                     .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_' || c.is_ascii_digit())

@@ -75,23 +75,34 @@ pub async fn spawn_demo_on(settings: Settings, dir: tempfile::TempDir) -> TestAp
 
 /// Migrates the database and starts the application on it.
 async fn start(settings: Settings, dir: std::sync::Arc<tempfile::TempDir>) -> TestApp {
+    try_start(settings, dir).await.expect("app builds")
+}
+
+async fn try_start(
+    settings: Settings,
+    dir: std::sync::Arc<tempfile::TempDir>,
+) -> anyhow::Result<TestApp> {
     let db = Db::connect_and_migrate(&settings)
         .await
         .expect("database ready");
-    let app = Application::build(settings.clone(), db.clone())
-        .await
-        .expect("app builds");
+    let app = match Application::build(settings.clone(), db.clone()).await {
+        Ok(app) => app,
+        Err(e) => {
+            db.close().await;
+            return Err(e);
+        }
+    };
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     let task = tokio::spawn(app.run_until_stopped());
-    TestApp {
+    Ok(TestApp {
         address,
         client: new_client(),
         db,
         settings,
         _dir: dir,
         server: Some((handle, task)),
-    }
+    })
 }
 
 /// The app with the demo department, centres, rooms and accounts loaded.
@@ -260,6 +271,14 @@ impl TestApp {
         while_down(db.clone()).await;
         db.close().await;
         start(self.settings.clone(), self._dir.clone()).await
+    }
+
+    /// Starts another server node called `node_name` on the same database, as a second
+    /// machine of a PostgreSQL cluster would (on SQLite the database's lock refuses it).
+    pub async fn another_node(&self, node_name: &str) -> anyhow::Result<TestApp> {
+        let mut settings = self.settings.clone();
+        settings.node_name = node_name.to_string();
+        try_start(settings, self._dir.clone()).await
     }
 
     /// A browser signed in to a new account (created as `sathach user add` does, its temporary

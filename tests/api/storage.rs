@@ -78,32 +78,9 @@ async fn demo_data_loads_idempotently() {
 #[tokio::test]
 async fn data_survives_a_restart_of_the_application() {
     let app = spawn_app_with_demo().await;
-    let settings = app.settings.clone();
-    app.db.close().await;
-    let db = sathach::db::Db::connect_and_migrate(&settings)
-        .await
-        .unwrap();
-    let restarted = sathach::startup::Application::build(settings, db)
-        .await
-        .unwrap();
-    let url = format!("http://127.0.0.1:{}", restarted.port());
-    tokio::spawn(restarted.run_until_stopped());
-    let client = crate::helpers::new_client();
-    let html = client
-        .get(format!("{url}/sign-in"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = crate::helpers::csrf_in(&html).unwrap();
-    let res = client
-        .post(format!("{url}/sign-in"))
-        .form(&[("email", ADMIN.0), ("password", ADMIN.1), ("csrf", &token)])
-        .send()
-        .await
-        .unwrap();
+    // Stopped first: a second server on a live SQLite database is refused (serve_lock.rs).
+    let restarted = app.restart(|_| async {}).await;
+    let res = restarted.sign_in(ADMIN).await;
     assert_eq!(
         res.status(),
         StatusCode::SEE_OTHER,
