@@ -151,6 +151,17 @@ pub async fn save_json(
 ) -> reqwest::Response {
     let mut all: Vec<(String, String)> = fields.to_vec();
     all.push(("seq".into(), seq.to_string()));
+    post_json(s, n, &all, csrf).await
+}
+
+/// Posts exactly these fields (and the CSRF token) to question `n` as the page's script does.
+pub async fn post_json(
+    s: &Sitting,
+    n: usize,
+    fields: &[(String, String)],
+    csrf: &str,
+) -> reqwest::Response {
+    let mut all: Vec<(String, String)> = fields.to_vec();
     all.push(("csrf".into(), csrf.to_string()));
     s.browser
         .client

@@ -3,7 +3,7 @@
 //! result, and that no page a candidate can reach carries anything that identifies a key.
 
 use crate::{
-    candidates::{answers_on, first_with_options, post_question, ready, seq_on},
+    candidates::{answers_on, first_with_options, post_json, post_question, ready, seq_on},
     helpers::{csrf_in, location, spawn_app_with_demo},
 };
 use reqwest::StatusCode;
@@ -220,17 +220,7 @@ async fn saves_are_ordered_idempotent_and_refuse_tampering() {
         .chain([("seq".to_string(), "1".to_string())])
         .collect();
     let token = s.browser.csrf().await;
-    let mut all = forged.clone();
-    all.push(("csrf".into(), token));
-    let res = s
-        .browser
-        .client
-        .post(s.browser.url(&format!("/thi/q/{n}")))
-        .header("accept", "application/json")
-        .form(&all)
-        .send()
-        .await
-        .unwrap();
+    let res = post_json(&s, n, &forged, &token).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         res.text()

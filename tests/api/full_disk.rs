@@ -147,6 +147,10 @@ impl Room {
                 "{when}: {} lost acknowledged saves",
                 s.number
             );
+            eprintln!(
+                "{when}: {}: newest acknowledged {acked:?}, stored {stored:?}",
+                s.number
+            );
         }
         conn.close().await.ok();
     }
@@ -194,6 +198,7 @@ async fn a_full_disk_loses_no_acknowledged_answer_and_recovers_by_itself() {
         }
     }
     assert!(refused >= 8, "the full disk refused only {refused} saves");
+    eprintln!("the full disk refused {refused} saves (503)");
     assert_eq!(health(&app).await, StatusCode::SERVICE_UNAVAILABLE);
     let said = app.get_text("/healthz").await;
     assert!(said.contains("commit failed"), "{said}");

@@ -12,15 +12,22 @@ use std::{
 
 use crate::cli::{assert_one_line_error, sathach, text};
 
-/// Starts `sathach serve` on `dir/data`, port 0, and waits until it says it is ready.
-fn serve(dir: &Path) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sathach"))
-        .args(["serve", "--data-dir", "data", "--listen", "127.0.0.1:0"])
+/// The binary, run in `dir` on its default SQLite database, logging warnings only.
+fn sathach_in(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sathach"));
+    command
         .current_dir(dir)
         .env_remove("DATABASE_URL")
         .env_remove("SATHACH_DATABASE_URL")
         .env_remove("SATHACH_CONFIG")
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// Starts `sathach serve` on `dir/data`, port 0, and waits until it says it is ready.
+fn serve(dir: &Path) -> Child {
+    let mut child = sathach_in(dir)
+        .args(["serve", "--data-dir", "data", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -43,13 +50,8 @@ fn serve(dir: &Path) -> Child {
 
 /// Runs a command that must end by itself; kills it (and fails) if it serves on instead.
 fn run_to_end(dir: &Path, args: &[&str]) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sathach"))
+    let mut child = sathach_in(dir)
         .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("SATHACH_DATABASE_URL")
-        .env_remove("SATHACH_CONFIG")
-        .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
