@@ -173,7 +173,11 @@ impl Db {
 
     /// Starts a write transaction; see [`WriteTx`] for what its commit guarantees.
     pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
-        let tx = self.write.begin().await?;
+        let tx = self.write.begin().await.inspect_err(|e| {
+            if is_outage(e) {
+                self.health.commit_failed(e);
+            }
+        })?;
         Ok(WriteTx::new(tx, self.health.clone()))
     }
 

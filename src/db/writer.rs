@@ -115,7 +115,8 @@ impl Health {
         }
     }
 
-    fn commit_failed(&self, error: &sqlx::Error) {
+    /// A write could not be committed (or not even begun) for want of the database.
+    pub(super) fn commit_failed(&self, error: &sqlx::Error) {
         tracing::error!(error = %error, "a database commit failed; nothing of that write was kept");
         self.last_commit_failed.store(true, Ordering::Release);
         self.abandoned();

@@ -5,15 +5,33 @@ use reqwest::StatusCode;
 use crate::helpers::{location, spawn_app, spawn_app_with};
 
 #[tokio::test]
-async fn healthz_checks_the_database() {
+async fn healthz_follows_the_last_write() {
     let app = spawn_app().await;
     let res = app.get("/healthz").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.text().await.unwrap(), "ok\n");
-    app.db.close().await;
+    // The database stops taking writes: the next write fails, and says nothing was saved.
+    app.db.write.close().await;
+    let res = app
+        .post_raw("/thi", &[("number", "AAAA-001"), ("code", "x")])
+        .await;
     assert_eq!(
-        app.get("/healthz").await.status(),
-        StatusCode::SERVICE_UNAVAILABLE
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "no CSRF token: refused first"
+    );
+    let res = app.sign_in(("ai@truong.edu.vn", "sai mật khẩu rồi")).await;
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{text}");
+    assert!(text.contains("chưa được lưu"), "{text}");
+    // (On PostgreSQL reads share the pool and fail first; the node's next write fails too.)
+    assert!(app.db.begin_write().await.is_err());
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        res.text().await.unwrap(),
+        "the last database commit failed\n"
     );
 }
 
