@@ -11,13 +11,12 @@ use std::{
 use anyhow::{Context, bail};
 use fs4::{FileExt, TryLockError};
 
-use crate::config::Settings;
+use crate::{config::Settings, db::sqlite_file};
 
 /// Held while this process serves a SQLite database; dropping it releases the lock.
 #[derive(Debug)]
 pub struct ServeLock {
     _file: File,
-    path: PathBuf,
 }
 
 impl ServeLock {
@@ -67,43 +66,13 @@ impl ServeLock {
         writeln!(file, "{}", std::process::id())?;
         file.flush()?;
         tracing::debug!(lock = %path.display(), "database locked for this server");
-        Ok(Self { _file: file, path })
+        Ok(Self { _file: file })
     }
-
-    /// The lock file's path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-/// The file of a `sqlite:` URL (None for other engines and in-memory databases).
-pub fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite:")?;
-    let path = rest
-        .trim_start_matches("//")
-        .split('?')
-        .next()
-        .unwrap_or_default();
-    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_sqlite_files_are_locked() {
-        assert_eq!(
-            sqlite_file("sqlite://data/sathach.db?mode=rwc"),
-            Some(PathBuf::from("data/sathach.db"))
-        );
-        assert_eq!(
-            sqlite_file("sqlite:///srv/x.db"),
-            Some(PathBuf::from("/srv/x.db"))
-        );
-        assert_eq!(sqlite_file("sqlite::memory:"), None);
-        assert_eq!(sqlite_file("postgres://u@h/db"), None);
-    }
 
     #[test]
     fn a_second_lock_is_refused_with_the_holder_and_given_after_release() {

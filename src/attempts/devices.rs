@@ -56,17 +56,17 @@ impl FromRequest for Candidate {
             .bind(&device)
             .fetch_optional(&state.db.read)
             .await?;
-            if let Some((attempt_id, status)) = &row {
-                // Every later line of this request names the attempt (see `web::observe`).
-                tracing::Span::current().record("attempt.id", attempt_id.as_str());
-                tracing::debug!(device = %status, "candidate identified by their device");
-            }
-            let standing = match row.as_ref().map(|(_, status)| status.as_str()) {
-                Some("active") => Standing::Active,
-                Some("pending") => Standing::Pending,
+            let Some((attempt_id, status)) = row else {
+                return Err(sign_in());
+            };
+            // Every later line of this request names the attempt (see `web::observe`).
+            tracing::Span::current().record("attempt.id", attempt_id.as_str());
+            tracing::debug!(device = %status, "candidate identified by their device");
+            let standing = match status.as_str() {
+                "active" => Standing::Active,
+                "pending" => Standing::Pending,
                 _ => return Err(sign_in()),
             };
-            let attempt_id = row.map(|(id, _)| id).unwrap_or_default();
             Ok(Candidate {
                 attempt_id,
                 standing,

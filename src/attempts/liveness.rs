@@ -62,26 +62,14 @@ pub async fn submit_overdue(db: &Db, now: i64, grace_ms: i64) -> anyhow::Result<
             .bind(now - grace_ms)
             .fetch_all(&db.read)
             .await?;
-    let mut submitted = 0;
-    for id in overdue {
+    let due = overdue.into_iter().map(|id| {
         let note = Note {
             reason: Some(reasons::DEADLINE),
             ..Note::default()
         };
-        let mut tx = db.begin_write().await?;
-        // Someone may have paused or submitted it meanwhile: then it is not overdue any more.
-        match finish(&mut tx, &id, EndCause::Deadline, now, note).await {
-            Ok(_) => {
-                tx.commit().await?;
-                submitted += 1;
-            }
-            Err(ChangeError::Other(e)) => {
-                tracing::error!(attempt.id = %id, error = %format!("{e:#}"), "cannot grade at the deadline")
-            }
-            Err(_) => {}
-        }
-    }
-    Ok(submitted)
+        (id, now, note)
+    });
+    submit_each(db, due, EndCause::Deadline).await
 }
 
 /// Submits (and grades, with their saved answers) the attempts still paused when their
@@ -98,23 +86,39 @@ pub async fn submit_forgotten(db: &Db, now: i64) -> anyhow::Result<usize> {
     .bind(now)
     .fetch_all(&db.read)
     .await?;
-    let mut submitted = 0;
-    for (id, ends_at) in forgotten {
+    let due = forgotten.into_iter().map(|(id, ends_at)| {
         let note = Note {
             reason: Some(reasons::WINDOW_ENDED),
             detail: format!("window ended {}", clock::format_local(ends_at)),
             ..Note::default()
         };
+        (id, ends_at, note)
+    });
+    submit_each(db, due, EndCause::WindowEnded).await
+}
+
+/// Submits (and grades) each attempt at its moment with its note, each in a transaction of
+/// its own. One that someone paused, resumed or submitted meanwhile is no longer due and is
+/// skipped. Returns how many were submitted.
+async fn submit_each(
+    db: &Db,
+    due: impl Iterator<Item = (String, i64, Note<'static>)>,
+    cause: EndCause,
+) -> anyhow::Result<usize> {
+    let mut submitted = 0;
+    for (id, at, note) in due {
         let mut tx = db.begin_write().await?;
-        match finish(&mut tx, &id, EndCause::WindowEnded, ends_at, note).await {
+        match finish(&mut tx, &id, cause, at, note).await {
             Ok(_) => {
                 tx.commit().await?;
                 submitted += 1;
             }
-            Err(ChangeError::Other(e)) => {
-                tracing::error!(attempt.id = %id, error = %format!("{e:#}"), "cannot grade at the window's end")
-            }
-            // Resumed or submitted meanwhile (another node, a proctor): not forgotten.
+            Err(ChangeError::Other(e)) => tracing::error!(
+                attempt.id = %id,
+                cause = cause.as_str(),
+                error = %format!("{e:#}"),
+                "cannot grade an attempt the server submits"
+            ),
             Err(_) => {}
         }
     }

@@ -7,7 +7,7 @@
 //! [`WriteTx`] keeps the node's write health (see `writer.rs`).
 
 mod counters;
-pub mod monitor;
+mod monitor;
 mod writer;
 
 use std::{path::Path, sync::Arc, time::Duration};
@@ -204,21 +204,23 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
         })
 }
 
-/// Creates the folder that will hold the SQLite file, with a message a person can act on.
-fn prepare_sqlite_folder(url: &str) -> anyhow::Result<()> {
-    let path = url
-        .trim_start_matches("sqlite:")
+/// The file of a `sqlite:` URL (None for other engines and in-memory databases).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let path = rest
         .trim_start_matches("//")
         .split('?')
         .next()
         .unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+/// Creates the folder that will hold the SQLite file, with a message a person can act on.
+fn prepare_sqlite_folder(url: &str) -> anyhow::Result<()> {
+    let Some(path) = sqlite_file(url) else {
         return Ok(());
-    }
-    let Some(folder) = Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    else {
+    };
+    let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
         return Ok(());
     };
     std::fs::create_dir_all(folder).with_context(|| {
@@ -299,7 +301,23 @@ fn outage_code(code: &str, sqlite: bool) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::outage_code;
+    use std::path::PathBuf;
+
+    use super::{outage_code, sqlite_file};
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(
+            sqlite_file("sqlite://data/sathach.db?mode=rwc"),
+            Some(PathBuf::from("data/sathach.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite:///srv/x.db"),
+            Some(PathBuf::from("/srv/x.db"))
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://u@h/db"), None);
+    }
 
     #[test]
     fn storage_faults_are_outages_and_refusals_are_not() {

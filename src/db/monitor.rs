@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use sqlx::{AnyConnection, Connection};
-use tokio::sync::Notify;
 
 use super::{Backend, Db};
 
@@ -13,9 +12,6 @@ use super::{Backend, Db};
 const EVERY: Duration = Duration::from_millis(500);
 /// How long an answer may take before the database counts as unreachable.
 pub const ANSWER_WITHIN: Duration = Duration::from_millis(1500);
-
-/// Wakes requests waiting on the database when it becomes unreachable.
-pub static OUTAGE: Notify = Notify::const_new();
 
 /// Watches the database for ever (PostgreSQL; an embedded SQLite file cannot be unreachable).
 pub async fn watch_reachability(db: Db) {
@@ -57,7 +53,6 @@ fn mark(db: &Db, reachable: bool, why: Option<String>) {
                 error = why.unwrap_or_default(),
                 "the database cannot be reached; requests are refused until it answers again"
             );
-            OUTAGE.notify_waiters();
         }
         (true, true) => tracing::info!("the database answers again"),
         _ => {}

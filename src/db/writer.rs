@@ -37,6 +37,8 @@ pub struct Health {
     replace_writer: AtomicBool,
     /// PostgreSQL: the database cannot be reached (set by the monitor).
     unreachable: AtomicBool,
+    /// Wakes the requests waiting on this database when it becomes unreachable.
+    outage: tokio::sync::Notify,
 }
 
 /// Why a node says it is unhealthy.
@@ -70,6 +72,7 @@ impl Health {
             beat_every_ms: AtomicI64::new(0),
             replace_writer: AtomicBool::new(false),
             unreachable: AtomicBool::new(false),
+            outage: tokio::sync::Notify::new(),
         }
     }
 
@@ -104,9 +107,20 @@ impl Health {
         self.unreachable.load(Ordering::Acquire)
     }
 
-    /// Set by the reachability monitor; returns the previous value.
+    /// Set by the reachability monitor; returns the previous value. Becoming unreachable
+    /// wakes the requests waiting in `outage()`.
     pub fn set_unreachable(&self, unreachable: bool) -> bool {
-        self.unreachable.swap(unreachable, Ordering::AcqRel)
+        let was = self.unreachable.swap(unreachable, Ordering::AcqRel);
+        if unreachable && !was {
+            self.outage.notify_waiters();
+        }
+        was
+    }
+
+    /// Completes when the database becomes unreachable (register before checking
+    /// `is_unreachable`, as `Notify::notified` explains).
+    pub fn outage(&self) -> tokio::sync::futures::Notified<'_> {
+        self.outage.notified()
     }
 
     fn committed(&self) {

@@ -20,10 +20,7 @@ pub struct Chrome {
 impl Chrome {
     /// Builds the chrome from what middleware and extractors left on the request.
     pub fn from_request(req: &HttpRequest) -> Self {
-        let lang = req
-            .cookie(CookieNames::LANG)
-            .and_then(|c| Lang::parse(c.value()))
-            .unwrap_or_default();
+        let lang = Self::lang_of(req);
         let csrf = req
             .extensions()
             .get::<CsrfToken>()
@@ -37,6 +34,13 @@ impl Chrome {
             user,
             path,
         }
+    }
+
+    /// The language the visitor chose (the language cookie), Vietnamese by default.
+    pub fn lang_of(req: &HttpRequest) -> Lang {
+        req.cookie(CookieNames::LANG)
+            .and_then(|c| Lang::parse(c.value()))
+            .unwrap_or_default()
     }
 
     /// A message in the page's language.

@@ -19,24 +19,26 @@ use super::{
     error::{self, Rendered},
     i18n::Lang,
 };
-use crate::db::monitor::OUTAGE;
+use crate::db::Backend;
 
 pub async fn guard<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let path = req.path();
-    if path == "/healthz" || path == "/metrics" || path.starts_with("/static/") {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    }
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
         .expect("AppState registered");
-    let outage = OUTAGE.notified();
+    let path = req.path();
+    // An embedded SQLite file cannot become unreachable: nothing to watch on that path.
+    let exempt = path == "/healthz" || path == "/metrics" || path.starts_with("/static/");
+    if exempt || state.db.backend == Backend::Sqlite {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let outage = state.db.health.outage();
     tokio::pin!(outage);
     outage.as_mut().enable();
-    let lang = Chrome::from_request(req.request()).lang;
+    let lang = Chrome::lang_of(req.request());
     let wants_json = req
         .headers()
         .get("accept")
@@ -49,7 +51,7 @@ pub async fn guard<B: MessageBody + 'static>(
     let path = req.path().to_string();
     tokio::select! {
         served = next.call(req) => Ok(served?.map_into_boxed_body()),
-        () = outage => Err(InternalError::from_response(
+        () = &mut outage => Err(InternalError::from_response(
             "the database became unreachable",
             refusal(lang, wants_json, &path),
         )

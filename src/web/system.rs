@@ -15,15 +15,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// 503 with the reason otherwise. For load balancers and monitors: it reads the node's state
 /// from memory and never touches the database, so it stays cheap under load.
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let response = match state.db.health.check(crate::clock::now_ms()) {
-        Ok(()) => HttpResponse::Ok().body("ok\n"),
-        Err(why) => HttpResponse::ServiceUnavailable().body(format!("{}\n", why.describe())),
+    let (mut status, body) = match state.db.health.check(crate::clock::now_ms()) {
+        Ok(()) => (HttpResponse::Ok(), "ok\n".to_string()),
+        Err(why) => (
+            HttpResponse::ServiceUnavailable(),
+            format!("{}\n", why.describe()),
+        ),
     };
-    let mut response = response;
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
+    let mut response = status
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body);
     // Monitors read the reason as plain text, not the error page.
     response.extensions_mut().insert(super::error::Rendered);
     response

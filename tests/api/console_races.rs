@@ -113,7 +113,7 @@ async fn two_staff_acting_at_once_never_corrupt_an_attempt() {
         .iter()
         .filter(|l| l.action == "attempt_extra_time")
         .count() as i64;
-    assert!(grants >= 2);
+    assert!(grants >= 1, "the grant written first stands");
     assert_eq!(
         clock.extra_ms,
         grants * 60_000,

@@ -1,0 +1,140 @@
+//! Configuration layering for the command line: each setting from the first of a flag, an
+//! environment variable, the TOML file and the default.
+
+use std::path::PathBuf;
+
+use url::Url;
+
+use super::{Failure, GlobalArgs, ServeArgs};
+use crate::config::{self, FileSettings, Secret, Settings, ThrottleSettings};
+
+pub(super) fn resolve(
+    global: &GlobalArgs,
+    serve: Option<&ServeArgs>,
+    file: FileSettings,
+) -> Result<Settings, Failure> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let data_dir = global
+        .data_dir
+        .clone()
+        .or(file.data_dir)
+        .unwrap_or_else(|| PathBuf::from("data"));
+    let database_url = global
+        .database_url
+        .clone()
+        .or_else(|| env("DATABASE_URL"))
+        .or_else(|| env("SATHACH_DATABASE_URL"))
+        .or(file.database_url)
+        .unwrap_or_else(|| config::default_database_url(&data_dir));
+    config::validate_database_url(&database_url).map_err(Failure::Environment)?;
+
+    let listen = serve
+        .and_then(|s| s.listen.clone())
+        .or(file.listen)
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let public_raw = serve
+        .and_then(|s| s.public_url.clone())
+        .or(file.public_url)
+        .unwrap_or_else(|| format!("http://{listen}/"));
+    let public_url = Url::parse(&public_raw).map_err(|e| {
+        Failure::Environment(format!(
+            "public URL {public_raw:?} is not a URL ({e}); expected e.g. https://thi.example.edu.vn/"
+        ))
+    })?;
+    let defaults = ThrottleSettings::default();
+    let throttle = ThrottleSettings {
+        account_failures: serve
+            .and_then(|s| s.signin_account_failures)
+            .or(file.signin_account_failures)
+            .unwrap_or(defaults.account_failures),
+        client_failures: serve
+            .and_then(|s| s.signin_client_failures)
+            .or(file.signin_client_failures)
+            .unwrap_or(defaults.client_failures),
+        window_minutes: serve
+            .and_then(|s| s.signin_window_minutes)
+            .or(file.signin_window_minutes)
+            .unwrap_or(defaults.window_minutes),
+    };
+    Ok(Settings {
+        database_url: Secret::new(database_url),
+        data_dir,
+        listen,
+        public_url,
+        log_format: global.log_format.or(file.log_format).unwrap_or_default(),
+        throttle,
+        session_hours: serve
+            .and_then(|s| s.session_hours)
+            .or(file.session_hours)
+            .unwrap_or(12),
+        metrics_token: serve
+            .and_then(|s| s.metrics_token.clone())
+            .or(file.metrics_token)
+            .map(Secret::new),
+        workers: serve.and_then(|s| s.workers).or(file.workers),
+        upload_limit_bytes: serve
+            .and_then(|s| s.upload_limit_mb)
+            .or(file.upload_limit_mb)
+            .map_or(crate::banks::source::DEFAULT_LIMIT_BYTES, |mb| {
+                mb.saturating_mul(1024 * 1024)
+            }),
+        grace_seconds: serve
+            .and_then(|s| s.grace_seconds)
+            .or(file.grace_seconds)
+            .unwrap_or(30)
+            .clamp(0, 600),
+        node_name: serve
+            .and_then(|s| s.node_name.clone())
+            .or(file.node_name)
+            .map(|name| name.trim().to_string())
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(config::default_node_name),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let cli = Cli::parse_from(["sathach", "serve", "--listen", "0.0.0.0:9000"]);
+        let Command::Serve(serve) = &cli.command else {
+            unreachable!()
+        };
+        let file = FileSettings {
+            listen: Some("127.0.0.1:1".into()),
+            session_hours: Some(3),
+            ..FileSettings::default()
+        };
+        let settings = resolve(&cli.global, Some(serve), file).unwrap();
+        assert_eq!(settings.listen, "0.0.0.0:9000");
+        assert_eq!(settings.session_hours, 3);
+    }
+
+    #[test]
+    fn the_node_name_defaults_to_the_host_name() {
+        let cli = Cli::parse_from(["sathach", "serve", "--node-name", " may-2 "]);
+        let Command::Serve(serve) = &cli.command else {
+            unreachable!()
+        };
+        let file = || FileSettings {
+            node_name: Some("may-file".into()),
+            ..FileSettings::default()
+        };
+        let settings = resolve(&cli.global, Some(serve), file()).unwrap();
+        assert_eq!(settings.node_name, "may-2");
+        let plain = Cli::parse_from(["sathach", "serve"]);
+        let Command::Serve(serve) = &plain.command else {
+            unreachable!()
+        };
+        let from_file = resolve(&plain.global, Some(serve), file()).unwrap();
+        assert_eq!(from_file.node_name, "may-file");
+        let default = resolve(&plain.global, Some(serve), FileSettings::default()).unwrap();
+        assert_eq!(default.node_name, config::default_node_name());
+        assert!(!default.node_name.is_empty());
+    }
+}
