@@ -1,121 +1,407 @@
-// The candidate's page, improved: answers save as they change (without leaving the page),
-// "saved at hh:mm:ss" shows what the server has, unsaved answers are kept and sent again when
-// the network comes back, leaving with something unsaved asks first, and the time left counts
-// down. Without this script every button still saves by posting the form.
+// The candidate's page, improved (without this script every button still saves by posting the
+// form, and the timer shows the time left when the page was made):
+// - an answer is saved as it changes, without leaving the page; until the server acknowledges
+//   it, it is kept in this browser (localStorage, the form's own values only: option tokens,
+//   text typed, the flag), marked "chưa lưu", put back after a reload and sent again as soon
+//   as the attempt runs again; leaving with something unsaved asks first;
+// - replies are told apart: only a lost network or a 503 means "retrying"; a paused attempt
+//   keeps the answer until the proctor resumes; any other refusal is shown for what it is;
+// - a light ping to the server (every 20 s, 5 s while paused or offline) keeps the countdown,
+//   the paused state and the answered count as the server has them;
+// - the attempt's stored answers are forgotten at submission, sign-out and when it ends.
+// Plain ES5 and XMLHttpRequest so that old lab browsers run it.
 (function () {
   "use strict";
-  var timer = document.getElementById("time-left");
-  var connection = document.getElementById("connection");
-  var form = document.getElementById("answer-form");
+  var holder = document.querySelector("[data-attempt]");
+  var attempt = holder && holder.getAttribute("data-attempt");
+  var receipt = window.location.pathname === "/thi/receipt";
+  if (!attempt && !receipt) { return; }
+  // The receipt of a page without the attempt's key forgets every attempt's entries.
+  var prefix = attempt ? "sathach:" + attempt + ":q" : "sathach:";
+  var MAX_AGE_MS = 12 * 3600 * 1000; // an entry older than a sitting was left by a crashed page
 
-  // The countdown starts from the server's figure, so a wrong PC clock does not matter.
-  if (timer) {
-    var leftMs = parseInt(timer.getAttribute("data-left-ms"), 10) || 0;
-    var shownAt = Date.now();
-    var strong = timer.querySelector("strong");
-    var tick = function () {
-      var left = Math.max(0, leftMs - (Date.now() - shownAt));
-      var s = Math.floor(left / 1000), h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60;
-      var pad = function (n) { return (n < 10 ? "0" : "") + n; };
-      strong.textContent = (h > 0 ? h + ":" + pad(m) : pad(m)) + ":" + pad(s % 60);
-      if (left <= 0) {
+  // ---- Browser storage: one entry per unacknowledged question ----
+  var disk = null;
+  try { disk = window.localStorage; disk.getItem(prefix); } catch (e) { disk = null; }
+  var pending = {}; // question number -> {seq, fields, at}; mirrors the attempt's entries
+
+  function storedKeys() {
+    var keys = [], i;
+    if (!disk) { return keys; }
+    for (i = 0; i < disk.length; i++) { keys.push(disk.key(i)); }
+    return keys;
+  }
+  function put(n, entry) {
+    pending[n] = entry;
+    try { disk.setItem(prefix + n, JSON.stringify(entry)); } catch (e) { /* kept in the page */ }
+  }
+  function drop(n) {
+    delete pending[n];
+    try { disk.removeItem(prefix + n); } catch (e) { /* nothing stored */ }
+  }
+  // Everything of this attempt, and any entry a crashed page left here long ago (lab PCs are shared).
+  function forget() {
+    var keys = storedKeys(), i;
+    for (i = 0; i < keys.length; i++) {
+      if (keys[i].indexOf(prefix) === 0) { disk.removeItem(keys[i]); }
+    }
+    pending = {};
+  }
+  (function load() {
+    var keys = storedKeys(), i, entry;
+    for (i = 0; i < keys.length; i++) {
+      if (keys[i].indexOf("sathach:") !== 0) { continue; }
+      try { entry = JSON.parse(disk.getItem(keys[i])); } catch (e) { entry = null; }
+      if (!entry || !(entry.at > Date.now() - MAX_AGE_MS)) { disk.removeItem(keys[i]); }
+      else if (keys[i].indexOf(prefix) === 0) { pending[keys[i].slice(prefix.length)] = entry; }
+    }
+  })();
+
+  // The receipt: the attempt is submitted, nothing of it stays in this browser.
+  if (receipt) { forget(); }
+  var signOut = document.getElementById("exam-sign-out");
+  if (signOut) { signOut.addEventListener("submit", forget); }
+
+  var form = document.getElementById("answer-form");
+  if (!form) { return; }
+
+  // ---- The page ----
+  var current = form.getAttribute("action").replace(/.*\//, "");
+  var seqField = form.querySelector("input[name=seq]");
+  var csrf = form.querySelector("input[name=csrf]").value;
+  var saveState = document.getElementById("save-state");
+  var connection = document.getElementById("connection");
+  var paused = false, offline = false, dead = false, leaving = false;
+  var inFlight = null, retryDelay = 2000, retryHandle = null, textHandle = null, pingHandle = null;
+
+  function msg(name) { return form.getAttribute("data-msg-" + name) || ""; }
+  function say(el, text) { if (el) { el.textContent = text; } }
+  function toggle(el, cls, on) {
+    if (!el) { return; }
+    var name = (" " + el.className + " ").replace(" " + cls + " ", " ");
+    el.className = (on ? name + cls : name).replace(/^\s+|\s+$/g, "");
+  }
+  function cellOf(n) { return form.querySelectorAll(".grid li .cell")[n - 1]; }
+
+  // "chưa lưu" on the question's heading (when it is this page's) and on its grid cell.
+  function markUnsaved(n, on) {
+    var places = [cellOf(n)], i, mark;
+    if (String(n) === current) { places.push(document.getElementById("q-label")); }
+    for (i = 0; i < places.length; i++) {
+      if (!places[i]) { continue; }
+      mark = places[i].querySelector(".unsaved-mark");
+      if (on && !mark) {
+        mark = document.createElement("span");
+        mark.className = "unsaved-mark";
+        mark.textContent = " " + msg("unsaved-mark");
+        places[i].appendChild(mark);
+      } else if (!on && mark) {
+        places[i].removeChild(mark);
+      }
+    }
+  }
+
+  // A message that is not a save result, with the way on when the server gives one.
+  function alertBox(text, go) {
+    var box = document.getElementById("exam-alert");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "exam-alert";
+      box.className = "notice warning";
+      box.setAttribute("role", "alert");
+      form.parentNode.insertBefore(box, form);
+    }
+    box.textContent = text;
+    if (go) {
+      var link = document.createElement("a");
+      link.href = go;
+      link.className = "button secondary";
+      link.textContent = msg("follow");
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(link);
+    }
+  }
+
+  // The form's own values: option tokens, text typed, the flag (never csrf, seq or option texts).
+  function fields() {
+    var out = [], i, el;
+    for (i = 0; i < form.elements.length; i++) {
+      el = form.elements[i];
+      if (!el.name || el.name === "go" || el.name === "csrf" || el.name === "seq" || el.disabled) { continue; }
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { continue; }
+      if (el.type === "submit" || el.type === "button") { continue; }
+      out.push([el.name, el.value]);
+    }
+    return out;
+  }
+  function restore(saved) {
+    var i, j, el, value;
+    for (i = 0; i < form.elements.length; i++) {
+      el = form.elements[i];
+      if (!el.name || el.name === "go" || el.name === "csrf" || el.name === "seq") { continue; }
+      if (el.type === "submit" || el.type === "button") { continue; }
+      value = null;
+      for (j = 0; j < saved.length; j++) {
+        if (saved[j][0] === el.name && (value === null || saved[j][1] === el.value)) { value = saved[j][1]; }
+      }
+      if (el.type === "radio" || el.type === "checkbox") { el.checked = value === el.value; }
+      else { el.value = value === null ? "" : value; }
+    }
+  }
+  function encode(pairs) {
+    var parts = [], i;
+    for (i = 0; i < pairs.length; i++) {
+      parts.push(encodeURIComponent(pairs[i][0]) + "=" + encodeURIComponent(pairs[i][1]));
+    }
+    return parts.join("&");
+  }
+  function post(url, pairs, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", url, true);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+    xhr.onreadystatechange = function () {
+      if (xhr.readyState !== 4) { return; }
+      var data = null;
+      try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
+      done(xhr.status, data || {});
+    };
+    xhr.send(encode([["csrf", csrf]].concat(pairs)));
+  }
+  // A network error, a 503, or a gateway's page while the server is away: keep and retry.
+  function unreachable(status, data) {
+    return status === 0 || status === 503 || (status >= 502 && status <= 504 && !data.key);
+  }
+
+  // ---- Saving ----
+  // The current question's change is kept (page and storage) before anything is sent.
+  function remember() {
+    if (dead) { return; }
+    put(current, { seq: parseInt(seqField.value, 10), fields: fields(), at: Date.now() });
+    markUnsaved(current, true);
+  }
+
+  // Sends the next unacknowledged answer (this page's first), one request at a time.
+  function flush() {
+    if (inFlight || paused || dead) { return; }
+    var n = pending[current] ? current : null, k;
+    for (k in pending) { if (n === null && pending.hasOwnProperty(k)) { n = k; } }
+    if (n === null) { return; }
+    var entry = pending[n];
+    if (n === current) {
+      // Each try takes the next number: a try that reached the server never blocks a later change.
+      entry.seq = Math.max(entry.seq, parseInt(seqField.value, 10));
+      put(n, entry);
+      seqField.value = String(entry.seq + 1);
+      say(saveState, msg("saving"));
+    }
+    inFlight = { n: n, seq: entry.seq, fields: entry.fields };
+    window.clearTimeout(retryHandle);
+    post("/thi/q/" + n, entry.fields.concat([["seq", String(entry.seq)]]), function (status, data) {
+      var sent = inFlight;
+      inFlight = null;
+      saved(sent, status, data);
+    });
+  }
+
+  function saved(sent, status, data) {
+    var n = sent.n, here = n === current, entry = pending[n];
+    var unchanged = entry && entry.seq === sent.seq;
+    if (status === 200 && data.saved_at) {
+      online();
+      retryDelay = 2000;
+      if (unchanged) { drop(n); markUnsaved(n, false); }
+      if (here) { say(saveState, msg("saved").replace("{time}", data.saved_at)); }
+      answeredCell(n, sent.fields);
+      counted(data);
+      flush();
+    } else if (unreachable(status, data)) {
+      if (status === 0) { wentOffline(); } else { online(); }
+      say(saveState, data.error || msg("unsaved"));
+      retryHandle = window.setTimeout(flush, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 15000);
+    } else if (data.key === "exam.paused") {
+      online();
+      pausedNow(true);
+    } else {
+      online();
+      refused(status, data, n);
+    }
+  }
+
+  // The grid shows what the server now has for question n.
+  function answeredCell(n, saved) {
+    var cell = cellOf(n), i, answered = false, flagged = false;
+    if (!cell) { return; }
+    for (i = 0; i < saved.length; i++) {
+      if (saved[i][0] === "flag") { flagged = true; } else if (saved[i][1] !== "") { answered = true; }
+    }
+    toggle(cell, "answered", answered);
+    toggle(cell, "flagged", flagged);
+  }
+  function counted(data) {
+    var el = document.getElementById("answered-count");
+    if (el && msg("answered") && data.total !== null && data.total !== undefined && data.answered !== undefined) {
+      el.textContent = msg("answered").replace("{n}", data.answered).replace("{total}", data.total);
+    }
+  }
+
+  // A refusal that is not "offline" or "paused": said as the server says it.
+  function refused(status, data, n) {
+    var text = data.error || msg("unsaved") + " (" + status + ")";
+    var key = data.key || "";
+    if (key === "exam.ended" || key === "exam.device_replaced") {
+      markAll(false);
+      forget();
+      dead = true;
+      window.clearTimeout(pingHandle);
+    }
+    if (key === "exam.ended" || key === "exam.not_running") {
+      alertBox(text, data.go);
+      go(data.go);
+      return;
+    }
+    if (status === 401 || status === 403 || key === "exam.device_replaced") {
+      // Signed out, another device took over, or an old form: nothing more is sent from here.
+      dead = dead || status === 401;
+      alertBox(text, data.go);
+      say(saveState, text);
+      return;
+    }
+    if (n !== null && status < 500) {
+      // The server will never take this answer as it is (stale, unreadable, too large).
+      drop(n);
+      markUnsaved(n, false);
+      if (n !== current) { flush(); return; }
+    }
+    if (n === null || n === current) { say(saveState, text); }
+  }
+  function markAll(on) { var k; for (k in pending) { if (pending.hasOwnProperty(k)) { markUnsaved(k, on); } } }
+  function go(url) {
+    if (!url) { return; }
+    leaving = true;
+    window.location.href = url;
+  }
+
+  // ---- Connection, pause and the countdown ----
+  function wentOffline() {
+    if (!offline) { offline = true; schedulePing(); }
+    say(connection, msg("offline"));
+  }
+  // Says whether the page was offline until now.
+  function online() {
+    if (!offline) { return false; }
+    offline = false;
+    say(connection, "");
+    schedulePing();
+    return true;
+  }
+  function pausedNow(on) {
+    if (on) {
+      if (!paused) { paused = true; schedulePing(); }
+      timer.freeze();
+      say(saveState, msg("paused"));
+    } else if (paused) {
+      paused = false;
+      say(saveState, "");
+      schedulePing();
+      flush();
+    }
+  }
+
+  var timer = (function () {
+    var el = document.getElementById("time-left");
+    var strong = el && el.querySelector("strong");
+    var leftMs = el ? parseInt(el.getAttribute("data-left-ms"), 10) || 0 : 0;
+    var since = Date.now(), running = true, handle = null;
+    var note = el && el.querySelector(".timer-note");
+    if (note) { note.style.display = "none"; }
+    function left() { return Math.max(0, leftMs - (running ? Date.now() - since : 0)); }
+    function pad(n) { return (n < 10 ? "0" : "") + n; }
+    function tick() {
+      var s = Math.floor(left() / 1000), h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60;
+      if (strong) { strong.textContent = (h > 0 ? h + ":" + pad(m) : pad(m)) + ":" + pad(s % 60); }
+      if (running && left() <= 0 && !offline) {
         window.clearInterval(handle);
         // Let a last save go out, then ask the server (it shows the time-up page).
-        window.setTimeout(function () { dirty = false; window.location.reload(); }, form ? 2000 : 0);
+        window.setTimeout(function () { leaving = true; window.location.reload(); }, 2000);
       }
+    }
+    if (strong) { handle = window.setInterval(tick, 1000); }
+    return {
+      freeze: function () { leftMs = left(); running = false; tick(); },
+      // The server's figure, now: the countdown runs from it unless the attempt is paused.
+      set: function (ms, run) { leftMs = ms; since = Date.now(); running = run; tick(); }
     };
-    var handle = window.setInterval(tick, 1000);
-  }
+  })();
 
-  if (!form || !window.fetch || !window.URLSearchParams) { return; }
-  var seqField = form.querySelector("input[name=seq]");
-  var saveState = document.getElementById("save-state");
-  var dirty = false, inFlight = false, retryDelay = 2000, retryHandle = null, textHandle = null;
-
-  function say(el, text) { if (el) { el.textContent = text; } }
-  function fill(template, time) { return template.replace("{time}", time); }
-
-  function body() {
-    var params = new URLSearchParams();
-    Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === "go" || el.disabled) { return; }
-      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
-      params.append(el.name, el.value);
-    });
-    return params;
-  }
-
-  function save() {
-    if (inFlight) { dirty = true; return; }
-    inFlight = true;
-    dirty = false;
-    say(saveState, form.getAttribute("data-msg-saving"));
-    var sentSeq = parseInt(seqField.value, 10);
-    fetch(form.getAttribute("action"), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
-      body: body().toString()
-    }).then(function (r) {
-      return r.json().then(function (data) { return { ok: r.ok, status: r.status, data: data }; });
-    }).then(function (res) {
-      inFlight = false;
-      if (res.status >= 500) {
-        // The server could not store it (a full disk, the database down): keep it and retry.
-        keepAndRetry(sentSeq, res.data.error);
-        return;
-      }
-      retryDelay = 2000;
-      say(connection, "");
-      if (res.ok) {
-        seqField.value = String(Math.max(parseInt(seqField.value, 10), sentSeq + 1));
-        say(saveState, fill(form.getAttribute("data-msg-saved"), res.data.saved_at));
-        var current = form.querySelector(".grid .current");
-        if (current) { current.classList.add("answered"); }
-        say(document.getElementById("answered-count"), res.data.answered);
+  function ping() {
+    if (dead) { return; }
+    post("/thi/ping", [], function (status, data) {
+      if (unreachable(status, data)) { wentOffline(); schedulePing(); return; }
+      if (status !== 200 || !data.state) { refused(status, data, null); schedulePing(); return; }
+      if (online()) { flush(); }
+      counted(data);
+      if (data.state === "in_progress" || data.state === "paused") {
+        if (data.left_ms !== null && data.left_ms !== undefined) {
+          timer.set(data.left_ms, data.state === "in_progress");
+        }
+        pausedNow(data.state === "paused");
       } else {
-        // Refused (time up, paused, stale): say why; a reload shows the server's state.
-        say(saveState, res.data.error || form.getAttribute("data-msg-unsaved"));
-        if (res.status === 409) { seqField.value = String(sentSeq + 1); }
+        if (data.state === "submitted" || data.state === "terminated") { forget(); dead = true; }
+        go(data.go);
       }
-      if (dirty) { save(); }
-    }).catch(function () {
-      // The network dropped: keep the answer and try again, a little later each time.
-      inFlight = false;
-      keepAndRetry(sentSeq, null);
+      schedulePing();
     });
   }
-
-  function keepAndRetry(sentSeq, why) {
-    dirty = true;
-    seqField.value = String(Math.max(parseInt(seqField.value, 10), sentSeq + 1));
-    say(saveState, why || form.getAttribute("data-msg-unsaved"));
-    if (!why) { say(connection, form.getAttribute("data-msg-offline")); }
-    window.clearTimeout(retryHandle);
-    retryHandle = window.setTimeout(save, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 15000);
+  function schedulePing() {
+    window.clearTimeout(pingHandle);
+    if (!dead) { pingHandle = window.setTimeout(ping, paused || offline ? 5000 : 20000); }
   }
 
+  // ---- Events ----
   form.addEventListener("change", function (e) {
     if (e.target.name === "go") { return; }
     window.clearTimeout(textHandle);
-    save();
+    remember();
+    flush();
   });
   form.addEventListener("input", function (e) {
     if (e.target.tagName !== "INPUT" || e.target.type !== "text" && e.target.type !== "") { return; }
-    dirty = true;
-    say(saveState, form.getAttribute("data-msg-unsaved"));
+    remember();
+    say(saveState, msg("unsaved"));
     window.clearTimeout(textHandle);
-    textHandle = window.setTimeout(save, 800);
+    textHandle = window.setTimeout(flush, 800);
+  });
+  // Moving on by a button posts this answer itself (with this seq): the entry, if the post is
+  // lost, is sent again from the next page and then answered as saved or stale.
+  form.addEventListener("submit", function () {
+    if (pending[current]) { remember(); }
+    leaving = true;
   });
   window.addEventListener("online", function () {
-    say(connection, form.getAttribute("data-msg-online"));
-    if (dirty) { window.clearTimeout(retryHandle); save(); }
+    window.clearTimeout(retryHandle);
+    ping();
+    flush();
   });
-  window.addEventListener("offline", function () { say(connection, form.getAttribute("data-msg-offline")); });
-  // Moving on by a button posts the answer itself: nothing to warn about then.
-  form.addEventListener("submit", function () { dirty = false; inFlight = false; });
+  window.addEventListener("offline", wentOffline);
   window.addEventListener("beforeunload", function (e) {
-    if (dirty || inFlight) { e.preventDefault(); e.returnValue = ""; return ""; }
+    var k, unsaved = inFlight !== null;
+    for (k in pending) { if (pending.hasOwnProperty(k)) { unsaved = true; } }
+    if (unsaved && !leaving && !dead) { e.returnValue = msg("leave"); return msg("leave"); }
   });
+
+  // ---- On load: put back what the server has not got yet, and send it ----
+  (function () {
+    var k, entry = pending[current];
+    if (entry && entry.seq >= parseInt(seqField.value, 10)) {
+      restore(entry.fields);
+      say(saveState, msg("unsaved"));
+    } else if (entry) {
+      drop(current); // The server has this answer, or a newer one.
+    }
+    for (k in pending) { if (pending.hasOwnProperty(k)) { markUnsaved(k, true); } }
+    flush();
+    schedulePing();
+  })();
 })();

@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// chromedriver on a free port, stopped when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
 }
 
@@ -32,7 +32,7 @@ impl Drop for Driver {
 
 /// A chromedriver and a browser session, or None (with a notice) when the browser tests are
 /// skipped by `SATHACH_SKIP_BROWSER_TESTS=1`; otherwise missing tools fail the test.
-async fn browser(test: &str, javascript: bool) -> Option<(Driver, Client)> {
+pub(crate) async fn browser(test: &str, javascript: bool) -> Option<(Driver, Client)> {
     if browser_tests_skipped(test) {
         return None;
     }
@@ -99,7 +99,7 @@ impl WebDriverCompatibleCommand for Cdp {
     }
 }
 
-async fn network(client: &Client, offline: bool) {
+pub(crate) async fn network(client: &Client, offline: bool) {
     client
         .issue_cmd(Cdp(json!({"cmd": "Network.enable", "params": {}})))
         .await
@@ -115,7 +115,7 @@ async fn network(client: &Client, offline: bool) {
 }
 
 /// Waits (up to five seconds) until an element's text contains `text`.
-async fn wait_for_text(client: &Client, css: &str, text: &str) -> String {
+pub(crate) async fn wait_for_text(client: &Client, css: &str, text: &str) -> String {
     let mut last = String::new();
     for _ in 0..50 {
         if let Ok(el) = client.find(Locator::Css(css)).await {
@@ -130,7 +130,7 @@ async fn wait_for_text(client: &Client, css: &str, text: &str) -> String {
 }
 
 /// axe-core's script (downloaded from npm by `.ci/run` into `target/axe/axe.min.js`, or `AXE_CORE`).
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = std::env::var("AXE_CORE")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/target/axe/axe.min.js").into());
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
@@ -142,7 +142,7 @@ fn axe_source() -> String {
 }
 
 /// Runs axe-core on the current page: the rules of WCAG 2.1 A and AA must all pass.
-async fn no_axe_violations(client: &Client, axe: Option<&str>, page: &str) {
+pub(crate) async fn no_axe_violations(client: &Client, axe: Option<&str>, page: &str) {
     let Some(axe) = axe else { return };
     let script = format!(
         "{axe}\nconst done = arguments[arguments.length - 1];
@@ -158,7 +158,7 @@ async fn no_axe_violations(client: &Client, axe: Option<&str>, page: &str) {
 }
 
 /// Answers whatever the current question asks, the way a candidate would with mouse and keys.
-async fn answer(client: &Client) {
+pub(crate) async fn answer(client: &Client) {
     for name in ["answer", "s0", "s1", "s2", "s3"] {
         let css = format!("input[name='{name}'][type=radio], input[name='{name}'][type=checkbox]");
         if let Ok(el) = client.find(Locator::Css(&css)).await {
@@ -185,7 +185,7 @@ async fn answer(client: &Client) {
     }
 }
 
-async fn click(client: &Client, css: &str) {
+pub(crate) async fn click(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))
         .await
@@ -195,7 +195,12 @@ async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
-async fn sign_in_and_start(client: &Client, app: &TestApp, s: &Sitting, axe: Option<&str>) {
+pub(crate) async fn sign_in_and_start(
+    client: &Client,
+    app: &TestApp,
+    s: &Sitting,
+    axe: Option<&str>,
+) {
     client.goto(&app.url("/thi")).await.unwrap();
     no_axe_violations(client, axe, "sign-in").await;
     client
@@ -219,7 +224,7 @@ async fn sign_in_and_start(client: &Client, app: &TestApp, s: &Sitting, axe: Opt
     wait_for_text(client, "#q-label", "Câu 1/").await;
 }
 
-async fn total_questions(client: &Client) -> usize {
+pub(crate) async fn total_questions(client: &Client) -> usize {
     let label = client
         .find(Locator::Css("#q-label"))
         .await
@@ -230,7 +235,7 @@ async fn total_questions(client: &Client) -> usize {
     label.rsplit('/').next().unwrap().trim().parse().unwrap()
 }
 
-async fn answered_in_db(app: &TestApp, attempt: &str) -> i64 {
+pub(crate) async fn answered_in_db(app: &TestApp, attempt: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE attempt_id = $1 AND value IS NOT NULL")
         .bind(attempt)
         .fetch_one(&app.db.read)
@@ -238,7 +243,7 @@ async fn answered_in_db(app: &TestApp, attempt: &str) -> i64 {
         .unwrap()
 }
 
-async fn review_and_submit(client: &Client, axe: Option<&str>) {
+pub(crate) async fn review_and_submit(client: &Client, axe: Option<&str>) {
     click(client, "button[name=go][value=review]").await;
     wait_for_text(client, "main h1", "Xem lại bài làm").await;
     no_axe_violations(client, axe, "review").await;

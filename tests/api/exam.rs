@@ -44,7 +44,7 @@ fn options_look_alike(page: &str) {
 }
 
 /// Words and marks that would give a key away.
-const TELLTALES: [&str; 7] = [
+pub(crate) const TELLTALES: [&str; 7] = [
     "correct",
     "\"key\"",
     "✓",
