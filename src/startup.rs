@@ -1,7 +1,10 @@
 //! Builds the web application: state, middleware and every domain's routes, bound to a
 //! listener (port 0 in tests), with graceful shutdown on SIGINT and SIGTERM.
 
-use std::net::{SocketAddr, TcpListener};
+use std::{
+    net::{SocketAddr, TcpListener},
+    sync::Arc,
+};
 
 use actix_web::{
     App, HttpServer,
@@ -15,7 +18,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use crate::{
     accounts::{self, model::random_token},
     attempts,
-    attempts::liveness::Node,
+    attempts::{liveness::Node, seen::LastSeen},
     banks, blueprints,
     config::Settings,
     db::Db,
@@ -32,6 +35,8 @@ pub struct Application {
     db: Db,
     grace_ms: i64,
     node: Node,
+    /// This node's sightings of candidates' pages, written by its background flush.
+    seen: Arc<LastSeen>,
     /// Held until the server stops (SQLite: one `serve` per database).
     _lock: Option<ServeLock>,
 }
@@ -66,6 +71,7 @@ impl Application {
         let workers = settings.workers;
         let grace_ms = settings.grace_seconds * 1000;
         let state = web::Data::new(AppState::new(db.clone(), settings, secret));
+        let seen = state.seen.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -99,6 +105,7 @@ impl Application {
             db,
             grace_ms,
             node,
+            seen,
             _lock: lock,
         })
     }
@@ -117,14 +124,18 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM, lets in-flight requests finish, then closes the database
-    /// and releases its lock. The node's heartbeat and sweeps run alongside, and stop with
-    /// the server.
+    /// and releases its lock. The node's heartbeat, sweeps and last-seen flush run alongside,
+    /// and stop with the server (the last-seen times held are written once more first).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(node.name = %self.node.name, node.instance = %self.node.instance, "node started");
         tokio::select! {
             served = self.server => served.context("the web server stopped with an error")?,
             () = attempts::liveness::run(self.db.clone(), self.node, self.grace_ms) => {}
             () = crate::db::watch_reachability(self.db.clone()) => {}
+            () = attempts::seen::run(self.db.clone(), self.seen.clone()) => {}
+        }
+        if let Err(e) = attempts::seen::flush(&self.db, &self.seen).await {
+            tracing::warn!(error = %e, "cannot write the candidates' last-seen times on stopping");
         }
         tracing::info!("server stopped; closing the database");
         self.db.close().await;

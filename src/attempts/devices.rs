@@ -67,6 +67,10 @@ impl FromRequest for Candidate {
                 "pending" => Standing::Pending,
                 _ => return Err(sign_in()),
             };
+            if standing == Standing::Active {
+                // Any request from the attempt's device shows its page open and reachable.
+                state.seen.saw(&attempt_id, clock::now_ms());
+            }
             Ok(Candidate {
                 attempt_id,
                 standing,
@@ -74,6 +78,22 @@ impl FromRequest for Candidate {
             })
         })
     }
+}
+
+/// Whether this request's exam cookie names a device that was signed in but is no longer
+/// (another device was let in, or it signed out): such a page is told so, not sent to sign in
+/// as if it never had.
+pub async fn replaced(req: &HttpRequest) -> sqlx::Result<bool> {
+    let state = state(req);
+    let Some(cookie) = req.cookie(state.cookies().exam()) else {
+        return Ok(false);
+    };
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM candidate_devices WHERE token_digest = $1")
+            .bind(token_digest(cookie.value()))
+            .fetch_optional(&state.db.read)
+            .await?;
+    Ok(status.is_some_and(|s| s != "active" && s != "pending"))
 }
 
 /// Failed sign-ins for a candidate number in the window, and when the oldest of them expires.

@@ -1,7 +1,7 @@
 //! Attempts (bài thi): one person in one session, from the check-in desk to submission. The
 //! state machine (`model`) and the clock (`clock`) are pure; `store` applies changes with their log entry in
 //! one transaction; `liveness` and `restart` keep time fair across server restarts, deadlines and
-//! the session's end.
+//! the session's end; `ping` and `seen` tell the proctor whose page is open and reachable.
 
 pub mod clock;
 pub mod devices;
@@ -10,11 +10,13 @@ pub mod liveness;
 pub mod model;
 pub mod pages;
 pub mod paper;
+pub mod ping;
 pub mod questions;
 pub mod reasons;
 pub mod responses;
 pub mod restart;
 pub mod review;
+pub mod seen;
 pub mod sheet;
 pub mod store;
 

@@ -28,6 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/thi", web::post().to(sign_in))
         .route("/thi/lobby", web::get().to(lobby))
         .route("/thi/start", web::post().to(begin))
+        .route("/thi/ping", web::post().to(super::ping::ping))
         .route("/thi/receipt", web::get().to(receipt));
     super::questions::routes(cfg);
 }

@@ -29,6 +29,9 @@ pub const SERVER_RESTART: &str = "technical.server_restart";
 pub const DEADLINE: &str = "schedule.deadline";
 pub const WINDOW_ENDED: &str = "schedule.window_ended";
 
+/// The reason offered first when resuming attempts the server paused at a restart.
+pub const RESUME_AFTER_RESTART: &str = "technical.server";
+
 /// The categories, in the order the form groups them.
 pub const CATEGORIES: [&str; 5] = ["environment", "candidate", "staff", "technical", "schedule"];
 
@@ -79,6 +82,7 @@ mod tests {
             Reason::parse("technical.freeze").map(Reason::code),
             Some("technical.freeze")
         );
+        assert!(Reason::parse(RESUME_AFTER_RESTART).is_some());
         assert_eq!(
             Reason::parse(SERVER_RESTART),
             None,

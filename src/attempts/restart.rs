@@ -144,6 +144,31 @@ pub async fn pause_after_restart(db: &Db, me: &str, now: i64) -> anyhow::Result<
     Ok(usize::try_from(paused)?)
 }
 
+/// The attempts of a session whose latest pause is the one the server made at a restart, with
+/// when it restarted (those still paused are waiting for the proctor because of it).
+pub async fn last_paused_by_restart(
+    pool: &sqlx::AnyPool,
+    session_id: &str,
+) -> sqlx::Result<std::collections::HashMap<String, i64>> {
+    let pauses: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT attempt_id, reason, at FROM session_events
+         WHERE session_id = $1 AND action = $2 AND attempt_id IS NOT NULL ORDER BY seq",
+    )
+    .bind(session_id)
+    .bind(super::model::AttemptEvent::Pause.action())
+    .fetch_all(pool)
+    .await?;
+    let mut last = std::collections::HashMap::new();
+    for (attempt, reason, at) in pauses {
+        if reason.as_deref() == Some(reasons::SERVER_RESTART) {
+            last.insert(attempt, at);
+        } else {
+            last.remove(&attempt);
+        }
+    }
+    Ok(last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

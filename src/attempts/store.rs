@@ -32,6 +32,8 @@ pub struct RosterEntry {
     pub position: i64,
     /// Devices waiting for the proctor's approval.
     pub pending_devices: i64,
+    /// Devices signed in and let in (at most one).
+    pub active_devices: i64,
     #[sqlx(flatten)]
     pub clock: AttemptClock,
 }
@@ -48,6 +50,8 @@ fn roster_select() -> String {
                 p.flag AS person_flag, a.answered, a.last_seen_at, a.position,
                 (SELECT COUNT(*) FROM candidate_devices d WHERE d.attempt_id = a.id AND d.status = 'pending')
                     AS pending_devices,
+                (SELECT COUNT(*) FROM candidate_devices d WHERE d.attempt_id = a.id AND d.status = 'active')
+                    AS active_devices,
                 {clock}
          FROM attempts a JOIN people p ON p.id = a.person_id"
     )

@@ -1,6 +1,6 @@
 //! The proctor's console: one screen for the room, with live progress that refreshes itself
-//! (or with a plain reload, without scripts) and the incident log; and the helpers every
-//! console action shares. Letting candidates in is in `admission`, interventions with a reason
+//! (or with a plain reload, without scripts; the table is `progress`) and the incident log;
+//! and the helpers every console action shares. Letting candidates in is in `admission`, interventions with a reason
 //! in `interventions`.
 
 use actix_web::{HttpResponse, http::header, web};
@@ -10,15 +10,16 @@ use serde::Deserialize;
 use super::{
     interventions::{act, act_form, room_act, room_form},
     model::{ExamSession, Status},
+    progress::{self, ProgressPart, Row, count},
     visible_to,
 };
 use crate::{
     accounts::{Staff, model::Action},
     attempts::{
-        clock::{Change, format_duration},
+        clock::Change,
         model::AttemptState,
         reasons,
-        store::{self as attempts, ChangeError, LogEntry, Note, RosterEntry},
+        store::{self as attempts, ChangeError, LogEntry, Note},
     },
     clock,
     web::{AppError, AppState, Chrome, render},
@@ -54,51 +55,6 @@ const NOTICES: [&str; 9] = [
     "console.not_allowed",
 ];
 
-/// A candidate's row, ready to show.
-pub struct Row {
-    pub entry: RosterEntry,
-    pub state: AttemptState,
-    pub time_left: String,
-    pub last_seen: String,
-    /// Catalog key of the connection indicator (None before the start or after the end).
-    pub connection: Option<&'static str>,
-}
-
-impl Row {
-    pub fn new(entry: RosterEntry, now: i64) -> Self {
-        let state = entry.clock.state();
-        let time_left = entry
-            .clock
-            .time_left_ms(now)
-            .map(format_duration)
-            .unwrap_or_default();
-        let last_seen = entry
-            .last_seen_at
-            .map(clock::format_local_seconds)
-            .unwrap_or_default();
-        let connection =
-            matches!(state, AttemptState::InProgress | AttemptState::Paused).then(|| {
-                match entry.last_seen_at.map(|t| now - t) {
-                    Some(age) if age < 30_000 => "console.online",
-                    Some(age) if age < 120_000 => "console.unsteady",
-                    _ => "console.offline",
-                }
-            });
-        Self {
-            entry,
-            state,
-            time_left,
-            last_seen,
-            connection,
-        }
-    }
-
-    pub fn may(&self, action: &str) -> bool {
-        super::interventions::parse_action(action)
-            .is_some_and(|change| self.entry.clock.allows(&change))
-    }
-}
-
 #[derive(Template)]
 #[template(path = "sessions/console.html")]
 struct ConsolePage {
@@ -109,27 +65,8 @@ struct ConsolePage {
     who: String,
     reason_groups: Vec<(&'static str, Vec<(&'static str, String)>)>,
     updated_at: String,
-}
-
-/// How many candidates are in a state.
-fn count(rows: &[Row], state: &str) -> usize {
-    rows.iter().filter(|r| r.state.as_str() == state).count()
-}
-
-/// The progress table alone, for the console's script to refresh in place.
-#[derive(Template)]
-#[template(path = "sessions/progress.html")]
-struct ProgressPart {
-    chrome: Chrome,
-    session: ExamSession,
-    rows: Vec<Row>,
-    updated_at: String,
-}
-
-impl ProgressPart {
-    fn count(&self, state: &str) -> usize {
-        count(&self.rows, state)
-    }
+    /// `hh:mm:ss` of a restart that still keeps attempts paused.
+    restarted: Option<String>,
 }
 
 impl ConsolePage {
@@ -196,11 +133,8 @@ async fn console(
 ) -> Result<HttpResponse, AppError> {
     let session = runnable(&staff, &state, &path).await?;
     let now = clock::now_ms();
-    let rows = attempts::roster(&state.db.read, &session.id)
-        .await?
-        .into_iter()
-        .map(|e| Row::new(e, now))
-        .collect();
+    let rows = progress::rows(&state, &session.id, now).await?;
+    let restarted = progress::restarted(&state, &session.id, &rows).await?;
     let query = query.into_inner();
     let updated_at = clock::format_local_seconds(now);
     if query.part.as_deref() == Some("rows") {
@@ -209,6 +143,7 @@ async fn console(
             session,
             rows,
             updated_at,
+            restarted,
         };
         return render(&part, 200);
     }
@@ -222,6 +157,7 @@ async fn console(
         who: query.who.unwrap_or_default().chars().take(20).collect(),
         reason_groups: reason_groups(),
         updated_at,
+        restarted,
     };
     render(&page, 200)
 }

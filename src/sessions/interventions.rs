@@ -7,8 +7,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{
-    console::{Row, accepting, back_to_console, change_all, change_one, reason_groups},
+    console::{accepting, back_to_console, change_all, change_one, reason_groups},
     model::ExamSession,
+    progress::{Row, resume_reason},
     store,
 };
 use crate::{
@@ -119,7 +120,7 @@ async fn act_page(
     staff: Staff,
     state: &AppState,
     ids: (String, String, String),
-    form: ReasonForm,
+    mut form: ReasonForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let (id, attempt, action) = ids;
@@ -129,11 +130,14 @@ async fn act_page(
         .await?
         .filter(|e| e.session_id == session.id)
         .ok_or(AppError::NotFound)?;
+    if action == "resume" && errors.is_empty() {
+        form.reason = resume_reason(state, &session.id, [&entry]).await?;
+    }
     let status = if errors.is_empty() { 200 } else { 422 };
     let page = ActPage {
         chrome: staff.chrome,
         session,
-        row: Some(Row::new(entry, clock::now_ms())),
+        row: Some(Row::new(entry, &state.seen, clock::now_ms())),
         action,
         affected: 1,
         reason_groups: reason_groups(),
@@ -213,13 +217,16 @@ async fn room_page(
     staff: Staff,
     state: &AppState,
     ids: (String, String),
-    form: ReasonForm,
+    mut form: ReasonForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = ids;
     let (from, _) = room_action(&action).ok_or(AppError::NotFound)?;
     let session = accepting(&staff, state, &id).await?;
     let roster = attempts::roster(&state.db.read, &session.id).await?;
+    if action == "resume" && errors.is_empty() {
+        form.reason = resume_reason(state, &session.id, &roster).await?;
+    }
     let affected = roster
         .iter()
         .filter(|e| {

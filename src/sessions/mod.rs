@@ -7,6 +7,7 @@ pub mod enrolment;
 pub mod interventions;
 pub mod model;
 pub mod pages;
+pub mod progress;
 pub mod report;
 pub mod roster;
 pub mod schedule;

@@ -25,6 +25,8 @@ pub struct AppState {
     pub settings: Settings,
     secret: Vec<u8>,
     pub metrics: observe::Metrics,
+    /// When this node last saw each candidate's page, not yet written (see `attempts::seen`).
+    pub seen: std::sync::Arc<crate::attempts::seen::LastSeen>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             settings,
             secret,
             metrics: observe::Metrics::new(),
+            seen: Default::default(),
         }
     }
 
