@@ -388,7 +388,7 @@
   window.addEventListener("beforeunload", function (e) {
     var k, unsaved = inFlight !== null;
     for (k in pending) { if (pending.hasOwnProperty(k)) { unsaved = true; } }
-    if (unsaved && !leaving && !dead) { e.returnValue = msg("leave"); return msg("leave"); }
+    if (unsaved && !leaving && !dead) { e.preventDefault(); e.returnValue = msg("leave"); return msg("leave"); }
   });
 
   // ---- On load: put back what the server has not got yet, and send it ----
