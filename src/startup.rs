@@ -9,6 +9,7 @@ use std::{
 use actix_web::{
     App, HttpServer,
     dev::Server,
+    http::StatusCode,
     middleware::{DefaultHeaders, ErrorHandlers, from_fn},
     web,
 };
@@ -90,7 +91,11 @@ impl Application {
                 }))
                 .wrap(from_fn(csrf::guard))
                 .wrap(from_fn(outage::guard))
-                .wrap(ErrorHandlers::new().default_handler(render_error_page))
+                .wrap(
+                    ErrorHandlers::new()
+                        .default_handler(render_error_page)
+                        .handler(StatusCode::SEE_OTHER, render_error_page),
+                )
                 .wrap(security_headers())
                 .wrap(from_fn(observe::log_and_measure))
         })

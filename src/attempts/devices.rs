@@ -65,7 +65,8 @@ impl FromRequest for Candidate {
             let standing = match status.as_str() {
                 "active" => Standing::Active,
                 "pending" => Standing::Pending,
-                _ => return Err(sign_in()),
+                // The proctor let another computer in, or this one signed out.
+                _ => return Err(AppError::DeviceReplaced),
             };
             if standing == Standing::Active {
                 // Any request from the attempt's device shows its page open and reachable.

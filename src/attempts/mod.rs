@@ -13,11 +13,14 @@ pub mod paper;
 pub mod ping;
 pub mod questions;
 pub mod reasons;
+pub mod receipt;
+pub mod refusal;
 pub mod responses;
 pub mod restart;
 pub mod review;
 pub mod seen;
 pub mod sheet;
+pub mod sign_in;
 pub mod store;
 
 /// A candidate's access code for one generation of an attempt's code: derived from the

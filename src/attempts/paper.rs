@@ -17,8 +17,11 @@ use crate::{
 pub struct Shown {
     pub token: String,
     pub html: String,
+    /// The same as plain text, for places that take no markup (a `<select>`'s options).
+    pub text: String,
     pub chosen: bool,
 }
+
 
 /// The controls of a question, in display order, holding the saved answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +71,7 @@ pub fn question(
             .map(|&i| Shown {
                 token: token(i),
                 html: texts[i].to_string(),
+                text: crate::text::plain_text(texts[i]),
                 chosen: chosen(i),
             })
             .collect()

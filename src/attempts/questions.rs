@@ -12,16 +12,16 @@ use super::{
     clock::format_duration,
     devices::Candidate,
     finish,
-    model::AttemptState,
     pages::{Exam, see_other},
     paper::{self, Control, Question},
-    responses::{self, Saved, Stored},
-    sheet::{Cell, Sheet, answering, not_running, open_for_answers},
+    refusal::{self, Refusal, from_script},
+    responses::{Saved, Stored, Write},
+    sheet::{Cell, Sheet, Who, answering, not_running, open_for_answers},
 };
 use crate::{
     blueprints::model::Navigation,
     clock,
-    web::{AppError, AppState, Chrome, Page, i18n::Lang, render},
+    web::{AppError, AppState, Chrome, Page, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -31,9 +31,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/thi/submit", web::post().to(super::review::submit));
 }
 
-/// The question the candidate is on: the furthest reached (sequential papers), else the first.
+/// The question the candidate is on: the furthest reached on a sequential paper (only those
+/// move `position` on), else the one of their last save (or where it sent them), else the
+/// first.
 pub fn current(exam: &Exam) -> String {
-    format!("/thi/q/{}", exam.entry.position + 1)
+    let e = &exam.entry;
+    let n = if e.position > 0 {
+        e.position + 1
+    } else {
+        e.last_question.max(1)
+    };
+    format!("/thi/q/{n}")
 }
 
 #[derive(Template)]
@@ -41,6 +49,10 @@ pub fn current(exam: &Exam) -> String {
 struct QuestionPage {
     chrome: Chrome,
     title: String,
+    /// Who sits the exam (name, number), shown on every page of it.
+    who: Who,
+    /// The key of this attempt's entries in the browser's storage (see `AppState::attempt_key`).
+    attempt_key: String,
     number: usize,
     total: usize,
     answered: usize,
@@ -77,11 +89,15 @@ async fn show(
     query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
     let now = clock::now_ms();
+    let n = path.into_inner();
     let (exam, sheet) = match answering(&candidate, &state, now).await? {
         Ok(open) => open,
+        // Paused or waiting: the lobby brings the candidate back here once it runs again.
+        Err(exam) if exam.elsewhere() == Some("/thi/lobby") => {
+            return Ok(see_other(&format!("/thi/lobby?q={n}")));
+        }
         Err(exam) => return not_running(&exam, page.0),
     };
-    let n = path.into_inner();
     let reachable = match sheet.navigation {
         Navigation::Free => (1..=sheet.total()).contains(&n),
         Navigation::Sequential => n == exam.entry.position as usize + 1,
@@ -111,6 +127,8 @@ async fn show(
         .and_then(|k| NOTICES.into_iter().find(|n| *n == k));
     let page = QuestionPage {
         title: exam.session.title.clone(),
+        who: Who::of(&exam),
+        attempt_key: state.attempt_key(&exam.entry.id),
         number: n,
         total: sheet.total(),
         answered: sheet.answered(),
@@ -132,32 +150,12 @@ async fn show(
 }
 
 /// Messages a question page shows after a redirect (only these keys are accepted).
-const NOTICES: [&str; 2] = ["exam.stale", "exam.not_saved"];
-
-/// Whether the page's script asked (it wants JSON, not a redirect).
-fn from_script(req: &HttpRequest) -> bool {
-    req.headers()
-        .get("accept")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"))
-}
-
-/// A refusal: JSON for the script, the question again (with a notice) for a plain form.
-fn refuse(
-    script: bool,
-    status: u16,
-    key: &'static str,
-    lang: Lang,
-    back: &str,
-) -> Result<HttpResponse, AppError> {
-    if script {
-        return crate::web::json(status, &json!({"error": lang.t(key), "key": key}));
-    }
-    match status {
-        409 if key == "exam.stale" => Ok(see_other(&format!("{back}?notice=exam.stale"))),
-        _ => Err(AppError::BadRequest(key)),
-    }
-}
+const NOTICES: [&str; 4] = [
+    "exam.stale",
+    "exam.not_saved",
+    "exam.unknown_token",
+    "exam.malformed",
+];
 
 /// Saves one question's answer and flag; then, for a plain form, goes where the button said.
 async fn save(
@@ -167,30 +165,28 @@ async fn save(
     path: web::Path<usize>,
     body: String,
 ) -> Result<HttpResponse, AppError> {
-    let lang = crate::web::Chrome::from_request(&req).lang;
+    let lang = crate::web::Chrome::lang_of(&req);
     let script = from_script(&req);
     let exam = Exam::load(&candidate, &state).await?;
     let n = path.into_inner();
-    let back = format!("/thi/q/{n}");
+    let here = current(&exam);
+    let refuse = |refusal: Refusal| refusal.reply(script, lang, n, &here);
     let now = clock::now_ms();
+    let grace_ms = state.settings.grace_seconds * 1000;
     if exam.standing != super::devices::Standing::Active || exam.entry.clock.paper_id.is_none() {
-        return refuse(script, 409, "exam.not_running", lang, &back);
+        return refuse(Refusal::NotRunning);
     }
-    if !open_for_answers(&exam, state.settings.grace_seconds * 1000, now) {
-        let key = if exam.state() == AttemptState::Paused {
-            "exam.paused"
-        } else {
-            "exam.not_running"
-        };
-        return refuse(script, 409, key, lang, &back);
+    if !open_for_answers(&exam, grace_ms, now) {
+        let overdue = exam.entry.clock.deadline_at.is_some_and(|d| now > d + grace_ms);
+        return refuse(refusal::closed(exam.state(), overdue).unwrap_or(Refusal::NotRunning));
     }
     // Saving needs the paper, not the other answers.
     let sheet = Sheet::paper(&state, &exam).await?;
     let Some(placed) = sheet.form.items().nth(n.wrapping_sub(1)).cloned() else {
-        return refuse(script, 404, "exam.no_such_question", lang, &back);
+        return refuse(Refusal::NoSuchQuestion);
     };
     if sheet.navigation == Navigation::Sequential && n != exam.entry.position as usize + 1 {
-        return refuse(script, 409, "exam.question_closed", lang, &back);
+        return refuse(Refusal::QuestionClosed);
     }
     let fields = form_fields(&body);
     let one = |name: &str| {
@@ -201,28 +197,24 @@ async fn save(
             .unwrap_or("")
     };
     let Ok(seq) = one("seq").parse::<i64>() else {
-        return refuse(script, 400, "exam.malformed", lang, &back);
+        return refuse(Refusal::Unreadable("exam.malformed"));
     };
     let item = finish::item(&state.db.read, &placed.version_id).await?;
     let tokens = |item_id: &str, i: usize| state.option_token(&exam.entry.id, item_id, i);
     let answer = match paper::read_answer(&item, &placed.item_id, &fields, &tokens) {
         Ok(answer) => answer,
-        Err(refused) => return refuse(script, 422, refused.key(), lang, &back),
+        Err(refused) => return refuse(Refusal::Unreadable(refused.key())),
     };
-    let flagged = !one("flag").is_empty();
     let go = one("go");
-    let target = match (go, sheet.navigation) {
-        ("review", _) => "/thi/review".to_string(),
-        ("prev", Navigation::Free) if n > 1 => format!("/thi/q/{}", n - 1),
-        ("next", _) if n < sheet.total() => format!("/thi/q/{}", n + 1),
-        (jump, Navigation::Free)
-            if jump
-                .parse::<usize>()
-                .is_ok_and(|j| (1..=sheet.total()).contains(&j)) =>
-        {
-            format!("/thi/q/{jump}")
-        }
-        _ => back.clone(),
+    let (target, goes_to) = match (go, sheet.navigation) {
+        ("review", _) => ("/thi/review".to_string(), n),
+        ("prev", Navigation::Free) if n > 1 => (format!("/thi/q/{}", n - 1), n - 1),
+        ("next", _) if n < sheet.total() => (format!("/thi/q/{}", n + 1), n + 1),
+        (jump, Navigation::Free) => match jump.parse::<usize>() {
+            Ok(j) if (1..=sheet.total()).contains(&j) => (format!("/thi/q/{j}"), j),
+            _ => (format!("/thi/q/{n}"), n),
+        },
+        _ => (format!("/thi/q/{n}"), n),
     };
     let moves_on = sheet.navigation == Navigation::Sequential && go == "next" && n < sheet.total();
     let write = Write {
@@ -231,17 +223,18 @@ async fn save(
         item_id: &placed.item_id,
         seq,
         answer: answer.as_ref(),
-        flagged,
+        flagged: !one("flag").is_empty(),
         now,
-        grace_ms: state.settings.grace_seconds * 1000,
+        grace_ms,
+        question: goes_to,
         moves_on_from: moves_on.then_some(n),
     };
-    let saved = match write.commit(&state.db).await {
+    let (saved, answered) = match write.commit(&state.db).await {
         Ok(Some(saved)) => saved,
-        Ok(None) => return refuse(script, 409, "exam.not_running", lang, &back),
+        Ok(None) => return refuse(unclaimed(&candidate, &state, now).await?),
         Err(e) if crate::db::is_outage(&e) && script => {
             tracing::error!(error = %e, "an answer could not be saved; the page keeps it and retries");
-            return refuse(script, 503, "exam.not_saved_retrying", lang, &back);
+            return refuse(Refusal::Retrying);
         }
         Err(e) => return Err(e.into()),
     };
@@ -249,67 +242,34 @@ async fn save(
         Saved::Stored { seq, saved_at } if script => {
             let time = clock::format_local_seconds(saved_at);
             let message = lang.fill("exam.saved_at", &[("time", &time)]);
-            crate::web::json(
-                200,
-                &json!({"seq": seq, "saved_at": time, "message": message}),
-            )
+            let body = json!({"seq": seq, "saved_at": time, "message": message,
+                              "answered": answered, "total": sheet.total()});
+            crate::web::json(200, &body)
         }
         Saved::Stored { .. } => Ok(see_other(&target)),
-        Saved::Stale { .. } => refuse(script, 409, "exam.stale", lang, &back),
+        Saved::Stale { .. } => refuse(Refusal::Stale),
     }
 }
 
-/// One save as it is written: the attempt is claimed (still open, on this device), the answer
-/// stored, and on a sequential paper the position moved on, in one transaction.
-struct Write<'a> {
-    attempt_id: &'a str,
-    device: &'a str,
-    item_id: &'a str,
-    seq: i64,
-    answer: Option<&'a crate::grading::model::Response>,
-    flagged: bool,
-    now: i64,
-    grace_ms: i64,
-    moves_on_from: Option<usize>,
-}
-
-impl Write<'_> {
-    /// What became of the save once committed; None when the attempt no longer takes answers.
-    async fn commit(&self, db: &crate::db::Db) -> sqlx::Result<Option<Saved>> {
-        let mut tx = db.begin_write().await?;
-        let open = responses::claim_open(
-            &mut tx,
-            self.attempt_id,
-            self.device,
-            self.now,
-            self.grace_ms,
-        )
-        .await?;
-        if !open {
-            tx.rollback().await?;
-            return Ok(None);
-        }
-        let saved = responses::save(
-            &mut tx,
-            self.attempt_id,
-            self.item_id,
-            self.seq,
-            self.answer,
-            self.flagged,
-            self.now,
-        )
-        .await?;
-        if let Some(n) = self.moves_on_from {
-            sqlx::query("UPDATE attempts SET position = $1 WHERE id = $2 AND position = $3")
-                .bind(n as i64)
-                .bind(self.attempt_id)
-                .bind(n as i64 - 1)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(Some(saved))
+/// Why a save's claim found the attempt closed: it changed since the page checked (paused,
+/// submitted, another device approved).
+async fn unclaimed(candidate: &Candidate, state: &AppState, now: i64) -> Result<Refusal, AppError> {
+    let exam = Exam::load(candidate, state).await?;
+    let grace_ms = state.settings.grace_seconds * 1000;
+    let overdue = exam.entry.clock.deadline_at.is_some_and(|d| now > d + grace_ms);
+    if let Some(refusal) = refusal::closed(exam.state(), overdue) {
+        return Ok(refusal);
     }
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM candidate_devices WHERE token_digest = $1")
+            .bind(&candidate.device)
+            .fetch_optional(&state.db.read)
+            .await?;
+    Ok(match status.as_deref() {
+        Some("active") => Refusal::NotRunning,
+        Some("pending") => Refusal::NotRunning,
+        _ => Refusal::DeviceReplaced,
+    })
 }
 
 /// The fields of a submitted form, each with all its values (checkboxes repeat their name).

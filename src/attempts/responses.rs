@@ -44,7 +44,8 @@ pub async fn answered(pool: &sqlx::AnyPool, attempt_id: &str) -> sqlx::Result<i6
 
 /// Takes the attempt for one save, in the save's own transaction: true when the attempt is in
 /// progress, its deadline (plus `grace_ms`) has not passed at `now`, and `device` is its
-/// active device; the attempt's last activity becomes `now`. Because the check is the write
+/// active device; the attempt's last activity becomes `now` and its current question
+/// `question` (where a resume brings the candidate back). Because the check is the write
 /// (on PostgreSQL it also holds the attempt's row until the save commits), a submission
 /// (by the candidate, the deadline or the proctor) either comes after the save and grades it,
 /// or comes first and the save is refused: no save is acknowledged after grading.
@@ -54,9 +55,10 @@ pub async fn claim_open(
     device: &str,
     now: i64,
     grace_ms: i64,
+    question: i64,
 ) -> sqlx::Result<bool> {
     let claimed = sqlx::query(
-        "UPDATE attempts SET last_seen_at = $1
+        "UPDATE attempts SET last_seen_at = $1, last_question = $6
          WHERE id = $2 AND state = $3 AND deadline_at + $4 >= $1
            AND EXISTS (SELECT 1 FROM candidate_devices d
                        WHERE d.token_digest = $5 AND d.attempt_id = $2 AND d.status = 'active')",
@@ -66,6 +68,7 @@ pub async fn claim_open(
     .bind(crate::attempts::model::AttemptState::InProgress.as_str())
     .bind(grace_ms)
     .bind(device)
+    .bind(question)
     .execute(&mut *conn)
     .await?;
     Ok(claimed.rows_affected() == 1)
@@ -130,4 +133,65 @@ pub async fn save(
     .execute(&mut *conn)
     .await?;
     Ok(Saved::Stored { seq, saved_at: now })
+}
+
+/// One save as it is written: the attempt is claimed (still open, on this device), the answer
+/// stored, and on a sequential paper the position moved on, in one transaction.
+pub struct Write<'a> {
+    pub attempt_id: &'a str,
+    pub device: &'a str,
+    pub item_id: &'a str,
+    pub seq: i64,
+    pub answer: Option<&'a Response>,
+    pub flagged: bool,
+    pub now: i64,
+    pub grace_ms: i64,
+    /// The question the candidate is on after this save (1-based).
+    pub question: usize,
+    pub moves_on_from: Option<usize>,
+}
+
+impl Write<'_> {
+    /// What became of the save once committed, with the attempt's answered count after it;
+    /// None when the attempt no longer takes answers.
+    pub async fn commit(&self, db: &crate::db::Db) -> sqlx::Result<Option<(Saved, i64)>> {
+        let mut tx = db.begin_write().await?;
+        let open = claim_open(
+            &mut tx,
+            self.attempt_id,
+            self.device,
+            self.now,
+            self.grace_ms,
+            self.question as i64,
+        )
+        .await?;
+        if !open {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let saved = save(
+            &mut tx,
+            self.attempt_id,
+            self.item_id,
+            self.seq,
+            self.answer,
+            self.flagged,
+            self.now,
+        )
+        .await?;
+        if let Some(n) = self.moves_on_from {
+            sqlx::query("UPDATE attempts SET position = $1 WHERE id = $2 AND position = $3")
+                .bind(n as i64)
+                .bind(self.attempt_id)
+                .bind(n as i64 - 1)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let answered: i64 = sqlx::query_scalar("SELECT answered FROM attempts WHERE id = $1")
+            .bind(self.attempt_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some((saved, answered)))
+    }
 }

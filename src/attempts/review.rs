@@ -10,7 +10,8 @@ use super::{
     finish::finish,
     model::AttemptState,
     pages::{Exam, see_other},
-    sheet::{Cell, answering, not_running, open_for_answers},
+    refusal::{self, Refusal},
+    sheet::{Cell, Who, answering, not_running, open_for_answers},
     store::{ChangeError, Note},
 };
 use crate::{
@@ -24,6 +25,8 @@ use crate::{
 struct ReviewPage {
     chrome: Chrome,
     title: String,
+    who: Who,
+    attempt_key: String,
     total: usize,
     answered: usize,
     cells: Vec<Cell>,
@@ -55,6 +58,8 @@ pub(super) async fn review(
     let page = ReviewPage {
         chrome: page.0,
         title: exam.session.title.clone(),
+        who: Who::of(&exam),
+        attempt_key: state.attempt_key(&exam.entry.id),
         total: sheet.total(),
         answered: sheet.answered(),
         cells: sheet.cells(0),
@@ -83,10 +88,17 @@ pub(super) async fn submit(
     if form.confirm.is_none() {
         return Ok(see_other("/thi/review#confirm"));
     }
-    if exam.standing != Standing::Active
-        || !open_for_answers(&exam, state.settings.grace_seconds * 1000, clock::now_ms())
-    {
-        return Err(AppError::Conflict("exam.not_running"));
+    let (now, grace_ms) = (clock::now_ms(), state.settings.grace_seconds * 1000);
+    if exam.standing != Standing::Active {
+        return Ok(see_other("/thi/lobby"));
+    }
+    if !open_for_answers(&exam, grace_ms, now) {
+        // Paused or terminated: the lobby says so; ended: the receipt.
+        let overdue = exam.entry.clock.deadline_at.is_some_and(|d| now > d + grace_ms);
+        return Ok(see_other(match refusal::closed(exam.state(), overdue) {
+            Some(Refusal::Ended { terminated: false }) => "/thi/receipt?notice=exam.ended",
+            _ => "/thi/lobby",
+        }));
     }
     let mut tx = state.db.begin_write().await?;
     let note = Note {
@@ -105,7 +117,7 @@ pub(super) async fn submit(
         Ok(_) => tx.commit().await?,
         Err(ChangeError::Db(e)) => return Err(e.into()),
         Err(ChangeError::Other(e)) => return Err(e.into()),
-        Err(_) => return Err(AppError::Conflict("exam.not_running")),
+        Err(_) => return Ok(see_other("/thi/lobby")),
     }
     Ok(see_other("/thi/receipt"))
 }

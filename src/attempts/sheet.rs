@@ -81,6 +81,21 @@ impl Sheet {
     }
 }
 
+/// The candidate as every exam page names them.
+pub struct Who {
+    pub name: String,
+    pub number: String,
+}
+
+impl Who {
+    pub(super) fn of(exam: &Exam) -> Self {
+        Self {
+            name: exam.entry.full_name.clone(),
+            number: exam.entry.candidate_number.clone(),
+        }
+    }
+}
+
 /// A square of the question grid.
 pub struct Cell {
     pub number: usize,
@@ -90,9 +105,24 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// The square's classes: `answered`, `flagged` (both when answered and flagged), `current`.
+    pub fn classes(&self) -> String {
+        [
+            (self.answered, "answered"),
+            (self.flagged, "flagged"),
+            (self.current, "current"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, class)| *class)
+        .collect::<Vec<_>>()
+        .join(" ")
+    }
+
     pub fn status_key(&self) -> &'static str {
         match (self.answered, self.flagged) {
-            (_, true) => "exam.cell_flagged",
+            (true, true) => "exam.cell_answered_flagged",
+            (false, true) => "exam.cell_flagged",
             (true, false) => "exam.cell_answered",
             (false, false) => "exam.cell_unanswered",
         }

@@ -30,6 +30,9 @@ pub struct RosterEntry {
     pub last_seen_at: Option<i64>,
     /// The furthest question reached (0-based), for sequential papers.
     pub position: i64,
+    /// The question of the candidate's last save, or where that save sent them (1-based; 0
+    /// before any save).
+    pub last_question: i64,
     /// Devices waiting for the proctor's approval.
     pub pending_devices: i64,
     /// Devices signed in and let in (at most one).
@@ -47,7 +50,7 @@ fn roster_select() -> String {
     format!(
         "SELECT a.id, a.session_id, a.person_id, a.candidate_number, a.code_generation, p.full_name,
                 p.birth_date, COALESCE(p.national_id, p.other_id, '') AS identifier, p.unit,
-                p.flag AS person_flag, a.answered, a.last_seen_at, a.position,
+                p.flag AS person_flag, a.answered, a.last_seen_at, a.position, a.last_question,
                 (SELECT COUNT(*) FROM candidate_devices d WHERE d.attempt_id = a.id AND d.status = 'pending')
                     AS pending_devices,
                 (SELECT COUNT(*) FROM candidate_devices d WHERE d.attempt_id = a.id AND d.status = 'active')

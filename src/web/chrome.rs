@@ -53,6 +53,17 @@ impl Chrome {
         self.lang.fill(key, args)
     }
 
+    /// Whether this is a candidate's page (`/thi…`): it never links to staff pages.
+    pub fn is_exam(&self) -> bool {
+        self.path == "/thi" || self.path.starts_with("/thi/")
+    }
+
+    /// Where the brand and "home" links go: the candidate's lobby on exam pages, else the
+    /// staff home.
+    pub fn home(&self) -> &'static str {
+        if self.is_exam() { "/thi/lobby" } else { "/" }
+    }
+
     /// The name of the other language, for the switch in the header.
     pub fn other_lang(&self) -> Lang {
         self.lang.other()

@@ -7,7 +7,7 @@ use actix_web::{
     Error, FromRequest, HttpMessage,
     body::{EitherBody, MessageBody},
     dev::{Payload, ServiceRequest, ServiceResponse},
-    http::Method,
+    http::{Method, StatusCode},
     middleware::Next,
     web::{self, Bytes},
 };
@@ -47,7 +47,12 @@ pub async fn guard<B: MessageBody + 'static>(
     let req = if safe {
         req
     } else {
-        let (req, submitted) = submitted_token(req).await?;
+        let (req, submitted) = match submitted_token(req).await {
+            Ok(read) => read,
+            // A body that cannot be read (over the limit, cut off) gets a page (or JSON) in
+            // the visitor's language, not the framework's plain text.
+            Err((req, unreadable)) => return Ok(req.error_response(unreadable).map_into_right_body()),
+        };
         let valid = !fresh
             && submitted.is_some_and(|s| constant_time_eq(s.as_bytes(), expected.as_bytes()));
         if !valid {
@@ -79,7 +84,11 @@ pub fn rotated_cookie(state: &AppState) -> actix_web::cookie::Cookie<'static> {
     names.build(names.csrf(), random_token())
 }
 
-async fn submitted_token(req: ServiceRequest) -> Result<(ServiceRequest, Option<String>), Error> {
+/// The token the request carries; or, when its body cannot be read, the request back with
+/// the error to answer.
+async fn submitted_token(
+    req: ServiceRequest,
+) -> Result<(ServiceRequest, Option<String>), (ServiceRequest, AppError)> {
     if let Some(header) = req
         .headers()
         .get("x-csrf-token")
@@ -98,7 +107,20 @@ async fn submitted_token(req: ServiceRequest) -> Result<(ServiceRequest, Option<
         return Ok((req, None));
     }
     let (http_req, mut payload) = req.into_parts();
-    let body = Bytes::from_request(&http_req, &mut payload).await?;
+    let body = match Bytes::from_request(&http_req, &mut payload).await {
+        Ok(body) => body,
+        Err(e) => {
+            let too_large = e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE;
+            tracing::warn!(path = http_req.path(), error = %e, "request body refused");
+            let req = ServiceRequest::from_parts(http_req, Payload::None);
+            let error = if too_large {
+                AppError::TooLarge
+            } else {
+                AppError::BadRequest("error.bad_request")
+            };
+            return Err((req, error));
+        }
+    };
     let token = serde_urlencoded::from_bytes::<TokenField>(&body)
         .ok()
         .and_then(|f| f.csrf);

@@ -24,6 +24,13 @@ pub enum AppError {
     /// A candidate page without a signed-in candidate: back to the exam sign-in.
     #[error("candidate sign-in required")]
     CandidateSignInRequired,
+    /// This device no longer holds the attempt (the proctor let another computer in, or it
+    /// signed out): back to the exam sign-in, which says so.
+    #[error("the candidate's device was replaced")]
+    DeviceReplaced,
+    /// The request's body is over the limit.
+    #[error("request body too large")]
+    TooLarge,
     #[error("a temporary password must be changed first")]
     MustChangePassword,
     #[error("CSRF token missing or wrong")]
@@ -81,7 +88,9 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::SignInRequired { .. }
             | AppError::MustChangePassword
-            | AppError::CandidateSignInRequired => StatusCode::SEE_OTHER,
+            | AppError::CandidateSignInRequired
+            | AppError::DeviceReplaced => StatusCode::SEE_OTHER,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -97,10 +106,15 @@ impl ResponseError for AppError {
                     .insert_header((header::LOCATION, target))
                     .finish();
             }
+            // A script gets these as JSON refusals (see `render_error_page`).
             AppError::CandidateSignInRequired => {
-                return HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, "/thi"))
-                    .finish();
+                return candidate_redirect("/thi", "exam.sign_in_required");
+            }
+            AppError::DeviceReplaced => {
+                return candidate_redirect(
+                    "/thi?notice=exam.device_replaced",
+                    "exam.device_replaced",
+                );
             }
             AppError::MustChangePassword => {
                 return HttpResponse::SeeOther()
@@ -118,12 +132,23 @@ impl ResponseError for AppError {
             AppError::NotFound => "error.not_found",
             AppError::Forbidden => "error.forbidden",
             AppError::CsrfRejected => "error.csrf",
+            AppError::TooLarge => "error.too_large",
             AppError::BadRequest(key) | AppError::Conflict(key) => key,
         };
         let mut response = HttpResponse::build(self.status_code()).finish();
         response.extensions_mut().insert(Explain(explain));
         response
     }
+}
+
+/// A redirect of a candidate to the exam sign-in, marked with why (for a script's JSON).
+fn candidate_redirect(target: &str, key: &'static str) -> HttpResponse {
+    let mut response = HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, target.to_string()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish();
+    response.extensions_mut().insert(Explain(key));
+    response
 }
 
 fn url_encode(text: &str) -> String {
@@ -137,12 +162,13 @@ struct ErrorPage {
     status: u16,
     title_key: &'static str,
     message_key: &'static str,
+    /// Where the page's one link goes, and its label's key.
+    back: (String, &'static str),
 }
 
-/// The error page for a status, explaining `explain` (a message key) or the status's usual
-/// message.
-pub fn page(chrome: Chrome, status: StatusCode, explain: Option<&'static str>) -> HttpResponse {
-    let (title_key, default_message) = match status.as_u16() {
+/// The title and the usual message of an error status.
+fn keys_of(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
         400 => ("error.bad_request_title", "error.bad_request"),
         401 | 403 => ("error.forbidden_title", "error.forbidden"),
         404 => ("error.not_found_title", "error.not_found"),
@@ -153,12 +179,47 @@ pub fn page(chrome: Chrome, status: StatusCode, explain: Option<&'static str>) -
         503 => ("error.unavailable_title", "error.unavailable"),
         s if s >= 500 => ("error.internal_title", "error.internal"),
         _ => ("error.bad_request_title", "error.bad_request"),
+    }
+}
+
+/// The message key a candidate's page uses instead of a general one.
+fn for_candidate(key: &'static str) -> &'static str {
+    match key {
+        "error.too_large" => "exam.too_large",
+        "error.unavailable" => "exam.not_saved_retrying",
+        other => other,
+    }
+}
+
+/// Where a candidate goes from a refusal: the exam sign-in when not signed in, the same
+/// question when its form was too old, else the lobby (which forwards to the question).
+fn candidate_go(key: &str, path: &str) -> Option<String> {
+    match key {
+        "exam.sign_in_required" | "exam.device_replaced" => Some("/thi".into()),
+        "error.csrf" if path.starts_with("/thi/q/") => Some(path.into()),
+        "error.csrf" => Some("/thi/lobby".into()),
+        _ => None,
+    }
+}
+
+/// The error page for a status, explaining `explain` (a message key) or the status's usual
+/// message. A candidate's page links back to the exam, never to staff pages.
+pub fn page(chrome: Chrome, status: StatusCode, explain: Option<&'static str>) -> HttpResponse {
+    let (title_key, default_message) = keys_of(status);
+    let mut message_key = explain.unwrap_or(default_message);
+    let back = if chrome.is_exam() {
+        message_key = for_candidate(message_key);
+        let go = candidate_go(message_key, &chrome.path);
+        (go.unwrap_or_else(|| "/thi/lobby".into()), "exam.back_to_exam")
+    } else {
+        ("/".into(), "error.go_home")
     };
     let page = ErrorPage {
         chrome,
         status: status.as_u16(),
         title_key,
-        message_key: explain.unwrap_or(default_message),
+        message_key,
+        back,
     };
     let body = page.render().unwrap_or_else(|_| status.to_string());
     HttpResponse::build(status)
@@ -167,15 +228,42 @@ pub fn page(chrome: Chrome, status: StatusCode, explain: Option<&'static str>) -
         .body(body)
 }
 
-/// Renders any 4xx/5xx response that has no page yet with the error template.
+/// The refusal a page's script gets instead of an error page or a redirect:
+/// `{error, key, go}` in the visitor's language.
+fn script_refusal(chrome: &Chrome, status: StatusCode, explain: Option<&'static str>) -> HttpResponse {
+    let mut key = explain.unwrap_or(keys_of(status).1);
+    if chrome.is_exam() {
+        key = for_candidate(key);
+    }
+    let status = match key {
+        "exam.sign_in_required" => StatusCode::UNAUTHORIZED,
+        "exam.device_replaced" => StatusCode::FORBIDDEN,
+        _ => status,
+    };
+    let go = candidate_go(key, &chrome.path).filter(|_| chrome.is_exam());
+    HttpResponse::build(status)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({"error": chrome.t(key), "key": key, "go": go}))
+}
+
+/// Renders any 4xx/5xx response that has no page yet with the error template (as a JSON
+/// refusal when a script asked), and turns a candidate's sign-in redirect into a JSON
+/// refusal for a script.
 pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    if res.response().extensions().get::<Rendered>().is_some() {
+    let explain = res.response().extensions().get::<Explain>().map(|e| e.0);
+    let script = super::wants_json(res.request());
+    let done = res.response().extensions().get::<Rendered>().is_some();
+    let redirect = res.status().is_redirection();
+    if done || (redirect && !(script && explain.is_some())) {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
-    let explain = res.response().extensions().get::<Explain>().map(|e| e.0);
     let chrome = Chrome::from_request(res.request());
-    let mut response = page(chrome, status, explain);
+    let mut response = if script {
+        script_refusal(&chrome, status, explain)
+    } else {
+        page(chrome, status, explain)
+    };
     let (req, old) = res.into_parts();
     for (name, value) in old.headers() {
         if name == header::SET_COOKIE

@@ -58,6 +58,16 @@ impl AppState {
         URL_SAFE_NO_PAD.encode(&bytes[..9])
     }
 
+    /// The non-secret key under which the exam page's script keeps an attempt's unsaved
+    /// answers in the browser: 12 hex characters of a keyed digest of the attempt's id, never
+    /// the exam cookie.
+    pub fn attempt_key(&self, attempt_id: &str) -> String {
+        keyed_bytes(&self.secret, "attempt-key", attempt_id)[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// A candidate's access code (printable again at any time, stored only as a digest).
     pub fn access_code(&self, attempt_id: &str, generation: i64) -> String {
         crate::attempts::access_code(&self.secret, attempt_id, generation)
@@ -186,6 +196,14 @@ pub fn json(status: u16, value: &serde_json::Value) -> Result<actix_web::HttpRes
         .json(value);
     response.extensions_mut().insert(error::Rendered);
     Ok(response)
+}
+
+/// Whether the request comes from a page's script that wants JSON (`Accept: application/json`).
+pub fn wants_json(req: &actix_web::HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
 }
 
 /// Only same-site paths may be redirect targets (no `//host` or `scheme:`).
