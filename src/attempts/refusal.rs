@@ -16,7 +16,9 @@ pub enum Refusal {
     /// A newer save of this question is stored (another tab saved later).
     Stale,
     /// Submitted, past the deadline and its grace, or terminated: nothing more is saved.
-    Ended { terminated: bool },
+    Ended {
+        terminated: bool,
+    },
     /// Not started, or this device waits for the proctor.
     NotRunning,
     /// Another device holds the attempt now (or this one signed out).
@@ -154,10 +156,7 @@ mod tests {
             Refusal::Ended { terminated: false }.redirect(5, "/thi/q/5"),
             "/thi/receipt?notice=exam.ended"
         );
-        assert_eq!(
-            Refusal::QuestionClosed.redirect(2, "/thi/q/4"),
-            "/thi/q/4"
-        );
+        assert_eq!(Refusal::QuestionClosed.redirect(2, "/thi/q/4"), "/thi/q/4");
         assert_eq!(Refusal::Stale.status(), 409);
         assert_eq!(Refusal::DeviceReplaced.status(), 403);
     }

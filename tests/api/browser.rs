@@ -218,7 +218,7 @@ pub(crate) async fn sign_in_and_start(
         .await
         .unwrap();
     click(client, "main button[type=submit]").await;
-    wait_for_text(client, "main h1", "Ca thi mẫu").await;
+    wait_for_text(client, "main", "Ca thi mẫu").await;
     no_axe_violations(client, axe, "lobby").await;
     click(client, "form[action='/thi/start'] button").await;
     wait_for_text(client, "#q-label", "Câu 1/").await;
