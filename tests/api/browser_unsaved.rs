@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use crate::{
     browser::{
-        answer, answered_in_db, browser, click, sign_in_and_start, total_questions, wait_for_text,
+        answer, answered_in_db, axe_source, browser, click, no_axe_violations, sign_in_and_start,
+        total_questions, wait_for_text,
     },
     candidates::{Sitting, ready},
     exam::TELLTALES,
@@ -55,7 +56,7 @@ async fn stored(client: &Client) -> Vec<(String, String)> {
 
 /// Texts a candidate must never find in browser storage: every option, statement, pair and
 /// stem text of the bank, and the key's telltales.
-async fn bank_texts(app: &TestApp) -> Vec<String> {
+pub(crate) async fn bank_texts(app: &TestApp) -> Vec<String> {
     fn walk(value: &Value, out: &mut Vec<String>) {
         match value {
             Value::Object(map) => {
@@ -89,7 +90,8 @@ async fn bank_texts(app: &TestApp) -> Vec<String> {
 
 /// The key-leak check for browser storage: entries are `sathach:<attempt-key>:q<n>` holding
 /// only the form's own values, never a text of the bank, the key or the exam cookie.
-async fn storage_holds_no_secret(client: &Client, texts: &[String]) {
+/// Returns how many entries there are.
+pub(crate) async fn storage_holds_no_secret(client: &Client, texts: &[String]) -> usize {
     let entries = stored(client).await;
     let cookies = client.get_all_cookies().await.unwrap();
     for (key, value) in &entries {
@@ -126,6 +128,7 @@ async fn storage_holds_no_secret(client: &Client, texts: &[String]) {
             );
         }
     }
+    entries.len()
 }
 
 async fn timer(client: &Client) -> String {
@@ -236,6 +239,12 @@ async fn an_answer_changed_during_an_outage_is_kept_through_restart_and_pause_an
     let shown = timer(&client).await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(timer(&client).await, shown, "the timer stops while paused");
+    no_axe_violations(
+        &client,
+        Some(&axe_source()),
+        "a question with an unsaved answer",
+    )
+    .await;
     assert_eq!(stored(&client).await.len(), 1, "still kept while paused");
     assert_eq!(answered_in_db(&app, &s.attempt).await, 1);
 
@@ -410,6 +419,7 @@ async fn a_body_too_large_and_a_replaced_device_are_said_for_what_they_are() {
             .contains("Mất kết nối")
     );
     assert_eq!(stored(&client).await, vec![], "the old PC keeps nothing");
+    no_axe_violations(&client, Some(&axe_source()), "a question after a refusal").await;
     client
         .find(Locator::Css("#exam-alert a[href='/thi']"))
         .await
