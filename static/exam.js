@@ -18,12 +18,11 @@
   if (!attempt && !receipt) { return; }
   // The receipt of a page without the attempt's key forgets every attempt's entries.
   var prefix = attempt ? "sathach:" + attempt + ":q" : "sathach:";
-  var MAX_AGE_MS = 12 * 3600 * 1000; // an entry older than a sitting was left by a crashed page
 
   // ---- Browser storage: one entry per unacknowledged question ----
   var disk = null;
   try { disk = window.localStorage; disk.getItem(prefix); } catch (e) { disk = null; }
-  var pending = {}; // question number -> {seq, fields, at}; mirrors the attempt's entries
+  var pending = {}; // question number -> {seq, fields}; mirrors the attempt's entries
 
   function storedKeys() {
     var keys = [], i;
@@ -39,7 +38,7 @@
     delete pending[n];
     try { disk.removeItem(prefix + n); } catch (e) { /* nothing stored */ }
   }
-  // Everything of this attempt, and any entry a crashed page left here long ago (lab PCs are shared).
+  // Everything of this attempt.
   function forget() {
     var keys = storedKeys(), i;
     for (i = 0; i < keys.length; i++) {
@@ -47,13 +46,15 @@
     }
     pending = {};
   }
+  // This attempt's entries; another attempt's (a crashed page of an earlier candidate: lab PCs
+  // are shared) are removed.
   (function load() {
     var keys = storedKeys(), i, entry;
     for (i = 0; i < keys.length; i++) {
       if (keys[i].indexOf("sathach:") !== 0) { continue; }
       try { entry = JSON.parse(disk.getItem(keys[i])); } catch (e) { entry = null; }
-      if (!entry || !(entry.at > Date.now() - MAX_AGE_MS)) { disk.removeItem(keys[i]); }
-      else if (keys[i].indexOf(prefix) === 0) { pending[keys[i].slice(prefix.length)] = entry; }
+      if (entry && entry.fields && keys[i].indexOf(prefix) === 0) { pending[keys[i].slice(prefix.length)] = entry; }
+      else { disk.removeItem(keys[i]); }
     }
   })();
 
@@ -81,7 +82,7 @@
     var name = (" " + el.className + " ").replace(" " + cls + " ", " ");
     el.className = (on ? name + cls : name).replace(/^\s+|\s+$/g, "");
   }
-  function cellOf(n) { return form.querySelectorAll(".grid li .cell")[n - 1]; }
+  function cellOf(n) { return form.querySelectorAll(".grid li .cell:not(.sample)")[n - 1]; }
 
   // "chưa lưu" on the question's heading (when it is this page's) and on its grid cell.
   function markUnsaved(n, on) {
@@ -177,7 +178,7 @@
   // The current question's change is kept (page and storage) before anything is sent.
   function remember() {
     if (dead) { return; }
-    put(current, { seq: parseInt(seqField.value, 10), fields: fields(), at: Date.now() });
+    put(current, { seq: parseInt(seqField.value, 10), fields: fields() });
     markUnsaved(current, true);
   }
 
@@ -249,9 +250,10 @@
   // A refusal that is not "offline" or "paused": said as the server says it.
   function refused(status, data, n) {
     var text = data.error || msg("unsaved") + " (" + status + ")";
-    var key = data.key || "";
+    var key = data.key || "", k;
     if (key === "exam.ended" || key === "exam.device_replaced") {
-      markAll(false);
+      // Nothing of this attempt is sent from here any more, nor kept in this browser.
+      for (k in pending) { if (pending.hasOwnProperty(k)) { markUnsaved(k, false); } }
       forget();
       dead = true;
       window.clearTimeout(pingHandle);
@@ -259,24 +261,20 @@
     if (key === "exam.ended" || key === "exam.not_running") {
       alertBox(text, data.go);
       go(data.go);
-      return;
-    }
-    if (status === 401 || status === 403 || key === "exam.device_replaced") {
-      // Signed out, another device took over, or an old form: nothing more is sent from here.
+    } else if (status === 401 || status === 403) {
+      // Signed out, another device took over, or a form too old: the way on is the server's.
       dead = dead || status === 401;
       alertBox(text, data.go);
       say(saveState, text);
-      return;
-    }
-    if (n !== null && status < 500) {
+    } else if (n !== null && key && status >= 400 && status < 500) {
       // The server will never take this answer as it is (stale, unreadable, too large).
       drop(n);
       markUnsaved(n, false);
-      if (n !== current) { flush(); return; }
+      if (n === current) { say(saveState, text); } else { flush(); }
+    } else if (n === null || n === current) {
+      say(saveState, text); // A 500 or a reply not meant for the script: kept, sent with the next change.
     }
-    if (n === null || n === current) { say(saveState, text); }
   }
-  function markAll(on) { var k; for (k in pending) { if (pending.hasOwnProperty(k)) { markUnsaved(k, on); } } }
   function go(url) {
     if (!url) { return; }
     leaving = true;
