@@ -78,7 +78,9 @@ mod tests {
     #[test]
     fn html_becomes_plain_text_for_select_options() {
         assert_eq!(
-            plain_text("<p>Nhấn <strong>Ctrl</strong>+<code>&lt;C&gt;</code>&nbsp;rồi&amp;</p><p>B</p>\n"),
+            plain_text(
+                "<p>Nhấn <strong>Ctrl</strong>+<code>&lt;C&gt;</code>&nbsp;rồi&amp;</p><p>B</p>\n"
+            ),
             "Nhấn Ctrl+<C> rồi& B"
         );
     }

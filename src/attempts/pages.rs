@@ -110,7 +110,9 @@ impl Standby {
             };
         }
         match (standing, state) {
-            (Standing::Pending, _) if started => wait("exam.lobby_resume_title", "exam.wait_device"),
+            (Standing::Pending, _) if started => {
+                wait("exam.lobby_resume_title", "exam.wait_device")
+            }
             (Standing::Pending, _) => wait("exam.rules_title", "exam.wait_device"),
             (_, AttemptState::Paused) => wait("exam.lobby_paused_title", "exam.wait_paused"),
             (_, AttemptState::Terminated) => {

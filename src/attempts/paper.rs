@@ -22,7 +22,6 @@ pub struct Shown {
     pub chosen: bool,
 }
 
-
 /// The controls of a question, in display order, holding the saved answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Control {

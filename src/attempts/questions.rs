@@ -150,8 +150,9 @@ async fn show(
 }
 
 /// Messages a question page shows after a redirect (only these keys are accepted).
-const NOTICES: [&str; 4] = [
+const NOTICES: [&str; 5] = [
     "exam.stale",
+    "exam.question_closed",
     "exam.not_saved",
     "exam.unknown_token",
     "exam.malformed",
@@ -177,7 +178,11 @@ async fn save(
         return refuse(Refusal::NotRunning);
     }
     if !open_for_answers(&exam, grace_ms, now) {
-        let overdue = exam.entry.clock.deadline_at.is_some_and(|d| now > d + grace_ms);
+        let overdue = exam
+            .entry
+            .clock
+            .deadline_at
+            .is_some_and(|d| now > d + grace_ms);
         return refuse(refusal::closed(exam.state(), overdue).unwrap_or(Refusal::NotRunning));
     }
     // Saving needs the paper, not the other answers.
@@ -256,7 +261,11 @@ async fn save(
 async fn unclaimed(candidate: &Candidate, state: &AppState, now: i64) -> Result<Refusal, AppError> {
     let exam = Exam::load(candidate, state).await?;
     let grace_ms = state.settings.grace_seconds * 1000;
-    let overdue = exam.entry.clock.deadline_at.is_some_and(|d| now > d + grace_ms);
+    let overdue = exam
+        .entry
+        .clock
+        .deadline_at
+        .is_some_and(|d| now > d + grace_ms);
     if let Some(refusal) = refusal::closed(exam.state(), overdue) {
         return Ok(refusal);
     }

@@ -16,7 +16,9 @@ pub enum Refusal {
     /// A newer save of this question is stored (another tab saved later).
     Stale,
     /// Submitted, past the deadline and its grace, or terminated: nothing more is saved.
-    Ended { terminated: bool },
+    Ended {
+        terminated: bool,
+    },
     /// Not started, or this device waits for the proctor.
     NotRunning,
     /// Another device holds the attempt now (or this one signed out).
@@ -80,7 +82,8 @@ impl Refusal {
             Refusal::Ended { terminated: false } => "/thi/receipt?notice=exam.ended".into(),
             Refusal::Ended { terminated: true } | Refusal::NotRunning => "/thi/lobby".into(),
             Refusal::DeviceReplaced => "/thi?notice=exam.device_replaced".into(),
-            Refusal::NoSuchQuestion | Refusal::QuestionClosed => current.into(),
+            Refusal::NoSuchQuestion => current.into(),
+            Refusal::QuestionClosed => format!("{current}?notice=exam.question_closed"),
             Refusal::Retrying => format!("/thi/q/{n}?notice=exam.not_saved"),
         }
     }
@@ -156,7 +159,7 @@ mod tests {
         );
         assert_eq!(
             Refusal::QuestionClosed.redirect(2, "/thi/q/4"),
-            "/thi/q/4"
+            "/thi/q/4?notice=exam.question_closed"
         );
         assert_eq!(Refusal::Stale.status(), 409);
         assert_eq!(Refusal::DeviceReplaced.status(), 403);

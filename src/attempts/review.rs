@@ -94,7 +94,11 @@ pub(super) async fn submit(
     }
     if !open_for_answers(&exam, grace_ms, now) {
         // Paused or terminated: the lobby says so; ended: the receipt.
-        let overdue = exam.entry.clock.deadline_at.is_some_and(|d| now > d + grace_ms);
+        let overdue = exam
+            .entry
+            .clock
+            .deadline_at
+            .is_some_and(|d| now > d + grace_ms);
         return Ok(see_other(match refusal::closed(exam.state(), overdue) {
             Some(Refusal::Ended { terminated: false }) => "/thi/receipt?notice=exam.ended",
             _ => "/thi/lobby",

@@ -51,7 +51,9 @@ pub async fn guard<B: MessageBody + 'static>(
             Ok(read) => read,
             // A body that cannot be read (over the limit, cut off) gets a page (or JSON) in
             // the visitor's language, not the framework's plain text.
-            Err((req, unreadable)) => return Ok(req.error_response(unreadable).map_into_right_body()),
+            Err((req, unreadable)) => {
+                return Ok(req.error_response(unreadable).map_into_right_body());
+            }
         };
         let valid = !fresh
             && submitted.is_some_and(|s| constant_time_eq(s.as_bytes(), expected.as_bytes()));

@@ -210,7 +210,10 @@ pub fn page(chrome: Chrome, status: StatusCode, explain: Option<&'static str>) -
     let back = if chrome.is_exam() {
         message_key = for_candidate(message_key);
         let go = candidate_go(message_key, &chrome.path);
-        (go.unwrap_or_else(|| "/thi/lobby".into()), "exam.back_to_exam")
+        (
+            go.unwrap_or_else(|| "/thi/lobby".into()),
+            "exam.back_to_exam",
+        )
     } else {
         ("/".into(), "error.go_home")
     };
@@ -230,7 +233,11 @@ pub fn page(chrome: Chrome, status: StatusCode, explain: Option<&'static str>) -
 
 /// The refusal a page's script gets instead of an error page or a redirect:
 /// `{error, key, go}` in the visitor's language.
-fn script_refusal(chrome: &Chrome, status: StatusCode, explain: Option<&'static str>) -> HttpResponse {
+fn script_refusal(
+    chrome: &Chrome,
+    status: StatusCode,
+    explain: Option<&'static str>,
+) -> HttpResponse {
     let mut key = explain.unwrap_or(keys_of(status).1);
     if chrome.is_exam() {
         key = for_candidate(key);

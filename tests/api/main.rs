@@ -15,6 +15,8 @@ mod console;
 mod console_races;
 mod csrf;
 mod exam;
+mod exam_page;
+mod exam_replies;
 mod exam_rules;
 mod full_disk;
 mod helpers;
