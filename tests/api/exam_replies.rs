@@ -1,24 +1,24 @@
 //! What the candidate is told when a save or a page is refused: JSON `{error, key, go}` for
 //! the page's script, and without JavaScript a redirect with a notice or a Vietnamese page in
 //! the candidate's chrome (never a 400 page, never a link to the staff sign-in); exam pages
-//! are never stored; a pause returns the candidate to their question; sign-out.
+//! are never stored; a pause returns the candidate to their question.
 
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 
 use crate::{
-    candidates::{Answering, Sitting, answering, post_json, post_question, ready, save_json},
+    candidates::{Answering, answering, post_json, post_question, save_json},
     helpers::{PROCTOR, TestApp, location, spawn_app_with_demo},
 };
 
-async fn proctor(app: &TestApp) -> TestApp {
+pub(crate) async fn proctor(app: &TestApp) -> TestApp {
     let proctor = app.another_browser();
     proctor.signed_in_as(PROCTOR).await;
     proctor
 }
 
 /// A console action with a reason, as the proctor's form posts it.
-async fn act(proctor: &TestApp, path: &str, reason: &str) {
+pub(crate) async fn act(proctor: &TestApp, path: &str, reason: &str) {
     let res = proctor
         .post_form(path, &[("reason", reason), ("comment", "")])
         .await;
@@ -26,7 +26,7 @@ async fn act(proctor: &TestApp, path: &str, reason: &str) {
 }
 
 /// A refusal's status and JSON body (asserting it is JSON).
-async fn refusal(res: Response) -> (StatusCode, Value) {
+pub(crate) async fn refusal(res: Response) -> (StatusCode, Value) {
     let status = res.status();
     let kind = res.headers()["content-type"].to_str().unwrap().to_string();
     assert!(kind.starts_with("application/json"), "{status} {kind}");
@@ -34,14 +34,14 @@ async fn refusal(res: Response) -> (StatusCode, Value) {
 }
 
 /// A question's fields with a `seq`.
-fn with_seq(fields: &[(String, String)], seq: i64) -> Vec<(String, String)> {
+pub(crate) fn with_seq(fields: &[(String, String)], seq: i64) -> Vec<(String, String)> {
     let mut all = fields.to_vec();
     all.push(("seq".into(), seq.to_string()));
     all
 }
 
 /// A candidate page, as the candidate sees it: Vietnamese, no way to the staff sign-in.
-fn candidate_page(page: &str) {
+pub(crate) fn candidate_page(page: &str) {
     assert!(page.contains("<html lang=\"vi\""), "{page}");
     assert!(
         !page.contains("href=\"/\"") && !page.contains("/sign-in"),
@@ -224,113 +224,4 @@ async fn every_refusal_has_its_status_key_and_page() {
     );
     assert!(receipt.contains("id=\"exam-sign-out\""));
     candidate_page(&receipt);
-}
-
-/// A candidate's browser and code, not yet let in by the proctor.
-async fn unadmitted(app: &TestApp, index: usize) -> Sitting {
-    let (session, attempts) = app.demo_session().await;
-    let attempt = attempts[index].clone();
-    let secret = sathach::startup::server_secret(&app.db).await.unwrap();
-    let number: String = sqlx::query_scalar("SELECT candidate_number FROM attempts WHERE id = $1")
-        .bind(&attempt)
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
-    Sitting {
-        browser: app.another_browser(),
-        session,
-        code: sathach::attempts::access_code(&secret, &attempt, 1),
-        attempt,
-        number,
-    }
-}
-
-#[tokio::test]
-async fn the_lobby_says_when_the_session_has_closed() {
-    let app = spawn_app_with_demo().await;
-    let s = ready(&app, 0).await;
-    assert_eq!(location(&s.sign_in().await), "/thi/lobby");
-    let lobby = s.browser.get_text("/thi/lobby").await;
-    assert!(
-        lobby.contains("<h1 id=\"lobby-title\">Trước khi bắt đầu</h1>"),
-        "{lobby}"
-    );
-    assert!(lobby.contains("Bắt đầu làm bài") && lobby.contains("id=\"exam-sign-out\""));
-    candidate_page(&lobby);
-    let proctor = proctor(&app).await;
-    act(
-        &proctor,
-        &format!("/sessions/{}/room/close", s.session),
-        "schedule.end",
-    )
-    .await;
-    let late = unadmitted(&app, 1).await;
-    assert_eq!(location(&late.sign_in().await), "/thi/lobby");
-    for browser in [&s.browser, &late.browser] {
-        let lobby = browser.get_text("/thi/lobby").await;
-        assert!(
-            lobby.contains("<h1 id=\"lobby-title\">Ca thi đã kết thúc</h1>"),
-            "{lobby}"
-        );
-        assert!(lobby.contains("không thể bắt đầu làm bài nữa"), "{lobby}");
-        assert!(
-            !lobby.contains("http-equiv=\"refresh\"") && !lobby.contains("Bắt đầu làm bài"),
-            "nothing more will happen here: no waiting for ever"
-        );
-    }
-}
-
-#[tokio::test]
-async fn a_replaced_computer_is_told_so_and_signing_out_ends_this_computers_sign_in() {
-    let app = spawn_app_with_demo().await;
-    let Answering { s, csrf, pages } = answering(&app, 0).await;
-    let second = Sitting {
-        browser: app.another_browser(),
-        session: s.session.clone(),
-        attempt: s.attempt.clone(),
-        number: s.number.clone(),
-        code: s.code.clone(),
-    };
-    assert_eq!(location(&second.sign_in().await), "/thi/lobby");
-    let lobby = second.browser.get_text("/thi/lobby").await;
-    assert!(
-        lobby.contains("Tiếp tục làm bài trên máy này") && !lobby.contains("Trước khi bắt đầu"),
-        "{lobby}"
-    );
-    let proctor = proctor(&app).await;
-    let path = format!(
-        "/sessions/{}/attempts/{}/approve-device",
-        s.session, s.attempt
-    );
-    assert_eq!(proctor.post_form(&path, &[]).await.status(), 303);
-
-    let (status, body) = refusal(save_json(&s, 1, &pages[0], 1, &csrf).await).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        (body["key"].as_str(), body["go"].as_str()),
-        (Some("exam.device_replaced"), Some("/thi"))
-    );
-    let res = post_question(&s, 1, &with_seq(&pages[0], 1), "next").await;
-    assert_eq!(location(&res), "/thi?notice=exam.device_replaced");
-    let page = s.browser.get_text(&location(&res)).await;
-    assert!(
-        page.contains("Máy này không còn giữ bài thi của bạn"),
-        "{page}"
-    );
-
-    // The new computer signs out: its sign-in ends, and the sign-in page says so.
-    let res = second.browser.post_form("/thi/sign-out", &[]).await;
-    assert_eq!(location(&res), "/thi?notice=exam.signed_out");
-    let page = second.browser.get_text(&location(&res)).await;
-    assert!(page.contains("Bạn đã đăng xuất"), "{page}");
-    assert_eq!(location(&second.browser.get("/thi/lobby").await), "/thi");
-    let active = app
-        .count(&format!(
-            "SELECT COUNT(*) FROM candidate_devices WHERE attempt_id = '{}' AND status = 'active'",
-            s.attempt
-        ))
-        .await;
-    assert_eq!(active, 0, "no computer holds the attempt any more");
-    let log = app.log_of(&s.session).await;
-    assert!(log.iter().any(|l| l.action == "device_sign_out"));
 }

@@ -15,6 +15,7 @@ mod console;
 mod console_races;
 mod csrf;
 mod exam;
+mod exam_lobby;
 mod exam_page;
 mod exam_replies;
 mod exam_rules;
