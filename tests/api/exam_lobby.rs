@@ -36,7 +36,7 @@ async fn the_lobby_says_when_the_session_has_closed() {
     assert_eq!(location(&s.sign_in().await), "/thi/lobby");
     let lobby = s.browser.get_text("/thi/lobby").await;
     assert!(
-        lobby.contains("<h1 id=\"lobby-title\">Trước khi bắt đầu</h1>"),
+        lobby.contains("<h2 id=\"lobby-title\">Trước khi bắt đầu</h2>"),
         "{lobby}"
     );
     assert!(lobby.contains("Bắt đầu làm bài") && lobby.contains("id=\"exam-sign-out\""));
@@ -53,7 +53,7 @@ async fn the_lobby_says_when_the_session_has_closed() {
     for browser in [&s.browser, &late.browser] {
         let lobby = browser.get_text("/thi/lobby").await;
         assert!(
-            lobby.contains("<h1 id=\"lobby-title\">Ca thi đã kết thúc</h1>"),
+            lobby.contains("<h2 id=\"lobby-title\">Ca thi đã kết thúc</h2>"),
             "{lobby}"
         );
         assert!(lobby.contains("không thể bắt đầu làm bài nữa"), "{lobby}");

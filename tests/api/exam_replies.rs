@@ -92,7 +92,7 @@ async fn a_save_refused_while_paused_names_its_question_and_the_resume_returns_t
         "{lobby}"
     );
     assert!(
-        lobby.contains("<h1 id=\"lobby-title\">Bài thi đang tạm dừng</h1>")
+        lobby.contains("<h2 id=\"lobby-title\">Bài thi đang tạm dừng</h2>")
             && !lobby.contains("Trước khi bắt đầu")
             && !lobby.contains("Bắt đầu làm bài"),
         "{lobby}"
