@@ -150,8 +150,9 @@ async fn show(
 }
 
 /// Messages a question page shows after a redirect (only these keys are accepted).
-const NOTICES: [&str; 4] = [
+const NOTICES: [&str; 5] = [
     "exam.stale",
+    "exam.question_closed",
     "exam.not_saved",
     "exam.unknown_token",
     "exam.malformed",

@@ -82,7 +82,8 @@ impl Refusal {
             Refusal::Ended { terminated: false } => "/thi/receipt?notice=exam.ended".into(),
             Refusal::Ended { terminated: true } | Refusal::NotRunning => "/thi/lobby".into(),
             Refusal::DeviceReplaced => "/thi?notice=exam.device_replaced".into(),
-            Refusal::NoSuchQuestion | Refusal::QuestionClosed => current.into(),
+            Refusal::NoSuchQuestion => current.into(),
+            Refusal::QuestionClosed => format!("{current}?notice=exam.question_closed"),
             Refusal::Retrying => format!("/thi/q/{n}?notice=exam.not_saved"),
         }
     }
@@ -156,7 +157,10 @@ mod tests {
             Refusal::Ended { terminated: false }.redirect(5, "/thi/q/5"),
             "/thi/receipt?notice=exam.ended"
         );
-        assert_eq!(Refusal::QuestionClosed.redirect(2, "/thi/q/4"), "/thi/q/4");
+        assert_eq!(
+            Refusal::QuestionClosed.redirect(2, "/thi/q/4"),
+            "/thi/q/4?notice=exam.question_closed"
+        );
         assert_eq!(Refusal::Stale.status(), 409);
         assert_eq!(Refusal::DeviceReplaced.status(), 403);
     }

@@ -39,11 +39,7 @@ pub async fn guard<B: MessageBody + 'static>(
     tokio::pin!(outage);
     outage.as_mut().enable();
     let lang = Chrome::lang_of(req.request());
-    let wants_json = req
-        .headers()
-        .get("accept")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+    let wants_json = super::wants_json(req.request());
     if state.db.health.is_unreachable() {
         let response = refusal(lang, wants_json, req.path());
         return Ok(req.into_response(response));
@@ -63,7 +59,7 @@ pub async fn guard<B: MessageBody + 'static>(
 fn refusal(lang: Lang, wants_json: bool, path: &str) -> HttpResponse {
     let mut response = if wants_json {
         let key = "exam.not_saved_retrying";
-        HttpResponse::ServiceUnavailable().json(json!({"error": lang.t(key), "key": key}))
+        HttpResponse::ServiceUnavailable().json(json!({"error": lang.t(key), "key": key, "go": null}))
     } else {
         let chrome = Chrome {
             lang,

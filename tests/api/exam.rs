@@ -229,9 +229,13 @@ async fn saves_are_ordered_idempotent_and_refuse_tampering() {
             .contains("không thuộc câu hỏi này")
     );
     assert_eq!(stored().await, first);
-    // A question that is not on the paper.
+    // A question that is not on the paper: 404 for the script, the current question without.
     let res = s.browser.post_form("/thi/q/999", &[("seq", "1")]).await;
-    assert!(res.status().is_client_error());
+    assert_eq!(location(&res), "/thi/q/1");
+    let res = post_json(&s, 999, &[("seq".into(), "1".into())], &token).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["key"], "exam.no_such_question");
     // An oversized payload.
     let huge = vec![("answer".to_string(), "x".repeat(300_000))];
     assert!(save("7", &huge).await.status().is_client_error());

@@ -36,7 +36,8 @@ async fn a_second_computer_waits_for_the_proctor_and_then_finds_every_answer() {
     );
     assert_eq!(
         location(&second.browser.get("/thi/q/1").await),
-        "/thi/lobby"
+        "/thi/lobby?q=1",
+        "the lobby, which brings the candidate back to this question once approved"
     );
     let proctor = app.another_browser();
     proctor.signed_in_as(PROCTOR).await;
@@ -61,7 +62,11 @@ async fn a_second_computer_waits_for_the_proctor_and_then_finds_every_answer() {
         "{resumed}"
     );
     assert!(resumed.contains("Đã lưu lúc"));
-    assert_eq!(location(&s.browser.get("/thi/q/1").await), "/thi");
+    assert_eq!(
+        location(&s.browser.get("/thi/q/1").await),
+        "/thi?notice=exam.device_replaced",
+        "the sign-in page tells the old computer why"
+    );
     let log = app.log_of(&s.session).await;
     assert!(
         log.iter()
@@ -260,14 +265,11 @@ async fn a_sequential_paper_goes_forward_only() {
         "/thi/q/2",
         "a question left stays closed"
     );
+    // Without JavaScript: back to the open question, which says why (never a 400 page).
     let res = post_question(&s, 1, &fields, "next").await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("không thể quay lại câu đã qua")
-    );
+    assert_eq!(location(&res), "/thi/q/2?notice=exam.question_closed");
+    let text = s.browser.get_text(&location(&res)).await;
+    assert!(text.contains("không thể quay lại câu đã qua"), "{text}");
     assert_eq!(
         location(&s.browser.get("/thi/lobby").await),
         "/thi/q/2",
