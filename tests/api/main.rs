@@ -24,6 +24,7 @@ mod migrations;
 mod orgs;
 mod outage;
 mod papers;
+mod ping;
 mod printing;
 mod races;
 mod roles;
