@@ -13,6 +13,7 @@ mod candidates;
 mod cli;
 mod console;
 mod console_races;
+mod console_seen;
 mod csrf;
 mod exam;
 mod exam_rules;
