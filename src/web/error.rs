@@ -1,6 +1,7 @@
 //! One application error with explicit HTTP statuses, and the error pages (403, 404, 500…)
-//! rendered from one template in the visitor's language. Internal causes are logged once,
-//! with their chain, and never shown.
+//! rendered from one template in the visitor's language, or JSON `{error, key, go}` when a
+//! page's script asked. A candidate's error page links back to the exam, never to staff pages.
+//! Internal causes are logged once, with their chain, and never shown.
 
 use actix_web::{
     HttpResponse, ResponseError,
