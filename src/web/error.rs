@@ -183,11 +183,12 @@ fn keys_of(status: StatusCode) -> (&'static str, &'static str) {
     }
 }
 
-/// The message key a candidate's page uses instead of a general one.
-fn for_candidate(key: &'static str) -> &'static str {
+/// The message key a candidate's page (`script`: the page's script, which retries) uses
+/// instead of a general one.
+fn for_candidate(key: &'static str, script: bool) -> &'static str {
     match key {
         "error.too_large" => "exam.too_large",
-        "error.unavailable" => "exam.not_saved_retrying",
+        "error.unavailable" if script => "exam.not_saved_retrying",
         other => other,
     }
 }
@@ -209,7 +210,7 @@ pub fn page(chrome: Chrome, status: StatusCode, explain: Option<&'static str>) -
     let (title_key, default_message) = keys_of(status);
     let mut message_key = explain.unwrap_or(default_message);
     let back = if chrome.is_exam() {
-        message_key = for_candidate(message_key);
+        message_key = for_candidate(message_key, false);
         let go = candidate_go(message_key, &chrome.path);
         (
             go.unwrap_or_else(|| "/thi/lobby".into()),
@@ -241,7 +242,7 @@ fn script_refusal(
 ) -> HttpResponse {
     let mut key = explain.unwrap_or(keys_of(status).1);
     if chrome.is_exam() {
-        key = for_candidate(key);
+        key = for_candidate(key, true);
     }
     let status = match key {
         "exam.sign_in_required" => StatusCode::UNAUTHORIZED,

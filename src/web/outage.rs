@@ -59,7 +59,8 @@ pub async fn guard<B: MessageBody + 'static>(
 fn refusal(lang: Lang, wants_json: bool, path: &str) -> HttpResponse {
     let mut response = if wants_json {
         let key = "exam.not_saved_retrying";
-        HttpResponse::ServiceUnavailable().json(json!({"error": lang.t(key), "key": key, "go": null}))
+        HttpResponse::ServiceUnavailable()
+            .json(json!({"error": lang.t(key), "key": key, "go": null}))
     } else {
         let chrome = Chrome {
             lang,
