@@ -1,6 +1,7 @@
 //! One application error with explicit HTTP statuses, and the error pages (403, 404, 500…)
-//! rendered from one template in the visitor's language. Internal causes are logged once,
-//! with their chain, and never shown.
+//! rendered from one template in the visitor's language, or JSON `{error, key, go}` when a
+//! page's script asked. A candidate's error page links back to the exam, never to staff pages.
+//! Internal causes are logged once, with their chain, and never shown.
 
 use actix_web::{
     HttpResponse, ResponseError,
@@ -182,11 +183,12 @@ fn keys_of(status: StatusCode) -> (&'static str, &'static str) {
     }
 }
 
-/// The message key a candidate's page uses instead of a general one.
-fn for_candidate(key: &'static str) -> &'static str {
+/// The message key a candidate's page (`script`: the page's script, which retries) uses
+/// instead of a general one.
+fn for_candidate(key: &'static str, script: bool) -> &'static str {
     match key {
         "error.too_large" => "exam.too_large",
-        "error.unavailable" => "exam.not_saved_retrying",
+        "error.unavailable" if script => "exam.not_saved_retrying",
         other => other,
     }
 }
@@ -208,7 +210,7 @@ pub fn page(chrome: Chrome, status: StatusCode, explain: Option<&'static str>) -
     let (title_key, default_message) = keys_of(status);
     let mut message_key = explain.unwrap_or(default_message);
     let back = if chrome.is_exam() {
-        message_key = for_candidate(message_key);
+        message_key = for_candidate(message_key, false);
         let go = candidate_go(message_key, &chrome.path);
         (
             go.unwrap_or_else(|| "/thi/lobby".into()),
@@ -240,7 +242,7 @@ fn script_refusal(
 ) -> HttpResponse {
     let mut key = explain.unwrap_or(keys_of(status).1);
     if chrome.is_exam() {
-        key = for_candidate(key);
+        key = for_candidate(key, true);
     }
     let status = match key {
         "exam.sign_in_required" => StatusCode::UNAUTHORIZED,
