@@ -16,7 +16,7 @@ use super::{
     paper::{self, Control, Question},
     refusal::{self, Refusal, from_script},
     responses::{Saved, Stored, Write},
-    sheet::{Cell, Sheet, Who, answering, not_running, open_for_answers},
+    sheet::{Cell, Sheet, Who, answering, not_running, why_closed},
 };
 use crate::{
     blueprints::model::Navigation,
@@ -177,13 +177,8 @@ async fn save(
     if exam.standing != super::devices::Standing::Active || exam.entry.clock.paper_id.is_none() {
         return refuse(Refusal::NotRunning);
     }
-    if !open_for_answers(&exam, grace_ms, now) {
-        let overdue = exam
-            .entry
-            .clock
-            .deadline_at
-            .is_some_and(|d| now > d + grace_ms);
-        return refuse(refusal::closed(exam.state(), overdue).unwrap_or(Refusal::NotRunning));
+    if let Some(closed) = why_closed(&exam, grace_ms, now) {
+        return refuse(closed);
     }
     // Saving needs the paper, not the other answers.
     let sheet = Sheet::paper(&state, &exam).await?;

@@ -10,8 +10,8 @@ use super::{
     finish::finish,
     model::AttemptState,
     pages::{Exam, see_other},
-    refusal::{self, Refusal},
-    sheet::{Cell, Who, answering, not_running, open_for_answers},
+    refusal::Refusal,
+    sheet::{Cell, Who, answering, not_running, why_closed},
     store::{ChangeError, Note},
 };
 use crate::{
@@ -92,15 +92,10 @@ pub(super) async fn submit(
     if exam.standing != Standing::Active {
         return Ok(see_other("/thi/lobby"));
     }
-    if !open_for_answers(&exam, grace_ms, now) {
+    if let Some(closed) = why_closed(&exam, grace_ms, now) {
         // Paused or terminated: the lobby says so; ended: the receipt.
-        let overdue = exam
-            .entry
-            .clock
-            .deadline_at
-            .is_some_and(|d| now > d + grace_ms);
-        return Ok(see_other(match refusal::closed(exam.state(), overdue) {
-            Some(Refusal::Ended { terminated: false }) => "/thi/receipt?notice=exam.ended",
+        return Ok(see_other(match closed {
+            Refusal::Ended { terminated: false } => "/thi/receipt?notice=exam.ended",
             _ => "/thi/lobby",
         }));
     }

@@ -7,6 +7,7 @@ use actix_web::HttpResponse;
 use askama::Template;
 
 use super::{
+    refusal::{self, Refusal},
     devices::Candidate,
     finish,
     model::AttemptState,
@@ -138,6 +139,20 @@ pub(super) fn open_for_answers(exam: &Exam, grace_ms: i64, now: i64) -> bool {
             .clock
             .deadline_at
             .is_some_and(|d| now <= d + grace_ms)
+}
+
+/// Why the attempt takes no answers at `now` (`grace_ms` allowed for saves in flight), or None
+/// when it does.
+pub(super) fn why_closed(exam: &Exam, grace_ms: i64, now: i64) -> Option<Refusal> {
+    if open_for_answers(exam, grace_ms, now) {
+        return None;
+    }
+    let overdue = exam
+        .entry
+        .clock
+        .deadline_at
+        .is_some_and(|d| now > d + grace_ms);
+    Some(refusal::closed(exam.state(), overdue).unwrap_or(Refusal::NotRunning))
 }
 
 #[derive(Template)]
