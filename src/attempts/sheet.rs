@@ -7,11 +7,11 @@ use actix_web::HttpResponse;
 use askama::Template;
 
 use super::{
-    refusal::{self, Refusal},
     devices::Candidate,
     finish,
     model::AttemptState,
     pages::{Exam, see_other},
+    refusal::{self, Refusal},
     responses::{self, Stored},
 };
 use crate::{

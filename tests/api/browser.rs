@@ -263,7 +263,7 @@ async fn with_javascript_answers_save_as_they_change_and_survive_reloads_and_los
     let app = spawn_app_with_demo().await;
     let s = ready(&app, 0).await;
     sign_in_and_start(&client, &app, &s, axe.as_deref()).await;
-    let texts = crate::browser_unsaved::bank_texts(&app).await;
+    let texts = crate::browser_storage::bank_texts(&app).await;
     let total = total_questions(&client).await;
     for n in 1..=total {
         let url = client.current_url().await.unwrap();
@@ -298,7 +298,7 @@ async fn with_javascript_answers_save_as_they_change_and_survive_reloads_and_los
                 .unwrap();
             wait_for_text(&client, "#connection", "Mất kết nối").await;
             // The unsaved change waits in browser storage, with nothing of the key.
-            let kept = crate::browser_unsaved::storage_holds_no_secret(&client, &texts).await;
+            let kept = crate::browser_storage::storage_holds_no_secret(&client, &texts).await;
             assert_eq!(kept, 1, "the unsaved change is kept in the browser");
             let flagged = || async {
                 sqlx::query_scalar::<_, i64>(

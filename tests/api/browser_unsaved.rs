@@ -15,9 +15,10 @@ use crate::{
         answer, answered_in_db, axe_source, browser, click, no_axe_violations, sign_in_and_start,
         total_questions, wait_for_text,
     },
+    browser_storage::{bank_texts, storage_holds_no_secret, stored},
     candidates::{Sitting, ready},
-    exam::TELLTALES,
-    helpers::{PROCTOR, TestApp, spawn_app_with_demo},
+    exam_replies::{act, proctor},
+    helpers::{TestApp, spawn_app_with_demo},
 };
 
 /// Waits (up to `secs`) until an element's text contains `text`.
@@ -40,95 +41,6 @@ async fn text_of(client: &Client, css: &str) -> String {
         Ok(el) => el.text().await.unwrap_or_default(),
         Err(_) => String::new(),
     }
-}
-
-/// Every entry the page keeps in localStorage, as (key, value).
-async fn stored(client: &Client) -> Vec<(String, String)> {
-    let all = client
-        .execute(
-            "return Object.keys(localStorage).sort().map(k => [k, localStorage.getItem(k)]);",
-            vec![],
-        )
-        .await
-        .unwrap();
-    serde_json::from_value(all).unwrap()
-}
-
-/// Texts a candidate must never find in browser storage: every option, statement, pair and
-/// stem text of the bank, and the key's telltales.
-pub(crate) async fn bank_texts(app: &TestApp) -> Vec<String> {
-    fn walk(value: &Value, out: &mut Vec<String>) {
-        match value {
-            Value::Object(map) => {
-                for (name, v) in map {
-                    match v.as_str() {
-                        Some(text) if ["source", "html"].contains(&name.as_str()) => {
-                            let text = text.trim();
-                            if text.chars().count() >= 8 {
-                                out.push(text.to_string());
-                            }
-                        }
-                        _ => walk(v, out),
-                    }
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
-            _ => {}
-        }
-    }
-    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM item_versions")
-        .fetch_all(&app.db.read)
-        .await
-        .unwrap();
-    let mut texts = Vec::new();
-    for body in bodies {
-        walk(&serde_json::from_str(&body).unwrap(), &mut texts);
-    }
-    assert!(texts.len() > 10, "the demo bank has option texts");
-    texts
-}
-
-/// The key-leak check for browser storage: entries are `sathach:<attempt-key>:q<n>` holding
-/// only the form's own values, never a text of the bank, the key or the exam cookie.
-/// Returns how many entries there are.
-pub(crate) async fn storage_holds_no_secret(client: &Client, texts: &[String]) -> usize {
-    let entries = stored(client).await;
-    let cookies = client.get_all_cookies().await.unwrap();
-    for (key, value) in &entries {
-        let (prefix, question) = key.rsplit_once(":q").expect("a question entry");
-        let attempt_key = prefix.strip_prefix("sathach:").expect("the page's prefix");
-        assert!(
-            attempt_key.len() == 12 && attempt_key.chars().all(|c| c.is_ascii_hexdigit()),
-            "{key}"
-        );
-        assert!(question.parse::<usize>().is_ok(), "{key}");
-        let entry: Value = serde_json::from_str(value).unwrap();
-        let fields = entry["fields"].as_array().expect("fields");
-        assert!(entry["seq"].is_i64(), "{value}");
-        for pair in fields {
-            let name = pair[0].as_str().unwrap();
-            assert!(!["csrf", "seq", "go"].contains(&name), "{value}");
-        }
-        for telltale in TELLTALES {
-            assert!(
-                !value.contains(telltale),
-                "browser storage holds {telltale}: {value}"
-            );
-        }
-        for text in texts {
-            assert!(
-                !value.contains(text.as_str()),
-                "browser storage holds {text:?}"
-            );
-        }
-        for cookie in &cookies {
-            assert!(
-                !value.contains(cookie.value()),
-                "browser storage holds a cookie"
-            );
-        }
-    }
-    entries.len()
 }
 
 async fn timer(client: &Client) -> String {
@@ -189,14 +101,9 @@ async fn flagged_in_db(app: &TestApp, attempt: &str) -> i64 {
 }
 
 /// The proctor pauses or resumes one attempt.
-async fn proctor(app: &TestApp, s: &Sitting, step: &str) {
-    let proctor = app.another_browser();
-    proctor.signed_in_as(PROCTOR).await;
+async fn proctor_does(app: &TestApp, s: &Sitting, step: &str) {
     let path = format!("/sessions/{}/attempts/{}/{step}", s.session, s.attempt);
-    let res = proctor
-        .post_form(&path, &[("reason", "technical.server"), ("comment", "")])
-        .await;
-    assert_eq!(res.status(), 303, "{step}: {}", res.text().await.unwrap());
+    act(&proctor(app).await, &path, "technical.server").await;
 }
 
 #[tokio::test]
@@ -261,7 +168,7 @@ async fn an_answer_changed_during_an_outage_is_kept_through_restart_and_pause_an
     assert_eq!(answered_in_db(&app, &s.attempt).await, 1);
 
     // The proctor resumes: the page learns it from its ping and saves the kept answer.
-    proctor(&app, &s, "resume").await;
+    proctor_does(&app, &s, "resume").await;
     wait_until(&client, "#save-state", "Đã lưu lúc", 15).await;
     wait_for_text(
         &client,
@@ -287,7 +194,7 @@ async fn an_answer_changed_during_an_outage_is_kept_through_restart_and_pause_an
 
     // Paused again, the candidate flags the question: kept; a reload (after a warning) finds the
     // lobby, and the answer is still in the browser.
-    proctor(&app, &s, "pause").await;
+    proctor_does(&app, &s, "pause").await;
     let flags = flagged_in_db(&app, &s.attempt).await;
     click(&client, "#flag").await;
     let flag = client
@@ -314,7 +221,7 @@ async fn an_answer_changed_during_an_outage_is_kept_through_restart_and_pause_an
     assert_eq!(flagged_in_db(&app, &s.attempt).await, flags);
 
     // Resumed: back on the same question, where the kept flag is put back and saved.
-    proctor(&app, &s, "resume").await;
+    proctor_does(&app, &s, "resume").await;
     click(&client, "main a[href='/thi/lobby']").await;
     wait_for_text(&client, "#q-label", "Câu 2/").await;
     wait_until(&client, "#save-state", "Đã lưu lúc", 10).await;
@@ -415,20 +322,13 @@ async fn a_body_too_large_and_a_replaced_device_are_said_for_what_they_are() {
     wait_for_text(&client, "#save-state", "Đã lưu lúc").await;
 
     // The PC is replaced: the candidate signs in elsewhere and the proctor approves.
-    let second = Sitting {
-        browser: app.another_browser(),
-        session: s.session.clone(),
-        attempt: s.attempt.clone(),
-        number: s.number.clone(),
-        code: s.code.clone(),
-    };
+    let second = s.on_another_computer(&app);
     second.sign_in().await;
-    let proctor = app.another_browser();
-    proctor.signed_in_as(PROCTOR).await;
     let approve = format!(
         "/sessions/{}/attempts/{}/approve-device",
         s.session, s.attempt
     );
+    let proctor = proctor(&app).await;
     assert_eq!(proctor.post_form(&approve, &[]).await.status(), 303);
     click(&client, "#flag").await;
     let replaced = sathach::web::i18n::Lang::Vi.t("exam.device_replaced");

@@ -30,9 +30,16 @@ pub async fn admit(app: &TestApp, session: &str, attempt: &str) {
 /// The demo session opened by the proctor, candidate `index` checked in and authorised, and a
 /// fresh browser for them (not signed in yet).
 pub async fn ready(app: &TestApp, index: usize) -> Sitting {
+    let s = unadmitted(app, index).await;
+    admit(app, &s.session, &s.attempt).await;
+    s
+}
+
+/// Candidate `index` of the demo session with their slip's code and a fresh browser, before
+/// the proctor lets them in.
+pub async fn unadmitted(app: &TestApp, index: usize) -> Sitting {
     let (session, attempts) = app.demo_session().await;
     let attempt = attempts[index].clone();
-    admit(app, &session, &attempt).await;
     let secret = sathach::startup::server_secret(&app.db).await.unwrap();
     let number: String = sqlx::query_scalar("SELECT candidate_number FROM attempts WHERE id = $1")
         .bind(&attempt)
@@ -42,13 +49,24 @@ pub async fn ready(app: &TestApp, index: usize) -> Sitting {
     Sitting {
         browser: app.another_browser(),
         session,
-        attempt: attempt.clone(),
-        number,
         code: attempts::access_code(&secret, &attempt, 1),
+        attempt,
+        number,
     }
 }
 
 impl Sitting {
+    /// The same candidate and slip in a fresh browser: another computer.
+    pub fn on_another_computer(&self, app: &TestApp) -> Sitting {
+        Sitting {
+            browser: app.another_browser(),
+            session: self.session.clone(),
+            attempt: self.attempt.clone(),
+            number: self.number.clone(),
+            code: self.code.clone(),
+        }
+    }
+
     pub async fn sign_in(&self) -> reqwest::Response {
         let typed = self.code.to_lowercase().replace('-', " ");
         self.browser

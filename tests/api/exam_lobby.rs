@@ -5,29 +5,10 @@
 use reqwest::StatusCode;
 
 use crate::{
-    candidates::{Answering, Sitting, answering, post_question, ready, save_json},
+    candidates::{Answering, answering, post_question, ready, save_json, unadmitted},
     exam_replies::{act, candidate_page, proctor, refusal, with_seq},
-    helpers::{TestApp, location, spawn_app_with_demo},
+    helpers::{location, spawn_app_with_demo},
 };
-
-/// A candidate's browser and code, not yet let in by the proctor.
-async fn unadmitted(app: &TestApp, index: usize) -> Sitting {
-    let (session, attempts) = app.demo_session().await;
-    let attempt = attempts[index].clone();
-    let secret = sathach::startup::server_secret(&app.db).await.unwrap();
-    let number: String = sqlx::query_scalar("SELECT candidate_number FROM attempts WHERE id = $1")
-        .bind(&attempt)
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
-    Sitting {
-        browser: app.another_browser(),
-        session,
-        code: sathach::attempts::access_code(&secret, &attempt, 1),
-        attempt,
-        number,
-    }
-}
 
 #[tokio::test]
 async fn the_lobby_says_when_the_session_has_closed() {
@@ -68,13 +49,7 @@ async fn the_lobby_says_when_the_session_has_closed() {
 async fn a_replaced_computer_is_told_so_and_signing_out_ends_this_computers_sign_in() {
     let app = spawn_app_with_demo().await;
     let Answering { s, csrf, pages } = answering(&app, 0).await;
-    let second = Sitting {
-        browser: app.another_browser(),
-        session: s.session.clone(),
-        attempt: s.attempt.clone(),
-        number: s.number.clone(),
-        code: s.code.clone(),
-    };
+    let second = s.on_another_computer(&app);
     assert_eq!(location(&second.sign_in().await), "/thi/lobby");
     let lobby = second.browser.get_text("/thi/lobby").await;
     assert!(

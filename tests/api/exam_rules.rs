@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use sathach::{attempts, clock};
 
 use crate::{
-    candidates::{Sitting, admit, answers_on, post_question, ready, seq_on},
+    candidates::{admit, answers_on, post_question, ready, seq_on},
     helpers::{PROCTOR, location, spawn_app_with_demo},
 };
 
@@ -19,13 +19,7 @@ async fn a_second_computer_waits_for_the_proctor_and_then_finds_every_answer() {
     fields.push(("seq".into(), seq_on(&page)));
     post_question(&s, 1, &fields, "next").await;
     // The PC crashed: the candidate signs in on another one.
-    let second = Sitting {
-        browser: app.another_browser(),
-        session: s.session.clone(),
-        attempt: s.attempt.clone(),
-        number: s.number.clone(),
-        code: s.code.clone(),
-    };
+    let second = s.on_another_computer(&app);
     assert_eq!(location(&second.sign_in().await), "/thi/lobby");
     assert!(
         second

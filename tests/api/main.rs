@@ -9,6 +9,7 @@ mod banks;
 mod blueprint_cli;
 mod blueprints;
 mod browser;
+mod browser_storage;
 mod browser_unsaved;
 mod candidates;
 mod cli;

@@ -108,13 +108,7 @@ async fn a_heartbeat_without_a_sign_in_or_from_a_replaced_computer_is_refused_as
     // The candidate moves to another computer, which the proctor lets in.
     let s = ready(&app, 0).await;
     s.started().await;
-    let second = Sitting {
-        browser: app.another_browser(),
-        session: s.session.clone(),
-        attempt: s.attempt.clone(),
-        number: s.number.clone(),
-        code: s.code.clone(),
-    };
+    let second = s.on_another_computer(&app);
     assert_eq!(location(&second.sign_in().await), "/thi/lobby");
     let (_, waiting) = ping(&second.browser, &second.browser.csrf().await).await;
     assert_eq!(

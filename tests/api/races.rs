@@ -10,7 +10,7 @@ use sathach::attempts::{finish, responses};
 use sqlx::Connection;
 
 use crate::{
-    candidates::{Answering, Sitting, admit, answering, ready, save_json},
+    candidates::{Answering, admit, answering, ready, save_json},
     helpers::{MANAGER, PROCTOR, TestApp, csrf_in, location, spawn_app_with_demo},
 };
 
@@ -205,13 +205,7 @@ async fn two_computers_signing_in_at_once_leave_exactly_one_active() {
     }
     for index in 0..attempts.len() {
         let first = ready(&app, index).await;
-        let second = Sitting {
-            browser: app.another_browser(),
-            session: first.session.clone(),
-            attempt: first.attempt.clone(),
-            number: first.number.clone(),
-            code: first.code.clone(),
-        };
+        let second = first.on_another_computer(&app);
         let (a, b) = tokio::join!(first.sign_in(), second.sign_in());
         assert_eq!(
             (a.status(), b.status()),
