@@ -116,8 +116,13 @@ pub(crate) async fn network(client: &Client, offline: bool) {
 
 /// Waits (up to five seconds) until an element's text contains `text`.
 pub(crate) async fn wait_for_text(client: &Client, css: &str, text: &str) -> String {
+    wait_until(client, css, text, 5).await
+}
+
+/// Waits (up to `secs`) until an element's text contains `text`.
+pub(crate) async fn wait_until(client: &Client, css: &str, text: &str, secs: u64) -> String {
     let mut last = String::new();
-    for _ in 0..50 {
+    for _ in 0..secs * 10 {
         if let Ok(el) = client.find(Locator::Css(css)).await {
             last = el.text().await.unwrap_or_default();
             if last.contains(text) {
@@ -126,7 +131,7 @@ pub(crate) async fn wait_for_text(client: &Client, css: &str, text: &str) -> Str
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("{css} never said {text:?}; it says {last:?}");
+    panic!("{css} never said {text:?} within {secs} s; it says {last:?}");
 }
 
 /// axe-core's script (downloaded from npm by `.ci/run` into `target/axe/axe.min.js`, or `AXE_CORE`).

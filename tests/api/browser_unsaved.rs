@@ -13,28 +13,13 @@ use serde_json::Value;
 use crate::{
     browser::{
         answer, answered_in_db, axe_source, browser, click, no_axe_violations, sign_in_and_start,
-        total_questions, wait_for_text,
+        total_questions, wait_for_text, wait_until,
     },
     browser_storage::{bank_texts, storage_holds_no_secret, stored},
     candidates::{Sitting, ready},
     exam_replies::{act, proctor},
     helpers::{TestApp, spawn_app_with_demo},
 };
-
-/// Waits (up to `secs`) until an element's text contains `text`.
-async fn wait_until(client: &Client, css: &str, text: &str, secs: u64) -> String {
-    let mut last = String::new();
-    for _ in 0..secs * 10 {
-        if let Ok(el) = client.find(Locator::Css(css)).await {
-            last = el.text().await.unwrap_or_default();
-            if last.contains(text) {
-                return last;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} never said {text:?} within {secs} s; it says {last:?}");
-}
 
 async fn text_of(client: &Client, css: &str) -> String {
     match client.find(Locator::Css(css)).await {
