@@ -32,43 +32,24 @@ pub fn random_chars(alphabet: &[u8], n: usize) -> String {
         .collect()
 }
 
-/// Tags whose start or end separates words.
+/// Elements whose start separates words.
 const BLOCKS: [&str; 12] = [
     "p", "br", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3",
 ];
 
-/// The text of an HTML fragment: tags dropped (a block's edge becomes a space), the usual
-/// entities decoded, runs of white space made one space.
+/// The text of an HTML fragment as a browser parses it (through `scraper`): tags dropped (a
+/// block's start becomes a space), entities decoded, runs of white space made one space.
 pub fn plain_text(html: &str) -> String {
+    let fragment = scraper::Html::parse_fragment(html);
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('>') else {
-            rest = &rest[open..];
-            break;
-        };
-        let name = rest[open + 1..open + close]
-            .trim_start_matches('/')
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if BLOCKS.contains(&name.as_str()) {
-            out.push(' ');
+    for node in fragment.tree.root().descendants() {
+        match node.value() {
+            scraper::Node::Text(text) => out.push_str(text),
+            scraper::Node::Element(e) if BLOCKS.contains(&e.name()) => out.push(' '),
+            _ => {}
         }
-        rest = &rest[open + close + 1..];
     }
-    out.push_str(rest);
-    let decoded = out
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
