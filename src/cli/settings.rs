@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use url::Url;
 
 use super::{Failure, GlobalArgs, ServeArgs};
-use crate::config::{self, FileSettings, Secret, Settings, ThrottleSettings};
+use crate::{
+    checker::CheckerSettings,
+    config::{self, FileSettings, Secret, Settings, ThrottleSettings},
+};
 
 pub(super) fn resolve(
     global: &GlobalArgs,
@@ -14,6 +17,7 @@ pub(super) fn resolve(
     file: FileSettings,
 ) -> Result<Settings, Failure> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let checker = checker_settings(serve, &file);
     let data_dir = global
         .data_dir
         .clone()
@@ -89,7 +93,28 @@ pub(super) fn resolve(
             .map(|name| name.trim().to_string())
             .filter(|name| !name.is_empty())
             .unwrap_or_else(config::default_node_name),
+        checker,
     })
+}
+
+/// The upload checker's program (flag, environment, file) and limits (file).
+fn checker_settings(serve: Option<&ServeArgs>, file: &FileSettings) -> CheckerSettings {
+    let defaults = CheckerSettings::default();
+    CheckerSettings {
+        program: serve
+            .and_then(|s| s.checker_program.clone())
+            .or_else(|| file.checker_program.clone())
+            .unwrap_or(defaults.program),
+        memory_bytes: file
+            .checker_memory_mb
+            .map_or(defaults.memory_bytes, |mb| mb.saturating_mul(1024 * 1024)),
+        cpu_seconds: file.checker_cpu_seconds.unwrap_or(defaults.cpu_seconds),
+        timeout: file
+            .checker_timeout_seconds
+            .map_or(defaults.timeout, std::time::Duration::from_secs),
+        concurrency: file.checker_concurrency.unwrap_or(defaults.concurrency),
+        ..defaults
+    }
 }
 
 #[cfg(test)]
