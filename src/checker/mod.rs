@@ -194,3 +194,30 @@ async fn decode_kept<T: DeserializeOwned + Send + 'static>(
         .map_err(|e| CheckFailed::Unreadable(e.to_string()))?
         .map_err(|e| CheckFailed::Unreadable(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{banks::formats, web::i18n::Lang};
+
+    #[tokio::test]
+    async fn a_checked_bank_reads_back_as_it_was_written() {
+        let (name, text) = crate::banks::SHIPPED[0];
+        let (bank, report) = formats::read(name, text.as_bytes(), &ReadOptions::default());
+        let sent = BankCheck { bank, report };
+        let json = serde_json::to_vec(&sent).unwrap();
+        let back: BankCheck = decode(json).await.unwrap();
+        let (sent_bank, back_bank) = (sent.bank.unwrap(), back.bank.unwrap());
+        assert_eq!(back_bank.meta, sent_bank.meta);
+        assert_eq!(back_bank.items, sent_bank.items);
+        assert_eq!(back_bank.media, sent_bank.media);
+        assert_eq!(back.report.lines(Lang::Vi), sent.report.lines(Lang::Vi));
+        assert_eq!(back.report.summary(Lang::En), sent.report.summary(Lang::En));
+    }
+
+    #[tokio::test]
+    async fn garbled_output_is_a_failed_check() {
+        let failed = decode::<RosterCheck>(b"{\"rows\": [".to_vec()).await;
+        assert!(matches!(failed, Err(CheckFailed::Unreadable(_))));
+    }
+}

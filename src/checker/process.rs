@@ -123,3 +123,70 @@ fn limit(_pid: Option<u32>, _settings: &CheckerSettings) -> std::io::Result<()> 
     tracing::warn!("upload checks run without memory and CPU limits on this system");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn shell(timeout_ms: u64) -> CheckerSettings {
+        CheckerSettings {
+            program: "/bin/sh".into(),
+            timeout: Duration::from_millis(timeout_ms),
+            ..CheckerSettings::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn the_child_reads_the_upload_on_stdin_and_answers_on_stdout() {
+        let out = run(&shell(5_000), 1024, &["-c", "tr a-z A-Z"], b"bank")
+            .await
+            .unwrap();
+        assert_eq!(out, b"BANK");
+    }
+
+    #[tokio::test]
+    async fn output_past_the_cap_is_refused() {
+        let failed = run(&shell(5_000), 1000, &["-c", "head -c 5000 /dev/zero"], b"")
+            .await
+            .unwrap_err();
+        assert_eq!(failed, CheckFailed::TooLarge(1000));
+    }
+
+    #[tokio::test]
+    async fn a_child_past_the_timeout_is_killed() {
+        let started = Instant::now();
+        let failed = run(&shell(300), 1024, &["-c", "sleep 30"], b"")
+            .await
+            .unwrap_err();
+        assert_eq!(failed, CheckFailed::TimedOut);
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[tokio::test]
+    async fn a_failing_child_is_named_by_its_exit() {
+        let failed = run(&shell(5_000), 1024, &["-c", "exit 3"], b"")
+            .await
+            .unwrap_err();
+        assert_eq!(failed, CheckFailed::Exit(3));
+        let mut missing = shell(5_000);
+        missing.program = "/nonexistent/sathach".into();
+        let failed = run(&missing, 1024, &[], b"").await.unwrap_err();
+        assert!(matches!(failed, CheckFailed::Start(_)), "{failed:?}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn the_limits_are_in_force_in_the_child() {
+        let settings = CheckerSettings {
+            memory_bytes: 300 * 1024 * 1024,
+            cpu_seconds: 7,
+            ..shell(5_000)
+        };
+        // Read from stdin first: the limits are applied before the upload is fed.
+        let script = "cat >/dev/null; ulimit -v; ulimit -t; ulimit -s; ulimit -c";
+        let out = run(&settings, 1024, &["-c", script], b"x").await.unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "307200\n7\n8192\n0\n");
+    }
+}

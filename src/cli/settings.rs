@@ -162,4 +162,35 @@ mod tests {
         assert_eq!(default.node_name, config::default_node_name());
         assert!(!default.node_name.is_empty());
     }
+
+    #[test]
+    fn the_checker_takes_its_program_and_limits_from_flags_and_the_file() {
+        let cli = Cli::parse_from(["sathach", "serve", "--checker-program", "/opt/sathach"]);
+        let Command::Serve(serve) = &cli.command else {
+            unreachable!()
+        };
+        let file: FileSettings = toml::from_str(
+            "checker_program = \"/usr/bin/other\"\nchecker_memory_mb = 512\n\
+             checker_cpu_seconds = 10\nchecker_timeout_seconds = 20\nchecker_concurrency = 1\n",
+        )
+        .unwrap();
+        let settings = resolve(&cli.global, Some(serve), file).unwrap();
+        let checker = settings.checker;
+        assert_eq!(checker.program, PathBuf::from("/opt/sathach"));
+        assert_eq!(checker.memory_bytes, 512 * 1024 * 1024);
+        assert_eq!(
+            (
+                checker.cpu_seconds,
+                checker.timeout.as_secs(),
+                checker.concurrency
+            ),
+            (10, 20, 1)
+        );
+        assert_eq!(
+            checker.fault, None,
+            "no flag or file key reaches the test fault"
+        );
+        let plain = resolve(&cli.global, None, FileSettings::default()).unwrap();
+        assert_eq!(plain.checker.program, std::env::current_exe().unwrap());
+    }
 }
