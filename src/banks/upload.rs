@@ -104,7 +104,7 @@ async fn upload(
             .bank(&form.file_name, &read_options, form.file())
             .await
         {
-            Ok((BankCheck { bank, report }, json)) => (bank.map(|_| json), report),
+            Ok((report, checked)) => (checked, report),
             Err(failure) => {
                 let mut report = FileReport::new(&form.file_name, "upload");
                 let (key, args) = failure.message(state.checker.settings());

@@ -77,6 +77,13 @@ pub struct BankCheck {
     pub report: FileReport,
 }
 
+/// What the upload page reads of a `BankCheck`: the report, and whether there is a bank.
+#[derive(Deserialize)]
+struct BankReport {
+    bank: Option<serde::de::IgnoredAny>,
+    report: FileReport,
+}
+
 /// A roster upload, checked: its candidates and the problems found, row by row.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RosterCheck {
@@ -105,20 +112,22 @@ impl Checker {
         &self.settings
     }
 
-    /// Checks a bank file; also returns the result as JSON, to be kept for the confirmation.
+    /// Checks a bank file: its report, and the result as JSON when a bank came out of it (kept
+    /// for the confirmation; the pictures in it are not decoded here).
     pub async fn bank(
         &self,
         name: &str,
         options: &ReadOptions,
         bytes: &[u8],
-    ) -> Result<(BankCheck, Vec<u8>), CheckFailed> {
+    ) -> Result<(FileReport, Option<Vec<u8>>), CheckFailed> {
         let options = serde_json::to_string(options).expect("options serialise");
         let output = self
             .run(Kind::Bank, name, &["--options", &options], bytes)
             .await?;
-        decode_kept(output).await.inspect_err(|e| {
+        let (BankReport { bank, report }, json) = decode_kept(output).await.inspect_err(|e| {
             tracing::warn!(upload.file = name, error = %e, "a bank's check was unreadable");
-        })
+        })?;
+        Ok((report, bank.map(|_| json)))
     }
 
     /// Checks a roster file.
@@ -167,6 +176,13 @@ impl Checker {
                 checker.elapsed_ms = elapsed_ms,
                 "upload checked"
             ),
+            Err(failure @ CheckFailed::Start(_)) => tracing::error!(
+                upload.kind = kind_name,
+                upload.file = name,
+                checker.program = %self.settings.program.display(),
+                checker.failure = %failure,
+                "the upload checker cannot run; no upload can be checked"
+            ),
             Err(failure) => tracing::warn!(
                 upload.kind = kind_name,
                 upload.file = name,
@@ -213,6 +229,21 @@ mod tests {
         assert_eq!(back_bank.media, sent_bank.media);
         assert_eq!(back.report.lines(Lang::Vi), sent.report.lines(Lang::Vi));
         assert_eq!(back.report.summary(Lang::En), sent.report.summary(Lang::En));
+    }
+
+    #[tokio::test]
+    async fn the_upload_page_reads_the_report_and_whether_a_bank_came_out() {
+        let (name, text) = crate::banks::SHIPPED[0];
+        let (bank, report) = formats::read(name, text.as_bytes(), &ReadOptions::default());
+        let json = serde_json::to_vec(&BankCheck { bank, report }).unwrap();
+        let read: BankReport = decode(json).await.unwrap();
+        assert!(read.bank.is_some() && !read.report.has_errors());
+        let none = serde_json::to_vec(&BankCheck {
+            bank: None,
+            report: FileReport::new("x.toml", "toml"),
+        })
+        .unwrap();
+        assert!(decode::<BankReport>(none).await.unwrap().bank.is_none());
     }
 
     #[tokio::test]
