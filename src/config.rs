@@ -77,6 +77,8 @@ pub struct Settings {
     /// This server's stable name among the nodes sharing a database (default: the host name);
     /// a restart recognises its own earlier heartbeats by it.
     pub node_name: String,
+    /// How uploads are checked in a child process (see `checker`).
+    pub checker: crate::checker::CheckerSettings,
 }
 
 impl Settings {
@@ -95,6 +97,7 @@ impl Settings {
             upload_limit_bytes: crate::banks::source::DEFAULT_LIMIT_BYTES,
             grace_seconds: 30,
             node_name: default_node_name(),
+            checker: crate::checker::CheckerSettings::default(),
         }
     }
 
@@ -159,6 +162,11 @@ pub struct FileSettings {
     pub upload_limit_mb: Option<usize>,
     pub grace_seconds: Option<i64>,
     pub node_name: Option<String>,
+    pub checker_program: Option<PathBuf>,
+    pub checker_memory_mb: Option<u64>,
+    pub checker_cpu_seconds: Option<u64>,
+    pub checker_timeout_seconds: Option<u64>,
+    pub checker_concurrency: Option<usize>,
 }
 
 impl FileSettings {

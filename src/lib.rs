@@ -7,6 +7,7 @@ pub mod attempts;
 pub mod audit;
 pub mod banks;
 pub mod blueprints;
+pub mod checker;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -21,6 +22,7 @@ pub mod sheets;
 pub mod startup;
 pub mod telemetry;
 pub mod text;
+pub mod wire;
 
 #[cfg(test)]
 mod test_fixtures;

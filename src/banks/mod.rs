@@ -23,7 +23,7 @@ pub mod upload;
 pub mod word;
 pub mod xml;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use model::Item;
 
@@ -60,7 +60,7 @@ pub const SHIPPED: [(&str, &str); 7] = [
 ];
 
 /// What a bank file says about the bank itself.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BankMeta {
     pub code: String,
     pub title: String,
@@ -69,11 +69,13 @@ pub struct BankMeta {
 }
 
 /// A picture of a bank, stored once by its SHA-256.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MediaFile {
     /// As items refer to it: `media/NAME`.
     pub path: String,
-    pub mime: &'static str,
+    #[serde(deserialize_with = "crate::wire::key")]
+    pub mime: crate::wire::Name,
+    #[serde(with = "crate::wire::base64")]
     pub bytes: Vec<u8>,
     pub sha256: String,
 }
@@ -86,7 +88,7 @@ impl MediaFile {
 }
 
 /// A bank file that validated: ready to import.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ParsedBank {
     pub meta: BankMeta,
     pub items: Vec<Item>,

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::web::i18n::Lang;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -27,10 +27,13 @@ impl Severity {
 
 /// What fills a `{name}` placeholder: text as the file has it, or another message (a
 /// phrase such as "item B-001" or "a whole number") rendered in the same language.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Arg {
     Text(String),
-    Msg(&'static str, Args),
+    Msg(
+        #[serde(deserialize_with = "crate::wire::key")] crate::wire::Name,
+        #[serde(deserialize_with = "crate::wire::pairs")] Args,
+    ),
 }
 
 /// The placeholders of a message, by name.
@@ -116,14 +119,16 @@ pub fn render(lang: Lang, key: &str, args: &[(&'static str, Arg)]) -> String {
 }
 
 /// One finding, tied to a line of the file (0 when the file as a whole is concerned).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// The line of a text file, or the row of a spreadsheet.
     pub line: usize,
     /// The spreadsheet column (`C`), for readers of tables.
     pub column: Option<String>,
     pub severity: Severity,
-    pub key: &'static str,
+    #[serde(deserialize_with = "crate::wire::key")]
+    pub key: crate::wire::Name,
+    #[serde(deserialize_with = "crate::wire::pairs")]
     pub args: Args,
 }
 
@@ -134,7 +139,7 @@ impl Diagnostic {
 }
 
 /// The report for one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FileReport {
     pub path: String,
     pub format: String,

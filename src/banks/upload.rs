@@ -1,5 +1,6 @@
-//! Uploading a bank through the browser: the file is validated and the report shown; only
-//! when the manager confirms is it imported. Nothing is imported from a file with errors.
+//! Uploading a bank through the browser: the file is checked in a child process (`checker`)
+//! and the report shown; only when the manager confirms is the checked result imported, without
+//! reading the file again. Nothing is imported from a file with errors.
 
 use actix_multipart::Multipart;
 use actix_web::{HttpResponse, http::header, web};
@@ -8,7 +9,7 @@ use serde::Deserialize;
 
 use super::{
     foreign::Defaults,
-    formats::{self, Format, ReadOptions},
+    formats::{Format, ReadOptions},
     import::{ImportError, ImportOptions, import_bank},
     model::Difficulty,
     report::{FileReport, args},
@@ -16,6 +17,7 @@ use super::{
 };
 use crate::{
     accounts::{Staff, model::Action},
+    checker::{self, BankCheck},
     orgs,
     web::{AppError, AppState, Chrome, multipart, render},
 };
@@ -87,7 +89,7 @@ async fn upload(
             level: chosen("level").and_then(|l| Difficulty::parse(&l)),
         },
     };
-    let (parsed, mut report) = if form.too_large {
+    let (checked, mut report) = if form.too_large {
         let mut report = FileReport::new(&form.file_name, "upload");
         let args = args![limit = source::human_size(limit)];
         report.error(0, "bank.too_large", args);
@@ -97,21 +99,33 @@ async fn upload(
         report.error(0, "bank.no_file", vec![]);
         (None, report)
     } else {
-        formats::read(&form.file_name, form.file(), &read_options)
+        match state
+            .checker
+            .bank(&form.file_name, &read_options, form.file())
+            .await
+        {
+            Ok((report, checked)) => (checked, report),
+            Err(failure) => {
+                let mut report = FileReport::new(&form.file_name, "upload");
+                let (key, args) = failure.message(state.checker.settings());
+                report.error(0, key, args);
+                (None, report)
+            }
+        }
     };
     if key_correction && reason.is_empty() {
         report.error(0, "bank.reason_required", vec![]);
     }
     let mut tx = state.db.begin_write().await?;
     store::prune_pending(&mut tx).await?;
-    let pending_id = match parsed.filter(|_| !report.has_errors()) {
-        Some(_) => Some(
+    let pending_id = match checked.filter(|_| !report.has_errors()) {
+        Some(checked) => Some(
             store::insert_pending(
                 &mut tx,
                 &organisation_id,
                 &staff.user.id,
                 &form.file_name,
-                form.file(),
+                checked,
                 &serde_json::to_string(&read_options).expect("options serialise"),
             )
             .await?,
@@ -149,9 +163,11 @@ async fn confirm(
         .await?
         .filter(|p| p.user_id == staff.user.id)
         .ok_or(AppError::NotFound)?;
-    let read_options: ReadOptions = serde_json::from_str(&pending.read_options).unwrap_or_default();
-    let (parsed, report) = formats::read(&pending.file_name, &pending.content, &read_options);
-    let Some(parsed) = parsed else {
+    let Ok(BankCheck {
+        bank: Some(parsed),
+        report,
+    }) = checker::decode(pending.checked).await
+    else {
         return Err(AppError::BadRequest("bank.upload_changed"));
     };
     let reason = form.reason.clone().unwrap_or_default();

@@ -80,6 +80,9 @@ pub enum Command {
     /// Check blueprints against the banks and simulate a day of draws.
     #[command(subcommand)]
     Blueprint(crate::blueprints::cli::BlueprintCommand),
+    /// Check one upload read on stdin and write the result as JSON (the server's child process).
+    #[command(hide = true)]
+    CheckUpload(crate::checker::child::CheckUploadArgs),
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +122,9 @@ pub struct ServeArgs {
     /// across restarts and differ between servers [default: the host name].
     #[arg(long, env = "SATHACH_NODE_NAME", value_name = "NAME")]
     pub node_name: Option<String>,
+    /// The program that checks uploads, run as `PROGRAM check-upload` [default: this one].
+    #[arg(long, env = "SATHACH_CHECKER_PROGRAM", value_name = "FILE")]
+    pub checker_program: Option<PathBuf>,
     /// Bearer token that /metrics requires (unset: /metrics is open).
     #[arg(
         long,
@@ -182,6 +188,14 @@ impl From<anyhow::Error> for Failure {
 /// Parses arguments, runs the command, and turns the outcome into an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A check runs bare: no runtime, settings or database, only the readers under limits.
+    let cli = match cli.command {
+        Command::CheckUpload(args) => return crate::checker::child::run(&args),
+        command => Cli {
+            global: cli.global,
+            command,
+        },
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -270,6 +284,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Blueprint(command) => {
             crate::blueprints::cli::run(command, &settings, cli.global.lang).await
         }
+        Command::CheckUpload(args) => match crate::checker::child::run(&args) {
+            code if code == ExitCode::SUCCESS => Ok(()),
+            _ => Err(Failure::Content("the upload could not be checked".into())),
+        },
         Command::User(UserCommand::Add {
             org,
             role,

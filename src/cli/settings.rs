@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use url::Url;
 
 use super::{Failure, GlobalArgs, ServeArgs};
-use crate::config::{self, FileSettings, Secret, Settings, ThrottleSettings};
+use crate::{
+    checker::CheckerSettings,
+    config::{self, FileSettings, Secret, Settings, ThrottleSettings},
+};
 
 pub(super) fn resolve(
     global: &GlobalArgs,
@@ -14,6 +17,7 @@ pub(super) fn resolve(
     file: FileSettings,
 ) -> Result<Settings, Failure> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let checker = checker_settings(serve, &file);
     let data_dir = global
         .data_dir
         .clone()
@@ -89,7 +93,28 @@ pub(super) fn resolve(
             .map(|name| name.trim().to_string())
             .filter(|name| !name.is_empty())
             .unwrap_or_else(config::default_node_name),
+        checker,
     })
+}
+
+/// The upload checker's program (flag, environment, file) and limits (file).
+fn checker_settings(serve: Option<&ServeArgs>, file: &FileSettings) -> CheckerSettings {
+    let defaults = CheckerSettings::default();
+    CheckerSettings {
+        program: serve
+            .and_then(|s| s.checker_program.clone())
+            .or_else(|| file.checker_program.clone())
+            .unwrap_or(defaults.program),
+        memory_bytes: file
+            .checker_memory_mb
+            .map_or(defaults.memory_bytes, |mb| mb.saturating_mul(1024 * 1024)),
+        cpu_seconds: file.checker_cpu_seconds.unwrap_or(defaults.cpu_seconds),
+        timeout: file
+            .checker_timeout_seconds
+            .map_or(defaults.timeout, std::time::Duration::from_secs),
+        concurrency: file.checker_concurrency.unwrap_or(defaults.concurrency),
+        ..defaults
+    }
 }
 
 #[cfg(test)]
@@ -136,5 +161,36 @@ mod tests {
         let default = resolve(&plain.global, Some(serve), FileSettings::default()).unwrap();
         assert_eq!(default.node_name, config::default_node_name());
         assert!(!default.node_name.is_empty());
+    }
+
+    #[test]
+    fn the_checker_takes_its_program_and_limits_from_flags_and_the_file() {
+        let cli = Cli::parse_from(["sathach", "serve", "--checker-program", "/opt/sathach"]);
+        let Command::Serve(serve) = &cli.command else {
+            unreachable!()
+        };
+        let file: FileSettings = toml::from_str(
+            "checker_program = \"/usr/bin/other\"\nchecker_memory_mb = 512\n\
+             checker_cpu_seconds = 10\nchecker_timeout_seconds = 20\nchecker_concurrency = 1\n",
+        )
+        .unwrap();
+        let settings = resolve(&cli.global, Some(serve), file).unwrap();
+        let checker = settings.checker;
+        assert_eq!(checker.program, PathBuf::from("/opt/sathach"));
+        assert_eq!(checker.memory_bytes, 512 * 1024 * 1024);
+        assert_eq!(
+            (
+                checker.cpu_seconds,
+                checker.timeout.as_secs(),
+                checker.concurrency
+            ),
+            (10, 20, 1)
+        );
+        assert_eq!(
+            checker.fault, None,
+            "no flag or file key reaches the test fault"
+        );
+        let plain = resolve(&cli.global, None, FileSettings::default()).unwrap();
+        assert_eq!(plain.checker.program, std::env::current_exe().unwrap());
     }
 }

@@ -1,6 +1,6 @@
 //! Putting candidates on a session's roster: one at a time from a form (checked by the same
-//! rules as a file), or a whole roster from CSV or `.xlsx`, all or nothing; and reissuing a
-//! candidate's access code.
+//! rules as a file), or a whole roster from CSV or `.xlsx` (checked in a child process, see
+//! `checker`), all or nothing; and reissuing a candidate's access code.
 
 use actix_multipart::Multipart;
 use actix_web::{HttpResponse, http::header, web};
@@ -20,6 +20,8 @@ use crate::{
         model::access_code_digest,
         store::{self as attempts, LogEntry, Note},
     },
+    banks::report,
+    checker::RosterCheck,
     people::store as people,
     sheets,
     web::{AppError, AppState, Chrome, FormErrors, i18n::Lang, multipart, render},
@@ -245,18 +247,6 @@ struct ImportPage {
     already: usize,
 }
 
-/// Reads an uploaded roster: `.xlsx` by its content (a zip), otherwise CSV in UTF-8.
-fn read_table(file_name: &str, bytes: &[u8]) -> Result<sheets::Table, sheets::Unreadable> {
-    if bytes.starts_with(b"PK\x03\x04") || file_name.to_lowercase().ends_with(".xlsx") {
-        return sheets::read_xlsx(bytes);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| sheets::Unreadable {
-        key: "sheet.not_utf8",
-        detail: e.to_string(),
-    })?;
-    sheets::read_csv(text)
-}
-
 async fn import(
     staff: Staff,
     state: web::Data<AppState>,
@@ -282,17 +272,18 @@ async fn import(
             }],
         )
     } else {
-        match read_table(&upload.file_name, upload.file()) {
-            Ok(table) => parse_roster(&table),
-            Err(e) => (
-                vec![],
-                vec![RowProblem {
+        match state.checker.roster(&upload.file_name, upload.file()).await {
+            Ok(RosterCheck { rows, problems }) => (rows, problems),
+            Err(failure) => {
+                let (key, args) = failure.reason(state.checker.settings());
+                let problem = RowProblem {
                     row: 0,
                     error: true,
-                    key: e.key,
-                    value: e.detail,
-                }],
-            ),
+                    key: "checker.failed",
+                    value: report::render(lang, key, &args),
+                };
+                (vec![], vec![problem])
+            }
         }
     };
     let text = |p: &RowProblem| {

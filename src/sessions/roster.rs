@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::{
     people::{
         model::Date,
@@ -15,7 +17,7 @@ use crate::{
 };
 
 /// A candidate as the roster gives them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterRow {
     /// The spreadsheet's row number (the header is row 1).
     pub row: usize,
@@ -31,11 +33,12 @@ pub struct RosterRow {
 }
 
 /// A problem at a row (catalog key and the value concerned).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowProblem {
     pub row: usize,
     pub error: bool,
-    pub key: &'static str,
+    #[serde(deserialize_with = "crate::wire::key")]
+    pub key: crate::wire::Name,
     pub value: String,
 }
 
@@ -214,6 +217,33 @@ pub fn parse_roster(table: &Table) -> (Vec<RosterRow>, Vec<RowProblem>) {
         rows.clear();
     }
     (rows, problems.0)
+}
+
+/// Reads an uploaded roster file (`.xlsx` by its content, a zip; otherwise CSV in UTF-8) and
+/// checks it; a file that is not a table is one problem at row 0.
+pub fn read_file(file_name: &str, bytes: &[u8]) -> (Vec<RosterRow>, Vec<RowProblem>) {
+    let table = if bytes.starts_with(b"PK\x03\x04") || file_name.to_lowercase().ends_with(".xlsx") {
+        crate::sheets::read_xlsx(bytes)
+    } else {
+        std::str::from_utf8(bytes)
+            .map_err(|e| crate::sheets::Unreadable {
+                key: "sheet.not_utf8",
+                detail: e.to_string(),
+            })
+            .and_then(crate::sheets::read_csv)
+    };
+    match table {
+        Ok(table) => parse_roster(&table),
+        Err(e) => {
+            let problem = RowProblem {
+                row: 0,
+                error: true,
+                key: e.key,
+                value: e.detail,
+            };
+            (vec![], vec![problem])
+        }
+    }
 }
 
 #[derive(Default)]

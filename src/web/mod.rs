@@ -27,16 +27,21 @@ pub struct AppState {
     pub metrics: observe::Metrics,
     /// When this node last saw each candidate's page, not yet written (see `attempts::seen`).
     pub seen: std::sync::Arc<crate::attempts::seen::LastSeen>,
+    /// Checks uploads in child processes, a few at a time.
+    pub checker: crate::checker::Checker,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings, secret: Vec<u8>) -> Self {
+        let checker =
+            crate::checker::Checker::new(settings.checker.clone(), settings.upload_limit_bytes);
         Self {
             db,
             settings,
             secret,
             metrics: observe::Metrics::new(),
             seen: Default::default(),
+            checker,
         }
     }
 

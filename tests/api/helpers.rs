@@ -38,6 +38,8 @@ pub async fn fresh_settings(dir: &std::path::Path) -> Settings {
         }
     });
     let mut settings = Settings::for_data_dir(dir);
+    // Uploads are checked by the server binary itself, not by this test binary.
+    settings.checker.program = env!("CARGO_BIN_EXE_sathach").into();
     if let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") {
         let name = format!("sathach_test_{}", uuid::Uuid::new_v4().simple());
         let mut conn = sqlx::PgConnection::connect(&admin_url)

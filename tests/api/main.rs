@@ -12,6 +12,7 @@ mod browser;
 mod browser_storage;
 mod browser_unsaved;
 mod candidates;
+mod checker;
 mod cli;
 mod console;
 mod console_races;

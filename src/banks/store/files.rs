@@ -32,9 +32,8 @@ pub struct PendingImport {
     pub organisation_id: String,
     pub user_id: String,
     pub file_name: String,
-    pub content: Vec<u8>,
-    /// `formats::ReadOptions` as JSON.
-    pub read_options: String,
+    /// The check's result (`checker::BankCheck` as JSON), imported as it is on confirmation.
+    pub checked: Vec<u8>,
 }
 
 pub async fn insert_pending(
@@ -42,18 +41,18 @@ pub async fn insert_pending(
     organisation_id: &str,
     user_id: &str,
     file_name: &str,
-    content: &[u8],
+    checked: Vec<u8>,
     read_options: &str,
 ) -> sqlx::Result<String> {
     let id = uuid::Uuid::new_v4().to_string();
     sqlx::query(
-        "INSERT INTO pending_imports (id, organisation_id, user_id, file_name, content, created_at, read_options) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO pending_imports (id, organisation_id, user_id, file_name, checked, created_at, read_options) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(organisation_id)
     .bind(user_id)
     .bind(file_name)
-    .bind(content.to_vec())
+    .bind(checked)
     .bind(clock::now_ms())
     .bind(read_options)
     .execute(&mut *conn)
@@ -71,7 +70,7 @@ pub async fn prune_pending(conn: &mut AnyConnection) -> sqlx::Result<()> {
 }
 
 pub async fn pending(pool: &AnyPool, id: &str) -> sqlx::Result<Option<PendingImport>> {
-    sqlx::query_as("SELECT id, organisation_id, user_id, file_name, content, read_options FROM pending_imports WHERE id = $1")
+    sqlx::query_as("SELECT id, organisation_id, user_id, file_name, checked FROM pending_imports WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await
