@@ -175,6 +175,14 @@ async fn an_import_that_dies_half_way_leaves_no_trace_and_the_next_one_works() {
         .await
         .is_err()
     );
+    // As if that one ran in another process that died: swept once silent past the lease.
+    sqlx::query(
+        "UPDATE bank_imports SET owner = 'a process that died', touched_at = touched_at - $1",
+    )
+    .bind(import::LEASE_MS + 1)
+    .execute(&app.db.write)
+    .await
+    .unwrap();
     let res = manager
         .confirm_upload(&uploaded(&manager, bank_with_pictures(12, 1)).await)
         .await;
@@ -239,4 +247,32 @@ async fn an_import_that_dies_half_way_leaves_no_trace_and_the_next_one_works() {
         "{html}"
     );
     assert_eq!(app.count(staged).await, 0);
+}
+
+#[tokio::test]
+async fn two_imports_of_one_bank_at_once_take_turns() {
+    let app = spawn_app_with_demo().await;
+    let manager = app.another_browser();
+    manager.signed_in_as(MANAGER).await;
+    let first = uploaded(&manager, bank_with_pictures(6, 1)).await;
+    let second = uploaded(&manager, bank_with_pictures(6, 2)).await;
+    let (a, b) = tokio::join!(
+        manager.confirm_upload(&first),
+        manager.confirm_upload(&second)
+    );
+    let mut imported = [location(&a), location(&b)];
+    imported.sort();
+    assert!(
+        imported[0].ends_with("?imported=1") && imported[1].ends_with("?imported=2"),
+        "{imported:?}"
+    );
+    let versions: Vec<i64> = sqlx::query_scalar(
+        "SELECT v.number FROM bank_versions v JOIN banks b ON b.id = v.bank_id WHERE b.code = $1 ORDER BY v.number",
+    )
+    .bind(CODE)
+    .fetch_all(&app.db.read)
+    .await
+    .unwrap();
+    assert_eq!(versions, [1, 2]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM bank_imports").await, 0);
 }

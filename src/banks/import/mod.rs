@@ -8,6 +8,7 @@ mod plan;
 mod write;
 
 use claim::Claim;
+pub use claim::LEASE_MS;
 
 use super::{
     ParsedBank,

@@ -34,6 +34,8 @@ pub struct Writer<'a> {
     claim: &'a Claim,
     dies_after: Option<usize>,
     committed: usize,
+    /// When the open batch's transaction began (for the log: how long it held the writer).
+    began: std::time::Instant,
 }
 
 impl<'a> Writer<'a> {
@@ -43,6 +45,7 @@ impl<'a> Writer<'a> {
             claim,
             dies_after,
             committed: 0,
+            began: std::time::Instant::now(),
         }
     }
 
@@ -109,8 +112,9 @@ impl<'a> Writer<'a> {
     }
 
     /// A batch's transaction, once the claim is renewed in it (refused if a sweep took it).
-    async fn begin(&self) -> Result<WriteTx, Halt> {
+    async fn begin(&mut self) -> Result<WriteTx, Halt> {
         let mut tx = self.db.begin_write().await?;
+        self.began = std::time::Instant::now();
         if !store::touch_claim(&mut tx, &self.claim.id, Claim::owner()).await? {
             tx.rollback().await?;
             return Err(Halt::Failed(ImportError::interrupted(&self.claim.code)));
@@ -121,6 +125,12 @@ impl<'a> Writer<'a> {
     async fn commit(&mut self, tx: WriteTx) -> Result<(), Halt> {
         tx.commit().await?;
         self.committed += 1;
+        tracing::debug!(
+            import.id = %self.claim.id,
+            batch = self.committed,
+            ms = self.began.elapsed().as_millis() as u64,
+            "an import batch committed"
+        );
         if self.dies_after == Some(self.committed) {
             return Err(Halt::Died);
         }
@@ -209,6 +219,7 @@ impl<'a> Writer<'a> {
     ) -> Result<(), Halt> {
         let claim = self.claim;
         let mut tx = self.db.begin_write().await?;
+        let began = std::time::Instant::now();
         serialize_on(&mut tx, &claim.scope).await?;
         let ours = store::touch_claim(&mut tx, &claim.id, Claim::owner()).await?;
         let bank = store::bank_for_import(&mut tx, &claim.organisation_id, &meta.code).await?;
@@ -225,6 +236,8 @@ impl<'a> Writer<'a> {
         audit::record(&mut tx, entry).await?;
         store::end_claim(&mut tx, &claim.id, &claim.bank_id).await?;
         tx.commit().await?;
+        let ms = began.elapsed().as_millis() as u64;
+        tracing::debug!(import.id = %claim.id, ms, "an import published its bank version");
         Ok(())
     }
 }

@@ -1,9 +1,12 @@
 //! SQL for banks, bank versions, items and immutable item versions; pictures and pending
-//! uploads are in `files`, an import's writes (claims, staged rows, publication) in `staging`.
+//! uploads are in `files`, an import's claim in `claims`, its staged rows and publication in
+//! `staging`.
 
+mod claims;
 mod files;
 mod staging;
 
+pub use claims::*;
 pub use files::{
     PendingImport, delete_pending, existing_media, insert_media, insert_pending, media, pending,
     prune_pending,
