@@ -74,6 +74,7 @@ impl Claim {
         meta: &BankMeta,
     ) -> Result<Claim, ImportError> {
         let scope = store::import_scope(organisation_id, &meta.code);
+        let mut waited = false;
         loop {
             sweep(db).await?;
             let mut tx = db.begin_write().await?;
@@ -103,7 +104,9 @@ impl Claim {
             };
             if store::claim_on(&mut tx, &bank_id).await?.is_some() {
                 tx.rollback().await?;
-                tracing::info!(bank.id = %bank_id, "an import waits for another import of the same bank");
+                if !std::mem::replace(&mut waited, true) {
+                    tracing::info!(bank.id = %bank_id, "an import waits for another import of the same bank");
+                }
                 tokio::time::sleep(WAIT).await;
                 continue;
             }

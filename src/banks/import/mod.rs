@@ -42,7 +42,8 @@ pub struct ImportOutcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The content cannot be imported as it is; nothing was written. The problems are
+    /// The content cannot be imported as it is; nothing was imported (at most pictures were
+    /// stored, which nothing refers to). The problems are
     /// `report.*` messages, rendered in the reader's language (English in logs).
     #[error("{}", ImportError::render_all(.0, Lang::En).join("\n"))]
     Content(Vec<Msg>),
