@@ -4,6 +4,7 @@
 mod bank_cli;
 mod bank_foreign;
 mod bank_sheets;
+mod bank_staging;
 mod bank_word;
 mod banks;
 mod blueprint_cli;

@@ -5,7 +5,7 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 use crate::{banks::MediaFile, clock};
 
 /// Stores pictures by content; the same picture in two banks is stored once.
-pub async fn insert_media(conn: &mut AnyConnection, media: &[MediaFile]) -> sqlx::Result<()> {
+pub async fn insert_media(conn: &mut AnyConnection, media: &[&MediaFile]) -> sqlx::Result<()> {
     for file in media {
         sqlx::query("INSERT INTO media (sha256, mime, bytes, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING")
             .bind(&file.sha256)
@@ -16,6 +16,27 @@ pub async fn insert_media(conn: &mut AnyConnection, media: &[MediaFile]) -> sqlx
             .await?;
     }
     Ok(())
+}
+
+/// Which of these pictures are stored already (a re-import sends none of their bytes again).
+pub async fn existing_media(
+    pool: &AnyPool,
+    hashes: &[&str],
+) -> sqlx::Result<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in hashes.chunks(100) {
+        let list = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT sha256 FROM media WHERE sha256 IN ({list})");
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for hash in chunk {
+            query = query.bind(*hash);
+        }
+        found.extend(query.fetch_all(pool).await?);
+    }
+    Ok(found)
 }
 
 pub async fn media(pool: &AnyPool, sha256: &str) -> sqlx::Result<Option<(String, Vec<u8>)>> {

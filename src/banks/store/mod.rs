@@ -1,11 +1,17 @@
 //! SQL for banks, bank versions, items and immutable item versions; pictures and pending
-//! uploads are in `files`.
+//! uploads are in `files`, an import's claim in `claims`, its staged rows and publication in
+//! `staging`.
 
+mod claims;
 mod files;
+mod staging;
 
+pub use claims::*;
 pub use files::{
-    PendingImport, delete_pending, insert_media, insert_pending, media, pending, prune_pending,
+    PendingImport, delete_pending, existing_media, insert_media, insert_pending, media, pending,
+    prune_pending,
 };
+pub use staging::*;
 
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
@@ -26,10 +32,16 @@ pub struct BankRow {
     pub items: i64,
 }
 
+/// Only published versions count (`import_id IS NULL`: an import still writing its version is
+/// invisible, see `banks::import`), and a bank is listed only once it has one.
 const BANK_COLUMNS: &str = "b.id, b.organisation_id, o.name AS organisation_name, b.code, b.title, b.module, b.language,
-    (SELECT COUNT(*) FROM bank_versions v WHERE v.bank_id = b.id) AS versions,
-    COALESCE((SELECT v.item_count FROM bank_versions v WHERE v.bank_id = b.id ORDER BY v.number DESC LIMIT 1), 0) AS items
+    (SELECT COUNT(*) FROM bank_versions v WHERE v.bank_id = b.id AND v.import_id IS NULL) AS versions,
+    COALESCE((SELECT v.item_count FROM bank_versions v WHERE v.bank_id = b.id AND v.import_id IS NULL ORDER BY v.number DESC LIMIT 1), 0) AS items
     FROM banks b JOIN organisations o ON o.id = b.organisation_id";
+
+/// A bank being created by its first import has no published version yet.
+const PUBLISHED: &str =
+    "EXISTS (SELECT 1 FROM bank_versions pv WHERE pv.bank_id = b.id AND pv.import_id IS NULL)";
 
 /// Banks of the given organisations, by module and code.
 pub async fn banks_of(
@@ -39,7 +51,7 @@ pub async fn banks_of(
 ) -> sqlx::Result<Vec<BankRow>> {
     sqlx::query_as(&format!(
         "SELECT {BANK_COLUMNS} WHERE COALESCE(o.department_id, o.id) = $1 AND ($2 = '' OR b.organisation_id = $2)
-         ORDER BY b.module, b.code"
+         AND {PUBLISHED} ORDER BY b.module, b.code"
     ))
     .bind(department_id)
     .bind(organisation_id.unwrap_or(""))
@@ -48,10 +60,12 @@ pub async fn banks_of(
 }
 
 pub async fn bank(pool: &AnyPool, id: &str) -> sqlx::Result<Option<BankRow>> {
-    sqlx::query_as(&format!("SELECT {BANK_COLUMNS} WHERE b.id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {BANK_COLUMNS} WHERE b.id = $1 AND {PUBLISHED}"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await
 }
 
 pub async fn bank_by_code<'e>(
@@ -60,7 +74,7 @@ pub async fn bank_by_code<'e>(
     code: &str,
 ) -> sqlx::Result<Option<BankRow>> {
     sqlx::query_as(&format!(
-        "SELECT {BANK_COLUMNS} WHERE b.organisation_id = $1 AND b.code = $2"
+        "SELECT {BANK_COLUMNS} WHERE b.organisation_id = $1 AND b.code = $2 AND {PUBLISHED}"
     ))
     .bind(organisation_id)
     .bind(code)
@@ -85,7 +99,7 @@ pub async fn versions(pool: &AnyPool, bank_id: &str) -> sqlx::Result<Vec<Version
         "SELECT v.id, v.number, v.title, v.source_name, v.item_count, v.imported_at,
                 (SELECT COUNT(*) FROM bank_version_items bvi JOIN item_versions iv ON iv.id = bvi.item_version_id
                  WHERE bvi.bank_version_id = v.id AND iv.key_correction = 1) AS key_corrections
-         FROM bank_versions v WHERE v.bank_id = $1 ORDER BY v.number DESC",
+         FROM bank_versions v WHERE v.bank_id = $1 AND v.import_id IS NULL ORDER BY v.number DESC",
     )
     .bind(bank_id)
     .fetch_all(pool)
@@ -147,9 +161,11 @@ pub async fn item_version(
     Ok(row.map(|r| (r.version, r.bank_id)))
 }
 
-/// The newest version of every item a bank has ever had, keyed by native id.
+/// The newest version of every item a bank has ever had. Only its importer calls this, while it
+/// holds the bank's claim, after abandoned imports of the bank were swept: every row is
+/// published then.
 pub async fn latest_item_versions(
-    conn: &mut AnyConnection,
+    pool: &AnyPool,
     bank_id: &str,
 ) -> sqlx::Result<Vec<ItemVersionRow>> {
     sqlx::query_as(&format!(
@@ -157,19 +173,19 @@ pub async fn latest_item_versions(
          WHERE i.bank_id = $1 AND iv.number = (SELECT MAX(x.number) FROM item_versions x WHERE x.item_id = iv.item_id)"
     ))
     .bind(bank_id)
-    .fetch_all(conn)
+    .fetch_all(pool)
     .await
 }
 
-/// The item-version ids of a bank's newest version, in order, and its title.
+/// The item-version ids of a bank's newest published version, in order, and its title.
 pub async fn latest_version_contents(
-    conn: &mut AnyConnection,
+    pool: &AnyPool,
     bank_id: &str,
 ) -> sqlx::Result<Option<(i64, String, Vec<String>)>> {
     let latest: Option<(String, i64, String)> =
-        sqlx::query_as("SELECT id, number, title FROM bank_versions WHERE bank_id = $1 ORDER BY number DESC LIMIT 1")
+        sqlx::query_as("SELECT id, number, title FROM bank_versions WHERE bank_id = $1 AND import_id IS NULL ORDER BY number DESC LIMIT 1")
             .bind(bank_id)
-            .fetch_optional(&mut *conn)
+            .fetch_optional(pool)
             .await?;
     let Some((id, number, title)) = latest else {
         return Ok(None);
@@ -177,7 +193,7 @@ pub async fn latest_version_contents(
     let ids: Vec<String> =
         sqlx::query_scalar("SELECT item_version_id FROM bank_version_items WHERE bank_version_id = $1 ORDER BY position")
             .bind(id)
-            .fetch_all(&mut *conn)
+            .fetch_all(pool)
             .await?;
     Ok(Some((number, title, ids)))
 }
@@ -218,136 +234,4 @@ pub async fn set_bank_title(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// New item rows (identity only), in batches.
-pub async fn insert_items(
-    conn: &mut AnyConnection,
-    bank_id: &str,
-    items: &[(String, String)],
-) -> sqlx::Result<()> {
-    let now = clock::now_ms();
-    for chunk in items.chunks(500) {
-        let sql = format!(
-            "INSERT INTO items (id, bank_id, native_id, created_at) VALUES {}",
-            values_list(chunk.len(), 4)
-        );
-        let mut query = sqlx::query(&sql);
-        for (id, native_id) in chunk {
-            query = query.bind(id).bind(bank_id).bind(native_id).bind(now);
-        }
-        query.execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// `($1, $2, …), (…)` for a multi-row insert: portable placeholders for SQLite and PostgreSQL.
-fn values_list(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let row: Vec<String> = (1..=columns)
-                .map(|c| format!("${}", r * columns + c))
-                .collect();
-            format!("({})", row.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A new, immutable item version.
-pub struct NewItemVersion {
-    pub id: String,
-    pub item_id: String,
-    pub number: i64,
-    pub item: Item,
-    pub key_correction: bool,
-    pub reason: Option<String>,
-}
-
-pub async fn insert_item_versions(
-    conn: &mut AnyConnection,
-    versions: &[NewItemVersion],
-) -> sqlx::Result<()> {
-    let now = clock::now_ms();
-    for chunk in versions.chunks(200) {
-        let sql = format!(
-            "INSERT INTO item_versions (id, item_id, number, content_hash, presentation_hash, kind, topic, difficulty,
-             points, body, key_correction, reason, created_at) VALUES {}",
-            values_list(chunk.len(), 13)
-        );
-        let mut query = sqlx::query(&sql);
-        for v in chunk {
-            query = query
-                .bind(&v.id)
-                .bind(&v.item_id)
-                .bind(v.number)
-                .bind(v.item.content_hash())
-                .bind(v.item.presentation_hash())
-                .bind(v.item.body.kind().as_str())
-                .bind(&v.item.topic)
-                .bind(v.item.difficulty.code())
-                .bind(i64::from(v.item.points))
-                .bind(serde_json::to_string(&v.item).expect("items serialise"))
-                .bind(i64::from(v.key_correction))
-                .bind(&v.reason)
-                .bind(now);
-        }
-        query.execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-pub struct NewBankVersion<'a> {
-    pub bank_id: &'a str,
-    pub number: i64,
-    pub title: &'a str,
-    pub source_name: &'a str,
-    pub source_format: &'a str,
-    pub imported_by: Option<&'a str>,
-    pub item_version_ids: &'a [String],
-}
-
-pub async fn insert_bank_version(
-    conn: &mut AnyConnection,
-    v: NewBankVersion<'_>,
-) -> sqlx::Result<String> {
-    let id = uuid::Uuid::new_v4().to_string();
-    sqlx::query(
-        "INSERT INTO bank_versions (id, bank_id, number, title, source_name, source_format, item_count, imported_by, imported_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&id)
-    .bind(v.bank_id)
-    .bind(v.number)
-    .bind(v.title)
-    .bind(v.source_name)
-    .bind(v.source_format)
-    .bind(v.item_version_ids.len() as i64)
-    .bind(v.imported_by)
-    .bind(clock::now_ms())
-    .execute(&mut *conn)
-    .await?;
-    for (chunk_index, chunk) in v.item_version_ids.chunks(500).enumerate() {
-        let sql = format!(
-            "INSERT INTO bank_version_items (bank_version_id, item_version_id, position) VALUES {}",
-            values_list(chunk.len(), 3)
-        );
-        let mut query = sqlx::query(&sql);
-        for (offset, item_version_id) in chunk.iter().enumerate() {
-            query = query
-                .bind(&id)
-                .bind(item_version_id)
-                .bind((chunk_index * 500 + offset) as i64);
-        }
-        query.execute(&mut *conn).await?;
-    }
-    Ok(id)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn values_lists_number_placeholders_across_rows() {
-        assert_eq!(super::values_list(2, 3), "($1, $2, $3), ($4, $5, $6)");
-    }
 }
