@@ -348,6 +348,24 @@ mod tests {
     }
 
     #[test]
+    fn nesting_is_counted_as_a_browser_nests() {
+        let deep =
+            |open: &str, close: &str, n: usize| format!("{}x{}", open.repeat(n), close.repeat(n));
+        assert!(nesting(&deep("<div>", "</div>", MAX_HTML_NESTING)).is_ok());
+        assert!(nesting(&deep("<div class=\"a\">", "</div>", MAX_HTML_NESTING + 1)).is_err());
+        // Elements a browser closes by itself, void elements and comments do not nest.
+        assert!(nesting(&"<p>một<li>hai<br><img src=x><!-- <div> -->".repeat(1_000)).is_ok());
+        // A stray end tag closes nothing; `<div/>` opens a div.
+        assert!(nesting(&"<b></i>".repeat(MAX_HTML_NESTING + 1)).is_err());
+        assert!(nesting(&"<div/>".repeat(MAX_HTML_NESTING + 1)).is_err());
+        // Text with < in it is text.
+        assert!(nesting(&"a < b, 1<2 ".repeat(1_000)).is_ok());
+        // Too deep to parse: the text is kept, without crashing.
+        let md = to_markdown(&deep("<b>", "</b>", 100_000), &mut |_| None);
+        assert_eq!(md, "x");
+    }
+
+    #[test]
     fn typed_characters_stay_text() {
         let markdown = md("<p>=A1*B1 &lt;b&gt; # 1. [x] a_b</p>");
         assert_eq!(rendered(&markdown), "<p>=A1*B1 &lt;b&gt; # 1. [x] a_b</p>");
