@@ -1,6 +1,7 @@
 //! Spreadsheets staff make and open: tables read from CSV (comma or semicolon, with or without
-//! a BOM) or `.xlsx`, with each row's number as the spreadsheet shows it; and tables written as
-//! CSV with a UTF-8 BOM (so Excel shows Vietnamese) or as `.xlsx`.
+//! a BOM) or `.xlsx` (cells streamed, never the used range at once) within the row, column and
+//! cell limits of `crate::limits`, with each row's number as the spreadsheet shows it; and
+//! tables written as CSV with a UTF-8 BOM (so Excel shows Vietnamese) or as `.xlsx`.
 
 use std::{collections::BTreeMap, io::Cursor};
 
@@ -246,6 +247,7 @@ mod tests {
     }
 }
 
+/// `cargo test --lib time_20000_rows -- --ignored --nocapture`: the figure in the README.
 #[cfg(test)]
 mod timing {
     #[test]

@@ -245,3 +245,34 @@ proptest! {
         prop_assert_eq!(sheets::read_csv(&csv).err().map(|e| e.key), expected);
     }
 }
+
+#[test]
+fn native_banks_nested_deep_are_reported_not_crashed_on() {
+    let bank = |stem: &str, value: &str| {
+        format!(
+            "[bank]\ncode = \"IU01-SAU\"\ntitle = \"Sâu\"\nmodule = \"IU01\"\n\n[[items]]\nid = \"S-1\"\ntype = \"single\"\ntopic = \"IU01.1\"\ndifficulty = \"NB\"\nstem = '''{stem}'''\noptions = [{{ text = \"a\", correct = true }}, {{ text = \"b\" }}]\n{value}\n"
+        )
+    };
+    let cases = [
+        bank(&"> ".repeat(50_000), ""),
+        bank(&"- ".repeat(50_000), ""),
+        bank(&"*".repeat(50_000), ""),
+        bank(&"[".repeat(50_000), ""),
+        bank(
+            "x",
+            &format!("x = {}1{}", "[".repeat(50_000), "]".repeat(50_000)),
+        ),
+        bank(
+            "x",
+            &format!("x = {}1{}", "{a=".repeat(50_000), "}".repeat(50_000)),
+        ),
+    ];
+    for bank in cases {
+        let report = report_of("sau.toml", bank.as_bytes());
+        assert!(
+            report.has_errors() || report.items == 1,
+            "{}",
+            text(&report)
+        );
+    }
+}
