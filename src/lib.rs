@@ -14,6 +14,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod grading;
+pub mod limits;
 pub mod orgs;
 pub mod people;
 pub mod serve_lock;

@@ -127,7 +127,7 @@ pub fn detect(name: &str, bytes: &[u8]) -> Format {
 
 /// The name of the root element of an XML text.
 fn xml_root(text: &str) -> Option<String> {
-    let doc = roxmltree::Document::parse(text).ok()?;
+    let doc = super::xml::parse(text).ok()?;
     Some(doc.root_element().tag_name().name().to_string())
 }
 

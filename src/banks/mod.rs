@@ -23,6 +23,9 @@ pub mod upload;
 pub mod word;
 pub mod xml;
 
+#[cfg(test)]
+mod limits_tests;
+
 use serde::{Deserialize, Serialize};
 
 use model::Item;

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     MediaFile, ParsedBank,
-    archive::{unzip, zip_too_large},
+    archive::unzip,
     native,
     report::{FileReport, Msg, args},
 };
@@ -111,8 +111,9 @@ fn media_beside(file: &Path, report_errors: &mut Vec<Msg>) -> Vec<MediaFile> {
 
 /// Reads a bank kept in a spreadsheet: `.csv` by name, else an `.xlsx` workbook.
 pub fn read_spreadsheet(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
-    let unreadable = |e: crate::sheets::Unreadable| {
-        failed(name, ("report.sheet_unreadable", args![error = e.detail]))
+    let unreadable = |e: crate::sheets::Unreadable| match e.key {
+        key if key.starts_with("limit.") => failed(name, (key, args![value = e.detail])),
+        _ => failed(name, ("report.sheet_unreadable", args![error = e.detail])),
     };
     if name.to_lowercase().ends_with(".csv") {
         return match decode(bytes) {
@@ -122,9 +123,6 @@ pub fn read_spreadsheet(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileRe
             },
             Err(message) => failed(name, message),
         };
-    }
-    if let Some(too_large) = zip_too_large(bytes) {
-        return failed(name, too_large);
     }
     match crate::sheets::first_sheet(bytes) {
         Ok((sheet, table)) => {

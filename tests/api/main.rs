@@ -26,6 +26,7 @@ mod exam_replies;
 mod exam_rules;
 mod full_disk;
 mod helpers;
+mod hostile_files;
 mod liveness;
 mod logs;
 mod migrations;

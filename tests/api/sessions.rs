@@ -8,7 +8,7 @@ use sathach::{attempts::model::access_code_digest, clock, sessions::start::start
 use crate::helpers::{MANAGER, PROCTOR, TestApp, csrf_in, location, spawn_app_with_demo};
 
 /// Schedules a session at the demo centre through the form; returns its id.
-async fn schedule(app: &TestApp, title: &str) -> String {
+pub(crate) async fn schedule(app: &TestApp, title: &str) -> String {
     let form = app.get_text("/sessions/new").await;
     let pick = |name: &str| {
         let start = form.find(&format!("name=\"{name}\"")).unwrap();
@@ -43,7 +43,12 @@ async fn schedule(app: &TestApp, title: &str) -> String {
 }
 
 /// Uploads a roster file to a session.
-async fn upload(app: &TestApp, session: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
+pub(crate) async fn upload(
+    app: &TestApp,
+    session: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, String) {
     let page = app.get_text(&format!("/sessions/{session}")).await;
     let token = csrf_in(&page).unwrap();
     let path = format!("/sessions/{session}/roster?csrf={token}");

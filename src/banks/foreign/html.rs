@@ -2,22 +2,33 @@
 //! the Markdown subset of stems and options: paragraphs, line breaks, bold, italic, code,
 //! lists, tables and pictures are kept; links keep their text; scripts and styles are dropped;
 //! everything else keeps its text, escaped so that nothing becomes markup. The HTML is parsed
-//! by html5ever (through `scraper`), as a browser would parse it.
+//! by html5ever (through `scraper`), as a browser would parse it, once `nesting` has found
+//! it no deeper than `MAX_HTML_NESTING`: the conversion recurses along the nesting.
 
 use scraper::{ElementRef, Html, Node};
 
+pub use super::html_nesting::nesting;
+use super::html_nesting::without_tags;
 pub use crate::banks::markdown::escape;
-use crate::banks::markdown::{self, emphasized, subscript, superscript};
+use crate::{
+    banks::markdown::{self, emphasized, subscript, superscript},
+    limits::MAX_HTML_NESTING,
+};
 
 /// Markdown for an HTML fragment. `picture` maps an `<img src>` to the bank's media path
 /// (`media/NAME`), or None to keep the address (the native reader then refuses a picture
-/// from another site with its own message).
+/// from another site with its own message). HTML nested past the limit (which readers report
+/// with `nesting`) is not parsed: its text is kept, without its tags.
 pub fn to_markdown(html: &str, picture: &mut dyn FnMut(&str) -> Option<String>) -> String {
+    if nesting(html).is_err() {
+        return escape(&without_tags(html));
+    }
     let fragment = Html::parse_fragment(html);
     let mut out = Writer {
         blocks: Vec::new(),
         inline: String::new(),
         picture,
+        level: 0,
     };
     out.children(fragment.root_element(), 0);
     out.flush();
@@ -28,6 +39,9 @@ struct Writer<'p> {
     blocks: Vec<String>,
     inline: String,
     picture: &'p mut dyn FnMut(&str) -> Option<String>,
+    /// How deep the element being written is: past a bound (which `nesting` keeps real HTML
+    /// well under), content is written as text without descending further.
+    level: usize,
 }
 
 const BLOCKS: [&str; 14] = [
@@ -58,6 +72,16 @@ impl Writer<'_> {
     }
 
     fn children(&mut self, element: ElementRef, depth: usize) {
+        if self.level > 4 * MAX_HTML_NESTING {
+            let text: String = element.text().collect();
+            return self.text(&text);
+        }
+        self.level += 1;
+        self.descend(element, depth);
+        self.level -= 1;
+    }
+
+    fn descend(&mut self, element: ElementRef, depth: usize) {
         for child in element.children() {
             match child.value() {
                 Node::Text(text) => self.text(text),
@@ -167,6 +191,7 @@ impl Writer<'_> {
                 blocks: Vec::new(),
                 inline: String::new(),
                 picture: &mut *self.picture,
+                level: self.level + 1,
             };
             inner.children(item, depth + 1);
             inner.flush();
@@ -198,6 +223,7 @@ impl Writer<'_> {
                             blocks: Vec::new(),
                             inline: String::new(),
                             picture: &mut *self.picture,
+                            level: self.level + 1,
                         };
                         inner.children(cell, 0);
                         inner.flush();
@@ -250,6 +276,24 @@ mod tests {
         assert!(shown.contains(r#"src="/media/x""#), "{shown}");
         let table = md("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>");
         assert!(rendered(&table).contains("<table>"), "{table}");
+    }
+
+    #[test]
+    fn nesting_is_counted_as_a_browser_nests() {
+        let deep =
+            |open: &str, close: &str, n: usize| format!("{}x{}", open.repeat(n), close.repeat(n));
+        assert!(nesting(&deep("<div>", "</div>", MAX_HTML_NESTING)).is_ok());
+        assert!(nesting(&deep("<div class=\"a\">", "</div>", MAX_HTML_NESTING + 1)).is_err());
+        // Elements a browser closes by itself, void elements and comments do not nest.
+        assert!(nesting(&"<p>một<li>hai<br><img src=x><!-- <div> -->".repeat(1_000)).is_ok());
+        // A stray end tag closes nothing; `<div/>` opens a div.
+        assert!(nesting(&"<b></i>".repeat(MAX_HTML_NESTING + 1)).is_err());
+        assert!(nesting(&"<div/>".repeat(MAX_HTML_NESTING + 1)).is_err());
+        // Text with < in it is text.
+        assert!(nesting(&"a < b, 1<2 ".repeat(1_000)).is_ok());
+        // Too deep to parse: the text is kept, without crashing.
+        let md = to_markdown(&deep("<b>", "</b>", 100_000), &mut |_| None);
+        assert_eq!(md, "x");
     }
 
     #[test]

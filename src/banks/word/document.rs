@@ -8,7 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use roxmltree::Node;
 
 use super::{legacy::Legacy, numbering::Numbering};
-use crate::banks::xml::{attr, child, val};
+use crate::banks::{
+    report::{Msg, args},
+    xml::{Unparsed, attr, child, val},
+};
 
 /// How a character looks, as far as the reader cares.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -141,7 +144,7 @@ struct Styles {
 
 impl Styles {
     fn read(xml: Option<&str>) -> Styles {
-        let Some(doc) = xml.and_then(|x| roxmltree::Document::parse(x).ok()) else {
+        let Some(doc) = xml.and_then(|x| crate::banks::xml::parse(x).ok()) else {
             return Styles::default();
         };
         let mut own: BTreeMap<String, (RunProps, Option<String>, bool)> = BTreeMap::new();
@@ -206,12 +209,16 @@ pub fn read(
     styles: Option<&str>,
     numbering: Option<&str>,
     targets: &BTreeMap<String, String>,
-) -> Result<Body, String> {
-    let doc = roxmltree::Document::parse(document).map_err(|e| e.to_string())?;
+) -> Result<Body, Msg> {
+    let unreadable = |error: String| ("report.docx_unreadable", args![error = error]);
+    let doc = crate::banks::xml::parse(document).map_err(|e| match e {
+        Unparsed::Limit(limit) => limit.msg(),
+        Unparsed::Syntax(e) => unreadable(e.to_string()),
+    })?;
     let body = doc
         .descendants()
         .find(|n| n.tag_name().name() == "body")
-        .ok_or_else(|| "w:body".to_string())?;
+        .ok_or_else(|| unreadable("w:body".to_string()))?;
     let mut reader = Reader {
         styles: Styles::read(styles),
         numbering: Numbering::read(numbering),

@@ -42,7 +42,7 @@ pub fn read_docx(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
     let parts = (package.styles.as_deref(), package.numbering.as_deref());
     let body = match document::read(&package.document, parts.0, parts.1, &targets) {
         Ok(body) => body,
-        Err(error) => return failed(("report.docx_unreadable", args![error = error])),
+        Err(msg) => return failed(msg),
     };
     let found = questions::read(&body.blocks);
     if found.questions.is_empty() {

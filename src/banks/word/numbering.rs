@@ -35,7 +35,7 @@ fn val<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
 
 impl Numbering {
     pub fn read(xml: Option<&str>) -> Numbering {
-        let Some(doc) = xml.and_then(|x| roxmltree::Document::parse(x).ok()) else {
+        let Some(doc) = xml.and_then(|x| crate::banks::xml::parse(x).ok()) else {
             return Numbering::default();
         };
         let mut numbering = Numbering::default();

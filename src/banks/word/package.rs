@@ -68,7 +68,7 @@ fn main_part(entries: &BTreeMap<String, Vec<u8>>) -> Option<String> {
         .get("_rels/.rels")
         .and_then(|rels| {
             let rels = String::from_utf8_lossy(rels);
-            let doc = roxmltree::Document::parse(&rels).ok()?;
+            let doc = crate::banks::xml::parse(&rels).ok()?;
             doc.descendants()
                 .filter(|n| n.tag_name().name() == "Relationship")
                 .find(|n| {
@@ -91,7 +91,7 @@ pub fn targets(package: &Package) -> BTreeMap<String, String> {
     let Some(rels) = &package.relationships else {
         return BTreeMap::new();
     };
-    let Ok(doc) = roxmltree::Document::parse(rels) else {
+    let Ok(doc) = crate::banks::xml::parse(rels) else {
         return BTreeMap::new();
     };
     doc.descendants()

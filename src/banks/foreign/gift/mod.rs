@@ -85,6 +85,11 @@ impl Reader {
     fn question(&mut self, q: Question, after_unclosed: bool) {
         let line = q.numbers[0];
         let text = q.text.as_str();
+        // Checked once for the whole question: its stem, answers and feedback may be HTML.
+        if let Err(too_deep) = super::html::nesting(text) {
+            self.found.errors.push((line, too_deep));
+            return;
+        }
         // `::title::`; without its closing `::` there is no title (as in Moodle).
         let (title, rest) = match text.strip_prefix("::") {
             Some(after) => match after.find("::") {

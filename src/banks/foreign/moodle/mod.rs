@@ -7,22 +7,29 @@
 
 mod text;
 
-use roxmltree::{Document, Node};
+use roxmltree::Node;
 
 use super::{Draft, DraftBody, DraftOption, Foreign, Skipped};
-use crate::banks::report::args;
+use crate::banks::{
+    report::args,
+    xml::{self, Unparsed},
+};
 use text::{Texts, child, child_text};
 
 pub fn read(xml: &str) -> Foreign {
     let mut found = Foreign::default();
-    let doc = match Document::parse(xml) {
+    let doc = match xml::parse(xml) {
         Ok(doc) => doc,
-        Err(e) => {
+        Err(Unparsed::Syntax(e)) => {
             let line = e.pos().row as usize;
             found.errors.push((
                 line,
                 ("report.xml_unreadable", args![error = e.to_string()]),
             ));
+            return found;
+        }
+        Err(Unparsed::Limit(limit)) => {
+            found.errors.push((0, limit.msg()));
             return found;
         }
     };

@@ -9,7 +9,7 @@ use crate::banks::{
     MediaFile,
     foreign::{
         add_picture,
-        html::{escape, to_markdown},
+        html::{escape, nesting, to_markdown},
     },
     report::Msg,
 };
@@ -55,6 +55,10 @@ impl Texts {
                     text.to_string()
                 };
                 let line = node.document().text_pos_at(node.range().start).row as usize;
+                if let Err(too_deep) = nesting(&html) {
+                    self.errors.push((line, too_deep));
+                    return String::new();
+                }
                 let mut picture = |src: &str| self.embedded(node, src, line);
                 to_markdown(&html, &mut picture)
             }
@@ -66,6 +70,11 @@ impl Texts {
         let text = child_text(node, "text").unwrap_or_default();
         if !text.contains('<') {
             return text.trim().to_string();
+        }
+        if let Err(too_deep) = nesting(&text) {
+            let line = node.document().text_pos_at(node.range().start).row as usize;
+            self.errors.push((line, too_deep));
+            return String::new();
         }
         scraper::Html::parse_fragment(&text)
             .root_element()

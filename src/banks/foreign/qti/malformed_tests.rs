@@ -105,7 +105,7 @@ fn broken_packages_are_refused_with_a_message() {
         ),
         (
             bomb,
-            vec![(0, "report.zip_too_large")],
+            vec![(0, "limit.zip_entry")],
             "khi giải nén lớn hơn 50 MB",
         ),
         (
@@ -238,6 +238,25 @@ fn deeply_nested_elements_do_not_exhaust_the_stack() {
         "<itemBody><choiceInteraction responseIdentifier=\"RESPONSE\" maxChoices=\"1\"><simpleChoice identifier=\"x\">X</simpleChoice><simpleChoice identifier=\"y\">Y</simpleChoice></choiceInteraction>",
         &format!("<itemBody>{body}"),
     );
+    // Refused by the nesting limit, with a message, rather than read or crashed on.
+    let found = read("a.xml", xml.as_bytes());
+    assert_eq!(keys(&found.errors), [(0, "report.qti_in_file")]);
+    assert!(found.drafts.is_empty());
+    let report = report_of("a.xml", found);
+    assert!(
+        report.contains("a.xml: tệp có quá nhiều cấp lồng nhau (hơn 128 cấp"),
+        "{report}"
+    );
+    // Within the limit, the content is read.
+    let shallow = body.replace(
+        &"<div><math><mrow>".repeat(depth),
+        &"<div><math><mrow>".repeat(30),
+    );
+    let shallow = shallow.replace(
+        &"</mrow></math></div>".repeat(depth),
+        &"</mrow></math></div>".repeat(30),
+    );
+    let xml = xml.replace(&body, &shallow);
     let found = read("a.xml", xml.as_bytes());
     assert!(found.errors.is_empty(), "{:?}", found.errors);
     assert_eq!(found.drafts[0].stem, "deep");
@@ -253,7 +272,7 @@ fn deeply_nested_elements_do_not_exhaust_the_stack() {
     ]);
     assert_eq!(
         keys(&read("goi.zip", &zip).errors),
-        [(0, "report.qti_no_items")]
+        [(0, "report.qti_in_file")]
     );
 }
 

@@ -3,20 +3,25 @@
 //! and item-body XHTML written back as an HTML string for `html::to_markdown`, with
 //! interactions, feedback and MathML dealt with on the way.
 
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::{Document, Node};
 
-use crate::banks::report::{Msg, args};
+use crate::banks::{
+    report::{Msg, args},
+    xml::Unparsed,
+};
 
-/// Parses XML text; a failure is a message at the line where the XML breaks.
+/// Parses XML text within the limits (no DTD: see `banks::xml::parse`); a failure is a message
+/// at the line where the XML breaks, or about the whole file for a limit.
 pub(super) fn parse<'i>(path: &str, text: &'i str) -> Result<Document<'i>, (usize, Msg)> {
-    let options = ParsingOptions {
-        allow_dtd: true,
-        nodes_limit: 4_000_000,
-        entity_resolver: None,
-    };
-    Document::parse_with_options(text, options).map_err(|e| {
-        let args = args![path = path, detail = e.to_string()];
-        (e.pos().row as usize, ("report.qti_xml_invalid", args))
+    crate::banks::xml::parse(text).map_err(|e| match e {
+        Unparsed::Syntax(e) => {
+            let args = args![path = path, detail = e.to_string()];
+            (e.pos().row as usize, ("report.qti_xml_invalid", args))
+        }
+        Unparsed::Limit(limit) => {
+            let args = args![path = path, problem = limit.msg()];
+            (0, ("report.qti_in_file", args))
+        }
     })
 }
 
@@ -154,9 +159,9 @@ const HIDDEN: [&str; 10] = [
     "include",
 ];
 
-/// How deep elements are written; deeper content is kept as plain text, so a file nesting
-/// elements thousands deep cannot exhaust the stack.
-const MAX_DEPTH: usize = 64;
+/// How deep elements are written; deeper content is kept as plain text (the file's nesting
+/// is already bounded by `banks::xml::parse`, and `html::to_markdown` reports HTML this deep).
+const MAX_DEPTH: usize = crate::limits::MAX_HTML_NESTING;
 
 /// Writes XHTML content (the children of `node`) as an HTML string.
 pub(super) struct Html<'p> {
