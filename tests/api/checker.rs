@@ -56,8 +56,9 @@ async fn upload_roster(manager: &TestApp, session: &str) -> (StatusCode, String)
         .await
 }
 
-/// Saves question 1 again and again until `done`; every save must be acknowledged.
-async fn keep_saving(a: &Answering, done: &AtomicBool) -> i64 {
+/// Saves question 1 again and again until `done`; every save must be acknowledged. Returns
+/// how many saves were made.
+pub(crate) async fn keep_saving(a: &Answering, done: &AtomicBool) -> i64 {
     let mut seq = 0;
     while !done.load(Ordering::SeqCst) || seq < 2 {
         seq += 1;
