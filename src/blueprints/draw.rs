@@ -4,10 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
+    display::display_order,
     model::{Blueprint, Section},
-    rng::{DrawRng, GENERATOR, seed_to_hex},
+    rng::{DrawRng, Generator, seed_to_hex},
 };
-use crate::banks::model::{Body, Item, matching_targets};
+use crate::banks::model::Item;
 
 /// Draw counts by item id. Keys are internal ids, never user input, so a fast non-keyed hash
 /// is safe here and keeps a draw well under a millisecond.
@@ -112,10 +113,15 @@ fn topic_of_module(topic: &str, module: &str) -> bool {
         && topic.as_bytes()[module.len()] == b'.'
 }
 
-/// Draws one paper.
+/// Draws one paper with the current generator.
 pub fn draw(inputs: &DrawInputs) -> Result<Form, DrawError> {
+    draw_by(inputs, Generator::CURRENT)
+}
+
+/// Draws one paper as `generator` did: how a stored paper is drawn again.
+pub fn draw_by(inputs: &DrawInputs, generator: Generator) -> Result<Form, DrawError> {
     let rules = prepare(inputs.blueprint, inputs.pool);
-    draw_prepared(inputs, &rules)
+    draw_prepared_by(inputs, &rules, generator)
 }
 
 /// Each section's candidates, computed once for a blueprint and a pool: a session draws the
@@ -129,6 +135,14 @@ pub fn prepare(blueprint: &Blueprint, pool: &[PoolItem]) -> Vec<Vec<usize>> {
 
 /// Draws one paper with candidates from `prepare` for the same blueprint and pool.
 pub fn draw_prepared(inputs: &DrawInputs, rules: &[Vec<usize>]) -> Result<Form, DrawError> {
+    draw_prepared_by(inputs, rules, Generator::CURRENT)
+}
+
+fn draw_prepared_by(
+    inputs: &DrawInputs,
+    rules: &[Vec<usize>],
+    generator: Generator,
+) -> Result<Form, DrawError> {
     let DrawInputs {
         blueprint,
         pool,
@@ -194,7 +208,7 @@ pub fn draw_prepared(inputs: &DrawInputs, rules: &[Vec<usize>]) -> Result<Form, 
                     version_id: p.version_id.clone(),
                     item_id: p.item_id.clone(),
                     points: section.points.unwrap_or(p.item.points),
-                    order: display_order(&p.item, blueprint.shuffle_options, &mut rng),
+                    order: display_order(&p.item, blueprint.shuffle_options, &mut rng, generator),
                 }
             })
             .collect();
@@ -205,43 +219,10 @@ pub fn draw_prepared(inputs: &DrawInputs, rules: &[Vec<usize>]) -> Result<Form, 
         });
     }
     Ok(Form {
-        generator: GENERATOR.into(),
+        generator: generator.name().into(),
         seed: seed_to_hex(&seed),
         sections,
     })
-}
-
-/// The order options are shown in: pinned options stay; ordering items are never shown in key order.
-fn display_order(item: &Item, shuffle: bool, rng: &mut DrawRng) -> Vec<usize> {
-    let (len, pinned): (usize, Vec<bool>) = match &item.body {
-        Body::Single { options } | Body::Multiple { options, .. } => {
-            (options.len(), options.iter().map(|o| o.pinned).collect())
-        }
-        Body::Matching { pairs, distractors } => {
-            let count = matching_targets(pairs, distractors).0.len();
-            (count, vec![false; count])
-        }
-        Body::Ordering { sequence } => (sequence.len(), vec![false; sequence.len()]),
-        Body::GroupedTrueFalse { statements } => return (0..statements.len()).collect(),
-        _ => return vec![],
-    };
-    let mut order: Vec<usize> = (0..len).collect();
-    let is_ordering = matches!(item.body, Body::Ordering { .. });
-    if !shuffle && !is_ordering {
-        return order;
-    }
-    let mut movable: Vec<usize> = (0..len).filter(|i| !pinned[*i]).collect();
-    rng.shuffle(&mut movable);
-    let mut next = movable.into_iter();
-    for (slot, keep) in order.iter_mut().zip(&pinned) {
-        if !keep {
-            *slot = next.next().expect("as many movable options as free slots");
-        }
-    }
-    if is_ordering && len > 1 && order.iter().enumerate().all(|(i, v)| i == *v) {
-        order.rotate_left(1);
-    }
-    order
 }
 
 /// Points-weighted mean declared difficulty of the drawn items, in thousandths.

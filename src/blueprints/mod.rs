@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod display;
 pub mod draw;
 pub mod model;
 pub mod pages;
@@ -13,6 +14,8 @@ pub mod sample;
 pub mod simulate;
 pub mod store;
 
+#[cfg(test)]
+mod secrecy_tests;
 #[cfg(test)]
 mod tests;
 

@@ -9,8 +9,8 @@ use anyhow::{Context, anyhow};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::{
-    draw::{DrawInputs, Excluded, Exposure, Form, draw},
-    rng::{self, GENERATOR},
+    draw::{DrawInputs, Excluded, Exposure, Form, draw, draw_by},
+    rng::{self, GENERATOR, Generator},
     store,
 };
 use crate::{clock, db::Db, orgs::model::Organisation};
@@ -209,15 +209,16 @@ pub async fn paper(pool: &AnyPool, id: &str) -> sqlx::Result<Option<PaperRow>> {
     .await
 }
 
-/// Runs the draw again from a stored paper's inputs: true when it gives the same paper.
+/// Runs the draw again from a stored paper's inputs, by the generator that drew it (its
+/// display rules are kept for that): true when it gives the same paper.
 pub async fn redraw_matches(db: &Db, paper: &PaperRow) -> anyhow::Result<bool> {
-    if paper.generator != GENERATOR {
+    let Some(generator) = Generator::parse(&paper.generator) else {
         anyhow::bail!(
-            "paper {} was drawn by {}, this program has {GENERATOR}",
+            "paper {} was drawn by {}, which this program (with {GENERATOR}) does not know",
             paper.id,
             paper.generator
         );
-    }
+    };
     let blueprint = store::version_blueprint(&db.read, &paper.blueprint_version_id).await?;
     let versions: Vec<(String, String)> = serde_json::from_str(&paper.bank_versions)?;
     let pool = store::pool_of_versions(&db.read, &versions).await?;
@@ -228,12 +229,13 @@ pub async fn redraw_matches(db: &Db, paper: &PaperRow) -> anyhow::Result<bool> {
         .into_iter()
         .collect();
     let seed = rng::seed_from_hex(&paper.seed).ok_or_else(|| anyhow!("stored seed is damaged"))?;
-    let again = draw(&DrawInputs {
+    let inputs = DrawInputs {
         blueprint: &blueprint,
         pool: &pool,
         exposure: &exposure,
         excluded: &excluded,
         seed,
-    })?;
+    };
+    let again = draw_by(&inputs, generator)?;
     Ok(again == paper.form()?)
 }

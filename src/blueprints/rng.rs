@@ -8,8 +8,38 @@ use rand_chacha::{
     rand_core::{Rng, SeedableRng},
 };
 
-/// Stored with every form: which generator (and which use of it) produced it.
-pub const GENERATOR: &str = "chacha20/sathach-draw-v1";
+/// Stored with every form: which generator (and which use of it) produced it. v2 shows
+/// matching targets, ordering steps and statements in orders that say nothing about the key.
+pub const GENERATOR: &str = "chacha20/sathach-draw-v2";
+
+/// The draws a stored paper may name: its display rules are kept so `redraw` still matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Generator {
+    /// Until issue 17: matching targets unshuffled with `shuffle_options = false`, ordering
+    /// never in key order (rotated), statements in the file's order.
+    V1,
+    /// Matching targets always shuffled, ordering uniform over every order, statements
+    /// shuffled with `shuffle_options = true`.
+    V2,
+}
+
+impl Generator {
+    pub const CURRENT: Generator = Generator::V2;
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Generator::V1 => "chacha20/sathach-draw-v1",
+            Generator::V2 => GENERATOR,
+        }
+    }
+
+    /// The generator a stored paper names; None for one this program does not know.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Generator::V1, Generator::V2]
+            .into_iter()
+            .find(|g| g.name() == name)
+    }
+}
 
 /// A fresh 256-bit seed from the operating system.
 pub fn new_seed() -> [u8; 32] {
@@ -90,6 +120,15 @@ mod tests {
             include_str!("golden_rng.txt").trim(),
             "the draw generator changed: bump GENERATOR"
         );
+    }
+
+    #[test]
+    fn generators_round_trip_through_their_names() {
+        assert_eq!(Generator::CURRENT.name(), GENERATOR);
+        for g in [Generator::V1, Generator::V2] {
+            assert_eq!(Generator::parse(g.name()), Some(g));
+        }
+        assert_eq!(Generator::parse("chacha20/sathach-draw-v0"), None);
     }
 
     #[test]
