@@ -61,7 +61,9 @@ impl Exam {
     /// Where the candidate belongs now, if not on the page asked for: the lobby before the start
     /// or while waiting for the proctor, the receipt once submitted.
     pub fn elsewhere(&self) -> Option<&'static str> {
+        let closed = self.session.closed_at.is_some();
         match (self.standing, self.state()) {
+            (Standing::Pending, AttemptState::Submitted) if !closed => Some("/thi/lobby"),
             (_, AttemptState::Submitted) => Some("/thi/receipt"),
             (Standing::Pending, _) => Some("/thi/lobby"),
             (_, AttemptState::InProgress) => None,
@@ -96,6 +98,10 @@ impl Standby {
             waiting: Some(key),
             refreshes: true,
         };
+        if state == AttemptState::Submitted {
+            // Only a device not let in waits here: the receipt is for it once the room closes.
+            return wait("exam.receipt_title", "exam.wait_receipt");
+        }
         let started = matches!(state, AttemptState::InProgress | AttemptState::Paused);
         let before = !started && state != AttemptState::Terminated;
         if before && (session.closed_at.is_some() || now > session.cut_off_at()) {
@@ -181,6 +187,7 @@ async fn lobby(
     let now = clock::now_ms();
     let query = query.into_inner();
     match (exam.standing, exam.state()) {
+        (Standing::Pending, AttemptState::Submitted) if exam.session.closed_at.is_none() => {}
         (_, AttemptState::Submitted) => return Ok(see_other("/thi/receipt")),
         (Standing::Active, AttemptState::InProgress) => {
             let back = match query.q {

@@ -28,8 +28,9 @@ pub enum Control {
     Single(Vec<Shown>),
     Multiple(Vec<Shown>),
     TrueFalse(Option<bool>),
-    /// Statements a)–d) in the item's order, each with its answer.
-    Statements(Vec<(String, Option<bool>)>),
+    /// Statements lettered a)–d) in the drawn order, each with its token (the field name, so
+    /// the markup does not tell the file's order) and its answer.
+    Statements(Vec<(String, String, Option<bool>)>),
     Text {
         value: String,
         numeric: bool,
@@ -99,10 +100,14 @@ pub fn question(
                 _ => vec![],
             };
             Control::Statements(
-                statements
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (s.text.html.clone(), given.get(i).copied().flatten()))
+                shown_indices(&placed.order, statements.len())
+                    .map(|i| {
+                        (
+                            token(i),
+                            statements[i].text.html.clone(),
+                            given.get(i).copied().flatten(),
+                        )
+                    })
                     .collect(),
             )
         }
@@ -226,8 +231,12 @@ pub fn read_answer(
         }
         Body::TrueFalse { .. } => boolean(one("answer")?)?.map(Response::TrueFalse),
         Body::GroupedTrueFalse { statements } => {
+            // `s{i}`: the field names of pages rendered before statements were shuffled.
             let given = (0..statements.len())
-                .map(|i| boolean(one(&format!("s{i}"))?))
+                .map(|i| match one(&tokens(item_id, i))? {
+                    None => boolean(one(&format!("s{i}"))?),
+                    some => boolean(some),
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             given
                 .iter()
@@ -274,14 +283,29 @@ pub fn read_answer(
     })
 }
 
-/// How many tokens an item has: options, right-hand texts, or steps.
+/// How many tokens an item has: options, right-hand texts, steps, or statements.
 fn option_count(body: &Body) -> usize {
     match body {
         Body::Single { options } | Body::Multiple { options, .. } => options.len(),
         Body::Matching { pairs, distractors } => matching_targets(pairs, distractors).0.len(),
         Body::Ordering { sequence } => sequence.len(),
+        Body::GroupedTrueFalse { statements } => statements.len(),
         _ => 0,
     }
+}
+
+/// The item's indices in the drawn order; the item's own order when the paper stored none
+/// that fits (statements of papers drawn before they were shuffled).
+fn shown_indices(order: &[usize], len: usize) -> impl Iterator<Item = usize> {
+    let mut sorted = order.to_vec();
+    sorted.sort_unstable();
+    let fits = sorted.len() == len && sorted.iter().enumerate().all(|(i, v)| i == *v);
+    let list: Vec<usize> = if fits {
+        order.to_vec()
+    } else {
+        (0..len).collect()
+    };
+    list.into_iter()
 }
 
 #[cfg(test)]
@@ -330,8 +354,9 @@ mod tests {
                     vec![("answer".into(), options[0].token.clone())]
                 }
                 Control::TrueFalse(_) => vec![("answer".into(), "false".into())],
-                Control::Statements(list) => (0..list.len())
-                    .map(|i| (format!("s{i}"), "true".into()))
+                Control::Statements(list) => list
+                    .iter()
+                    .map(|(t, _, _)| (t.clone(), "true".into()))
                     .collect(),
                 Control::Text { .. } => vec![("answer".into(), "2,5".into())],
                 Control::Matching { lefts, rights } => (0..lefts.len())
@@ -362,6 +387,56 @@ mod tests {
                 Ok(None)
             );
         }
+    }
+
+    #[test]
+    fn statements_show_in_the_drawn_order_under_tokens_and_old_pages_still_save() {
+        let tokens = tokens_of("attempt-1");
+        let item = all_types_items()
+            .into_iter()
+            .find(|i| matches!(i.body, Body::GroupedTrueFalse { .. }))
+            .unwrap();
+        let Body::GroupedTrueFalse { statements } = &item.body else {
+            unreachable!()
+        };
+        let p = placed(&item, vec![2, 0, 3, 1]);
+        let Control::Statements(shown) = question(&item, &p, None, &tokens).control else {
+            panic!()
+        };
+        let texts: Vec<&str> = shown.iter().map(|(_, html, _)| html.as_str()).collect();
+        let drawn: Vec<&str> = [2, 0, 3, 1]
+            .iter()
+            .map(|i| statements[*i].text.html.as_str())
+            .collect();
+        assert_eq!(texts, drawn, "lettered a)–d) in the drawn order");
+        assert!(shown.iter().all(|(t, _, _)| t.len() == 18), "{shown:?}");
+        // a) is statement 2: answering it true lands on statement 2.
+        let answer = fields(&[(shown[0].0.as_str(), "true")]);
+        assert_eq!(
+            read_answer(&item, &p.item_id, &answer, &tokens),
+            Ok(Some(Response::Statements(vec![
+                None,
+                None,
+                Some(true),
+                None
+            ])))
+        );
+        let old_page = fields(&[("s1", "false")]);
+        assert_eq!(
+            read_answer(&item, &p.item_id, &old_page, &tokens),
+            Ok(Some(Response::Statements(vec![
+                None,
+                Some(false),
+                None,
+                None
+            ])))
+        );
+        // A paper drawn before statements were shuffled stored the file's order.
+        let kept = placed(&item, vec![0, 1, 2, 3]);
+        let Control::Statements(kept) = question(&item, &kept, None, &tokens).control else {
+            panic!()
+        };
+        assert_eq!(kept[0].1, statements[0].text.html);
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! The receipt after submission: when, the digest, and the result as the blueprint's review
 //! policy allows; after a refused save it says the session ended and what was submitted.
+//! While the session sits, only the device the proctor let in sees it, and never the keys;
+//! once the session is closed, any device signed in with the slip's (current) code does.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::{
-    devices::Candidate,
+    devices::{Candidate, Standing},
     model::AttemptState,
     pages::{Exam, see_other},
 };
@@ -44,6 +46,8 @@ struct ReceiptPage {
     submitted_at: String,
     digest: String,
     review: Review,
+    /// The session is closed: the keys of `full` may show.
+    closed: bool,
     result: Option<Shown>,
 }
 
@@ -52,7 +56,10 @@ impl ReceiptPage {
         matches!(self.review, Review::ScoreByTopic | Review::Full)
     }
     fn shows_items(&self) -> bool {
-        self.review == Review::Full
+        self.review == Review::Full && self.closed
+    }
+    fn items_later(&self) -> bool {
+        self.review == Review::Full && !self.closed
     }
 }
 
@@ -109,7 +116,8 @@ async fn receipt(
     query: web::Query<ReceiptQuery>,
 ) -> Result<HttpResponse, AppError> {
     let exam = Exam::load(&candidate, &state).await?;
-    if exam.state() != AttemptState::Submitted {
+    let closed = exam.session.closed_at.is_some();
+    if exam.state() != AttemptState::Submitted || (exam.standing == Standing::Pending && !closed) {
         return Ok(see_other("/thi/lobby"));
     }
     let (outcome, points, max, detail, digest): (String, String, i64, String, String) = sqlx::query_as(
@@ -136,6 +144,7 @@ async fn receipt(
         submitted_at,
         digest,
         review,
+        closed,
         result,
     };
     render(&page, 200)

@@ -60,6 +60,9 @@ pub fn check_against_pool(blueprint: &Blueprint, pool: &[PoolItem], report: &mut
             }
         }
     }
+    if blueprint.review == super::model::Review::Full {
+        report.warning(1, "report.bp.review_full", args![]);
+    }
     if let Some(target) = blueprint.difficulty {
         let (low, high) = difficulty_range(blueprint, pool, &supply);
         let (lo, hi) = (

@@ -165,3 +165,23 @@ fn statements_are_shuffled_when_options_are_and_kept_otherwise() {
         "false keeps the file's order"
     );
 }
+
+#[test]
+fn check_warns_that_a_full_review_shows_the_keys_to_every_candidate() {
+    let pool = crate::test_fixtures::all_types_pool();
+    for (review, warned) in [("full", true), ("score_by_topic", false)] {
+        let text = format!(
+            "[blueprint]\ncode = \"S\"\ntitle = \"S\"\nmodules = [\"IU01\"]\nreview = \"{review}\"\n\n\
+             [[parts]]\ncode = \"a\"\nsections = [{{ title = \"x\", banks = [\"TEST-ALL\"], count = 2 }}]\n"
+        );
+        let (bp, mut report) = read_blueprint("s.toml", &text);
+        super::check::check_against_pool(&bp.unwrap(), &pool, &mut report);
+        let lines = report.lines(crate::web::i18n::Lang::En).join("\n");
+        assert_eq!(
+            lines.contains("shows every candidate the key"),
+            warned,
+            "{lines}"
+        );
+        assert!(!report.has_errors(), "{lines}");
+    }
+}

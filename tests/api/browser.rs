@@ -164,11 +164,23 @@ pub(crate) async fn no_axe_violations(client: &Client, axe: Option<&str>, page: 
 
 /// Answers whatever the current question asks, the way a candidate would with mouse and keys.
 pub(crate) async fn answer(client: &Client) {
-    for name in ["answer", "s0", "s1", "s2", "s3"] {
-        let css = format!("input[name='{name}'][type=radio], input[name='{name}'][type=checkbox]");
-        if let Ok(el) = client.find(Locator::Css(&css)).await {
-            el.click().await.unwrap();
-        }
+    let css = "input[name='answer'][type=radio], input[name='answer'][type=checkbox]";
+    if let Ok(el) = client.find(Locator::Css(css)).await {
+        el.click().await.unwrap();
+    }
+    // Statements are named by their tokens: the first radio of each.
+    for statement in client
+        .find_all(Locator::Css("fieldset.statement"))
+        .await
+        .unwrap()
+    {
+        statement
+            .find(Locator::Css("input[type=radio]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
     }
     for select in client
         .find_all(Locator::Css("form#answer-form select"))

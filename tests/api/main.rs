@@ -36,6 +36,7 @@ mod papers;
 mod ping;
 mod printing;
 mod races;
+mod receipt;
 mod roles;
 mod schema;
 mod serve_lock;
