@@ -208,6 +208,7 @@ async fn sign_in_help(
 ) -> Result<HttpResponse, AppError> {
     let (id, attempt) = path.into_inner();
     let form = form.into_inner();
+    let session = accepting(&staff, &state, &id).await?;
     let Ok((reason, comment, _)) = read_reason(&form, false) else {
         let ids = (id, attempt, action.to_string());
         return act_page(
@@ -219,7 +220,6 @@ async fn sign_in_help(
         )
         .await;
     };
-    let session = accepting(&staff, &state, &id).await?;
     let entry = attempts::entry(&state.db.read, &attempt)
         .await?
         .filter(|e| e.session_id == session.id)
