@@ -346,6 +346,8 @@ async fn reissue(
     let generation = attempts::reissue_code(&mut tx, &entry.id, &code_digest(&state)).await?;
     // Every computer that used the old code is signed out.
     crate::attempts::devices::revoke_all(&mut tx, &entry.id, &staff.user.id).await?;
+    // The new code may be typed at once, and used after the late-entry cut-off.
+    crate::attempts::guessing::unlock(&mut tx, &entry, &staff.user.id).await?;
     let note = Note {
         actor: Some(&staff.user.id),
         detail: format!("{} code #{generation}", entry.candidate_number),
