@@ -1,16 +1,11 @@
-//! Candidates' sign-in: candidate number and access code (and date of birth when the session
-//! asks), guessing throttled per candidate number (never per lab address), and one device at a
-//! time: a second sign-in, or any sign-in to a started attempt when the session requires
+//! Candidates' computers, one at a time (the code itself is checked in `guessing`): a second
+//! sign-in, or any sign-in to a started attempt when the session requires
 //! re-authorisation, waits for the proctor's approval, which is logged.
 
 use std::{future::Future, pin::Pin};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload};
-use sqlx::{AnyConnection, AnyPool};
-use subtle::ConstantTimeEq;
-
 use super::{
-    model::{AttemptState, access_code_digest},
+    model::AttemptState,
     store::{self as attempts, LogEntry, Note, RosterEntry},
 };
 use crate::{
@@ -18,10 +13,8 @@ use crate::{
     clock,
     web::{AppError, chrome::state},
 };
-
-/// Failed sign-ins allowed per candidate number within `THROTTLE_WINDOW_MS`.
-pub const MAX_FAILURES: i64 = 5;
-pub const THROTTLE_WINDOW_MS: i64 = 15 * 60_000;
+use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use sqlx::{AnyConnection, AnyPool};
 
 /// A device's standing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,53 +90,6 @@ pub async fn replaced(req: &HttpRequest) -> sqlx::Result<bool> {
     Ok(status.is_some_and(|s| s != "active" && s != "pending"))
 }
 
-/// Failed sign-ins for a candidate number in the window, and when the oldest of them expires.
-pub async fn failures(pool: &AnyPool, number: &str, now: i64) -> sqlx::Result<(i64, Option<i64>)> {
-    sqlx::query_as(
-        "SELECT COUNT(*), MIN(at) FROM candidate_failures WHERE candidate_number = $1 AND at > $2",
-    )
-    .bind(number)
-    .bind(now - THROTTLE_WINDOW_MS)
-    .fetch_one(pool)
-    .await
-}
-
-pub async fn record_failure(conn: &mut AnyConnection, number: &str, now: i64) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO candidate_failures (id, candidate_number, at) VALUES ($1, $2, $3)")
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(number)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// The attempt these credentials open, if they are right: the code compared in constant time,
-/// the birth date (`yyyy-mm-dd`) only when the session asks for it.
-pub async fn check(
-    pool: &AnyPool,
-    number: &str,
-    code: &str,
-    birth_date: Option<&str>,
-) -> sqlx::Result<Option<RosterEntry>> {
-    let found: Option<(String, String, i64)> = sqlx::query_as(
-        "SELECT a.id, a.access_code_digest, s.ask_birth_date FROM attempts a
-         JOIN exam_sessions s ON s.id = a.session_id WHERE a.candidate_number = $1",
-    )
-    .bind(number)
-    .fetch_optional(pool)
-    .await?;
-    let Some((attempt_id, stored, ask_birth)) = found else {
-        return Ok(None);
-    };
-    let typed = access_code_digest(code);
-    if !bool::from(typed.as_bytes().ct_eq(stored.as_bytes())) {
-        return Ok(None);
-    }
-    let entry = attempts::entry(pool, &attempt_id).await?;
-    Ok(entry.filter(|e| ask_birth == 0 || birth_date == Some(e.birth_date.as_str())))
-}
-
 /// Registers this device for the attempt. It is let in at once, unless another device is
 /// signed in, or the attempt has started and the session wants the proctor to re-authorise a
 /// returning candidate: then it waits for the proctor. Returns the cookie's token.
@@ -151,6 +97,7 @@ pub async fn sign_in(
     conn: &mut AnyConnection,
     entry: &RosterEntry,
     reauthorise_on_return: bool,
+    address: &str,
 ) -> sqlx::Result<(String, Standing)> {
     // Two computers signing in at once take turns, so at most one becomes active.
     attempts::hold(&mut *conn, &entry.id).await?;
@@ -169,24 +116,24 @@ pub async fn sign_in(
     } else {
         Standing::Active
     };
-    // A device that was waiting and signs in again replaces its own request.
-    sqlx::query("UPDATE candidate_devices SET status = 'revoked' WHERE attempt_id = $1 AND status = 'pending'")
-        .bind(&entry.id)
-        .execute(&mut *conn)
-        .await?;
+    // Computers already waiting keep waiting: the proctor approves the right one.
     let token = random_token();
     let status = if standing == Standing::Active {
         "active"
     } else {
         "pending"
     };
-    sqlx::query("INSERT INTO candidate_devices (token_digest, attempt_id, status, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(token_digest(&token))
-        .bind(&entry.id)
-        .bind(status)
-        .bind(clock::now_ms())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO candidate_devices (token_digest, attempt_id, status, created_at, address)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_digest(&token))
+    .bind(&entry.id)
+    .bind(status)
+    .bind(clock::now_ms())
+    .bind(address.chars().take(64).collect::<String>())
+    .execute(&mut *conn)
+    .await?;
     let action = if standing == Standing::Active {
         "device_sign_in"
     } else {
@@ -203,20 +150,24 @@ pub async fn sign_in(
     Ok((token, standing))
 }
 
-/// The proctor lets the waiting device in: it becomes the attempt's only device. False when no
-/// device was waiting.
+/// The proctor lets a waiting device in (`device`, or the one that waited longest when the form
+/// names none): it becomes the attempt's only active device. False when it was not waiting.
 pub async fn approve(
     conn: &mut AnyConnection,
     session_id: &str,
     attempt_id: &str,
+    device: Option<&str>,
     proctor: &str,
 ) -> sqlx::Result<bool> {
     let now = clock::now_ms();
     attempts::hold(&mut *conn, attempt_id).await?;
     let waiting: Option<String> = sqlx::query_scalar(
-        "SELECT token_digest FROM candidate_devices WHERE attempt_id = $1 AND status = 'pending'",
+        "SELECT token_digest FROM candidate_devices
+         WHERE attempt_id = $1 AND status = 'pending' AND ($2 = '' OR token_digest = $2)
+         ORDER BY created_at LIMIT 1",
     )
     .bind(attempt_id)
+    .bind(device.unwrap_or(""))
     .fetch_optional(&mut *conn)
     .await?;
     let Some(waiting) = waiting else {
@@ -247,4 +198,54 @@ pub async fn approve(
     };
     attempts::log(conn, entry).await?;
     Ok(true)
+}
+
+/// A computer waiting for the proctor: since when, from which address.
+pub struct Waiting {
+    pub device: String,
+    pub since: i64,
+    pub address: String,
+}
+
+/// The computers waiting for the proctor in a session, by attempt, oldest first.
+pub async fn waiting(pool: &AnyPool, session_id: &str) -> sqlx::Result<Vec<(String, Waiting)>> {
+    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT d.attempt_id, d.token_digest, d.created_at, d.address FROM candidate_devices d
+         JOIN attempts a ON a.id = d.attempt_id
+         WHERE a.session_id = $1 AND d.status = 'pending' ORDER BY d.created_at, d.token_digest",
+    )
+    .bind(session_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(attempt, device, since, address)| {
+            (
+                attempt,
+                Waiting {
+                    device,
+                    since,
+                    address,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Signs out every computer of the attempt (its code was reissued). Returns how many.
+pub async fn revoke_all(
+    conn: &mut AnyConnection,
+    attempt_id: &str,
+    proctor: &str,
+) -> sqlx::Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE candidate_devices SET status = 'revoked', decided_at = $1, decided_by = $2
+         WHERE attempt_id = $3 AND status <> 'revoked'",
+    )
+    .bind(clock::now_ms())
+    .bind(proctor)
+    .bind(attempt_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
 }

@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod devices;
 pub mod finish;
+pub mod guessing;
 pub mod liveness;
 pub mod model;
 pub mod pages;

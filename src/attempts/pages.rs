@@ -200,7 +200,14 @@ async fn lobby(
         }
         _ => {}
     }
-    let standby = Standby::of(exam.standing, exam.state(), &exam.session, now);
+    let mut session = exam.session.clone();
+    if super::guessing::late_entry_by(&state.db.read, &exam.entry.id)
+        .await?
+        .is_some()
+    {
+        super::guessing::without_cut_off(&mut session);
+    }
+    let standby = Standby::of(exam.standing, exam.state(), &session, now);
     let notice = match (query.notice.as_deref(), query.q) {
         (Some("exam.not_saved_paused"), Some(q)) => Some(
             page.0

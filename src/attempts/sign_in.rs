@@ -1,17 +1,18 @@
-//! The candidate's way in and out on a computer: sign-in with the slip (throttled per
-//! candidate number), and sign-out, which ends this computer's hold on the attempt so a shared
+//! The candidate's way in and out on a computer: sign-in with the slip (wrong codes counted
+//! per candidate number and computer, see `guessing`), and sign-out, which ends this computer's hold on the attempt so a shared
 //! lab PC is left clean.
 
-use actix_web::{HttpResponse, http::header, web};
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::{
     devices::{self, Candidate},
-    model::normalise_candidate_number,
+    guessing::{self, Verdict},
     store::{self as attempts, LogEntry, Note},
 };
 use crate::{
+    accounts::model::{random_token, token_digest},
     clock,
     people::model::Date,
     sessions::store as sessions,
@@ -54,6 +55,8 @@ struct NoticeQuery {
 }
 
 async fn sign_in_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
     page: Page,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -61,7 +64,7 @@ async fn sign_in_page(
         .into_inner()
         .notice
         .and_then(|k| NOTICES.into_iter().find(|n| *n == k));
-    render(
+    let res = render(
         &SignInPage {
             chrome: page.0,
             form: SignInForm::default(),
@@ -69,10 +72,39 @@ async fn sign_in_page(
             problem: None,
         },
         200,
-    )
+    )?;
+    Ok(with_device(res, &state, device_token(&req, &state).0))
+}
+
+/// The computer cookie: a random token given on the sign-in page, so wrong codes count per
+/// computer and a guesser elsewhere cannot lock the candidate out.
+fn device_cookie_name(state: &AppState) -> &'static str {
+    if state.cookies().secure {
+        "__Host-sathach_device"
+    } else {
+        "sathach_device"
+    }
+}
+
+/// This computer's cookie value, or a new one to set.
+fn device_token(req: &HttpRequest, state: &AppState) -> (String, bool) {
+    match req.cookie(device_cookie_name(state)) {
+        Some(c) if (20..=64).contains(&c.value().len()) => (c.value().to_string(), false),
+        _ => (random_token(), true),
+    }
+}
+
+fn with_device(mut res: HttpResponse, state: &AppState, token: String) -> HttpResponse {
+    let mut cookie = state.cookies().build(device_cookie_name(state), token);
+    cookie.set_max_age(actix_web::cookie::time::Duration::days(7));
+    if let Err(e) = res.add_cookie(&cookie) {
+        tracing::warn!(error = %e, "cannot set the computer cookie");
+    }
+    res
 }
 
 async fn sign_in(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     form: web::Form<SignInForm>,
@@ -82,48 +114,71 @@ async fn sign_in(
     let mut form = form.into_inner();
     // The code is never sent back in the page.
     let code = std::mem::take(&mut form.code);
-    let number = normalise_candidate_number(&form.number);
+    let number = guessing::bounded_number(&form.number);
+    form.number.clone_from(&number);
+    form.birth_date = form.birth_date.chars().take(20).collect();
+    let (device, new_device) = device_token(&req, &state);
+    // A request without the cookie counts with every other such request for this number.
+    let device_key = if new_device {
+        String::new()
+    } else {
+        token_digest(&device)
+    };
     let now = clock::now_ms();
-    let (failed, oldest) = devices::failures(&state.db.read, &number, now).await?;
-    if failed >= devices::MAX_FAILURES {
-        let wait = (oldest.unwrap_or(now) + devices::THROTTLE_WINDOW_MS - now).max(60_000);
-        let minutes = (wait + 59_999) / 60_000;
-        let problem = Some(lang.fill("exam.throttled", &[("minutes", &minutes.to_string())]));
-        let page = SignInPage {
-            chrome,
-            form,
-            notice: None,
-            problem,
-        };
-        return render(&page, 429);
-    }
     let birth = Date::parse(&form.birth_date).map(Date::iso);
-    let entry = devices::check(&state.db.read, &number, &code, birth.as_deref()).await?;
-    let Some(entry) = entry else {
-        let mut tx = state.db.begin_write().await?;
-        devices::record_failure(&mut tx, &number, now).await?;
-        tx.commit().await?;
-        let left = (devices::MAX_FAILURES - failed - 1).max(0);
-        let problem = Some(lang.fill("exam.wrong_credentials", &[("left", &left.to_string())]));
+    let entry = guessing::named(&state.db.read, &number).await?;
+    let verdict = match &entry {
+        // Nothing is stored for a number no one has: there is no one to protect.
+        None => Verdict::Wrong {
+            left: guessing::DEVICE_FAILURES - 1,
+        },
+        Some(entry) => {
+            let mut tx = state.db.begin_write().await?;
+            let typed = (code.as_str(), birth.as_deref());
+            let verdict = guessing::try_code(&mut tx, entry, &device_key, typed, now).await?;
+            tx.commit().await?;
+            verdict
+        }
+    };
+    let (status, problem) = match verdict {
+        Verdict::Right => (200, None),
+        Verdict::Wait { minutes } => {
+            tracing::info!("candidate sign-in throttled");
+            let text = lang.fill("exam.throttled", &[("minutes", &minutes.to_string())]);
+            (429, Some(text))
+        }
+        Verdict::Wrong { left } => {
+            let text = lang.fill("exam.wrong_credentials", &[("left", &left.to_string())]);
+            (422, Some(text))
+        }
+    };
+    let (Some(entry), None) = (entry, &problem) else {
         let page = SignInPage {
             chrome,
             form,
             notice: None,
             problem,
         };
-        return render(&page, 422);
+        let res = crate::web::render(&page, status)?;
+        return Ok(with_device(res, &state, device));
     };
     let session = sessions::by_id(&state.db.read, &entry.session_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let address = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
     let mut tx = state.db.begin_write().await?;
-    let (token, _) = devices::sign_in(&mut tx, &entry, session.reauthorise_on_return == 1).await?;
+    let reauthorise = session.reauthorise_on_return == 1;
+    let (token, _) = devices::sign_in(&mut tx, &entry, reauthorise, &address).await?;
     tx.commit().await?;
     let cookie = state.cookies().build(state.cookies().exam(), token);
-    Ok(HttpResponse::SeeOther()
+    let res = HttpResponse::SeeOther()
         .cookie(cookie)
         .insert_header((header::LOCATION, "/thi/lobby"))
-        .finish())
+        .finish();
+    Ok(with_device(res, &state, device))
 }
 
 /// Ends this computer's sign-in: its device no longer opens the attempt (a page still open on

@@ -1,22 +1,25 @@
 //! Letting candidates in: the identity check against the roster (who, when), authorising one
-//! candidate or everyone checked in, opening the session, and approving a candidate's new
-//! computer.
+//! candidate or everyone checked in, opening the session, approving a candidate's new
+//! computer, and (with a reason) unlocking a guessed number or reissuing its code.
 
 use actix_web::{HttpResponse, web};
+use serde::Deserialize;
 
 use super::{
     console::{accepting, back_to_console, change_all, change_one},
+    interventions::{ReasonForm, act_page, read_reason},
     store,
 };
 use crate::{
     accounts::Staff,
     attempts::{
         clock::Change,
+        devices, guessing,
         model::AttemptState,
         store::{self as attempts, LogEntry, Note},
     },
     clock,
-    web::{AppError, AppState},
+    web::{AppError, AppState, FormErrors},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -36,6 +39,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/sessions/{id}/attempts/{attempt}/authorise",
             web::post().to(authorise),
+        )
+        .route(
+            "/sessions/{id}/attempts/{attempt}/unlock",
+            web::post().to(unlock),
+        )
+        .route(
+            "/sessions/{id}/attempts/{attempt}/reissue",
+            web::post().to(reissue),
         );
 }
 
@@ -128,7 +139,9 @@ async fn approve_device(
     staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
+    form: web::Form<DeviceForm>,
 ) -> Result<HttpResponse, AppError> {
+    let device = form.into_inner().device;
     let (id, attempt) = path.into_inner();
     let session = accepting(&staff, &state, &id).await?;
     let entry = attempts::entry(&state.db.read, &attempt)
@@ -136,8 +149,14 @@ async fn approve_device(
         .filter(|e| e.session_id == session.id)
         .ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin_write().await?;
-    let approved =
-        crate::attempts::devices::approve(&mut tx, &session.id, &entry.id, &staff.user.id).await?;
+    let approved = devices::approve(
+        &mut tx,
+        &session.id,
+        &entry.id,
+        Some(&device),
+        &staff.user.id,
+    )
+    .await?;
     tx.commit().await?;
     let notice = if approved {
         "console.device_approved"
@@ -147,6 +166,109 @@ async fn approve_device(
     Ok(back_to_console(
         &session.id,
         notice,
+        &entry.candidate_number,
+    ))
+}
+
+/// Which waiting computer the proctor approves (the digest the console shows in its form).
+#[derive(Deserialize)]
+struct DeviceForm {
+    #[serde(default)]
+    device: String,
+}
+
+/// Forgets a number's wrong codes, so the candidate may sign in again at once, and lets them
+/// start after the late-entry cut-off; logged with the proctor's reason.
+async fn unlock(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    form: web::Form<ReasonForm>,
+) -> Result<HttpResponse, AppError> {
+    sign_in_help(staff, state, path, form, "unlock").await
+}
+
+/// A new access code (the old one stops working and every computer that used it is signed
+/// out); the candidate may start after the late-entry cut-off; logged with the reason.
+async fn reissue(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    form: web::Form<ReasonForm>,
+) -> Result<HttpResponse, AppError> {
+    sign_in_help(staff, state, path, form, "reissue").await
+}
+
+async fn sign_in_help(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    form: web::Form<ReasonForm>,
+    action: &str,
+) -> Result<HttpResponse, AppError> {
+    let (id, attempt) = path.into_inner();
+    let form = form.into_inner();
+    let session = accepting(&staff, &state, &id).await?;
+    let Ok((reason, comment, _)) = read_reason(&form, false) else {
+        let ids = (id, attempt, action.to_string());
+        return act_page(
+            staff,
+            &state,
+            ids,
+            form,
+            FormErrors::one("reason", "console.reason_required"),
+        )
+        .await;
+    };
+    let entry = attempts::entry(&state.db.read, &attempt)
+        .await?
+        .filter(|e| e.session_id == session.id)
+        .ok_or(AppError::NotFound)?;
+    let proctor = staff.user.id.as_str();
+    let mut tx = state.db.begin_write().await?;
+    let (log_action, detail) = if action == "reissue" {
+        let digest = crate::sessions::enrolment::code_digest(&state);
+        let generation = attempts::reissue_code(&mut tx, &entry.id, &digest).await?;
+        let signed_out = devices::revoke_all(&mut tx, &entry.id, proctor).await?;
+        guessing::unlock(&mut tx, &entry, proctor).await?;
+        let detail = format!(
+            "{} code #{generation}, {signed_out} computers signed out",
+            entry.candidate_number
+        );
+        ("code_reissue", detail)
+    } else {
+        let forgotten = guessing::unlock(&mut tx, &entry, proctor).await?;
+        let detail = format!(
+            "{} {forgotten} wrong codes forgotten",
+            entry.candidate_number
+        );
+        ("sign_in_unlocked", detail)
+    };
+    let note = Note {
+        actor: Some(proctor),
+        reason: Some(reason.code()),
+        comment: &comment,
+        detail,
+    };
+    let log = LogEntry {
+        session_id: &session.id,
+        attempt_id: Some(&entry.id),
+        action: log_action,
+        states: None,
+        note,
+    };
+    attempts::log(&mut tx, log).await?;
+    tx.commit().await?;
+    tracing::info!(attempt.id = %entry.id, action = log_action, "proctor helped a candidate sign in");
+    if action == "reissue" {
+        let target = format!("/sessions/{}/slips?attempt={}", session.id, entry.id);
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((actix_web::http::header::LOCATION, target))
+            .finish());
+    }
+    Ok(back_to_console(
+        &session.id,
+        "console.done",
         &entry.candidate_number,
     ))
 }

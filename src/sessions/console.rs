@@ -17,6 +17,7 @@ use crate::{
     accounts::{Staff, model::Action},
     attempts::{
         clock::Change,
+        guessing::{self, Guessed},
         model::AttemptState,
         reasons,
         store::{self as attempts, ChangeError, LogEntry, Note},
@@ -67,6 +68,8 @@ struct ConsolePage {
     updated_at: String,
     /// `hh:mm:ss` of a restart that still keeps attempts paused.
     restarted: Option<String>,
+    /// Candidate numbers with wrong access codes in the throttle window.
+    guessed: Vec<Guessed>,
 }
 
 impl ConsolePage {
@@ -147,6 +150,7 @@ async fn console(
         };
         return render(&part, 200);
     }
+    let guessed = guessing::guessed(&state.db.read, &session.id, now).await?;
     let page = ConsolePage {
         chrome: staff.chrome,
         session,
@@ -158,6 +162,7 @@ async fn console(
         reason_groups: reason_groups(),
         updated_at,
         restarted,
+        guessed,
     };
     render(&page, 200)
 }

@@ -128,7 +128,7 @@ async fn open_roster(staff: &Staff, state: &AppState, id: &str) -> Result<ExamSe
 }
 
 /// The digest of an attempt's access code of a generation, derived from the server secret.
-fn code_digest(state: &AppState) -> impl Fn(&str, i64) -> String + '_ {
+pub(super) fn code_digest(state: &AppState) -> impl Fn(&str, i64) -> String + '_ {
     |attempt: &str, generation: i64| access_code_digest(&state.access_code(attempt, generation))
 }
 
@@ -344,6 +344,10 @@ async fn reissue(
         .ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin_write().await?;
     let generation = attempts::reissue_code(&mut tx, &entry.id, &code_digest(&state)).await?;
+    // Every computer that used the old code is signed out.
+    crate::attempts::devices::revoke_all(&mut tx, &entry.id, &staff.user.id).await?;
+    // The new code may be typed at once, and used after the late-entry cut-off.
+    crate::attempts::guessing::unlock(&mut tx, &entry, &staff.user.id).await?;
     let note = Note {
         actor: Some(&staff.user.id),
         detail: format!("{} code #{generation}", entry.candidate_number),

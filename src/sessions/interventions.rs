@@ -116,7 +116,10 @@ fn reasoned(action: &str) -> Option<Change> {
     parse_action(action).filter(|c| c.event().needs_reason())
 }
 
-async fn act_page(
+/// Actions on a candidate's sign-in, asking for a reason (their POST routes are in `admission`).
+const SIGN_IN_HELP: [&str; 2] = ["unlock", "reissue"];
+
+pub(super) async fn act_page(
     staff: Staff,
     state: &AppState,
     ids: (String, String, String),
@@ -124,7 +127,9 @@ async fn act_page(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let (id, attempt, action) = ids;
-    reasoned(&action).ok_or(AppError::NotFound)?;
+    if reasoned(&action).is_none() && !SIGN_IN_HELP.contains(&action.as_str()) {
+        return Err(AppError::NotFound);
+    }
     let session = accepting(&staff, state, &id).await?;
     let entry = attempts::entry(&state.db.read, &attempt)
         .await?

@@ -9,6 +9,7 @@ use super::model::ExamSession;
 use crate::{
     attempts::{
         clock::format_duration,
+        devices,
         model::AttemptState,
         reasons, restart,
         seen::LastSeen,
@@ -34,6 +35,8 @@ pub struct Row {
     pub connection: Option<&'static str>,
     /// Signed in on a computer that was let in, and not started yet: waiting in the lobby.
     pub in_lobby: bool,
+    /// Computers waiting for the proctor's approval: (device digest, since `hh:mm:ss`, address).
+    pub waiting: Vec<(String, String, String)>,
 }
 
 /// The connection indicator of an attempt last seen at `last_seen`.
@@ -73,6 +76,7 @@ impl Row {
             time_left,
             last_seen,
             in_lobby,
+            waiting: Vec::new(),
         }
     }
 
@@ -84,11 +88,18 @@ impl Row {
 
 /// The session's rows at `now`.
 pub async fn rows(state: &AppState, session_id: &str, now: i64) -> Result<Vec<Row>, AppError> {
-    Ok(attempts::roster(&state.db.read, session_id)
+    let mut rows: Vec<Row> = attempts::roster(&state.db.read, session_id)
         .await?
         .into_iter()
         .map(|e| Row::new(e, &state.seen, now))
-        .collect())
+        .collect();
+    for (attempt, w) in devices::waiting(&state.db.read, session_id).await? {
+        if let Some(row) = rows.iter_mut().find(|r| r.entry.id == attempt) {
+            let since = clock::format_local_seconds(w.since);
+            row.waiting.push((w.device, since, w.address));
+        }
+    }
+    Ok(rows)
 }
 
 /// When the server restarted (`hh:mm:ss`), while attempts it paused then are still paused.

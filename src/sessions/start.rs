@@ -6,8 +6,9 @@ use anyhow::Context;
 use crate::{
     attempts::{
         clock::{AttemptClock, Change},
+        guessing,
         model::{StartRefusal, may_retake, may_start},
-        store::{self as attempts, ChangeError, Note},
+        store::{self as attempts, ChangeError, LogEntry, Note},
     },
     blueprints::papers,
     db::Db,
@@ -66,10 +67,18 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
         .await
         .context("cannot read the attempt")?
         .ok_or(ChangeError::NotFound)?;
-    let session = super::store::by_id(&db.read, &entry.session_id)
+    let mut session = super::store::by_id(&db.read, &entry.session_id)
         .await
         .context("cannot read the session")?
         .ok_or(ChangeError::NotFound)?;
+    // A candidate the proctor unlocked or gave a new code may start after the cut-off.
+    let late_by = guessing::late_entry_by(&db.read, attempt_id)
+        .await
+        .context("cannot read the attempt")?
+        .filter(|_| now > session.cut_off_at());
+    if late_by.is_some() {
+        guessing::without_cut_off(&mut session);
+    }
     may_start(entry.clock.state(), session.window(), now).map_err(StartError::Refused)?;
     retake_rules(db, &entry, &session, now).await?;
     let org = orgs::store::by_id(&db.read, &session.organisation_id)
@@ -100,6 +109,21 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
         ..Note::default()
     };
     let clock = attempts::apply(&mut tx, attempt_id, &change, now, note).await?;
+    if let Some(proctor) = &late_by {
+        let note = Note {
+            actor: Some(proctor),
+            detail: "after the late-entry cut-off, allowed by the proctor".into(),
+            ..Note::default()
+        };
+        let entry = LogEntry {
+            session_id: &session.id,
+            attempt_id: Some(attempt_id),
+            action: "late_start",
+            states: None,
+            note,
+        };
+        attempts::log(&mut tx, entry).await.context("cannot log")?;
+    }
     tx.commit().await.context("cannot commit")?;
     tracing::info!(attempt.id = attempt_id, paper.id = %paper.id, "attempt started");
     Ok(clock)

@@ -20,6 +20,7 @@ mod console_races;
 mod console_seen;
 mod csrf;
 mod exam;
+mod exam_guessing;
 mod exam_lobby;
 mod exam_page;
 mod exam_replies;

@@ -8,7 +8,7 @@ use sathach::accounts::model::Role;
 use crate::helpers::{PROCTOR, TestApp, spawn_app_with_demo};
 
 /// Every session route, with the method: (GET?, path with `{s}`, `{a}` and `{p}` to fill).
-const ROUTES: [(bool, &str); 24] = [
+const ROUTES: [(bool, &str); 29] = [
     (true, "/sessions/{s}"),
     (true, "/sessions/{s}/console"),
     (true, "/sessions/{s}/console?part=rows"),
@@ -29,6 +29,11 @@ const ROUTES: [(bool, &str); 24] = [
     (false, "/sessions/{s}/attempts/{a}/extra-time"),
     (false, "/sessions/{s}/attempts/{a}/terminate"),
     (false, "/sessions/{s}/attempts/{a}/code"),
+    (true, "/sessions/{s}/attempts/{a}/unlock"),
+    (true, "/sessions/{s}/attempts/{a}/reissue"),
+    (false, "/sessions/{s}/attempts/{a}/unlock"),
+    (false, "/sessions/{s}/attempts/{a}/reissue"),
+    (false, "/sessions/{s}/attempts/{a}/approve-device"),
     (false, "/sessions/{s}/room/resume"),
     (false, "/sessions/{s}/room/close"),
     (false, "/sessions/{s}/candidates"),
