@@ -133,17 +133,33 @@ async fn a_heartbeat_without_a_sign_in_or_from_a_replaced_computer_is_refused_as
 }
 
 /// An attempt's stored last-seen time, and on PostgreSQL the transaction that last wrote it.
-async fn stored(app: &TestApp, attempt: &str) -> (Option<i64>, Option<String>) {
-    let sql = match app.db.backend {
-        Backend::Postgres => "SELECT last_seen_at, xmin::text FROM attempts WHERE id = $1",
-        Backend::Sqlite => "SELECT last_seen_at, NULL FROM attempts WHERE id = $1",
+async fn stored(app: &TestApp, attempt: &str) -> Seen {
+    stored_both(app, attempt, attempt).await.0
+}
+
+/// Two attempts' stored last-seen times (with PostgreSQL's `xmin`), read in one statement so
+/// that a flush cannot land between the two readings.
+async fn stored_both(app: &TestApp, a: &str, b: &str) -> (Seen, Seen) {
+    let xmin = |table: &str| match app.db.backend {
+        Backend::Postgres => format!("{table}.xmin::text"),
+        Backend::Sqlite => "NULL".to_string(),
     };
-    sqlx::query_as(sql)
-        .bind(attempt)
+    let sql = format!(
+        "SELECT x.last_seen_at, {}, y.last_seen_at, {}
+         FROM attempts x, attempts y WHERE x.id = $1 AND y.id = $2",
+        xmin("x"),
+        xmin("y")
+    );
+    let (at_a, xmin_a, at_b, xmin_b) = sqlx::query_as(&sql)
+        .bind(a)
+        .bind(b)
         .fetch_one(&app.db.read)
         .await
-        .unwrap()
+        .unwrap();
+    ((at_a, xmin_a), (at_b, xmin_b))
 }
+
+type Seen = (Option<i64>, Option<String>);
 
 #[tokio::test]
 async fn heartbeats_write_nothing_and_one_flush_writes_every_candidate_seen() {
@@ -182,8 +198,7 @@ async fn heartbeats_write_nothing_and_one_flush_writes_every_candidate_seen() {
     // Within the flush period, both times arrive together (one transaction).
     let waited = Instant::now();
     let (first, second) = loop {
-        let first = stored(&app, &room[0].0.attempt).await;
-        let second = stored(&app, &room[1].0.attempt).await;
+        let (first, second) = stored_both(&app, &room[0].0.attempt, &room[1].0.attempt).await;
         let arrived = |(at, _): &(Option<i64>, _)| at.is_some_and(|t| t >= pinged_at);
         if arrived(&first) || arrived(&second) {
             assert!(arrived(&first) && arrived(&second), "{first:?} {second:?}");
