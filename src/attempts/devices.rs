@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, AnyPool};
 use subtle::ConstantTimeEq;
 
 use super::{
-    model::{AttemptState, access_code_digest},
+    model::AttemptState,
     store::{self as attempts, LogEntry, Note, RosterEntry},
 };
 use crate::{
@@ -118,12 +118,13 @@ pub async fn record_failure(conn: &mut AnyConnection, number: &str, now: i64) ->
     Ok(())
 }
 
-/// The attempt these credentials open, if they are right: the code compared in constant time,
+/// The attempt these credentials open, if they are right: the typed code's digest (keyed, see
+/// `AppState::access_code_digest`) compared in constant time,
 /// the birth date (`yyyy-mm-dd`) only when the session asks for it.
 pub async fn check(
     pool: &AnyPool,
     number: &str,
-    code: &str,
+    typed_digest: &str,
     birth_date: Option<&str>,
 ) -> sqlx::Result<Option<RosterEntry>> {
     let found: Option<(String, String, i64)> = sqlx::query_as(
@@ -136,8 +137,7 @@ pub async fn check(
     let Some((attempt_id, stored, ask_birth)) = found else {
         return Ok(None);
     };
-    let typed = access_code_digest(code);
-    if !bool::from(typed.as_bytes().ct_eq(stored.as_bytes())) {
+    if !bool::from(typed_digest.as_bytes().ct_eq(stored.as_bytes())) {
         return Ok(None);
     }
     let entry = attempts::entry(pool, &attempt_id).await?;

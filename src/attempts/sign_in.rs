@@ -98,7 +98,13 @@ async fn sign_in(
         return render(&page, 429);
     }
     let birth = Date::parse(&form.birth_date).map(Date::iso);
-    let entry = devices::check(&state.db.read, &number, &code, birth.as_deref()).await?;
+    let entry = devices::check(
+        &state.db.read,
+        &number,
+        &state.access_code_digest(&code),
+        birth.as_deref(),
+    )
+    .await?;
     let Some(entry) = entry else {
         let mut tx = state.db.begin_write().await?;
         devices::record_failure(&mut tx, &number, now).await?;

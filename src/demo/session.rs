@@ -59,7 +59,10 @@ pub async fn ensure(db: &Db, centre_code: &str, proctor_email: &str) -> anyhow::
     };
     let secret = crate::startup::server_secret(db).await?;
     let digest = |attempt: &str, generation: i64| {
-        access_code_digest(&attempts::access_code(&secret, attempt, generation))
+        access_code_digest(
+            &secret,
+            &attempts::access_code(&secret, attempt, generation),
+        )
     };
     let (rows, problems) = parse_roster(&sheets::read_csv(ROSTER).expect("demo roster reads"));
     anyhow::ensure!(

@@ -16,10 +16,7 @@ use super::{
 };
 use crate::{
     accounts::{Staff, model::Action},
-    attempts::{
-        model::access_code_digest,
-        store::{self as attempts, LogEntry, Note},
-    },
+    attempts::store::{self as attempts, LogEntry, Note},
     banks::report,
     checker::RosterCheck,
     people::store as people,
@@ -129,7 +126,9 @@ async fn open_roster(staff: &Staff, state: &AppState, id: &str) -> Result<ExamSe
 
 /// The digest of an attempt's access code of a generation, derived from the server secret.
 fn code_digest(state: &AppState) -> impl Fn(&str, i64) -> String + '_ {
-    |attempt: &str, generation: i64| access_code_digest(&state.access_code(attempt, generation))
+    |attempt: &str, generation: i64| {
+        state.access_code_digest(&state.access_code(attempt, generation))
+    }
 }
 
 /// Adds roster rows to a session in the caller's transaction: each person is found or created
