@@ -166,9 +166,9 @@ pub fn csv_with_bom(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<Vec
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(&mut out);
-    writer.write_record(header.iter().map(|cell| defused(cell)))?;
+    writer.write_record(header.iter().map(|cell| defused(cell).into_owned()))?;
     for row in rows {
-        writer.write_record(row.iter().map(|cell| defused(cell)))?;
+        writer.write_record(row.iter().map(|cell| defused(cell).into_owned()))?;
     }
     writer.flush()?;
     drop(writer);

@@ -38,6 +38,7 @@ mod printing;
 mod races;
 mod roles;
 mod schema;
+mod secrets;
 mod serve_lock;
 mod session_access;
 mod sessions;
