@@ -13,6 +13,7 @@ mod browser;
 mod browser_storage;
 mod browser_unsaved;
 mod candidates;
+mod centres;
 mod checker;
 mod cli;
 mod console;

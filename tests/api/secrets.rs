@@ -132,7 +132,10 @@ async fn an_old_database_moves_its_key_out_and_printed_slips_keep_working() {
     }
     let after = candidates::ready(&app, 0).await;
     assert_eq!(after.code, before.code, "the printed slip is unchanged");
-    assert_ne!(stored_digest(&app.db, &after.attempt).await, unkeyed(&after.code));
+    assert_ne!(
+        stored_digest(&app.db, &after.attempt).await,
+        unkeyed(&after.code)
+    );
     assert_eq!(location(&after.sign_in().await), "/thi/lobby");
 }
 
@@ -143,7 +146,10 @@ async fn a_start_without_the_key_or_with_another_key_is_refused() {
     let mut db = app.db.clone();
     db.keys.file = elsewhere.path().join("server.key");
     let missing = sathach::startup::server_secret(&db).await.unwrap_err();
-    assert!(format!("{missing:#}").contains("server key is missing"), "{missing:#}");
+    assert!(
+        format!("{missing:#}").contains("server key is missing"),
+        "{missing:#}"
+    );
     std::fs::write(&db.keys.file, sathach::accounts::model::random_token()).unwrap();
     let other = sathach::startup::server_secret(&db).await.unwrap_err();
     assert!(format!("{other:#}").contains("not the key"), "{other:#}");
