@@ -247,9 +247,6 @@ fn prepare_sqlite_folder(url: &str, data_dir: &Path) -> anyhow::Result<()> {
             folder.display()
         )
     })?;
-    if folder == data_dir {
-        private_folder(folder)?;
-    }
     let probe = folder.join(".sathach-write-test");
     std::fs::write(&probe, b"").with_context(|| {
         format!(
@@ -258,6 +255,9 @@ fn prepare_sqlite_folder(url: &str, data_dir: &Path) -> anyhow::Result<()> {
         )
     })?;
     let _ = std::fs::remove_file(probe);
+    if folder == data_dir {
+        private_folder(folder)?;
+    }
     restrict_database_files(&path)
 }
 
@@ -269,8 +269,12 @@ pub fn private_folder(folder: &Path) -> anyhow::Result<()> {
             folder.display()
         )
     })?;
-    set_mode(folder, 0o700)
-        .with_context(|| format!("cannot make the data folder {} private", folder.display()))
+    // A folder owned by another account (a mounted volume) stays as it is: the files in it
+    // are private anyway.
+    if let Err(e) = set_mode(folder, 0o700) {
+        tracing::warn!(folder = %folder.display(), error = %e, "cannot make the data folder private");
+    }
+    Ok(())
 }
 
 /// The database and its `-wal` and `-shm` files readable by their owner only (0600): created
