@@ -79,6 +79,9 @@ pub struct Settings {
     pub node_name: String,
     /// How uploads are checked in a child process (see `checker`).
     pub checker: crate::checker::CheckerSettings,
+    /// The server key shared by several nodes (URL-safe base64); without it, the key file
+    /// `server.key` in the data folder.
+    pub server_key: Option<Secret>,
 }
 
 impl Settings {
@@ -98,6 +101,7 @@ impl Settings {
             grace_seconds: 30,
             node_name: default_node_name(),
             checker: crate::checker::CheckerSettings::default(),
+            server_key: None,
         }
     }
 
@@ -167,6 +171,7 @@ pub struct FileSettings {
     pub checker_cpu_seconds: Option<u64>,
     pub checker_timeout_seconds: Option<u64>,
     pub checker_concurrency: Option<usize>,
+    pub server_key: Option<String>,
 }
 
 impl FileSettings {

@@ -18,6 +18,7 @@ pub mod limits;
 pub mod orgs;
 pub mod people;
 pub mod serve_lock;
+pub mod server_key;
 pub mod sessions;
 pub mod sheets;
 pub mod startup;

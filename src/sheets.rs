@@ -166,13 +166,25 @@ pub fn csv_with_bom(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<Vec
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(&mut out);
-    writer.write_record(header)?;
+    writer.write_record(header.iter().map(|cell| defused(cell).into_owned()))?;
     for row in rows {
-        writer.write_record(row)?;
+        writer.write_record(row.iter().map(|cell| defused(cell).into_owned()))?;
     }
     writer.flush()?;
     drop(writer);
     Ok(out)
+}
+
+/// A cell Excel will not run as a formula: text beginning with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a leading apostrophe; numbers (`-3`, `+0.5`) stay numbers.
+pub fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = cell.parse::<f64>().is_ok_and(f64::is_finite) && !cell.contains(['\t', '\r']);
+    if risky && !number {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 /// One worksheet: its name, header and rows.
@@ -243,6 +255,29 @@ mod tests {
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
             "\u{feff}Tên\r\n\"Đặng, Văn\"\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_text_that_excel_would_run_gets_an_apostrophe_and_numbers_stay_numbers() {
+        for risky in [
+            "=HYPERLINK(\"http://x\",\"a\")",
+            "+1+2",
+            "-A1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(defused(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for plain in ["-3", "+0.5", "-12.75", "7", "Nguyễn Văn An", "", "a=b"] {
+            assert_eq!(defused(plain), plain, "{plain:?}");
+        }
+        let bytes = csv_with_bom(&["Tên", "Điểm"], &[vec!["=1+1".into(), "-2.5".into()]]).unwrap();
+        assert!(
+            String::from_utf8(bytes)
+                .unwrap()
+                .ends_with("'=1+1,-2.5\r\n")
         );
     }
 }

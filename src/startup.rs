@@ -14,11 +14,9 @@ use actix_web::{
     web,
 };
 use anyhow::Context;
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::{
-    accounts::{self, model::random_token},
-    attempts,
+    accounts, attempts,
     attempts::{liveness::Node, seen::LastSeen},
     banks, blueprints,
     config::Settings,
@@ -159,18 +157,8 @@ fn security_headers() -> DefaultHeaders {
         ))
 }
 
-/// The server's HMAC key, shared by every node through the database, created on first start.
+/// The server's HMAC key: from configuration or the key file, never the database (see
+/// `server_key`); moved out of the database on the first start after the upgrade.
 pub async fn server_secret(db: &Db) -> anyhow::Result<Vec<u8>> {
-    sqlx::query("INSERT INTO server_secrets (name, value) VALUES ('hmac', $1) ON CONFLICT (name) DO NOTHING")
-        .bind(random_token())
-        .execute(&db.write)
-        .await
-        .context("cannot store the server secret")?;
-    let value: String = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = 'hmac'")
-        .fetch_one(&db.read)
-        .await
-        .context("cannot read the server secret")?;
-    URL_SAFE_NO_PAD
-        .decode(value)
-        .context("the stored server secret is damaged")
+    crate::server_key::load(db).await
 }

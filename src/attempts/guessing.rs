@@ -7,7 +7,7 @@ use sqlx::{AnyConnection, AnyPool};
 use subtle::ConstantTimeEq;
 
 use super::{
-    model::{access_code_digest, normalise_candidate_number},
+    model::normalise_candidate_number,
     store::{self as attempts, RosterEntry},
 };
 
@@ -40,14 +40,15 @@ pub enum Verdict {
     Right,
 }
 
-/// Checks `code` (and the birth date when the session asks) for `entry`, typed on `device` (the
+/// Checks the typed code (its keyed digest, `AppState::access_code_digest`) and the birth date
+/// when the session asks, for `entry`, typed on `device` (the
 /// digest of its computer cookie, or empty), within the caller's write transaction: counts the
 /// failures, decides, and records a wrong code before anyone else may count.
 pub async fn try_code(
     conn: &mut AnyConnection,
     entry: &RosterEntry,
     device: &str,
-    (code, birth_date): (&str, Option<&str>),
+    (typed, birth_date): (&str, Option<&str>),
     now: i64,
 ) -> sqlx::Result<Verdict> {
     attempts::hold(&mut *conn, &entry.id).await?;
@@ -83,7 +84,6 @@ pub async fn try_code(
     .bind(&entry.id)
     .fetch_one(&mut *conn)
     .await?;
-    let typed = access_code_digest(code);
     let code_right = bool::from(typed.as_bytes().ct_eq(stored.as_bytes()));
     let birth_right = ask_birth == 0 || birth_date == Some(entry.birth_date.as_str());
     if code_right && birth_right {

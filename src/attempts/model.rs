@@ -2,7 +2,6 @@
 //! for starting, and the candidate's access code. No IO here.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use sha2::{Digest, Sha256};
 
 /// Where an attempt (person × session) is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -264,10 +263,15 @@ pub fn normalise_candidate_number(typed: &str) -> String {
         .collect()
 }
 
-/// What is stored and looked up: a SHA-256 digest of the canonical code (codes carry enough
-/// entropy that no slow hash is needed, and guessing is throttled per candidate number).
-pub fn access_code_digest(typed: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(normalise_access_code(typed).as_bytes()))
+/// What is stored and looked up: an HMAC of the canonical code under the server key, which
+/// is kept out of the database, so a copy of the database alone cannot be searched for codes
+/// (codes carry enough entropy that no slow hash is needed, and guessing is throttled).
+pub fn access_code_digest(key: &[u8], typed: &str) -> String {
+    URL_SAFE_NO_PAD.encode(crate::web::keyed_bytes(
+        key,
+        "access-code-digest",
+        &normalise_access_code(typed),
+    ))
 }
 
 #[cfg(test)]
@@ -385,8 +389,13 @@ mod tests {
         assert!((CODE_ALPHABET.len() as f64).log2() * 10.0 >= 40.0);
         assert_ne!(code, access_code_from([8; 32]));
         assert_eq!(
-            access_code_digest(&code),
-            access_code_digest(&code.to_lowercase().replace('-', " "))
+            access_code_digest(b"key", &code),
+            access_code_digest(b"key", &code.to_lowercase().replace('-', " "))
+        );
+        assert_ne!(
+            access_code_digest(b"key", &code),
+            access_code_digest(b"another key", &code),
+            "the digest is keyed"
         );
     }
 }

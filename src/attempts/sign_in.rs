@@ -134,7 +134,8 @@ async fn sign_in(
         },
         Some(entry) => {
             let mut tx = state.db.begin_write().await?;
-            let typed = (code.as_str(), birth.as_deref());
+            let digest = state.access_code_digest(&code);
+            let typed = (digest.as_str(), birth.as_deref());
             let verdict = guessing::try_code(&mut tx, entry, &device_key, typed, now).await?;
             tx.commit().await?;
             verdict

@@ -94,6 +94,11 @@ pub(super) fn resolve(
             .filter(|name| !name.is_empty())
             .unwrap_or_else(config::default_node_name),
         checker,
+        server_key: std::env::var("SATHACH_SERVER_KEY")
+            .ok()
+            .or(file.server_key)
+            .filter(|key| !key.trim().is_empty())
+            .map(Secret::new),
     })
 }
 

@@ -46,6 +46,15 @@ pub struct Db {
     pub health: Arc<Health>,
     /// Connection options, for the reachability monitor's own connection.
     options: AnyConnectOptions,
+    /// Where the server key is kept (see `server_key`): never in the database.
+    pub keys: KeySource,
+}
+
+/// The server key's place: the configured `server_key`, or else the key file.
+#[derive(Clone, Debug)]
+pub struct KeySource {
+    pub configured: Option<crate::config::Secret>,
+    pub file: std::path::PathBuf,
 }
 
 impl Db {
@@ -60,12 +69,16 @@ impl Db {
             Backend::Postgres
         };
         if backend == Backend::Sqlite {
-            prepare_sqlite_folder(url)?;
+            prepare_sqlite_folder(url, &settings.data_dir)?;
         }
         let options: AnyConnectOptions = url
             .parse()
             .with_context(|| format!("DATABASE_URL {shown} cannot be used"))?;
         let health = Arc::new(Health::new(backend));
+        let keys = KeySource {
+            configured: settings.server_key.clone(),
+            file: settings.data_dir.join(crate::server_key::KEY_FILE),
+        };
         let db = match backend {
             Backend::Sqlite => {
                 let writer_health = health.clone();
@@ -90,6 +103,7 @@ impl Db {
                     backend,
                     health,
                     options,
+                    keys,
                 }
             }
             Backend::Postgres => {
@@ -105,6 +119,7 @@ impl Db {
                     backend,
                     health,
                     options,
+                    keys,
                 }
             }
         };
@@ -163,6 +178,8 @@ impl Db {
         let target_text = target
             .to_str()
             .ok_or_else(|| anyhow!("the backup path {} is not valid UTF-8", target.display()))?;
+        create_private_file(target)
+            .with_context(|| format!("cannot create the backup {}", target.display()))?;
         sqlx::query("VACUUM INTO $1")
             .bind(target_text)
             .execute(&self.read)
@@ -215,8 +232,9 @@ pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
 }
 
-/// Creates the folder that will hold the SQLite file, with a message a person can act on.
-fn prepare_sqlite_folder(url: &str) -> anyhow::Result<()> {
+/// Creates the folder that will hold the SQLite file, with a message a person can act on
+/// (private to its owner when it is the data folder), and the file itself private.
+fn prepare_sqlite_folder(url: &str, data_dir: &Path) -> anyhow::Result<()> {
     let Some(path) = sqlite_file(url) else {
         return Ok(());
     };
@@ -237,6 +255,65 @@ fn prepare_sqlite_folder(url: &str) -> anyhow::Result<()> {
         )
     })?;
     let _ = std::fs::remove_file(probe);
+    if folder == data_dir {
+        private_folder(folder)?;
+    }
+    restrict_database_files(&path)
+}
+
+/// Creates a folder (and its parents) and makes it private to its owner (0700).
+pub fn private_folder(folder: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(folder).with_context(|| {
+        format!(
+            "cannot create the data folder {}; choose a writable folder with --data-dir",
+            folder.display()
+        )
+    })?;
+    // A folder owned by another account (a mounted volume) stays as it is: the files in it
+    // are private anyway.
+    if let Err(e) = set_mode(folder, 0o700) {
+        tracing::warn!(folder = %folder.display(), error = %e, "cannot make the data folder private");
+    }
+    Ok(())
+}
+
+/// The database and its `-wal` and `-shm` files readable by their owner only (0600): created
+/// so before SQLite opens them (it gives the `-wal` and `-shm` files the database's mode), and
+/// narrowed if an older sathach left them readable by everyone.
+fn restrict_database_files(path: &Path) -> anyhow::Result<()> {
+    if !path.exists() {
+        create_private_file(path)
+            .with_context(|| format!("cannot create the database {}", path.display()))?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let file = std::path::PathBuf::from(file);
+        if file.exists() {
+            set_mode(&file, 0o600)
+                .with_context(|| format!("cannot make {} private", file.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A new, empty file readable by its owner only.
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_path: &Path, _mode: u32) -> std::io::Result<()> {
     Ok(())
 }
 

@@ -59,7 +59,10 @@ pub async fn ensure(db: &Db, centre_code: &str, proctor_email: &str) -> anyhow::
     };
     let secret = crate::startup::server_secret(db).await?;
     let digest = |attempt: &str, generation: i64| {
-        access_code_digest(&attempts::access_code(&secret, attempt, generation))
+        access_code_digest(
+            &secret,
+            &attempts::access_code(&secret, attempt, generation),
+        )
     };
     let (rows, problems) = parse_roster(&sheets::read_csv(ROSTER).expect("demo roster reads"));
     anyhow::ensure!(
@@ -69,9 +72,13 @@ pub async fn ensure(db: &Db, centre_code: &str, proctor_email: &str) -> anyhow::
     let mut tx = db.begin_write().await?;
     enrol(&mut tx, &session, &department, None, &rows, &digest).await?;
     let teacher = people::resolve_roster_row(&mut tx, &department, &rows[1]).await?;
-    if people::accommodations(&mut tx, &teacher).await?.is_empty() {
+    if people::accommodations(&mut tx, &teacher, None)
+        .await?
+        .is_empty()
+    {
         let new = NewAccommodation {
             person_id: &teacher,
+            centre_id: Some(&centre.id),
             extra_percent: 25,
             reason: "Dữ liệu mẫu: thị lực kém, có giấy xác nhận",
             expires_on: Date(2099, 12, 31),

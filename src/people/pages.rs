@@ -1,12 +1,14 @@
 //! People pages for centre managers: the people on their rosters (records needing attention
-//! first), a person's record with their accommodations, and settling a flagged record.
+//! first), a person's record with the accommodations their centre granted (or an admin did),
+//! and, for an admin only, settling a flagged record. One person is shared by the centres of a
+//! department, so a centre never sees or changes what another centre recorded.
 
 use actix_web::{HttpResponse, http::header, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::{
-    model::{Accommodation, Date, Person, RosterClaim, display_date, parse_percent},
+    model::{Accommodation, Date, FLAG_CONFLICT, Person, RosterClaim, display_date, parse_percent},
     store::{self, NewAccommodation},
 };
 use crate::{
@@ -35,9 +37,14 @@ struct ListPage {
     people: Vec<Person>,
 }
 
+/// The staff member's centre, or None for an admin (who sees the whole department).
+fn centre_of(staff: &Staff) -> Option<&str> {
+    (staff.user.role != Role::Admin).then_some(staff.user.organisation_id.as_str())
+}
+
 async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     staff.require(Action::ScheduleSessions)?;
-    let centre = (staff.user.role != Role::Admin).then_some(staff.user.organisation_id.as_str());
+    let centre = centre_of(&staff);
     let people = store::listed(&state.db.read, &staff.user.department_id, centre).await?;
     render(
         &ListPage {
@@ -80,12 +87,17 @@ struct DetailPage {
     chrome: Chrome,
     person: Person,
     claim: Option<RosterClaim>,
+    is_admin: bool,
     accommodations: Vec<Accommodation>,
     form: AccommodationForm,
     errors: FormErrors,
 }
 
 impl DetailPage {
+    fn conflict(&self) -> bool {
+        self.person.flag.as_deref() == Some(FLAG_CONFLICT)
+    }
+
     fn claim_birth(&self) -> String {
         self.claim
             .as_ref()
@@ -102,11 +114,18 @@ async fn detail_page(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let mut conn = state.db.read.acquire().await?;
-    let accommodations = store::accommodations(&mut conn, &person.id).await?;
+    let accommodations = store::accommodations(&mut conn, &person.id, centre_of(&staff)).await?;
     let status = if errors.is_empty() { 200 } else { 422 };
+    // What another centre's roster claimed is for the admin who settles it.
+    let claim = if staff.user.role == Role::Admin {
+        serde_json::from_str(&person.flag_detail).ok()
+    } else {
+        None
+    };
     let page = DetailPage {
+        is_admin: staff.user.role == Role::Admin,
         chrome: staff.chrome,
-        claim: serde_json::from_str(&person.flag_detail).ok(),
+        claim,
         person,
         accommodations,
         form,
@@ -157,6 +176,7 @@ async fn add_accommodation(
     let mut tx = state.db.begin_write().await?;
     let new = NewAccommodation {
         person_id: &person.id,
+        centre_id: centre_of(&staff),
         extra_percent: percent,
         reason: &reason,
         expires_on,
@@ -193,6 +213,9 @@ async fn resolve(
     form: web::Form<ResolveForm>,
 ) -> Result<HttpResponse, AppError> {
     let person = visible(&staff, &state, &path).await?;
+    if staff.user.role != Role::Admin && person.flag.as_deref() == Some(FLAG_CONFLICT) {
+        return Err(AppError::Forbidden);
+    }
     let take_roster = match form.choice.as_str() {
         "keep" => false,
         "roster" => true,

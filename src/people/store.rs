@@ -48,13 +48,7 @@ pub async fn resolve_roster_row(
     };
     if let Some(person) = known {
         if !same_person(&person, &claim) {
-            let detail = serde_json::to_string(&claim).unwrap_or_default();
-            sqlx::query("UPDATE people SET flag = $1, flag_detail = $2 WHERE id = $3")
-                .bind(FLAG_CONFLICT)
-                .bind(detail)
-                .bind(&person.id)
-                .execute(&mut *conn)
-                .await?;
+            flag_conflict(&mut *conn, &person.id, &claim).await?;
         }
         return Ok(person.id);
     }
@@ -136,21 +130,73 @@ pub async fn listed(
     }
 }
 
+/// A person's accommodations that one centre sees and that apply at its sessions: its own
+/// and those an admin granted for the whole department (`centre` None: every one, for an admin).
 pub async fn accommodations(
     conn: &mut AnyConnection,
     person_id: &str,
+    centre: Option<&str>,
 ) -> sqlx::Result<Vec<Accommodation>> {
     sqlx::query_as(
         "SELECT id, extra_percent, reason, expires_on, created_at FROM accommodations
-         WHERE person_id = $1 ORDER BY created_at DESC",
+         WHERE person_id = $1 AND ($2 IS NULL OR organisation_id IS NULL OR organisation_id = $2)
+         ORDER BY created_at DESC",
     )
     .bind(person_id)
+    .bind(centre)
     .fetch_all(conn)
     .await
 }
 
+/// Roster rows naming a CCCD the department already knows under another name or birth date:
+/// (row, person id, what the row claimed). Such rows are refused, and only an admin settles them.
+pub async fn mismatched_rows(
+    conn: &mut AnyConnection,
+    department_id: &str,
+    rows: &[RosterRow],
+) -> sqlx::Result<Vec<(usize, Person, RosterClaim)>> {
+    let mut found = Vec::new();
+    for row in rows {
+        let Some(id) = &row.national_id else {
+            continue;
+        };
+        let known: Option<Person> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM people WHERE department_id = $1 AND national_id = $2"
+        ))
+        .bind(department_id)
+        .bind(&id.digits)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let claim = RosterClaim {
+            full_name: row.full_name.clone(),
+            birth_date: Date(row.birth_date.0, row.birth_date.1, row.birth_date.2).iso(),
+        };
+        if let Some(person) = known.filter(|p| !same_person(p, &claim)) {
+            found.push((row.row, person, claim));
+        }
+    }
+    Ok(found)
+}
+
+/// Flags a person for an admin with what a roster claimed.
+pub async fn flag_conflict(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    claim: &RosterClaim,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET flag = $1, flag_detail = $2 WHERE id = $3")
+        .bind(FLAG_CONFLICT)
+        .bind(serde_json::to_string(claim).unwrap_or_default())
+        .bind(person_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub struct NewAccommodation<'a> {
     pub person_id: &'a str,
+    /// The granting centre, or None for an admin's department-wide accommodation.
+    pub centre_id: Option<&'a str>,
     pub extra_percent: i64,
     pub reason: &'a str,
     pub expires_on: Date,
@@ -163,8 +209,9 @@ pub async fn add_accommodation(
 ) -> sqlx::Result<String> {
     let id = uuid::Uuid::new_v4().to_string();
     sqlx::query(
-        "INSERT INTO accommodations (id, person_id, extra_percent, reason, expires_on, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO accommodations (id, person_id, extra_percent, reason, expires_on, created_by,
+                                     created_at, organisation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
     .bind(new.person_id)
@@ -173,6 +220,7 @@ pub async fn add_accommodation(
     .bind(new.expires_on.iso())
     .bind(new.created_by)
     .bind(clock::now_ms())
+    .bind(new.centre_id)
     .execute(conn)
     .await?;
     Ok(id)

@@ -16,10 +16,7 @@ use super::{
 };
 use crate::{
     accounts::{Staff, model::Action},
-    attempts::{
-        model::access_code_digest,
-        store::{self as attempts, LogEntry, Note},
-    },
+    attempts::store::{self as attempts, LogEntry, Note},
     banks::report,
     checker::RosterCheck,
     people::store as people,
@@ -129,7 +126,9 @@ async fn open_roster(staff: &Staff, state: &AppState, id: &str) -> Result<ExamSe
 
 /// The digest of an attempt's access code of a generation, derived from the server secret.
 pub(super) fn code_digest(state: &AppState) -> impl Fn(&str, i64) -> String + '_ {
-    |attempt: &str, generation: i64| access_code_digest(&state.access_code(attempt, generation))
+    |attempt: &str, generation: i64| {
+        state.access_code_digest(&state.access_code(attempt, generation))
+    }
 }
 
 /// Adds roster rows to a session in the caller's transaction: each person is found or created
@@ -174,16 +173,32 @@ pub async fn enrol(
     Ok(added)
 }
 
-/// Enrols rows as this staff member, in a transaction of its own.
+/// Rows added (with their candidate numbers), or the rows refused because the department
+/// knows their CCCD under another name or birth date.
+type Enrolment = Result<Vec<(usize, Option<String>)>, Vec<usize>>;
+
+/// Enrols rows as this staff member, in a transaction of its own. A row whose CCCD the
+/// department knows with another name or birth date refuses the whole roster: the person may
+/// be another centre's, whose record is shown to no other centre, so the row must match it;
+/// the person is flagged for an admin, the only one who settles a conflict.
 async fn enrol_now(
     staff: &Staff,
     state: &AppState,
     session: &ExamSession,
     rows: &[RosterRow],
-) -> Result<Vec<(usize, Option<String>)>, AppError> {
+) -> Result<Enrolment, AppError> {
     let mut tx = state.db.begin_write().await?;
     let department = &staff.user.department_id;
     let actor = Some(staff.user.id.as_str());
+    let mismatched = people::mismatched_rows(&mut tx, department, rows).await?;
+    if !mismatched.is_empty() {
+        for (row, person, claim) in &mismatched {
+            people::flag_conflict(&mut tx, &person.id, claim).await?;
+            tracing::warn!(session.id = %session.id, person.id = %person.id, row, "roster row refused: its CCCD is known with another name or birth date");
+        }
+        tx.commit().await?;
+        return Ok(Err(mismatched.into_iter().map(|(row, ..)| row).collect()));
+    }
     let added = enrol(
         &mut tx,
         session,
@@ -194,7 +209,7 @@ async fn enrol_now(
     )
     .await?;
     tx.commit().await?;
-    Ok(added)
+    Ok(Ok(added))
 }
 
 async fn add_one(
@@ -218,8 +233,18 @@ async fn add_one(
         .filter(|p| !p.error)
         .map(|p| lang.fill(p.key, &[("value", &p.value)]))
         .collect();
-    if errors.is_empty() && (warnings.is_empty() || form.confirm.is_some()) {
-        let added = enrol_now(&staff, &state, &session, &rows).await?;
+    let ready = errors.is_empty() && (warnings.is_empty() || form.confirm.is_some());
+    let enrolled = if ready {
+        enrol_now(&staff, &state, &session, &rows).await?
+    } else {
+        Err(vec![])
+    };
+    if let Err(refused) = &enrolled
+        && !refused.is_empty()
+    {
+        errors.push(("national_id", "person.cccd_known_mismatch"));
+    }
+    if let Ok(added) = enrolled {
         let target = match added.first().and_then(|(_, n)| n.clone()) {
             Some(number) => format!("/sessions/{}?added={number}#roster", session.id),
             None => format!("/sessions/{}?added=already#roster", session.id),
@@ -296,8 +321,23 @@ async fn import(
     let errors: Vec<String> = problems.iter().filter(|p| p.error).map(text).collect();
     let mut warnings: Vec<String> = problems.iter().filter(|p| !p.error).map(text).collect();
     let (mut added, mut already) = (0, 0);
-    if errors.is_empty() {
-        for (row, number) in enrol_now(&staff, &state, &session, &rows).await? {
+    let enrolled = if errors.is_empty() {
+        enrol_now(&staff, &state, &session, &rows).await?
+    } else {
+        Ok(vec![])
+    };
+    let refused = |row| RowProblem {
+        row,
+        error: true,
+        key: "person.cccd_known_mismatch",
+        value: String::new(),
+    };
+    let errors = match &enrolled {
+        Err(rows) => rows.iter().map(|r| describe(&refused(*r), lang)).collect(),
+        Ok(_) => errors,
+    };
+    if let Ok(enrolled) = enrolled {
+        for (row, number) in enrolled {
             match number {
                 Some(_) => added += 1,
                 None => {

@@ -93,9 +93,10 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
     {
         return Err(StartError::Refused(StartRefusal::SessionClosed));
     }
-    let accommodations = people::accommodations(&mut tx, &entry.person_id)
-        .await
-        .context("cannot read accommodations")?;
+    let accommodations =
+        people::accommodations(&mut tx, &entry.person_id, Some(&session.organisation_id))
+            .await
+            .context("cannot read accommodations")?;
     let paper = papers::draw_in(&mut tx, &org, &prepared, Some(&entry.person_id)).await?;
     let item_count = paper.form()?.items().count() as i64;
     let change = Change::Start {

@@ -78,6 +78,11 @@ impl AppState {
         crate::attempts::access_code(&self.secret, attempt_id, generation)
     }
 
+    /// What a typed access code is stored and looked up as: keyed by the server secret.
+    pub fn access_code_digest(&self, typed: &str) -> String {
+        crate::attempts::model::access_code_digest(&self.secret, typed)
+    }
+
     pub fn cookies(&self) -> CookieNames {
         CookieNames {
             secure: self.settings.secure_cookies(),

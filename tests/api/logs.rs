@@ -39,6 +39,9 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sathach"))
             .args(["--log-format", "json", "--database-url"])
             .arg(settings.database_url.expose())
+            // The key file lives in the data folder, where the test reads it too.
+            .arg("--data-dir")
+            .arg(&settings.data_dir)
             .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
             .current_dir(&settings.data_dir)
             .env_remove("SATHACH_CONFIG")

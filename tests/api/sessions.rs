@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use sathach::{attempts::model::access_code_digest, clock, sessions::start::start};
 
-use crate::helpers::{MANAGER, PROCTOR, TestApp, csrf_in, location, spawn_app_with_demo};
+use crate::helpers::{ADMIN, MANAGER, PROCTOR, TestApp, csrf_in, location, spawn_app_with_demo};
 
 /// Schedules a session at the demo centre through the form; returns its id.
 pub(crate) async fn schedule(app: &TestApp, title: &str) -> String {
@@ -190,11 +190,16 @@ async fn an_xlsx_roster_is_repaired_and_people_are_matched_across_sessions() {
         1
     );
 
-    // The same people on another session, one with a different name: one record each, flagged.
+    // The same person on another session under a different name: refused and flagged for an
+    // admin, the only one who settles it; one record still.
     let second = schedule(&app, "Ca chiều").await;
     let rows = [("Ngô Thị Lan Anh", "04/04/2008", "Nữ", 1_308_012_399.0)];
-    let (status, _) = upload(&app, &second, "ds.xlsx", xlsx_roster(&rows)).await;
-    assert_eq!(status, StatusCode::OK);
+    let (status, page) = upload(&app, &second, "ds.xlsx", xlsx_roster(&rows)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Dòng 2: Số CCCD này đã có trong hệ thống"),
+        "{page}"
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM people WHERE national_id = '001308012399'")
             .await,
@@ -206,8 +211,19 @@ async fn an_xlsx_roster_is_repaired_and_people_are_matched_across_sessions() {
             .await
             .unwrap();
     let page = app.get_text(&format!("/people/{person}")).await;
-    assert!(page.contains("Dữ liệu không khớp") && page.contains("Ngô Thị Lan Anh"));
+    assert!(page.contains("Dữ liệu không khớp") && page.contains("Chỉ quản trị viên"));
     let res = app
+        .post_form(
+            &format!("/people/{person}/resolve"),
+            &[("choice", "roster")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let admin = app.another_browser();
+    admin.signed_in_as(ADMIN).await;
+    let page = admin.get_text(&format!("/people/{person}")).await;
+    assert!(page.contains("Dữ liệu không khớp") && page.contains("Ngô Thị Lan Anh"));
+    let res = admin
         .post_form(
             &format!("/people/{person}/resolve"),
             &[("choice", "roster")],
@@ -221,6 +237,8 @@ async fn an_xlsx_roster_is_repaired_and_people_are_matched_across_sessions() {
             .await
             .unwrap();
     assert_eq!((name.as_str(), flag), ("Ngô Thị Lan Anh", None));
+    let (_, page) = upload(&app, &second, "ds.xlsx", xlsx_roster(&rows)).await;
+    assert!(page.contains("Đã thêm 1 thí sinh"), "{page}");
     // Importing the same file again adds nobody twice.
     let (_, page) = upload(&app, &second, "ds.xlsx", xlsx_roster(&rows)).await;
     assert!(
@@ -285,10 +303,11 @@ async fn a_reissued_access_code_replaces_the_old_one_on_the_slip() {
                 .unwrap()
         }
     };
+    let key = sathach::startup::server_secret(&app.db).await.unwrap();
     let old_digest = stored(&app).await;
     let old_code = code_on(&slips, 0);
     assert_eq!(
-        access_code_digest(&old_code),
+        access_code_digest(&key, &old_code),
         old_digest,
         "the slip's code is the stored one"
     );
@@ -306,9 +325,9 @@ async fn a_reissued_access_code_replaces_the_old_one_on_the_slip() {
     let slip = app.get_text(&location(&res)).await;
     let new_code = code_on(&slip, 0);
     assert_ne!(new_code, old_code);
-    assert_eq!(access_code_digest(&new_code), stored(&app).await);
+    assert_eq!(access_code_digest(&key, &new_code), stored(&app).await);
     assert_ne!(
-        access_code_digest(&old_code),
+        access_code_digest(&key, &old_code),
         stored(&app).await,
         "the old code stops working"
     );
