@@ -5,6 +5,7 @@ pub mod model;
 pub mod pages;
 pub mod password;
 pub mod store;
+pub mod throttle;
 pub mod users;
 
 use actix_web::web;

@@ -6,13 +6,19 @@ use serde::Deserialize;
 
 use super::{
     Staff, auth,
-    model::{self, Action, Email, Throttle},
-    password, store,
+    model::{self, Action, Email},
+    password, store, throttle,
 };
 use crate::{
     audit, clock,
-    web::{AppError, AppState, Chrome, FormErrors, Page, csrf, render, safe_local_path},
+    web::{
+        AppError, AppState, Chrome, FormErrors, Page, client::client_addr, csrf, render,
+        safe_local_path,
+    },
 };
+
+/// The longest e-mail address (RFC 5321); longer sign-in fields are refused unread.
+const MAX_EMAIL_CHARS: usize = 254;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
@@ -121,37 +127,32 @@ async fn sign_in(
         .and_then(safe_local_path)
         .unwrap_or("/")
         .to_string();
-    let account_key = Email::parse(&form.email)
-        .map(|e| e.as_str().to_string())
-        .unwrap_or_else(|_| form.email.trim().to_lowercase());
-    let client = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    let limits = state.settings.throttle;
-    let window_ms = i64::from(limits.window_minutes) * 60_000;
-    let now = clock::now_ms();
-    let db = &state.db;
     let page = |error: String| SignInPage {
         chrome: chrome.clone(),
-        email: form.email.trim().to_string(),
+        email: form.email.trim().chars().take(MAX_EMAIL_CHARS).collect(),
         next: next.clone(),
         error: Some(error),
     };
-
-    let counts = store::recent_failures(&db.read, &account_key, &client, now - window_ms).await?;
-    if let Throttle::WaitUntil(until) = model::throttle(counts, limits) {
-        let minutes = ((until - now).max(0) + 59_999) / 60_000;
-        let message = chrome.fill(
-            "sign_in.throttled",
-            &[
-                ("time", &clock::format_local_time(until)),
-                ("minutes", &minutes.to_string()),
-            ],
-        );
-        tracing::warn!(client, "sign-in throttled");
-        return render(&page(message), 429);
+    // Oversized fields are refused before any hashing or storing.
+    if form.email.len() > MAX_EMAIL_CHARS
+        || form.password.chars().count() > model::MAX_PASSWORD_CHARS
+    {
+        return render(&page(chrome.t("sign_in.too_long").to_string()), 422);
     }
+    let account_key = Email::parse(&form.email)
+        .map(|e| e.as_str().to_string())
+        .unwrap_or_else(|_| form.email.trim().to_lowercase());
+    let client = client_addr(&req);
+    let now = clock::now_ms();
+    let db = &state.db;
+    let limits = state.settings.throttle;
+    let attempt = match throttle::begin(db, limits, &account_key, &client, now).await? {
+        Ok(attempt) => attempt,
+        Err(until) => {
+            tracing::warn!(client, "sign-in throttled");
+            return render(&page(throttled_message(&chrome, until, now)), 429);
+        }
+    };
 
     let credentials = match Email::parse(&form.email) {
         Ok(email) => store::credentials(&db.read, &email).await?,
@@ -160,18 +161,26 @@ async fn sign_in(
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     let password_ok = password::verify(model::normalize_password(&form.password), stored).await;
     let Some(account) = credentials.filter(|_| password_ok) else {
-        let mut tx = state.db.begin_write().await?;
-        store::record_failure(&mut tx, &account_key, &client).await?;
-        tx.commit().await?;
         return render(&page(chrome.t("sign_in.wrong").to_string()), 401);
     };
     if account.disabled_at.is_some() {
         return render(&page(chrome.t("sign_in.disabled").to_string()), 403);
     }
+    let expired = account.must_change_password != 0
+        && account.temporary_until.is_some_and(|until| until <= now);
+    if expired {
+        tracing::info!(user.id = account.id, "temporary password expired");
+        return render(
+            &page(chrome.t("sign_in.temporary_expired").to_string()),
+            403,
+        );
+    }
 
     let token = model::random_token();
     let lifetime_ms = i64::from(state.settings.session_hours) * 3_600_000;
+    let window_ms = i64::from(limits.window_minutes) * 60_000;
     let mut tx = state.db.begin_write().await?;
+    attempt.succeeded(&mut tx).await?;
     store::clear_failures(&mut tx, &account_key, now - window_ms).await?;
     store::insert_session(
         &mut tx,
@@ -188,6 +197,18 @@ async fn sign_in(
         .cookie(names.build(names.session(), token))
         .cookie(csrf::rotated_cookie(&state))
         .finish())
+}
+
+/// "Try again after HH:MM (in about N minutes)".
+fn throttled_message(chrome: &Chrome, until: i64, now: i64) -> String {
+    let minutes = ((until - now).max(0) + 59_999) / 60_000;
+    chrome.fill(
+        "sign_in.throttled",
+        &[
+            ("time", &clock::format_local_time(until)),
+            ("minutes", &minutes.to_string()),
+        ],
+    )
 }
 
 async fn sign_out(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -239,10 +260,34 @@ async fn change_password(
     let user = &staff.user;
     let email =
         Email::parse(&user.email).map_err(|_| anyhow::anyhow!("stored e-mail is invalid"))?;
+    let now = clock::now_ms();
+    let limits = state.settings.throttle;
+    let client = client_addr(&req);
+    // Guesses at the current password count against the account like sign-in failures.
+    let attempt = match throttle::begin(&state.db, limits, email.as_str(), &client, now).await? {
+        Ok(attempt) => attempt,
+        Err(_) => {
+            let mut errors = FormErrors::default();
+            errors.push(("current", "error.throttled"));
+            tracing::warn!(user.id = user.id, "password change throttled");
+            let page = PasswordPage {
+                must_change: user.must_change_password,
+                chrome: staff.chrome,
+                errors,
+            };
+            return render(&page, 429);
+        }
+    };
     let credentials = store::credentials(&state.db.read, &email).await?;
     let stored = credentials.map(|c| c.password_hash);
     let mut errors = FormErrors::default();
-    if !password::verify(model::normalize_password(&form.current), stored).await {
+    let current_ok = form.current.chars().count() <= model::MAX_PASSWORD_CHARS
+        && password::verify(model::normalize_password(&form.current), stored).await;
+    if current_ok {
+        let mut tx = state.db.begin_write().await?;
+        attempt.succeeded(&mut tx).await?;
+        tx.commit().await?;
+    } else {
         errors.push(("current", "account.current_wrong"));
     }
     let new = match model::check_new_password(&form.new, &email) {
