@@ -4,6 +4,7 @@ pub mod auth;
 pub mod model;
 pub mod pages;
 pub mod password;
+mod password_page;
 pub mod store;
 pub mod throttle;
 pub mod users;
@@ -30,6 +31,7 @@ pub struct SessionUser {
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     pages::routes(cfg);
+    password_page::routes(cfg);
     users::routes(cfg);
 }
 
