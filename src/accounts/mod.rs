@@ -126,7 +126,7 @@ pub async fn cli_add(
         }
     };
     Ok(format!(
-        "created {role} {} at {}\ntemporary password (change it at first sign-in): {temporary}",
+        "created {role} {} at {}\ntemporary password (change it at first sign-in, within 72 hours): {temporary}",
         email.as_str(),
         org.code
     ))
