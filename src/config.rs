@@ -82,6 +82,41 @@ pub struct Settings {
     /// The server key shared by several nodes (URL-safe base64); without it, the key file
     /// `server.key` in the data folder.
     pub server_key: Option<Secret>,
+    /// The reverse proxy in front of the server: requests from these peer addresses name the
+    /// client in `proxy.header`; from anyone else the header is ignored.
+    pub proxy: ProxySettings,
+}
+
+/// Which peers are trusted reverse proxies, and the header they put the client address in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxySettings {
+    pub trusted: Vec<std::net::IpAddr>,
+    /// `X-Forwarded-For` (the right-most untrusted address is taken), `X-Real-IP` or `Forwarded`.
+    pub header: String,
+}
+
+impl Default for ProxySettings {
+    fn default() -> Self {
+        Self {
+            trusted: Vec::new(),
+            header: "X-Forwarded-For".into(),
+        }
+    }
+}
+
+impl ProxySettings {
+    /// Parses the comma-separated list of proxy addresses.
+    pub fn parse_trusted(raw: &str) -> Result<Vec<std::net::IpAddr>, String> {
+        raw.split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse().map_err(|_| {
+                    format!("trusted proxy {a:?} is not an IP address (expected e.g. 127.0.0.1)")
+                })
+            })
+            .collect()
+    }
 }
 
 impl Settings {
@@ -102,7 +137,30 @@ impl Settings {
             node_name: default_node_name(),
             checker: crate::checker::CheckerSettings::default(),
             server_key: None,
+            proxy: ProxySettings::default(),
         }
+    }
+
+    /// Whether the world reaches this server only through loopback: the listening address and
+    /// the public URL are both local. Otherwise /metrics needs its token.
+    pub fn loopback_only(&self) -> bool {
+        let listen_local = self
+            .listen
+            .rsplit_once(':')
+            .map(|(host, _)| host.trim_matches(['[', ']']))
+            .is_some_and(|host| {
+                host == "localhost"
+                    || host
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_loopback())
+            });
+        let public_local = match self.public_url.host() {
+            Some(url::Host::Domain(d)) => d == "localhost",
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        listen_local && public_local
     }
 
     /// Cookies get `Secure` and the `__Host-` prefix when the public URL is https.
@@ -172,6 +230,8 @@ pub struct FileSettings {
     pub checker_timeout_seconds: Option<u64>,
     pub checker_concurrency: Option<usize>,
     pub server_key: Option<String>,
+    pub trusted_proxies: Option<String>,
+    pub client_ip_header: Option<String>,
 }
 
 impl FileSettings {
@@ -244,6 +304,19 @@ mod tests {
                 .contains("not supported")
         );
         assert!(validate_database_url("postgres://u:p@host:notaport/db").is_err());
+    }
+
+    #[test]
+    fn metrics_stay_open_only_on_loopback() {
+        let mut s = Settings::for_data_dir(Path::new("/tmp"));
+        assert!(s.loopback_only());
+        s.public_url = Url::parse("https://thi.example.edu.vn/").unwrap();
+        assert!(!s.loopback_only());
+        s.public_url = Url::parse("http://127.0.0.1:8080/").unwrap();
+        s.listen = "0.0.0.0:8080".into();
+        assert!(!s.loopback_only());
+        s.listen = "[::1]:8080".into();
+        assert!(s.loopback_only());
     }
 
     #[test]

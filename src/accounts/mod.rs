@@ -4,7 +4,9 @@ pub mod auth;
 pub mod model;
 pub mod pages;
 pub mod password;
+mod password_page;
 pub mod store;
+pub mod throttle;
 pub mod users;
 
 use actix_web::web;
@@ -29,6 +31,7 @@ pub struct SessionUser {
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     pages::routes(cfg);
+    password_page::routes(cfg);
     users::routes(cfg);
 }
 
@@ -123,7 +126,7 @@ pub async fn cli_add(
         }
     };
     Ok(format!(
-        "created {role} {} at {}\ntemporary password (change it at first sign-in): {temporary}",
+        "created {role} {} at {}\ntemporary password (change it at first sign-in, within 72 hours): {temporary}",
         email.as_str(),
         org.code
     ))

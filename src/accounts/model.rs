@@ -139,6 +139,13 @@ pub fn clean_name(raw: &str) -> Result<String, &'static str> {
 }
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Longer passwords are refused before any hashing, so a huge field costs nothing.
+pub const MAX_PASSWORD_CHARS: usize = 256;
+/// How long a temporary password (new account, reset) may be used for its first sign-in.
+pub const TEMPORARY_PASSWORD_HOURS: i64 = 72;
+/// zxcvbn's score (0–4) a new password must reach: 3 is "safely unguessable" offline, which
+/// rules out common passwords, keyboard runs, repeats, dates and the user's own e-mail.
+const MIN_PASSWORD_SCORE: u8 = 3;
 
 /// Passwords are compared in NFC, so the same Vietnamese text typed with any input method
 /// (precomposed or combining marks) matches.
@@ -146,14 +153,34 @@ pub fn normalize_password(password: &str) -> String {
     password.nfc().collect()
 }
 
-/// A new password: long enough, not the e-mail, NFC so the same typed text always matches.
+/// A new password: long enough without its outer spaces, not too long, not the e-mail, not
+/// common or guessable (zxcvbn's dictionaries and patterns), NFC so the same typed text
+/// always matches.
 pub fn check_new_password(password: &str, email: &Email) -> Result<String, &'static str> {
     let password = normalize_password(password);
-    if password.chars().count() < MIN_PASSWORD_CHARS {
+    if password.trim().chars().count() < MIN_PASSWORD_CHARS {
         return Err("error.password_too_short");
     }
-    if password.to_lowercase() == email.as_str() {
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err("error.password_too_long");
+    }
+    if password.trim().to_lowercase() == email.as_str() {
         return Err("error.password_is_email");
+    }
+    let local = email.as_str().split('@').next().unwrap_or_default();
+    let inputs = [
+        email.as_str(),
+        local,
+        "sathach",
+        "sát hạch",
+        "matkhau",
+        "mật khẩu",
+    ];
+    // zxcvbn's matching grows quickly with length; a long prefix already tells.
+    let prefix: String = password.trim().chars().take(64).collect();
+    let score = u8::from(zxcvbn::zxcvbn(&prefix, &inputs).score());
+    if score < MIN_PASSWORD_SCORE {
+        return Err("error.password_common");
     }
     Ok(password)
 }
@@ -247,6 +274,28 @@ mod tests {
             Err("error.password_is_email")
         );
         assert!(check_new_password("mật khẩu đủ dài", &email).is_ok());
+        assert!(check_new_password("Hôm nay trời Hà Nội nắng", &email).is_ok());
+        assert_eq!(
+            check_new_password("          ", &email),
+            Err("error.password_too_short")
+        );
+        for common in [
+            "1234567890",
+            "password123",
+            "qwertyuiop",
+            "matkhau123",
+            "gv@truong.vn1",
+        ] {
+            assert_eq!(
+                check_new_password(common, &email),
+                Err("error.password_common"),
+                "{common}"
+            );
+        }
+        assert_eq!(
+            check_new_password(&"a".repeat(300), &email),
+            Err("error.password_too_long")
+        );
     }
 
     #[test]

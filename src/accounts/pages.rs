@@ -6,21 +6,22 @@ use serde::Deserialize;
 
 use super::{
     Staff, auth,
-    model::{self, Action, Email, Throttle},
-    password, store,
+    model::{self, Action, Email},
+    password, store, throttle,
 };
 use crate::{
-    audit, clock,
-    web::{AppError, AppState, Chrome, FormErrors, Page, csrf, render, safe_local_path},
+    clock,
+    web::{AppError, AppState, Chrome, Page, client::client_addr, csrf, render, safe_local_path},
 };
+
+/// The longest e-mail address (RFC 5321); longer sign-in fields are refused unread.
+const MAX_EMAIL_CHARS: usize = 254;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/sign-in", web::get().to(sign_in_form))
         .route("/sign-in", web::post().to(sign_in))
-        .route("/sign-out", web::post().to(sign_out))
-        .route("/account/password", web::get().to(password_form))
-        .route("/account/password", web::post().to(change_password));
+        .route("/sign-out", web::post().to(sign_out));
 }
 
 #[derive(Template)]
@@ -121,37 +122,32 @@ async fn sign_in(
         .and_then(safe_local_path)
         .unwrap_or("/")
         .to_string();
-    let account_key = Email::parse(&form.email)
-        .map(|e| e.as_str().to_string())
-        .unwrap_or_else(|_| form.email.trim().to_lowercase());
-    let client = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    let limits = state.settings.throttle;
-    let window_ms = i64::from(limits.window_minutes) * 60_000;
-    let now = clock::now_ms();
-    let db = &state.db;
     let page = |error: String| SignInPage {
         chrome: chrome.clone(),
-        email: form.email.trim().to_string(),
+        email: form.email.trim().chars().take(MAX_EMAIL_CHARS).collect(),
         next: next.clone(),
         error: Some(error),
     };
-
-    let counts = store::recent_failures(&db.read, &account_key, &client, now - window_ms).await?;
-    if let Throttle::WaitUntil(until) = model::throttle(counts, limits) {
-        let minutes = ((until - now).max(0) + 59_999) / 60_000;
-        let message = chrome.fill(
-            "sign_in.throttled",
-            &[
-                ("time", &clock::format_local_time(until)),
-                ("minutes", &minutes.to_string()),
-            ],
-        );
-        tracing::warn!(client, "sign-in throttled");
-        return render(&page(message), 429);
+    // Oversized fields are refused before any hashing or storing.
+    if form.email.len() > MAX_EMAIL_CHARS
+        || form.password.chars().count() > model::MAX_PASSWORD_CHARS
+    {
+        return render(&page(chrome.t("sign_in.too_long").to_string()), 422);
     }
+    let account_key = Email::parse(&form.email)
+        .map(|e| e.as_str().to_string())
+        .unwrap_or_else(|_| form.email.trim().to_lowercase());
+    let client = client_addr(&req);
+    let now = clock::now_ms();
+    let db = &state.db;
+    let limits = state.settings.throttle;
+    let attempt = match throttle::begin(db, limits, &account_key, &client, now).await? {
+        Ok(attempt) => attempt,
+        Err(until) => {
+            tracing::warn!(client, "sign-in throttled");
+            return render(&page(throttled_message(&chrome, until, now)), 429);
+        }
+    };
 
     let credentials = match Email::parse(&form.email) {
         Ok(email) => store::credentials(&db.read, &email).await?,
@@ -160,18 +156,26 @@ async fn sign_in(
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     let password_ok = password::verify(model::normalize_password(&form.password), stored).await;
     let Some(account) = credentials.filter(|_| password_ok) else {
-        let mut tx = state.db.begin_write().await?;
-        store::record_failure(&mut tx, &account_key, &client).await?;
-        tx.commit().await?;
         return render(&page(chrome.t("sign_in.wrong").to_string()), 401);
     };
     if account.disabled_at.is_some() {
         return render(&page(chrome.t("sign_in.disabled").to_string()), 403);
     }
+    let expired = account.must_change_password != 0
+        && account.temporary_until.is_some_and(|until| until <= now);
+    if expired {
+        tracing::info!(user.id = account.id, "temporary password expired");
+        return render(
+            &page(chrome.t("sign_in.temporary_expired").to_string()),
+            403,
+        );
+    }
 
     let token = model::random_token();
     let lifetime_ms = i64::from(state.settings.session_hours) * 3_600_000;
+    let window_ms = i64::from(limits.window_minutes) * 60_000;
     let mut tx = state.db.begin_write().await?;
+    attempt.succeeded(&mut tx).await?;
     store::clear_failures(&mut tx, &account_key, now - window_ms).await?;
     store::insert_session(
         &mut tx,
@@ -190,6 +194,18 @@ async fn sign_in(
         .finish())
 }
 
+/// "Try again after HH:MM (in about N minutes)".
+fn throttled_message(chrome: &Chrome, until: i64, now: i64) -> String {
+    let minutes = ((until - now).max(0) + 59_999) / 60_000;
+    chrome.fill(
+        "sign_in.throttled",
+        &[
+            ("time", &clock::format_local_time(until)),
+            ("minutes", &minutes.to_string()),
+        ],
+    )
+}
+
 async fn sign_out(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     if let Some(digest) = auth::session_digest(&req) {
         let mut tx = state.db.begin_write().await?;
@@ -201,82 +217,5 @@ async fn sign_out(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         .insert_header((header::LOCATION, "/sign-in"))
         .cookie(names.removal(names.session()))
         .cookie(csrf::rotated_cookie(&state))
-        .finish())
-}
-
-#[derive(Template)]
-#[template(path = "accounts/password.html")]
-struct PasswordPage {
-    chrome: Chrome,
-    must_change: bool,
-    errors: FormErrors,
-}
-
-async fn password_form(staff: Staff) -> Result<HttpResponse, AppError> {
-    let page = PasswordPage {
-        must_change: staff.user.must_change_password,
-        chrome: staff.chrome,
-        errors: FormErrors::default(),
-    };
-    render(&page, 200)
-}
-
-#[derive(Deserialize)]
-struct PasswordForm {
-    current: String,
-    new: String,
-    confirm: String,
-}
-
-async fn change_password(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    form: web::Form<PasswordForm>,
-) -> Result<HttpResponse, AppError> {
-    staff.require(Action::UseAccount)?;
-    let form = form.into_inner();
-    let user = &staff.user;
-    let email =
-        Email::parse(&user.email).map_err(|_| anyhow::anyhow!("stored e-mail is invalid"))?;
-    let credentials = store::credentials(&state.db.read, &email).await?;
-    let stored = credentials.map(|c| c.password_hash);
-    let mut errors = FormErrors::default();
-    if !password::verify(model::normalize_password(&form.current), stored).await {
-        errors.push(("current", "account.current_wrong"));
-    }
-    let new = match model::check_new_password(&form.new, &email) {
-        Ok(new) => Some(new),
-        Err(key) => {
-            errors.push(("new", key));
-            None
-        }
-    };
-    if new.is_some() && form.new != form.confirm {
-        errors.push(("confirm", "account.confirm_mismatch"));
-    }
-    let (Some(new), true) = (new, errors.is_empty()) else {
-        let page = PasswordPage {
-            must_change: user.must_change_password,
-            chrome: staff.chrome,
-            errors,
-        };
-        return render(&page, 422);
-    };
-    let hash = password::hash(new).await?;
-    let digest = auth::session_digest(&req);
-    let mut tx = state.db.begin_write().await?;
-    store::set_password(&mut tx, &user.id, &hash, false).await?;
-    store::revoke_sessions_of(&mut tx, &user.id, digest.as_deref()).await?;
-    let entry = audit::AuditEntry {
-        actor: Some(&user.id),
-        action: "user.password_change",
-        subject_id: &user.id,
-        detail: String::new(),
-    };
-    audit::record(&mut tx, entry).await?;
-    tx.commit().await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/?done=password"))
         .finish())
 }

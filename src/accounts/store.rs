@@ -33,6 +33,9 @@ pub struct Credentials {
     pub id: String,
     pub password_hash: String,
     pub disabled_at: Option<i64>,
+    pub must_change_password: i64,
+    /// When a temporary password stops working (NULL: the owner chose this password).
+    pub temporary_until: Option<i64>,
 }
 
 const USER_COLUMNS: &str = "u.id, u.email, u.full_name, u.role, u.organisation_id,
@@ -40,10 +43,13 @@ const USER_COLUMNS: &str = "u.id, u.email, u.full_name, u.role, u.organisation_i
     FROM users u JOIN organisations o ON o.id = u.organisation_id";
 
 pub async fn credentials(pool: &AnyPool, email: &Email) -> sqlx::Result<Option<Credentials>> {
-    sqlx::query_as("SELECT id, password_hash, disabled_at FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(
+        "SELECT id, password_hash, disabled_at, must_change_password, temporary_until
+         FROM users WHERE email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(pool)
+    .await
 }
 
 pub async fn user(pool: &AnyPool, id: &str) -> sqlx::Result<Option<UserRow>> {
@@ -78,10 +84,11 @@ pub struct NewUser<'a> {
 
 pub async fn insert_user(conn: &mut AnyConnection, user: NewUser<'_>) -> sqlx::Result<String> {
     let id = uuid::Uuid::new_v4().to_string();
+    let now = clock::now_ms();
     sqlx::query(
         "INSERT INTO users (id, organisation_id, email, full_name, role, password_hash,
-                            must_change_password, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                            must_change_password, created_at, temporary_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(user.organisation_id)
@@ -90,24 +97,35 @@ pub async fn insert_user(conn: &mut AnyConnection, user: NewUser<'_>) -> sqlx::R
     .bind(user.role.as_str())
     .bind(user.password_hash)
     .bind(i64::from(user.must_change_password))
-    .bind(clock::now_ms())
+    .bind(now)
+    .bind(user.must_change_password.then(|| temporary_until(now)))
     .execute(conn)
     .await?;
     Ok(id)
 }
 
+/// When a temporary password handed out at `now_ms` stops working.
+fn temporary_until(now_ms: i64) -> i64 {
+    now_ms + super::model::TEMPORARY_PASSWORD_HOURS * 3_600_000
+}
+
+/// Sets a password; a temporary one (`must_change`) works for 72 hours.
 pub async fn set_password(
     conn: &mut AnyConnection,
     user_id: &str,
     password_hash: &str,
     must_change: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
-        .bind(password_hash)
-        .bind(i64::from(must_change))
-        .bind(user_id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = $2, temporary_until = $3
+         WHERE id = $4",
+    )
+    .bind(password_hash)
+    .bind(i64::from(must_change))
+    .bind(must_change.then(|| temporary_until(clock::now_ms())))
+    .bind(user_id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -216,7 +234,7 @@ pub async fn revoke_sessions_of(
 
 /// Failures within the window for this account and this client address.
 pub async fn recent_failures(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     account_key: &str,
     client_addr: &str,
     since_ms: i64,
@@ -226,14 +244,14 @@ pub async fn recent_failures(
     )
     .bind(account_key)
     .bind(since_ms)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     let (client, client_oldest_ms): (i64, Option<i64>) = sqlx::query_as(
         "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE client_addr = $1 AND at > $2",
     )
     .bind(client_addr)
     .bind(since_ms)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(FailureCounts {
         account: u32::try_from(account).unwrap_or(u32::MAX),
@@ -243,20 +261,40 @@ pub async fn recent_failures(
     })
 }
 
+/// Records an attempt as a failure (before its password is checked) and returns its id.
 pub async fn record_failure(
     conn: &mut AnyConnection,
     account_key: &str,
     client_addr: &str,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<String> {
+    let id = uuid::Uuid::new_v4().to_string();
     sqlx::query(
         "INSERT INTO sign_in_failures (id, account_key, client_addr, at) VALUES ($1, $2, $3, $4)",
     )
-    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(&id)
     .bind(account_key)
     .bind(client_addr)
     .bind(clock::now_ms())
     .execute(&mut *conn)
     .await?;
+    Ok(id)
+}
+
+/// Withdraws one recorded attempt (its password turned out right).
+pub async fn delete_failure(conn: &mut AnyConnection, id: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Drops failures that have left the window, so the log stays the size of one window.
+pub async fn prune_failures(conn: &mut AnyConnection, older_than_ms: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+        .bind(older_than_ms)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

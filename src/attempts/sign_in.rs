@@ -166,10 +166,8 @@ async fn sign_in(
     let session = sessions::by_id(&state.db.read, &entry.session_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    // The client's address (through a trusted proxy's header), shown to the proctor.
+    let address = crate::web::client::client_addr(&req);
     let mut tx = state.db.begin_write().await?;
     let reauthorise = session.reauthorise_on_return == 1;
     let (token, _) = devices::sign_in(&mut tx, &entry, reauthorise, &address).await?;

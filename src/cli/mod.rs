@@ -125,7 +125,15 @@ pub struct ServeArgs {
     /// The program that checks uploads, run as `PROGRAM check-upload` [default: this one].
     #[arg(long, env = "SATHACH_CHECKER_PROGRAM", value_name = "FILE")]
     pub checker_program: Option<PathBuf>,
-    /// Bearer token that /metrics requires (unset: /metrics is open).
+    /// Addresses of the reverse proxies in front of the server, comma-separated; only their
+    /// requests are believed about the client address (unset: no proxy is trusted).
+    #[arg(long, env = "SATHACH_TRUSTED_PROXIES", value_name = "ADDRESSES")]
+    pub trusted_proxies: Option<String>,
+    /// The header the trusted proxy names the client in [default: X-Forwarded-For].
+    #[arg(long, env = "SATHACH_CLIENT_IP_HEADER", value_name = "HEADER")]
+    pub client_ip_header: Option<String>,
+    /// Bearer token that /metrics requires; without one, /metrics answers only when both the
+    /// listening address and the public URL are loopback.
     #[arg(
         long,
         env = "SATHACH_METRICS_TOKEN",

@@ -60,7 +60,19 @@ pub(super) fn resolve(
             .or(file.signin_window_minutes)
             .unwrap_or(defaults.window_minutes),
     };
+    let trusted = serve
+        .and_then(|s| s.trusted_proxies.clone())
+        .or(file.trusted_proxies.clone())
+        .unwrap_or_default();
+    let proxy = config::ProxySettings {
+        trusted: config::ProxySettings::parse_trusted(&trusted).map_err(Failure::Environment)?,
+        header: serve
+            .and_then(|s| s.client_ip_header.clone())
+            .or(file.client_ip_header.clone())
+            .unwrap_or_else(|| config::ProxySettings::default().header),
+    };
     Ok(Settings {
+        proxy,
         database_url: Secret::new(database_url),
         data_dir,
         listen,

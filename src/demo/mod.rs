@@ -1,8 +1,9 @@
 //! Demo data for `serve --demo`: a department, two training centres with a room each, a
 //! school, an admin, a centre manager and a proctor, the shipped question banks and
 //! blueprints, and an exam session with a roster whose access codes are printed. Loading it
-//! again changes nothing but the demo passwords, which are reset so the printed ones always
-//! work, and schedules a new demo session once the last one's window has passed.
+//! again changes nothing but re-enables the demo accounts (a password their owner changed is
+//! kept), and schedules a new demo session once the last one's window has passed. It refuses
+//! a database holding any other organisation.
 
 mod session;
 
@@ -57,6 +58,7 @@ pub const ACCOUNTS: [(&str, &str, Role, &str, &str); 3] = [
 
 /// Loads (or refreshes) the demo data and prints the accounts and passwords.
 pub async fn load(db: &Db) -> anyhow::Result<()> {
+    refuse_foreign_organisations(db).await?;
     let department = ensure_org(db, OrgKind::Department, DEPARTMENT.0, DEPARTMENT.1, None).await?;
     for (code, name, room, seats) in CENTRES {
         let centre = ensure_org(db, OrgKind::Centre, code, name, Some(&department)).await?;
@@ -77,14 +79,18 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         let org = orgs::by_code(&db.read, org_code)
             .await?
             .context("demo organisation exists")?;
-        let hash = password::hash(demo_password.to_string()).await?;
+        let existing = accounts::credentials(&db.read, &email).await?;
+        let mut kept = false;
         let mut tx = db.begin_write().await?;
-        match accounts::credentials(&db.read, &email).await? {
+        match existing {
+            // A password someone changed is theirs now: never reset it.
             Some(existing) => {
-                accounts::set_password(&mut tx, &existing.id, &hash, false).await?;
+                let stored = Some(existing.password_hash.clone());
+                kept = !password::verify(demo_password.to_string(), stored).await;
                 accounts::set_disabled(&mut tx, &existing.id, false).await?;
             }
             None => {
+                let hash = password::hash(demo_password.to_string()).await?;
                 let new = accounts::NewUser {
                     organisation_id: &org.id,
                     email: &email,
@@ -104,14 +110,43 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             }
         }
         tx.commit().await?;
+        let shown = if kept {
+            "(changed by its owner, not reset)"
+        } else {
+            demo_password
+        };
         println!(
-            "  {:<15} {:<26} password: {demo_password}",
+            "  {:<15} {:<26} password: {shown}",
             role.as_str(),
             email.as_str()
         );
     }
     session::ensure(db, CENTRES[0].0, ACCOUNTS[2].0).await?;
     Ok(())
+}
+
+/// The demo resets nothing of anyone else's: a database holding organisations other than
+/// the demo's is a real one, and `--demo` refuses to run on it.
+async fn refuse_foreign_organisations(db: &Db) -> anyhow::Result<()> {
+    let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM organisations ORDER BY code")
+        .fetch_all(&db.read)
+        .await?;
+    let demo = |code: &str| {
+        code == DEPARTMENT.0 || code == SCHOOL.0 || CENTRES.iter().any(|c| c.0 == code)
+    };
+    let foreign: Vec<&str> = codes
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !demo(c))
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "--demo refuses to run on this database: it holds organisations that are not the demo's ({}). \
+         Run the demo on its own data folder or database (e.g. --data-dir ./demo-data).",
+        foreign.join(", ")
+    )
 }
 
 /// Imports the shipped banks into the first demo centre; unchanged banks are left alone.

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod chrome;
+pub mod client;
 pub mod csrf;
 pub mod error;
 pub mod i18n;
@@ -216,10 +217,20 @@ pub fn wants_json(req: &actix_web::HttpRequest) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
-/// Only same-site paths may be redirect targets (no `//host` or `scheme:`).
+/// Only same-site paths may be redirect targets. The path is judged as a browser would read
+/// it, after percent-decoding: it starts with one `/`, is not `//host` or `/\\host`, and holds
+/// no control characters or white space (browsers drop tabs and newlines, so `/%09/host`
+/// would become `//host`) and no backslash.
 pub fn safe_local_path(path: &str) -> Option<&str> {
-    let ok = path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\");
-    ok.then_some(path)
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let safe = |p: &str| {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p.contains('\\')
+            && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+            && p.len() <= 2048
+    };
+    (safe(path) && safe(&decoded)).then_some(path)
 }
 
 #[cfg(test)]
@@ -232,5 +243,15 @@ mod tests {
         assert_eq!(safe_local_path("//evil.example"), None);
         assert_eq!(safe_local_path("https://evil.example"), None);
         assert_eq!(safe_local_path("/\\evil.example"), None);
+        assert_eq!(safe_local_path("/\t/evil.example"), None);
+        assert_eq!(safe_local_path("/%09/evil.example"), None);
+        assert_eq!(safe_local_path("/%2F/evil.example"), None);
+        assert_eq!(safe_local_path("/%5Cevil.example"), None);
+        assert_eq!(safe_local_path("/\n/evil.example"), None);
+        assert_eq!(safe_local_path("/sessions/1?tab=a%20b"), None);
+        assert_eq!(
+            safe_local_path("/sessions/1?tab=ab"),
+            Some("/sessions/1?tab=ab")
+        );
     }
 }

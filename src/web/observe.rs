@@ -124,7 +124,7 @@ pub async fn log_and_measure(
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().simple().to_string();
     req.extensions_mut().insert(RequestId(request_id.clone()));
-    let method = req.method().to_string();
+    let method = method_label(req.method()).to_string();
     let route = req
         .request()
         .match_pattern()
@@ -166,6 +166,22 @@ pub async fn log_and_measure(
         }
         res
     })
+}
+
+/// The method as a metrics label: the methods the app serves by name, anything else "other",
+/// so a client inventing method names cannot add label values (and memory) for ever.
+fn method_label(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
 }
 
 /// The path segment standing where `pattern` has the segment `name` (`{id}`), if any.

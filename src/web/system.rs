@@ -30,8 +30,20 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     response
 }
 
-/// Prometheus text; requires `Authorization: Bearer TOKEN` when a metrics token is set.
+/// Prometheus text; requires `Authorization: Bearer TOKEN` when a metrics token is set. With
+/// no token, only a server reached solely through loopback answers; any other refuses (403)
+/// and says which setting to set.
 async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if state.settings.metrics_token.is_none() && !state.settings.loopback_only() {
+        let mut response = HttpResponse::Forbidden()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(
+                "/metrics needs a token on a server reachable beyond loopback: \
+                 set metrics_token (SATHACH_METRICS_TOKEN) and send Authorization: Bearer TOKEN\n",
+            );
+        response.extensions_mut().insert(super::error::Rendered);
+        return response;
+    }
     if let Some(token) = &state.settings.metrics_token {
         let expected = format!("Bearer {}", token.expose());
         let given = req

@@ -46,6 +46,7 @@ mod serve_lock;
 mod session_access;
 mod sessions;
 mod sign_in;
+mod staff_abuse;
 mod storage;
 mod system;
 mod users;
