@@ -227,15 +227,8 @@ async fn sign_in_help(
     let proctor = staff.user.id.as_str();
     let mut tx = state.db.begin_write().await?;
     let (log_action, detail) = if action == "reissue" {
-        let digest = crate::sessions::enrolment::code_digest(&state);
-        let generation = attempts::reissue_code(&mut tx, &entry.id, &digest).await?;
-        let signed_out = devices::revoke_all(&mut tx, &entry.id, proctor).await?;
-        guessing::unlock(&mut tx, &entry, proctor).await?;
-        let detail = format!(
-            "{} code #{generation}, {signed_out} computers signed out",
-            entry.candidate_number
-        );
-        ("code_reissue", detail)
+        let reissued = super::codes::reissue_in(&mut tx, &state, &entry, proctor).await?;
+        ("code_reissue", reissued.detail(&entry))
     } else {
         let forgotten = guessing::unlock(&mut tx, &entry, proctor).await?;
         let detail = format!(

@@ -1,6 +1,6 @@
 //! Putting candidates on a session's roster: one at a time from a form (checked by the same
 //! rules as a file), or a whole roster from CSV or `.xlsx` (checked in a child process, see
-//! `checker`), all or nothing; and reissuing a candidate's access code.
+//! `checker`), all or nothing.
 
 use actix_multipart::Multipart;
 use actix_web::{HttpResponse, http::header, web};
@@ -26,11 +26,7 @@ use crate::{
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/sessions/{id}/candidates", web::post().to(add_one))
-        .route("/sessions/{id}/roster", web::post().to(import))
-        .route(
-            "/sessions/{id}/attempts/{attempt}/code",
-            web::post().to(reissue),
-        );
+        .route("/sessions/{id}/roster", web::post().to(import));
 }
 
 /// The add-a-candidate form as typed.
@@ -365,45 +361,4 @@ async fn import(
         already,
     };
     render(&page, status)
-}
-
-async fn reissue(
-    staff: Staff,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
-    staff.require(Action::RunSessions)?;
-    let (session_id, attempt_id) = path.into_inner();
-    let session = visible_to(&state.db, &staff.user, &session_id).await?;
-    if session.status() == Status::Closed {
-        return Err(AppError::Conflict("session.closed"));
-    }
-    let entry = attempts::entry(&state.db.read, &attempt_id)
-        .await?
-        .filter(|e| e.session_id == session.id)
-        .ok_or(AppError::NotFound)?;
-    let mut tx = state.db.begin_write().await?;
-    let generation = attempts::reissue_code(&mut tx, &entry.id, &code_digest(&state)).await?;
-    // Every computer that used the old code is signed out.
-    crate::attempts::devices::revoke_all(&mut tx, &entry.id, &staff.user.id).await?;
-    // The new code may be typed at once, and used after the late-entry cut-off.
-    crate::attempts::guessing::unlock(&mut tx, &entry, &staff.user.id).await?;
-    let note = Note {
-        actor: Some(&staff.user.id),
-        detail: format!("{} code #{generation}", entry.candidate_number),
-        ..Note::default()
-    };
-    let log = LogEntry {
-        session_id: &session.id,
-        attempt_id: Some(&entry.id),
-        action: "code_reissue",
-        states: None,
-        note,
-    };
-    attempts::log(&mut tx, log).await?;
-    tx.commit().await?;
-    let target = format!("/sessions/{}/slips?attempt={}", session.id, entry.id);
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, target))
-        .finish())
 }

@@ -2,6 +2,7 @@
 //! proctor's console with its actions, live progress and incident log; the session report.
 
 pub mod admission;
+pub mod codes;
 pub mod console;
 pub mod enrolment;
 pub mod interventions;

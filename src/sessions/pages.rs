@@ -24,6 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/sessions", web::get().to(list))
         .route("/sessions/{id}", web::get().to(detail));
     super::enrolment::routes(cfg);
+    super::codes::routes(cfg);
 }
 
 #[derive(Template)]
