@@ -17,6 +17,7 @@ pub mod grading;
 pub mod limits;
 pub mod orgs;
 pub mod people;
+pub mod results;
 pub mod serve_lock;
 pub mod server_key;
 pub mod sessions;

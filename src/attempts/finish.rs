@@ -18,8 +18,10 @@ use crate::{
     banks::model::Item,
     blueprints::{draw::Form, store::version_blueprint},
     grading::{
-        model::{Response, decimal},
+        self,
+        model::{Points, Response, ResultKind, ScoreResult},
         score::{Paper, score},
+        store::NewResult,
     },
 };
 
@@ -95,41 +97,57 @@ pub async fn finish(
     note: Note<'_>,
 ) -> Result<AttemptClock, ChangeError> {
     let clock = store::apply(conn, attempt_id, &Change::Submit { cause }, at, note).await?;
-    let result = grade(conn, attempt_id, &clock).await?;
-    sqlx::query(
-        "INSERT INTO attempt_results (attempt_id, outcome, points, max_points, detail, responses_digest, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let graded = grade(conn, attempt_id, &clock, &Against::default()).await?;
+    grading::store::append(
+        conn,
+        NewResult {
+            attempt_id,
+            kind: ResultKind::Submitted,
+            score: Some(&graded.score),
+            responses_digest: &graded.digest,
+            recorded_by: None,
+            reason: None,
+            at,
+        },
     )
-    .bind(attempt_id)
-    .bind(&result.outcome)
-    .bind(&result.points)
-    .bind(result.max)
-    .bind(&result.detail)
-    .bind(&result.digest)
-    .bind(crate::clock::now_ms())
-    .execute(&mut *conn)
     .await?;
     Ok(clock)
 }
 
-struct Graded {
-    outcome: String,
-    points: String,
-    max: i64,
-    detail: String,
-    digest: String,
+/// A submitted attempt scored from what is stored now.
+pub struct Graded {
+    pub score: ScoreResult,
+    /// Of the stored answers with the submission time (`responses_digest`).
+    pub digest: String,
 }
 
-async fn grade(
+/// What a scoring uses beyond the stored paper and answers: none at submission; a stored
+/// result's item versions and entered parts when it is recomputed.
+#[derive(Default)]
+pub struct Against {
+    /// Item id → the item version to score with instead of the paper's.
+    pub versions: HashMap<String, String>,
+    /// Part code → the points entered for a part scored outside sathach.
+    pub external: HashMap<String, Points>,
+}
+
+/// Scores a submitted attempt from its stored paper and answers.
+pub async fn grade(
     conn: &mut AnyConnection,
     attempt_id: &str,
     clock: &AttemptClock,
+    against: &Against,
 ) -> anyhow::Result<Graded> {
     let paper_id = clock
         .paper_id
         .as_deref()
         .context("a submitted attempt has a paper")?;
-    let (form, blueprint_version_id) = paper_of(conn, paper_id).await?;
+    let (mut form, blueprint_version_id) = paper_of(conn, paper_id).await?;
+    for placed in form.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
+        if let Some(version) = against.versions.get(&placed.item_id) {
+            placed.version_id.clone_from(version);
+        }
+    }
     let blueprint = version_blueprint(&mut *conn, &blueprint_version_id).await?;
     let items = items_of(conn, &form).await?;
     let stored: HashMap<String, Option<Response>> = responses::all(conn, attempt_id)
@@ -145,24 +163,18 @@ async fn grade(
         .iter()
         .filter_map(|(id, r)| r.clone().map(|r| (id.clone(), r)))
         .collect();
-    let result = score(
+    let score = score(
         &Paper {
             blueprint: &blueprint,
             form: &form,
             items: &items,
         },
         &given,
-        &HashMap::new(),
+        &against.external,
     );
     let submitted_at = clock.ended_at.unwrap_or_default();
     Ok(Graded {
-        outcome: serde_json::to_value(result.outcome)?
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-        points: decimal(result.total.points),
-        max: result.total.max,
-        detail: serde_json::to_string(&result)?,
+        score,
         digest: responses_digest(attempt_id, submitted_at, &answers),
     })
 }

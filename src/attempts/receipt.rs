@@ -4,6 +4,7 @@
 //! once the session is closed, any device signed in with the slip's (current) code does.
 
 use actix_web::{HttpResponse, web};
+use anyhow::Context;
 use askama::Template;
 
 use super::{
@@ -14,6 +15,10 @@ use super::{
 use crate::{
     blueprints::{model::Review, store::version_blueprint},
     clock,
+    grading::{
+        self,
+        model::{ScoreResult, decimal},
+    },
     web::{AppError, AppState, Chrome, Page, render},
 };
 
@@ -63,49 +68,31 @@ impl ReceiptPage {
     }
 }
 
-/// Reads what the review policy allows from a stored result's detail.
-fn shown(outcome: String, points: String, max: i64, detail: &str) -> Shown {
-    let value: serde_json::Value = serde_json::from_str(detail).unwrap_or_default();
-    let tally = |t: &serde_json::Value| {
-        (
-            t["points"].as_str().unwrap_or("0").to_string(),
-            t["max"].as_i64().unwrap_or(0),
-        )
-    };
-    let topics = value["topics"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, t)| {
-                    let (p, m) = tally(t);
-                    (k.clone(), p, m)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let items = value["items"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .enumerate()
-                .map(|(i, it)| {
-                    (
-                        i + 1,
-                        it["response"].as_str().unwrap_or("").to_string(),
-                        it["key"].as_str().unwrap_or("").to_string(),
-                        it["points"].as_str().unwrap_or("0").to_string(),
-                        it["max"].as_i64().unwrap_or(0),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+/// What the review policy allows of a stored result.
+fn shown(result: &ScoreResult) -> Shown {
     Shown {
-        outcome,
-        points,
-        max,
-        topics,
-        items,
+        outcome: result.outcome.as_str().to_string(),
+        points: decimal(result.total.points),
+        max: result.total.max,
+        topics: result
+            .topics
+            .iter()
+            .map(|(topic, t)| (topic.clone(), decimal(t.points), t.max))
+            .collect(),
+        items: result
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                (
+                    i + 1,
+                    it.response.clone(),
+                    it.key.clone(),
+                    decimal(it.points),
+                    it.max,
+                )
+            })
+            .collect(),
     }
 }
 
@@ -120,16 +107,17 @@ async fn receipt(
     if exam.state() != AttemptState::Submitted || (exam.standing == Standing::Pending && !closed) {
         return Ok(see_other("/thi/lobby"));
     }
-    let (outcome, points, max, detail, digest): (String, String, i64, String, String) = sqlx::query_as(
-        "SELECT outcome, points, max_points, detail, responses_digest FROM attempt_results WHERE attempt_id = $1",
-    )
-    .bind(&exam.entry.id)
-    .fetch_one(&state.db.read)
-    .await?;
+    let stored = grading::store::current(&state.db.read, &exam.entry.id)
+        .await?
+        .context("a submitted attempt has a result")?;
+    let digest = stored.responses_digest.clone();
+    let score = stored
+        .score
+        .context("a submitted attempt's current result is not a withdrawal")?;
     let review = version_blueprint(&state.db.read, &exam.session.blueprint_version_id)
         .await?
         .review;
-    let result = (review != Review::Nothing).then(|| shown(outcome, points, max, &detail));
+    let result = (review != Review::Nothing).then(|| shown(&score));
     let submitted_at = exam
         .entry
         .clock

@@ -7,7 +7,10 @@ use super::{
     clock::{AttemptClock, Change},
     model::AttemptState,
 };
-use crate::clock;
+use crate::{
+    clock,
+    grading::{self, model::ResultKind, store::NewResult},
+};
 
 const CLOCK_COLUMNS: &str = "state, checked_in_at, checked_in_by, authorised_at, started_at, \
     accommodation_percent, extra_ms, paused_ms, paused_since, deadline_at, ended_at, end_cause, \
@@ -222,11 +225,7 @@ pub async fn apply(
         return Err(ChangeError::Conflict);
     }
     if before == AttemptState::Submitted {
-        // Reopened: the result of the submission it undoes is withdrawn (the log keeps both).
-        sqlx::query("DELETE FROM attempt_results WHERE attempt_id = $1")
-            .bind(attempt_id)
-            .execute(&mut *conn)
-            .await?;
+        withdraw_result(conn, attempt_id, at, &note).await?;
     }
     let event = LogEntry {
         session_id: &session_id,
@@ -237,6 +236,32 @@ pub async fn apply(
     };
     log(conn, event).await?;
     Ok(clock)
+}
+
+/// Reopened: the result of the submission it undoes is withdrawn by a new row (results are
+/// append-only: the history keeps the withdrawn one).
+async fn withdraw_result(
+    conn: &mut AnyConnection,
+    attempt_id: &str,
+    at: i64,
+    note: &Note<'_>,
+) -> anyhow::Result<()> {
+    let Some(withdrawn) = grading::store::current(&mut *conn, attempt_id).await? else {
+        return Ok(());
+    };
+    grading::store::append(
+        conn,
+        NewResult {
+            attempt_id,
+            kind: ResultKind::Withdrawn,
+            score: None,
+            responses_digest: &withdrawn.responses_digest,
+            recorded_by: note.actor,
+            reason: note.reason,
+            at,
+        },
+    )
+    .await
 }
 
 #[derive(FromRow)]

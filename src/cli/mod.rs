@@ -80,6 +80,9 @@ pub enum Command {
     /// Check blueprints against the banks and simulate a day of draws.
     #[command(subcommand)]
     Blueprint(crate::blueprints::cli::BlueprintCommand),
+    /// Check stored results.
+    #[command(subcommand)]
+    Results(crate::results::cli::ResultsCommand),
     /// Check one upload read on stdin and write the result as JSON (the server's child process).
     #[command(hide = true)]
     CheckUpload(crate::checker::child::CheckUploadArgs),
@@ -264,6 +267,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Migrate => {
             let db = Db::connect_and_migrate(&settings).await?;
+            crate::results::backfill::recompute_legacy(&db).await?;
             println!("migrations applied to {}", settings.database_url_redacted());
             db.close().await;
             Ok(())
@@ -291,6 +295,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Bank(command) => crate::banks::cli::run(command, &settings, cli.global.lang).await,
         Command::Blueprint(command) => {
             crate::blueprints::cli::run(command, &settings, cli.global.lang).await
+        }
+        Command::Results(command) => {
+            crate::results::cli::run(command, &settings, cli.global.lang).await
         }
         Command::CheckUpload(args) => match crate::checker::child::run(&args) {
             code if code == ExitCode::SUCCESS => Ok(()),

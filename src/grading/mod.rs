@@ -8,5 +8,6 @@ mod rules_tests;
 pub mod score;
 pub mod simulate;
 pub mod stats;
+pub mod store;
 #[cfg(test)]
 mod tests;

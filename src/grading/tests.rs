@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{
-    model::{Outcome, Points, Response},
+    model::{Outcome, Points, Response, Tally, decimal, points_vi},
     score::{Paper, score},
     stats::{AttemptRecord, ItemRecord, statistics},
 };
@@ -169,4 +169,22 @@ fn statistics_match_a_hand_computed_example() {
     }
     let (items, _) = statistics(&flipped);
     assert!(items[2].check_key, "{:?}", items[2]);
+}
+
+#[test]
+fn points_are_stored_exactly_and_shown_with_a_decimal_comma() {
+    let tally = Tally {
+        points: Points::new(19, 2),
+        max: 10,
+    };
+    let json = serde_json::to_string(&tally).unwrap();
+    assert_eq!(json, r#"{"points":"19/2","max":10}"#);
+    let back: Tally = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, tally);
+    assert_eq!(tally.display(), "9,5/10");
+    assert_eq!(points_vi(Points::new(4, 3)), "1,33");
+    assert_eq!(points_vi(Points::from_integer(7)), "7");
+    assert_eq!(points_vi(Points::new(-1, 1000)), "0");
+    assert_eq!(decimal(Points::new(4, 3)), "1.3333");
+    assert!(serde_json::from_str::<Tally>(r#"{"points":"1.5","max":2}"#).is_err());
 }

@@ -310,7 +310,7 @@ async fn the_server_submits_an_attempt_at_its_deadline() {
         0
     );
     let (outcome, digest): (String, String) = sqlx::query_as(
-        "SELECT outcome, responses_digest FROM attempt_results WHERE attempt_id = $1",
+        "SELECT outcome, responses_digest FROM results WHERE attempt_id = $1 ORDER BY seq DESC LIMIT 1",
     )
     .bind(&attempts[0])
     .fetch_one(&app.db.read)

@@ -102,7 +102,7 @@ async fn a_candidate_answers_every_question_and_submits_with_a_digest() {
     );
     seen.push(receipt.clone());
     let (digest, outcome): (String, String) = sqlx::query_as(
-        "SELECT responses_digest, outcome FROM attempt_results WHERE attempt_id = $1",
+        "SELECT responses_digest, outcome FROM results WHERE attempt_id = $1 ORDER BY seq DESC LIMIT 1",
     )
     .bind(&s.attempt)
     .fetch_one(&app.db.read)

@@ -12,6 +12,7 @@ use sathach::{
     },
     clock,
     db::{Backend, Db},
+    grading::{self, model::ResultKind},
 };
 
 use crate::{
@@ -282,19 +283,12 @@ async fn attempts_left_paused_are_graded_at_the_window_end_and_may_be_reopened()
         (clock.end_cause.as_deref(), clock.ended_at),
         (Some("window_ended"), Some(ends_at))
     );
-    let detail: String =
-        sqlx::query_scalar("SELECT detail FROM attempt_results WHERE attempt_id = $1")
-            .bind(&s.attempt)
-            .fetch_one(&app.db.read)
-            .await
-            .expect("graded");
-    let items = serde_json::from_str::<serde_json::Value>(&detail).unwrap()["items"].clone();
-    let responses: Vec<&str> = items
-        .as_array()
+    let graded = grading::store::current(&app.db.read, &s.attempt)
+        .await
         .unwrap()
-        .iter()
-        .map(|i| i["response"].as_str().unwrap())
-        .collect();
+        .and_then(|r| r.score)
+        .expect("graded");
+    let responses: Vec<&str> = graded.items.iter().map(|i| i.response.as_str()).collect();
     assert_ne!(
         responses[0], responses[1],
         "the saved answer is graded: {responses:?}"
@@ -307,13 +301,15 @@ async fn attempts_left_paused_are_graded_at_the_window_end_and_may_be_reopened()
     act(&proctor, &format!("{base}/reopen"), "staff.error").await;
     let clock = app.clock_of(&s.attempt).await;
     assert_eq!(clock.state, "paused", "reopened, paused");
-    let results: i64 = app
-        .count(&format!(
-            "SELECT COUNT(*) FROM attempt_results WHERE attempt_id = '{}'",
-            s.attempt
-        ))
-        .await;
-    assert_eq!(results, 0, "the window's result is withdrawn");
+    let history = grading::store::history(&app.db.read, &s.attempt)
+        .await
+        .unwrap();
+    let kinds: Vec<_> = history.iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        [ResultKind::Submitted, ResultKind::Withdrawn],
+        "the window's result is withdrawn by a new row, and kept"
+    );
     tokio::time::sleep(BEAT * 2).await;
     assert_eq!(
         app.clock_of(&s.attempt).await.state,

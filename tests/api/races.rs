@@ -58,12 +58,13 @@ async fn assert_graded_with(app: &TestApp, a: &Answering, acked: &[(usize, i64)]
         .iter()
         .map(|id| (id.clone(), stored.get(id).and_then(|r| r.response())))
         .collect();
-    let digest: String =
-        sqlx::query_scalar("SELECT responses_digest FROM attempt_results WHERE attempt_id = $1")
-            .bind(&a.s.attempt)
-            .fetch_one(&mut conn)
-            .await
-            .unwrap();
+    let digest: String = sqlx::query_scalar(
+        "SELECT responses_digest FROM results WHERE attempt_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(&a.s.attempt)
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
     assert_eq!(
         digest,
         finish::responses_digest(&a.s.attempt, ended_at, &answers),

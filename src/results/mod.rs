@@ -1,0 +1,10 @@
+//! Results for staff: what each candidate of a session earned (verdicts), the centre
+//! manager's approval that makes a session's results final, recomputing stored results to
+//! prove them (`sathach results verify`), and the pages that show them. Depends only downward
+//! (grading, attempts, sessions, people); nothing below imports it.
+
+pub mod approval;
+pub mod backfill;
+pub mod cli;
+pub mod model;
+pub mod verify;
