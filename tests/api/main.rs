@@ -39,6 +39,7 @@ mod ping;
 mod printing;
 mod races;
 mod receipt;
+mod results_verify;
 mod roles;
 mod schema;
 mod secrets;
