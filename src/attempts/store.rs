@@ -44,12 +44,17 @@ pub struct RosterEntry {
     pub clock: AttemptClock,
 }
 
-fn roster_select() -> String {
-    let clock: String = CLOCK_COLUMNS
+/// The columns of an `AttemptClock`, of the attempts table named `alias` in a query.
+pub fn clock_columns(alias: &str) -> String {
+    CLOCK_COLUMNS
         .split(", ")
-        .map(|c| format!("a.{}", c.trim()))
+        .map(|c| format!("{alias}.{}", c.trim()))
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(", ")
+}
+
+fn roster_select() -> String {
+    let clock = clock_columns("a");
     format!(
         "SELECT a.id, a.session_id, a.person_id, a.candidate_number, a.code_generation, p.full_name,
                 p.birth_date, COALESCE(p.national_id, p.other_id, '') AS identifier, p.unit,
