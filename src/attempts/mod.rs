@@ -3,6 +3,7 @@
 //! one transaction; `liveness` and `restart` keep time fair across server restarts, deadlines and
 //! the session's end; `ping` and `seen` tell the proctor whose page is open and reachable.
 
+pub mod answers;
 pub mod clock;
 pub mod devices;
 pub mod finish;
