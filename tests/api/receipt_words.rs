@@ -114,3 +114,26 @@ fn askama_escape(text: &str) -> String {
         .replace('"', "&#34;")
         .replace('\'', "&#39;")
 }
+
+#[tokio::test]
+async fn an_attempt_submitted_by_the_close_says_so_on_the_receipt() {
+    let app = spawn_app_with_demo().await;
+    let scored = answered(&app).await;
+    let proctor = app.another_browser();
+    proctor.signed_in_as(crate::helpers::PROCTOR).await;
+    let close = format!("/sessions/{}/room/close", scored.s.session);
+    let res = proctor
+        .post_form(&close, &[("reason", "schedule.end"), ("comment", "")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let receipt = scored.s.browser.get_text("/thi/receipt").await;
+    assert!(
+        receipt.contains("Giám thị đã kết thúc ca thi lúc")
+            && receipt.contains("Bài của bạn được nộp tự động khi ca thi kết thúc."),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains("1,5/5 điểm"),
+        "the answers saved were scored"
+    );
+}
