@@ -15,7 +15,7 @@ use crate::{
     },
     grading::model::{ItemScore, Response, ScoreResult, points_vi},
     text::plain_text,
-    web::i18n::Lang,
+    vocab::Lang,
 };
 
 /// One scored item, ready to show.

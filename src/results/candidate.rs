@@ -19,9 +19,9 @@ use crate::{
         self,
         model::{Outcome, ScoreResult, StoredResult},
     },
-    people::model::display_date,
     sessions::{model::ExamSession, visible_to},
-    web::{AppError, AppState, Chrome, i18n::Lang, render},
+    vocab::{Lang, display_date},
+    web::{AppError, AppState, Chrome, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

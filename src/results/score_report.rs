@@ -12,7 +12,8 @@ use crate::{
     banks::catalog::catalog,
     blueprints::model::Ratio,
     clock, orgs,
-    web::{AppError, AppState, Chrome, i18n::Lang, render},
+    vocab::Lang,
+    web::{AppError, AppState, Chrome, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -137,7 +137,7 @@ pub async fn answered(app: &TestApp) -> Scored {
     let secret = sathach::startup::server_secret(&app.db).await.unwrap();
     for (n, (item_id, item)) in chosen.iter().enumerate() {
         let token = |i: usize| {
-            let bytes = sathach::web::keyed_bytes(
+            let bytes = sathach::vocab::token::keyed_bytes(
                 &secret,
                 "option",
                 &format!("{}/{item_id}/{i}", s.attempt),

@@ -7,18 +7,19 @@ use actix_web::{HttpResponse, web};
 use anyhow::Context;
 use askama::Template;
 
-use super::{
+use super::pages::{Exam, see_other};
+use crate::attempts::{
     answers::{ReadItem, read_items, topic_totals},
     clock::EndCause,
     devices::{Candidate, Standing},
     model::AttemptState,
-    pages::{Exam, see_other},
 };
 use crate::{
     blueprints::{model::Review, store::version_blueprint},
     clock,
     grading::{self, model::ScoreResult},
-    web::{AppError, AppState, Chrome, Page, i18n::Lang, render},
+    vocab::Lang,
+    web::{AppError, AppState, Chrome, Page, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
