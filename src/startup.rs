@@ -87,6 +87,8 @@ impl Application {
                 .configure(people::routes)
                 .configure(sessions::routes)
                 .configure(exam::pages::routes)
+                .configure(crate::results::candidate::routes)
+                .configure(crate::results::score_report::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))

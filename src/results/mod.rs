@@ -5,6 +5,8 @@
 
 pub mod approval;
 pub mod backfill;
+pub mod candidate;
 pub mod cli;
 pub mod model;
+pub mod score_report;
 pub mod verify;
