@@ -87,6 +87,9 @@ impl Application {
                 .configure(people::routes)
                 .configure(sessions::routes)
                 .configure(attempts::pages::routes)
+                .configure(crate::results::session::routes)
+                .configure(crate::results::report::routes)
+                .configure(crate::results::person::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))

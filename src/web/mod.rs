@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod multipart;
 pub mod observe;
 pub mod outage;
+pub mod pager;
 pub mod system;
 
 use hmac::{Hmac, Mac};
