@@ -8,10 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{
-    model::{
-        Accommodation, Date, FLAG_CONFLICT, Person, RosterClaim, display_date, matches_search,
-        parse_percent,
-    },
+    model::{Accommodation, FLAG_CONFLICT, Person, RosterClaim, matches_search, parse_percent},
     store::{self, NewAccommodation},
 };
 use crate::{
@@ -20,6 +17,7 @@ use crate::{
         model::{Action, Role},
     },
     audit,
+    vocab::{Date, display_date},
     web::{AppError, AppState, Chrome, FormErrors, pager, render},
 };
 

@@ -9,6 +9,7 @@ use crate::{
     attempts::{
         clock::AttemptClock,
         finish::{Against, grade},
+        store,
     },
     db::Db,
     grading::{self, model::ResultKind, store::NewResult},
@@ -25,14 +26,12 @@ struct Legacy {
 
 /// Recomputes every result left in the old table; returns how many. Safe to run again.
 pub async fn recompute_legacy(db: &Db) -> anyhow::Result<usize> {
-    let legacy: Vec<Legacy> = sqlx::query_as(
-        "SELECT r.attempt_id, r.responses_digest, r.created_at, a.state, a.checked_in_at,
-                a.checked_in_by, a.authorised_at, a.started_at, a.accommodation_percent,
-                a.extra_ms, a.paused_ms, a.paused_since, a.deadline_at, a.ended_at, a.end_cause,
-                a.paper_id, a.item_count, a.revision
+    let legacy: Vec<Legacy> = sqlx::query_as(&format!(
+        "SELECT r.attempt_id, r.responses_digest, r.created_at, {}
          FROM attempt_results r JOIN attempts a ON a.id = r.attempt_id
          ORDER BY r.created_at",
-    )
+        store::clock_columns("a")
+    ))
     .fetch_all(&db.read)
     .await?;
     for old in &legacy {

@@ -19,13 +19,13 @@ use crate::{
     clock,
     grading::{self, model::StoredResult},
     orgs,
-    people::model::display_date,
     sessions::{
         model::ExamSession,
         store::{self, EventRow},
         visible_to,
     },
-    web::{AppError, AppState, Chrome, i18n::Lang, render},
+    vocab::{Lang, display_date},
+    web::{AppError, AppState, Chrome, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -12,6 +12,7 @@ use crate::{
         clock::AttemptClock,
         finish::{Against, grade},
         model::AttemptState,
+        store,
     },
     db::Db,
     grading::{
@@ -64,16 +65,14 @@ pub async fn verify(db: &Db, session_code: Option<&str>) -> anyhow::Result<Vec<C
                 .await?;
         anyhow::ensure!(known.is_some(), "no exam session has the code {code:?}");
     }
-    let targets: Vec<Target> = sqlx::query_as(
-        "SELECT a.id, s.code AS session_code, a.candidate_number, a.state, a.checked_in_at,
-                a.checked_in_by, a.authorised_at, a.started_at, a.accommodation_percent,
-                a.extra_ms, a.paused_ms, a.paused_since, a.deadline_at, a.ended_at, a.end_cause,
-                a.paper_id, a.item_count, a.revision
+    let targets: Vec<Target> = sqlx::query_as(&format!(
+        "SELECT a.id, s.code AS session_code, a.candidate_number, {}
          FROM attempts a JOIN exam_sessions s ON s.id = a.session_id
          WHERE (a.state = 'submitted' OR EXISTS (SELECT 1 FROM results r WHERE r.attempt_id = a.id))
            AND ($1 IS NULL OR s.code = $1)
          ORDER BY s.code, a.candidate_number",
-    )
+        store::clock_columns("a")
+    ))
     .bind(session_code)
     .fetch_all(&db.read)
     .await?;

@@ -1,6 +1,7 @@
 //! Integration tests: the real application over real HTTP, on a fresh SQLite file per test,
 //! or a fresh PostgreSQL database per test when `TEST_DATABASE_URL` is set.
 
+mod attempt_state;
 mod bank_cli;
 mod bank_foreign;
 mod bank_sheets;
@@ -42,6 +43,7 @@ mod receipt;
 mod results_fixture;
 mod results_people;
 mod results_session;
+mod results_verify;
 mod roles;
 mod schema;
 mod secrets;
