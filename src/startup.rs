@@ -89,6 +89,9 @@ impl Application {
                 .configure(exam::pages::routes)
                 .configure(crate::results::candidate::routes)
                 .configure(crate::results::score_report::routes)
+                .configure(crate::results::session::routes)
+                .configure(crate::results::report::routes)
+                .configure(crate::results::person::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))
