@@ -427,6 +427,9 @@ async fn the_proctor_and_manager_pages_pass_axe() {
         format!("/sessions/{session}/room/close"),
         format!("/sessions/{session}/slips"),
         format!("/sessions/{session}/report"),
+        format!("/sessions/{session}/results"),
+        format!("/sessions/{session}/results/{}", attempts[0]),
+        format!("/sessions/{session}/results/{}/report", attempts[0]),
         "/people".to_string(),
     ];
     for page in pages {
