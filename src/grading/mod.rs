@@ -2,6 +2,7 @@
 //! functions, so delivery can score at submit and results can regrade and analyse.
 
 pub mod model;
+pub mod practical;
 pub mod rules;
 #[cfg(test)]
 mod rules_tests;

@@ -7,4 +7,5 @@ pub mod approval;
 pub mod backfill;
 pub mod cli;
 pub mod model;
+pub mod practical;
 pub mod verify;
