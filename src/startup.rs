@@ -87,6 +87,7 @@ impl Application {
                 .configure(people::routes)
                 .configure(sessions::routes)
                 .configure(attempts::pages::routes)
+                .configure(crate::results::practical_page::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))

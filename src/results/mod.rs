@@ -8,4 +8,5 @@ pub mod backfill;
 pub mod cli;
 pub mod model;
 pub mod practical;
+pub mod practical_page;
 pub mod verify;

@@ -137,7 +137,8 @@ pub async fn enter(conn: &mut AnyConnection, entry: Entry<'_>) -> Result<Counted
         },
     )
     .await?;
-    let standing = standings(conn, entry.attempt_id, &blueprint).await?;
+    let entries = latest(&mut *conn, Scope::Attempt(entry.attempt_id)).await?;
+    let standing = standings(&blueprint, &entries.iter().collect::<Vec<_>>());
     rescore(conn, entry.attempt_id, &target.clock, &standing, &entry).await?;
     Ok(standing
         .get(entry.part_code)
@@ -145,40 +146,72 @@ pub async fn enter(conn: &mut AnyConnection, entry: Entry<'_>) -> Result<Counted
         .unwrap_or(Counted::Missing))
 }
 
-/// Where each practical part of an attempt stands, from the latest entry of each marking.
-pub async fn standings(
-    conn: &mut AnyConnection,
-    attempt_id: &str,
-    blueprint: &Blueprint,
-) -> anyhow::Result<HashMap<String, Counted>> {
-    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT e.part_code, e.marking, e.points_num, e.points_den FROM practical_entries e
-         WHERE e.attempt_id = $1
+/// The latest entry of one marking of one part.
+#[derive(Clone, Debug, FromRow)]
+pub struct Latest {
+    pub attempt_id: String,
+    pub part_code: String,
+    pub marking: i64,
+    pub points_num: i64,
+    pub points_den: i64,
+    pub grader: String,
+}
+
+impl Latest {
+    pub fn points(&self) -> Points {
+        Points::new(self.points_num, self.points_den)
+    }
+}
+
+/// The latest entry of each marking, of one attempt or of every attempt of a session.
+pub async fn latest<'e, E>(executor: E, scope: Scope<'_>) -> sqlx::Result<Vec<Latest>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let (filter, id) = match scope {
+        Scope::Attempt(id) => ("e.attempt_id = $1", id),
+        Scope::Session(id) => (
+            "e.attempt_id IN (SELECT id FROM attempts WHERE session_id = $1)",
+            id,
+        ),
+    };
+    sqlx::query_as(&format!(
+        "SELECT e.attempt_id, e.part_code, e.marking, e.points_num, e.points_den, e.grader
+         FROM practical_entries e
+         WHERE {filter}
            AND e.entered_at = (SELECT MAX(entered_at) FROM practical_entries l
                                WHERE l.attempt_id = e.attempt_id AND l.part_code = e.part_code
                                  AND l.marking = e.marking)
-         ORDER BY e.entered_at, e.id",
-    )
-    .bind(attempt_id)
-    .fetch_all(conn)
-    .await?;
-    let mut entered: HashMap<&str, [Option<Points>; 3]> = HashMap::new();
-    for (part, marking, num, den) in &rows {
-        if let Some(slot) = usize::try_from(*marking - 1).ok().filter(|m| *m < 3) {
-            let points = entered.entry(part.as_str()).or_default();
-            points[slot] = Some(Points::new(*num, *den));
-        }
-    }
-    Ok(blueprint
+         ORDER BY e.attempt_id, e.part_code, e.marking, e.entered_at, e.id"
+    ))
+    .bind(id)
+    .fetch_all(executor)
+    .await
+}
+
+/// Whose entries to read.
+#[derive(Clone, Copy)]
+pub enum Scope<'a> {
+    Attempt(&'a str),
+    Session(&'a str),
+}
+
+/// Where each practical part of one attempt stands, from its latest entries.
+pub fn standings(blueprint: &Blueprint, entries: &[&Latest]) -> HashMap<String, Counted> {
+    blueprint
         .parts
         .iter()
         .filter(|p| p.external_max_points.is_some())
         .map(|p| {
-            let marking = p.marking.unwrap_or_default();
-            let points = entered.get(p.code.as_str()).copied().unwrap_or_default();
-            (p.code.clone(), counted(&marking, points))
+            let mut points: [Option<Points>; 3] = [None; 3];
+            for e in entries.iter().filter(|e| e.part_code == p.code) {
+                if let Some(slot) = usize::try_from(e.marking - 1).ok().filter(|m| *m < 3) {
+                    points[slot] = Some(e.points());
+                }
+            }
+            (p.code.clone(), counted(&p.marking.unwrap_or_default(), points))
         })
-        .collect())
+        .collect()
 }
 
 /// A new result when the counted practical scores differ from those the current result used.

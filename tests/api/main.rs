@@ -35,6 +35,7 @@ mod migrations;
 mod orgs;
 mod outage;
 mod papers;
+mod practical;
 mod ping;
 mod printing;
 mod races;
