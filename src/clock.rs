@@ -59,7 +59,7 @@ pub fn format_local_seconds(ms: i64) -> String {
 }
 
 /// The moment a Vietnamese date and time of day (`HH:MM`, 24-hour) names, in UTC milliseconds.
-pub fn local_to_ms(day: crate::people::model::Date, time_of_day: &str) -> Option<i64> {
+pub fn local_to_ms(day: crate::vocab::Date, time_of_day: &str) -> Option<i64> {
     let (h, m) = time_of_day.trim().split_once([':', 'h', 'g'])?;
     let (h, m): (u8, u8) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
     let month = time::Month::try_from(u8::try_from(day.1).ok()?).ok()?;
@@ -69,9 +69,9 @@ pub fn local_to_ms(day: crate::people::model::Date, time_of_day: &str) -> Option
 }
 
 /// The calendar day in Vietnam at a moment.
-pub fn local_date(ms: i64) -> crate::people::model::Date {
+pub fn local_date(ms: i64) -> crate::vocab::Date {
     let at = in_vietnam(ms).unwrap_or(OffsetDateTime::UNIX_EPOCH.to_offset(VIETNAM));
-    crate::people::model::Date(at.year(), u8::from(at.month()).into(), at.day().into())
+    crate::vocab::Date(at.year(), u8::from(at.month()).into(), at.day().into())
 }
 
 #[cfg(test)]
@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn vietnamese_dates_and_times_name_utc_moments() {
-        let day = crate::people::model::Date(2026, 2, 1);
+        let day = crate::vocab::Date(2026, 2, 1);
         assert_eq!(local_to_ms(day, "00:30"), Some(1_769_880_600_000));
         assert_eq!(
             local_to_ms(day, "7h30"),

@@ -9,6 +9,9 @@ use std::{
 use serde::Deserialize;
 use url::Url;
 
+/// Default upload limit: 50 MB.
+pub const DEFAULT_UPLOAD_LIMIT_BYTES: usize = 50 * 1024 * 1024;
+
 /// A value that must never reach a log line or `--help`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -132,7 +135,7 @@ impl Settings {
             session_hours: 12,
             metrics_token: None,
             workers: Some(2),
-            upload_limit_bytes: crate::banks::source::DEFAULT_LIMIT_BYTES,
+            upload_limit_bytes: DEFAULT_UPLOAD_LIMIT_BYTES,
             grace_seconds: 30,
             node_name: default_node_name(),
             checker: crate::checker::CheckerSettings::default(),

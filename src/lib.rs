@@ -13,6 +13,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod exam;
 pub mod grading;
 pub mod limits;
 pub mod orgs;
@@ -25,6 +26,7 @@ pub mod sheets;
 pub mod startup;
 pub mod telemetry;
 pub mod text;
+pub mod vocab;
 pub mod wire;
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ impl Exceeded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::i18n::Lang;
+    use crate::vocab::Lang;
 
     #[test]
     fn every_limit_names_its_figure_in_both_languages() {

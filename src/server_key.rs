@@ -17,9 +17,6 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::{attempts, db::Db};
 
-/// The key file's name in the data folder.
-pub const KEY_FILE: &str = "server.key";
-
 /// The key: from configuration, the key file, or (once) the database; created on a first start.
 pub async fn load(db: &Db) -> anyhow::Result<Vec<u8>> {
     let stored: Option<String> =
@@ -69,7 +66,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<u8>> {
             Ok(key)
         }
         (None, None) => {
-            let text = crate::accounts::model::random_token();
+            let text = crate::vocab::token::random_token();
             write_key_file(&db.keys.file, &text)?;
             let key = decode(&text)?;
             record_fingerprint(db, &key).await?;
@@ -95,7 +92,7 @@ fn decode(text: &str) -> anyhow::Result<Vec<u8>> {
 
 /// A digest that tells keys apart without giving one away.
 fn fingerprint_of(key: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(crate::web::keyed_bytes(key, "key-fingerprint", ""))
+    URL_SAFE_NO_PAD.encode(crate::vocab::token::keyed_bytes(key, "key-fingerprint", ""))
 }
 
 async fn record_fingerprint(db: &Db, key: &[u8]) -> anyhow::Result<()> {

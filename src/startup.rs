@@ -21,7 +21,7 @@ use crate::{
     banks, blueprints,
     config::Settings,
     db::Db,
-    orgs, people,
+    exam, orgs, people,
     serve_lock::ServeLock,
     sessions,
     web::{AppError, AppState, assets, csrf, error::render_error_page, observe, outage, system},
@@ -86,7 +86,7 @@ impl Application {
                 .configure(blueprints::pages::routes)
                 .configure(people::routes)
                 .configure(sessions::routes)
-                .configure(attempts::pages::routes)
+                .configure(exam::pages::routes)
                 .configure(crate::results::practical_page::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)

@@ -5,12 +5,11 @@ use std::{future::Future, pin::Pin};
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 
-use super::{
-    SessionUser,
-    model::{Action, token_digest},
-    store,
+use super::{SessionUser, model::Action, store};
+use crate::{
+    vocab::token::token_digest,
+    web::{AppError, Chrome, chrome::state},
 };
-use crate::web::{AppError, Chrome, chrome::state};
 
 /// A signed-in staff member and the page chrome for them.
 pub struct Staff {
@@ -51,7 +50,7 @@ impl FromRequest for Staff {
             let user = store::session_user(&state(&req).db.read, &digest)
                 .await?
                 .ok_or_else(sign_in)?;
-            req.extensions_mut().insert(user.clone());
+            req.extensions_mut().insert(user.viewer());
             // A temporary password must be replaced before anything else is done.
             if user.must_change_password && req.path() != "/account/password" {
                 return Err(AppError::MustChangePassword);

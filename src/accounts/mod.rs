@@ -12,7 +12,7 @@ pub mod users;
 use actix_web::web;
 use anyhow::Context;
 
-use crate::{audit, cli::Failure, db::Db, orgs};
+use crate::{audit, db::Db, orgs, vocab::Failure};
 pub use auth::Staff;
 use model::{Email, Role};
 
@@ -27,6 +27,23 @@ pub struct SessionUser {
     pub organisation_name: String,
     pub department_id: String,
     pub must_change_password: bool,
+}
+
+impl SessionUser {
+    /// What the page chrome shows of them: name, centre, role and the menus their role opens.
+    pub fn viewer(&self) -> crate::web::Viewer {
+        crate::web::Viewer {
+            id: self.id.clone(),
+            full_name: self.full_name.clone(),
+            organisation_id: self.organisation_id.clone(),
+            organisation_name: self.organisation_name.clone(),
+            role_key: self.role.label_key(),
+            is_admin: self.role == Role::Admin,
+            can_manage_banks: self.role.may(model::Action::ManageBanks),
+            can_run_sessions: self.role.may(model::Action::RunSessions),
+            can_schedule_sessions: self.role.may(model::Action::ScheduleSessions),
+        }
+    }
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

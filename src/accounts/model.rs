@@ -1,11 +1,8 @@
-//! Staff accounts: roles and what each may do, e-mail and password rules, sign-in tokens and
-//! the throttling decision. No IO here.
+//! Staff accounts: roles and what each may do, e-mail and password rules, and the
+//! throttling decision. No IO here.
 
 use std::fmt;
 
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use rand::Rng;
-use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::config::ThrottleSettings;
@@ -196,18 +193,6 @@ pub fn temporary_password() -> String {
         .collect()
 }
 
-/// A fresh random token of 256 bits, URL-safe.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// The digest a session token is stored and looked up by: SHA-256, never a slow hash.
-pub fn token_digest(token: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
-}
-
 /// Failed sign-ins counted within the window, for one account and one client address.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FailureCounts {
@@ -299,12 +284,7 @@ mod tests {
     }
 
     #[test]
-    fn tokens_are_long_and_digests_stable() {
-        let a = random_token();
-        assert!(a.len() >= 43);
-        assert_ne!(a, random_token());
-        assert_eq!(token_digest("x"), token_digest("x"));
-        assert_ne!(token_digest(&a), a);
+    fn temporary_passwords_are_unambiguous() {
         let temp = temporary_password();
         assert_eq!(temp.len(), 14);
         assert!(

@@ -171,7 +171,7 @@ async fn sign_in(
         );
     }
 
-    let token = model::random_token();
+    let token = crate::vocab::token::random_token();
     let lifetime_ms = i64::from(state.settings.session_hours) * 3_600_000;
     let window_ms = i64::from(limits.window_minutes) * 60_000;
     let mut tx = state.db.begin_write().await?;
@@ -179,7 +179,7 @@ async fn sign_in(
     store::clear_failures(&mut tx, &account_key, now - window_ms).await?;
     store::insert_session(
         &mut tx,
-        &model::token_digest(&token),
+        &crate::vocab::token::token_digest(&token),
         &account.id,
         lifetime_ms,
     )

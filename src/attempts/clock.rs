@@ -107,7 +107,9 @@ impl Change {
 /// with every change, so two proctors acting at once cannot both write from the same state.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct AttemptClock {
-    pub state: String,
+    /// Read as a typed state (see `store`): a row holding any other text fails to read, an
+    /// error naming the value, never a guess such as "not arrived".
+    pub state: AttemptState,
     pub checked_in_at: Option<i64>,
     pub checked_in_by: Option<String>,
     pub authorised_at: Option<i64>,
@@ -128,7 +130,7 @@ impl AttemptClock {
     /// A new attempt on a roster.
     pub fn not_arrived() -> Self {
         Self {
-            state: AttemptState::NotArrived.as_str().into(),
+            state: AttemptState::NotArrived,
             checked_in_at: None,
             checked_in_by: None,
             authorised_at: None,
@@ -147,7 +149,7 @@ impl AttemptClock {
     }
 
     pub fn state(&self) -> AttemptState {
-        AttemptState::parse(&self.state).unwrap_or(AttemptState::NotArrived)
+        self.state
     }
 
     /// Time left now (None before the start).
@@ -251,7 +253,7 @@ impl AttemptClock {
                 }
             }
         }
-        self.state = after.as_str().into();
+        self.state = after;
         self.revision += 1;
         Some(before)
     }

@@ -9,8 +9,8 @@ use super::{
     store::{self as attempts, LogEntry, Note, RosterEntry},
 };
 use crate::{
-    accounts::model::{random_token, token_digest},
     clock,
+    vocab::token::{random_token, token_digest},
     web::{AppError, chrome::state},
 };
 use actix_web::{FromRequest, HttpRequest, dev::Payload};

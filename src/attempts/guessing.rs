@@ -204,9 +204,3 @@ pub async fn late_entry_by(pool: &AnyPool, attempt_id: &str) -> sqlx::Result<Opt
         .await
         .map(Option::flatten)
 }
-
-/// The session as the proctor's late-entry decision makes it for one candidate: no cut-off
-/// before the session's end.
-pub fn without_cut_off(session: &mut crate::sessions::model::ExamSession) {
-    session.late_entry_minutes = (session.ends_at - session.starts_at) / 60_000 + 1;
-}

@@ -15,6 +15,26 @@ pub enum AttemptState {
     Terminated,
 }
 
+/// A state read from the database that is none of ours: reading the attempt fails with it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UnknownState(pub String);
+
+impl std::fmt::Display for UnknownState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown attempt state {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownState {}
+
+impl TryFrom<String> for AttemptState {
+    type Error = UnknownState;
+
+    fn try_from(text: String) -> Result<Self, UnknownState> {
+        Self::parse(&text).ok_or(UnknownState(text))
+    }
+}
+
 /// What can happen to an attempt, and who makes it happen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AttemptEvent {
@@ -254,6 +274,11 @@ pub fn normalise_access_code(typed: &str) -> String {
         .collect()
 }
 
+/// A candidate number: the session's code and a three-digit sequence (`K7QM-012`).
+pub fn candidate_number(session_code: &str, sequence: i64) -> String {
+    format!("{session_code}-{sequence:03}")
+}
+
 /// A typed candidate number in its canonical form: upper case, without spaces.
 pub fn normalise_candidate_number(typed: &str) -> String {
     typed
@@ -267,7 +292,7 @@ pub fn normalise_candidate_number(typed: &str) -> String {
 /// is kept out of the database, so a copy of the database alone cannot be searched for codes
 /// (codes carry enough entropy that no slow hash is needed, and guessing is throttled).
 pub fn access_code_digest(key: &[u8], typed: &str) -> String {
-    URL_SAFE_NO_PAD.encode(crate::web::keyed_bytes(
+    URL_SAFE_NO_PAD.encode(crate::vocab::token::keyed_bytes(
         key,
         "access-code-digest",
         &normalise_access_code(typed),

@@ -122,3 +122,19 @@ fn access_codes_are_long_unambiguous_and_typed_loosely() {
         "the digest is keyed"
     );
 }
+
+#[test]
+fn candidate_numbers_sort_within_a_session() {
+    assert_eq!(candidate_number("K7QM", 12), "K7QM-012");
+}
+
+#[test]
+fn an_unknown_stored_state_is_an_error_not_a_state() {
+    for state in S::ALL {
+        assert_eq!(S::try_from(state.as_str().to_string()), Ok(state));
+    }
+    let refused = S::try_from("arrived_maybe".to_string()).unwrap_err();
+    assert_eq!(refused, UnknownState("arrived_maybe".into()));
+    assert!(refused.to_string().contains("\"arrived_maybe\""));
+    assert!(S::try_from(String::new()).is_err());
+}

@@ -14,8 +14,11 @@ fn placed(item: &Item, order: Vec<usize>) -> FormItem {
 
 fn tokens_of(attempt: &'static str) -> impl Fn(&str, usize) -> String {
     move |item: &str, i: usize| {
-        let bytes =
-            crate::web::keyed_bytes(b"test secret", "option", &format!("{attempt}/{item}/{i}"));
+        let bytes = crate::vocab::token::keyed_bytes(
+            b"test secret",
+            "option",
+            &format!("{attempt}/{item}/{i}"),
+        );
         bytes[..9].iter().map(|b| format!("{b:02x}")).collect()
     }
 }

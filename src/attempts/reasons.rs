@@ -64,7 +64,7 @@ pub fn of_category(category: &str) -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::i18n::Lang;
+    use crate::vocab::Lang;
 
     #[test]
     fn every_reason_has_a_label_in_both_languages_and_a_category() {

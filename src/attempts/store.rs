@@ -16,6 +16,25 @@ const CLOCK_COLUMNS: &str = "state, checked_in_at, checked_in_by, authorised_at,
     accommodation_percent, extra_ms, paused_ms, paused_since, deadline_at, ended_at, end_cause, \
     paper_id, item_count, revision";
 
+/// A stored state is parsed at the row boundary: text that is none of ours makes reading the
+/// row fail with an error naming the value (sqlx's `try_from` attribute loses the message).
+impl sqlx::Type<sqlx::Any> for AttemptState {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <String as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for AttemptState {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let text = <String as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
+        Ok(AttemptState::try_from(text)?)
+    }
+}
+
 /// An attempt on a roster, with the person's details for the proctor's table.
 #[derive(Clone, Debug, FromRow)]
 pub struct RosterEntry {
@@ -113,7 +132,7 @@ pub async fn add_to_roster(
     let scope = format!("candidates:{session_id}");
     let next = crate::db::next_number(&mut *conn, &scope, count).await?;
     let id = uuid::Uuid::new_v4().to_string();
-    let number = crate::sessions::model::candidate_number(session_code, next);
+    let number = super::model::candidate_number(session_code, next);
     sqlx::query(
         "INSERT INTO attempts (id, session_id, person_id, candidate_number, code_generation,
                                access_code_digest, state, created_at)
@@ -207,7 +226,7 @@ pub async fn apply(
              item_count = $14, revision = $15
          WHERE id = $16 AND revision = $17",
     )
-    .bind(&clock.state)
+    .bind(clock.state.as_str())
     .bind(clock.checked_in_at)
     .bind(&clock.checked_in_by)
     .bind(clock.authorised_at)

@@ -60,19 +60,19 @@ impl Catalog {
 }
 
 impl Module {
-    pub fn name(&self, lang: crate::web::i18n::Lang) -> &str {
+    pub fn name(&self, lang: crate::vocab::Lang) -> &str {
         match lang {
-            crate::web::i18n::Lang::Vi => &self.name_vi,
-            crate::web::i18n::Lang::En => &self.name_en,
+            crate::vocab::Lang::Vi => &self.name_vi,
+            crate::vocab::Lang::En => &self.name_en,
         }
     }
 }
 
 impl Topic {
-    pub fn name(&self, lang: crate::web::i18n::Lang) -> &str {
+    pub fn name(&self, lang: crate::vocab::Lang) -> &str {
         match lang {
-            crate::web::i18n::Lang::Vi => &self.name_vi,
-            crate::web::i18n::Lang::En => &self.name_en,
+            crate::vocab::Lang::Vi => &self.name_vi,
+            crate::vocab::Lang::En => &self.name_en,
         }
     }
 }

@@ -11,9 +11,13 @@ use super::{
     import::{ImportError, ImportOptions, import_bank},
     model::Difficulty,
     report::{Severity, args, render},
-    source, store,
+    store,
 };
-use crate::{cli::Failure, db::Db, orgs, web::i18n::Lang};
+use crate::{
+    db::Db,
+    orgs,
+    vocab::{Failure, Lang},
+};
 
 #[derive(Debug, Subcommand)]
 pub enum BankCommand {
@@ -219,7 +223,7 @@ async fn import(
     let org = orgs::by_code_for_cli(db, org).await?;
     let results: Vec<_> = paths
         .iter()
-        .flat_map(|p| formats::read_path(p, source::DEFAULT_LIMIT_BYTES, options))
+        .flat_map(|p| formats::read_path(p, crate::config::DEFAULT_UPLOAD_LIMIT_BYTES, options))
         .collect();
     let mut failed: usize = 0;
     for (parsed, report) in results {

@@ -12,7 +12,7 @@ use super::{
     model::{Item, MediaRef},
     native, store,
 };
-use crate::{cli::Failure, db::Db, orgs};
+use crate::{db::Db, orgs, vocab::Failure};
 
 pub async fn run(
     db: &Db,

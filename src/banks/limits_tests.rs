@@ -14,7 +14,7 @@ use crate::{
     limits::{MAX_COLUMNS, MAX_HTML_NESTING, MAX_ROWS, MAX_XML_NESTING},
     sheets,
     test_fixtures::{foreign_defaults, zip_of},
-    web::i18n::Lang,
+    vocab::Lang,
 };
 
 /// A GIFT question whose stem is HTML `tag`s nested `depth` deep.

@@ -169,7 +169,7 @@ mod tests {
             "report.link"
         );
         let (key, args) = refused("![x](media/khong-co.png)", &mut used);
-        let vi = crate::banks::report::render(crate::web::i18n::Lang::Vi, key, &args);
+        let vi = crate::banks::report::render(crate::vocab::Lang::Vi, key, &args);
         assert!(
             vi.starts_with("hình media/khong-co.png không phải là tệp trong thư mục media/"),
             "{vi}"

@@ -12,7 +12,7 @@ fn every_shipped_bank_validates_and_covers_its_module() {
         assert!(
             !report.has_errors(),
             "{name}: {:#?}",
-            report.lines(crate::web::i18n::Lang::En)
+            report.lines(crate::vocab::Lang::En)
         );
         let bank = parsed.expect("valid bank");
         let module = catalog().module(&bank.meta.module).expect("known module");

@@ -12,9 +12,6 @@ use super::{
     report::{FileReport, Msg, args},
 };
 
-/// Default upload limit: 50 MB.
-pub const DEFAULT_LIMIT_BYTES: usize = 50 * 1024 * 1024;
-
 /// A size as people read it: "50 MB", "2 KB".
 pub fn human_size(bytes: usize) -> String {
     if bytes >= 1024 * 1024 {
@@ -231,7 +228,7 @@ pub fn read_limited(file: &Path, limit: usize) -> Result<Vec<u8>, Msg> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::i18n::Lang;
+    use crate::vocab::Lang;
 
     #[test]
     fn encodings() {
@@ -279,7 +276,7 @@ mod tests {
         ] {
             let (parsed, report) = read_upload(name, &bytes);
             assert!(parsed.is_none());
-            let lines = report.lines(crate::web::i18n::Lang::En);
+            let lines = report.lines(crate::vocab::Lang::En);
             assert!(
                 lines[0].contains("expands to more than 50 MB"),
                 "{name}: {lines:?}"
@@ -302,7 +299,7 @@ mod tests {
     #[test]
     fn size_and_folder_problems_are_messages() {
         let dir = tempfile::tempdir().unwrap();
-        let reports = read_path(dir.path(), DEFAULT_LIMIT_BYTES);
+        let reports = read_path(dir.path(), crate::config::DEFAULT_UPLOAD_LIMIT_BYTES);
         assert_eq!(reports[0].1.errors[0].key, "report.no_bank_files");
         let file = dir.path().join("big.toml");
         std::fs::write(&file, "[bank]\n".repeat(400)).unwrap();

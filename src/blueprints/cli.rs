@@ -1,21 +1,16 @@
-//! `sathach blueprint check|simulate`.
+//! `sathach blueprint check|import|redraw` (`blueprint simulate` scores simulated candidates
+//! too, so it lives in `grading::cli`).
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
 
-use crate::grading::simulate::{CandidateSimulation, simulate_candidates};
-
-use super::{
-    check::check_against_pool, read::read_blueprint, rng, simulate::simulate, store::pool_for,
-};
 use crate::{
     banks::{cli::OutputFormat, report::render, source},
-    cli::Failure,
     db::Db,
     orgs,
-    web::i18n::Lang,
+    vocab::{Failure, Lang},
 };
 
 #[derive(Debug, Subcommand)]
@@ -45,34 +40,6 @@ pub enum BlueprintCommand {
         #[arg(value_name = "PAPER_ID")]
         paper: String,
     },
-    /// Draw N papers in a row and report exposure, difficulty spread, topic coverage and violations.
-    Simulate {
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
-        #[arg(long, value_name = "CODE")]
-        org: String,
-        #[arg(long, default_value_t = 100)]
-        forms: usize,
-        /// Master seed (64 hex digits) to repeat a simulation; random by default.
-        #[arg(long)]
-        seed: Option<String>,
-        /// Also simulate this many candidates answering their papers, score them and print
-        /// the item statistics (reliability, flagged items).
-        #[arg(long, default_value_t = 0, value_name = "N")]
-        simulate_candidates: usize,
-        #[arg(long, value_enum, default_value = "text")]
-        format: OutputFormat,
-    },
-}
-
-/// What `blueprint simulate` was asked to do.
-pub struct SimulateOptions {
-    file: PathBuf,
-    org: String,
-    forms: usize,
-    seed: Option<String>,
-    candidates: usize,
-    format: OutputFormat,
 }
 
 pub async fn run(
@@ -87,24 +54,6 @@ pub async fn run(
         }
         BlueprintCommand::Import { files, org } => import(&db, &files, &org, lang).await,
         BlueprintCommand::Redraw { paper } => redraw(&db, &paper).await,
-        BlueprintCommand::Simulate {
-            file,
-            org,
-            forms,
-            seed,
-            simulate_candidates,
-            format,
-        } => {
-            let options = SimulateOptions {
-                file,
-                org,
-                forms,
-                seed,
-                candidates: simulate_candidates,
-                format,
-            };
-            run_simulation(&db, options, lang).await
-        }
     };
     db.close().await;
     result
@@ -128,39 +77,8 @@ async fn redraw(db: &Db, id: &str) -> Result<(), Failure> {
     }
 }
 
-fn print_candidates(c: &CandidateSimulation) {
-    let f = &c.form;
-    println!("{} simulated candidates:", c.candidates);
-    println!(
-        "  passed:            {} ({:.1} %), pending {}",
-        c.passed,
-        100.0 * c.passed as f64 / c.candidates.max(1) as f64,
-        c.pending
-    );
-    println!(
-        "  score:             mean {:.2}, standard deviation {:.2}",
-        f.mean, f.sd
-    );
-    let fmt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.3}"));
-    println!(
-        "  reliability:       {} {} (standard error of measurement {})",
-        f.reliability_kind,
-        fmt(f.reliability),
-        fmt(f.sem)
-    );
-    let flagged: Vec<&str> = c.flagged().map(|i| i.item_id.as_str()).collect();
-    println!(
-        "  check the key:     {} items{}",
-        flagged.len(),
-        if flagged.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", flagged.join(", "))
-        }
-    );
-}
-
-fn read_file(path: &PathBuf, lang: Lang) -> Result<String, Failure> {
+/// A blueprint file's text (any encoding `bank` accepts); an error names the file.
+pub(crate) fn read_file(path: &PathBuf, lang: Lang) -> Result<String, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::Environment(format!("cannot read {}: {e}", path.display())))?;
     source::decode(&bytes)
@@ -214,95 +132,6 @@ async fn import(db: &Db, files: &[PathBuf], org: &str, lang: Lang) -> Result<(),
     if failed > 0 {
         return Err(Failure::Content(format!(
             "{failed} blueprints were not imported"
-        )));
-    }
-    Ok(())
-}
-
-async fn run_simulation(db: &Db, options: SimulateOptions, lang: Lang) -> Result<(), Failure> {
-    let SimulateOptions {
-        file,
-        org,
-        forms,
-        seed,
-        candidates,
-        format,
-    } = options;
-    let file = &file;
-    let org = orgs::by_code_for_cli(db, &org).await?;
-    let text = read_file(file, lang)?;
-    let (blueprint, mut report) = read_blueprint(&file.display().to_string(), &text);
-    let Some(blueprint) = blueprint else {
-        report.lines(lang).iter().for_each(|l| eprintln!("{l}"));
-        return Err(Failure::Content(format!("{} has errors", file.display())));
-    };
-    let pool = pool_for(&db.read, &org.id, org.department(), &blueprint).await?;
-    check_against_pool(&blueprint, &pool, &mut report);
-    if report.has_errors() {
-        report.lines(lang).iter().for_each(|l| eprintln!("{l}"));
-        return Err(Failure::Content(format!(
-            "{} cannot be drawn from {}'s banks",
-            file.display(),
-            org.code
-        )));
-    }
-    let seed = match seed {
-        Some(hex) => rng::seed_from_hex(&hex)
-            .ok_or_else(|| Failure::Environment("--seed takes 64 hexadecimal digits".into()))?,
-        None => rng::new_seed(),
-    };
-    let result =
-        simulate(&blueprint, &pool, forms, seed).map_err(|e| Failure::Content(e.to_string()))?;
-    let scored = (candidates > 0)
-        .then(|| simulate_candidates(&blueprint, &pool, candidates, seed))
-        .transpose()
-        .map_err(|e| Failure::Content(e.to_string()))?;
-    match format {
-        OutputFormat::Json => {
-            let json = serde_json::json!({ "papers": result, "candidates": scored });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).expect("simulation serialises")
-            )
-        }
-        OutputFormat::Text => {
-            println!(
-                "{}: {} papers drawn from {} items (seed {})",
-                blueprint.code,
-                result.forms,
-                result.items_in_pool,
-                rng::seed_to_hex(&seed)
-            );
-            println!(
-                "  items used:        {} distinct",
-                result.distinct_items_used
-            );
-            println!(
-                "  exposure:          max {}, mean {:.2}",
-                result.exposure_max, result.exposure_mean
-            );
-            println!(
-                "  paper difficulty:  min {:.3}, mean {:.3}, max {:.3}",
-                result.difficulty_min, result.difficulty_mean, result.difficulty_max
-            );
-            println!(
-                "  topics covered:    {} of {}",
-                result.topics_covered, result.topics_total
-            );
-            println!("  rule violations:   {}", result.violations);
-            result
-                .first_violations
-                .iter()
-                .for_each(|v| println!("    {v}"));
-            if let Some(c) = &scored {
-                print_candidates(c);
-            }
-        }
-    }
-    if result.violations > 0 {
-        return Err(Failure::Content(format!(
-            "{} papers broke the blueprint",
-            result.violations
         )));
     }
     Ok(())

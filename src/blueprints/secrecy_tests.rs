@@ -176,7 +176,7 @@ fn check_warns_that_a_full_review_shows_the_keys_to_every_candidate() {
         );
         let (bp, mut report) = read_blueprint("s.toml", &text);
         super::check::check_against_pool(&bp.unwrap(), &pool, &mut report);
-        let lines = report.lines(crate::web::i18n::Lang::En).join("\n");
+        let lines = report.lines(crate::vocab::Lang::En).join("\n");
         assert_eq!(
             lines.contains("shows every candidate the key"),
             warned,

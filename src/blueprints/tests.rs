@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     banks::{self, model::Body, report::FileReport},
-    web::i18n::Lang,
+    vocab::Lang,
 };
 
 /// Every shipped item as version 1 of itself.

@@ -86,7 +86,7 @@ mod tests {
     use std::os::unix::process::ExitStatusExt;
 
     use super::*;
-    use crate::{banks::report::render, web::i18n::Lang};
+    use crate::{banks::report::render, vocab::Lang};
 
     fn killed_by(signal: i32) -> ExitStatus {
         ExitStatus::from_raw(signal)

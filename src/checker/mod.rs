@@ -15,7 +15,8 @@ pub use failure::CheckFailed;
 
 use crate::{
     banks::{ParsedBank, formats::ReadOptions, report::FileReport},
-    sessions::roster::{RosterRow, RowProblem},
+    people::model::RosterRow,
+    sessions::roster::RowProblem,
 };
 
 /// What an upload is checked as.
@@ -214,7 +215,7 @@ async fn decode_kept<T: DeserializeOwned + Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{banks::formats, web::i18n::Lang};
+    use crate::{banks::formats, vocab::Lang};
 
     #[tokio::test]
     async fn a_checked_bank_reads_back_as_it_was_written() {

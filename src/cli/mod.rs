@@ -14,7 +14,7 @@ use crate::{
     demo, orgs,
     serve_lock::ServeLock,
     startup, telemetry,
-    web::i18n::Lang,
+    vocab::{Failure, Lang},
 };
 
 /// sathach — digital-skills certification exams (ICDL, IC3, Circular 03 IU01–IU15).
@@ -79,7 +79,7 @@ pub enum Command {
     Bank(crate::banks::cli::BankCommand),
     /// Check blueprints against the banks and simulate a day of draws.
     #[command(subcommand)]
-    Blueprint(crate::blueprints::cli::BlueprintCommand),
+    Blueprint(BlueprintCommand),
     /// Check stored results.
     #[command(subcommand)]
     Results(crate::results::cli::ResultsCommand),
@@ -181,19 +181,14 @@ pub enum UserCommand {
     },
 }
 
-/// A command's failure, with the exit code it maps to.
-#[derive(Debug)]
-pub enum Failure {
-    /// The input's content has errors (exit 1); the report was printed.
-    Content(String),
-    /// Usage or environment error (exit 2).
-    Environment(String),
-}
-
-impl From<anyhow::Error> for Failure {
-    fn from(e: anyhow::Error) -> Self {
-        Failure::Environment(format!("{e:#}"))
-    }
+/// `sathach blueprint …`: the blueprint's own commands, and the simulation, which scores
+/// simulated candidates and so belongs to grading.
+#[derive(Debug, Subcommand)]
+pub enum BlueprintCommand {
+    #[command(flatten)]
+    Stored(crate::blueprints::cli::BlueprintCommand),
+    /// Draw N papers in a row and report exposure, difficulty spread, topic coverage and violations.
+    Simulate(crate::grading::cli::SimulateArgs),
 }
 
 /// Parses arguments, runs the command, and turns the outcome into an exit code.
@@ -293,8 +288,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Bank(command) => crate::banks::cli::run(command, &settings, cli.global.lang).await,
-        Command::Blueprint(command) => {
+        Command::Blueprint(BlueprintCommand::Stored(command)) => {
             crate::blueprints::cli::run(command, &settings, cli.global.lang).await
+        }
+        Command::Blueprint(BlueprintCommand::Simulate(args)) => {
+            crate::grading::cli::run(args, &settings, cli.global.lang).await
         }
         Command::Results(command) => {
             crate::results::cli::run(command, &settings, cli.global.lang).await

@@ -91,7 +91,7 @@ pub(super) fn resolve(
         upload_limit_bytes: serve
             .and_then(|s| s.upload_limit_mb)
             .or(file.upload_limit_mb)
-            .map_or(crate::banks::source::DEFAULT_LIMIT_BYTES, |mb| {
+            .map_or(config::DEFAULT_UPLOAD_LIMIT_BYTES, |mb| {
                 mb.saturating_mul(1024 * 1024)
             }),
         grace_seconds: serve

@@ -6,6 +6,9 @@ use std::path::Path;
 
 use anyhow::Context;
 
+/// The server key's file in the data folder (see `server_key`).
+pub const KEY_FILE: &str = "server.key";
+
 /// The file of a `sqlite:` URL (None for other engines and in-memory databases).
 pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let rest = url.strip_prefix("sqlite:")?;

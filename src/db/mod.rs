@@ -23,8 +23,8 @@ use sqlx::{
 use crate::config::Settings;
 
 pub use counters::{next_number, serialize_on};
+pub use files::{KEY_FILE, private_folder, sqlite_file};
 use files::{create_private_file, prepare_sqlite_folder};
-pub use files::{private_folder, sqlite_file};
 pub use monitor::watch_reachability;
 pub use writer::{BEATS_BEFORE_UNHEALTHY, Health, Unhealthy, WriteTx};
 
@@ -80,7 +80,7 @@ impl Db {
         let health = Arc::new(Health::new(backend));
         let keys = KeySource {
             configured: settings.server_key.clone(),
-            file: settings.data_dir.join(crate::server_key::KEY_FILE),
+            file: settings.data_dir.join(KEY_FILE),
         };
         let db = match backend {
             Backend::Sqlite => {

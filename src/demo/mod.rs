@@ -159,14 +159,14 @@ async fn load_banks(db: &Db) -> anyhow::Result<()> {
         let parsed = parsed.with_context(|| {
             format!(
                 "shipped bank {name} is invalid: {:?}",
-                report.lines(crate::web::i18n::Lang::En)
+                report.lines(crate::vocab::Lang::En)
             )
         })?;
         let outcome = banks::import::import_bank(db, &centre.id, name, &parsed, Default::default())
             .await
             .map_err(|e| anyhow::anyhow!("cannot import {name}: {e}"))?;
         if outcome.version.is_some() {
-            println!("  {}", outcome.describe(crate::web::i18n::Lang::En));
+            println!("  {}", outcome.describe(crate::vocab::Lang::En));
         }
     }
     Ok(())
@@ -182,7 +182,7 @@ async fn load_blueprints(db: &Db) -> anyhow::Result<()> {
         let blueprint = blueprint.with_context(|| {
             format!(
                 "shipped blueprint {name} is invalid: {:?}",
-                report.lines(crate::web::i18n::Lang::En)
+                report.lines(crate::vocab::Lang::En)
             )
         })?;
         let saved = blueprints::store::save(

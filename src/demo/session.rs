@@ -12,10 +12,7 @@ use crate::{
     clock,
     db::Db,
     orgs::store as orgs,
-    people::{
-        model::Date,
-        store::{self as people, NewAccommodation},
-    },
+    people::store::{self as people, NewAccommodation},
     sessions::{
         enrolment::enrol,
         model::Schedule,
@@ -23,6 +20,7 @@ use crate::{
         store::{self as sessions, NewSession},
     },
     sheets,
+    vocab::Date,
 };
 
 const TITLE: &str = "Ca thi mẫu – Mô đun IU01";

@@ -1,6 +1,7 @@
 //! Grading: exact, explainable scoring of a frozen paper, and item statistics — pure
 //! functions, so delivery can score at submit and results can regrade and analyse.
 
+pub mod cli;
 pub mod model;
 pub mod practical;
 pub mod rules;

@@ -215,7 +215,7 @@ distractors = ["côn trùng"]
 "#;
     let (parsed, report) = crate::banks::native::read_bank("m.toml", toml, vec![]);
     let item = &parsed
-        .unwrap_or_else(|| panic!("{:?}", report.lines(crate::web::i18n::Lang::En)))
+        .unwrap_or_else(|| panic!("{:?}", report.lines(crate::vocab::Lang::En)))
         .items[0];
     let crate::banks::model::Body::Matching { pairs, distractors } = &item.body else {
         panic!()

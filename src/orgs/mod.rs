@@ -6,7 +6,7 @@ pub mod store;
 
 use anyhow::Context;
 
-use crate::{audit, cli::Failure, db::Db};
+use crate::{audit, db::Db, vocab::Failure};
 use model::OrgKind;
 
 pub use pages::routes;

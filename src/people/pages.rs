@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{
-    model::{Accommodation, Date, FLAG_CONFLICT, Person, RosterClaim, display_date, parse_percent},
+    model::{Accommodation, FLAG_CONFLICT, Person, RosterClaim, parse_percent},
     store::{self, NewAccommodation},
 };
 use crate::{
@@ -17,6 +17,7 @@ use crate::{
         model::{Action, Role},
     },
     audit,
+    vocab::{Date, display_date},
     web::{AppError, AppState, Chrome, FormErrors, render},
 };
 

@@ -3,9 +3,9 @@
 use sqlx::{AnyConnection, AnyPool};
 
 use super::model::{
-    Accommodation, Date, FLAG_CONFLICT, FLAG_NO_NATIONAL_ID, Person, RosterClaim, same_person,
+    Accommodation, FLAG_CONFLICT, FLAG_NO_NATIONAL_ID, Person, RosterClaim, RosterRow, same_person,
 };
-use crate::{clock, sessions::roster::RosterRow};
+use crate::{clock, vocab::Date};
 
 const COLUMNS: &str = "id, department_id, national_id, other_id, full_name, birth_date, sex, unit, \
                        is_teacher, email, flag, flag_detail";

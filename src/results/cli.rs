@@ -4,7 +4,11 @@
 use clap::Subcommand;
 
 use super::verify::{Finding, verify};
-use crate::{cli::Failure, config::Settings, db::Db, web::i18n::Lang};
+use crate::{
+    config::Settings,
+    db::Db,
+    vocab::{Failure, Lang},
+};
 
 #[derive(Debug, Subcommand)]
 pub enum ResultsCommand {

@@ -2,7 +2,7 @@
 //! every candidate with the scores entered by each grader and the score that counts, and a
 //! form per candidate to enter one more score. Centre managers and admins only.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -25,6 +25,7 @@ use crate::{
         practical::Counted,
     },
     sessions::{model::ExamSession, visible_to},
+    vocab::Lang,
     web::{AppError, AppState, Chrome, render},
 };
 
@@ -107,7 +108,7 @@ async fn open(
     staff: &Staff,
     state: &AppState,
     id: &str,
-) -> Result<(ExamSession, Blueprint), AppError> {
+) -> Result<(ExamSession, Arc<Blueprint>), AppError> {
     staff.require(Action::ScheduleSessions)?;
     let session = visible_to(&state.db, &staff.user, id).await?;
     let blueprint = version_blueprint(&state.db.read, &session.blueprint_version_id).await?;
@@ -185,7 +186,7 @@ async fn page(
     })
 }
 
-fn part_view(part: &Part, lang: crate::web::i18n::Lang) -> PartView {
+fn part_view(part: &Part, lang: Lang) -> PartView {
     let marking = part.marking.unwrap_or_default();
     let decimal = |t: Thousandths| points_vi(Points::new(i64::from(t.0), 1000));
     let mut rule = if marking.graders == 2 {
@@ -212,7 +213,7 @@ fn part_view(part: &Part, lang: crate::web::i18n::Lang) -> PartView {
     }
 }
 
-fn standing_text(counted: Option<&Counted>, lang: crate::web::i18n::Lang) -> String {
+fn standing_text(counted: Option<&Counted>, lang: Lang) -> String {
     match counted {
         None | Some(Counted::Missing) => lang.t("practical.missing").to_string(),
         Some(Counted::AwaitingSecond) => lang.t("practical.awaiting_second").to_string(),
@@ -297,7 +298,7 @@ async fn enter(
 }
 
 /// What the board reads when an entry is refused.
-pub fn refusal_text(refusal: &EntryRefusal, lang: crate::web::i18n::Lang) -> String {
+pub fn refusal_text(refusal: &EntryRefusal, lang: Lang) -> String {
     match refusal {
         EntryRefusal::NotSubmitted(_) => lang.t("practical.not_sat").to_string(),
         EntryRefusal::UnknownPart => lang.t("practical.unknown_part").to_string(),

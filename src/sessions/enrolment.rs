@@ -11,17 +11,21 @@ use sqlx::AnyConnection;
 use super::{
     model::{ExamSession, Status},
     pages::DetailPage,
-    roster::{RosterRow, RowProblem, parse_roster},
+    roster::{RowProblem, parse_roster},
     visible_to,
 };
 use crate::{
     accounts::{Staff, model::Action},
-    attempts::store::{self as attempts, LogEntry, Note},
+    attempts::{
+        model::access_code_digest,
+        store::{self as attempts, LogEntry, Note},
+    },
     banks::report,
     checker::RosterCheck,
-    people::store as people,
+    people::{model::RosterRow, store as people},
     sheets,
-    web::{AppError, AppState, Chrome, FormErrors, i18n::Lang, multipart, render},
+    vocab::Lang,
+    web::{AppError, AppState, Chrome, FormErrors, multipart, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -123,7 +127,10 @@ async fn open_roster(staff: &Staff, state: &AppState, id: &str) -> Result<ExamSe
 /// The digest of an attempt's access code of a generation, derived from the server secret.
 pub(super) fn code_digest(state: &AppState) -> impl Fn(&str, i64) -> String + '_ {
     |attempt: &str, generation: i64| {
-        state.access_code_digest(&state.access_code(attempt, generation))
+        access_code_digest(
+            state.server_key(),
+            &crate::attempts::access_code(state.server_key(), attempt, generation),
+        )
     }
 }
 

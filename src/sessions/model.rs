@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use sqlx::FromRow;
 
-use crate::{attempts::model::Window, clock, people::model::Date};
+use crate::{attempts::model::Window, clock, vocab::Date};
 
 /// A session as stored, with its room's name.
 #[derive(Clone, Debug, FromRow)]
@@ -81,6 +81,12 @@ impl ExamSession {
 
     pub fn day(&self) -> Date {
         clock::local_date(self.starts_at)
+    }
+
+    /// The session as the proctor's late-entry decision makes it for one candidate: no cut-off
+    /// before the session's end.
+    pub fn without_cut_off(&mut self) {
+        self.late_entry_minutes = (self.ends_at - self.starts_at) / 60_000 + 1;
     }
 }
 
@@ -192,11 +198,6 @@ pub fn parse_schedule(
     }
 }
 
-/// A candidate number: the session's code and a three-digit sequence (`K7QM-012`).
-pub fn candidate_number(session_code: &str, sequence: i64) -> String {
-    format!("{session_code}-{sequence:03}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,10 +239,5 @@ mod tests {
                 ("late_entry", "session.late_entry_invalid")
             ]
         );
-    }
-
-    #[test]
-    fn candidate_numbers_sort_within_a_session() {
-        assert_eq!(candidate_number("K7QM", 12), "K7QM-012");
     }
 }

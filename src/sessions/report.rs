@@ -18,10 +18,9 @@ use crate::{
         reasons,
         store::{self as attempts, RosterEntry},
     },
-    clock, orgs,
-    people::model::display_date,
-    sheets,
-    web::{AppError, AppState, Chrome, i18n::Lang, render},
+    clock, orgs, sheets,
+    vocab::{Lang, display_date},
+    web::{AppError, AppState, Chrome, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

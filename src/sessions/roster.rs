@@ -9,28 +9,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     people::{
-        model::Date,
+        model::RosterRow,
         national_id::{IdError, NationalId, Sex},
     },
     sheets::Table,
     text::single_line,
+    vocab::Date,
 };
-
-/// A candidate as the roster gives them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RosterRow {
-    /// The spreadsheet's row number (the header is row 1).
-    pub row: usize,
-    pub full_name: String,
-    pub birth_date: Date,
-    pub sex: Option<Sex>,
-    pub national_id: Option<NationalId>,
-    /// Another identifier for a student without a CCCD (flagged for a manager).
-    pub other_id: Option<String>,
-    pub unit: String,
-    pub is_teacher: bool,
-    pub email: Option<String>,
-}
 
 /// A problem at a row (catalog key and the value concerned).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use crate::{
     accounts::{Staff, model::Action},
     attempts::store::{self as attempts, RosterEntry},
     orgs,
-    people::model::display_date,
+    vocab::display_date,
     web::{AppError, AppState, Chrome, render},
 };
 
@@ -63,7 +63,11 @@ async fn slips(
         .into_iter()
         .filter(|e| query.attempt.as_ref().is_none_or(|a| *a == e.id))
         .map(|entry| Slip {
-            code: state.access_code(&entry.id, entry.code_generation),
+            code: crate::attempts::access_code(
+                state.server_key(),
+                &entry.id,
+                entry.code_generation,
+            ),
             entry,
         })
         .collect();

@@ -77,7 +77,7 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
         .context("cannot read the attempt")?
         .filter(|_| now > session.cut_off_at());
     if late_by.is_some() {
-        guessing::without_cut_off(&mut session);
+        session.without_cut_off();
     }
     may_start(entry.clock.state(), session.window(), now).map_err(StartError::Refused)?;
     retake_rules(db, &entry, &session, now).await?;

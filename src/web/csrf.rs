@@ -13,7 +13,7 @@ use actix_web::{
 };
 
 use super::{AppError, AppState};
-use crate::accounts::model::random_token;
+use crate::vocab::token::random_token;
 
 /// The token forms of this request must carry.
 #[derive(Clone, Debug)]

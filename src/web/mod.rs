@@ -6,18 +6,14 @@ pub mod chrome;
 pub mod client;
 pub mod csrf;
 pub mod error;
-pub mod i18n;
 pub mod multipart;
 pub mod observe;
 pub mod outage;
 pub mod system;
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use crate::{config::Settings, db::Db, vocab::token::keyed_bytes};
 
-use crate::{config::Settings, db::Db};
-
-pub use chrome::{Chrome, Page};
+pub use chrome::{Chrome, Page, Viewer};
 pub use error::AppError;
 
 /// What every handler can reach: the database, the settings, the server secret, the metrics.
@@ -74,14 +70,10 @@ impl AppState {
             .collect()
     }
 
-    /// A candidate's access code (printable again at any time, stored only as a digest).
-    pub fn access_code(&self, attempt_id: &str, generation: i64) -> String {
-        crate::attempts::access_code(&self.secret, attempt_id, generation)
-    }
-
-    /// What a typed access code is stored and looked up as: keyed by the server secret.
-    pub fn access_code_digest(&self, typed: &str) -> String {
-        crate::attempts::model::access_code_digest(&self.secret, typed)
+    /// The server key, for the keyed derivations a domain owns (candidates' access codes and
+    /// their digests: `attempts::access_code`, `attempts::model::access_code_digest`).
+    pub fn server_key(&self) -> &[u8] {
+        &self.secret
     }
 
     pub fn cookies(&self) -> CookieNames {
@@ -89,16 +81,6 @@ impl AppState {
             secure: self.settings.secure_cookies(),
         }
     }
-}
-
-/// HMAC-SHA256 of a value under a secret, for one purpose (so digests for different purposes
-/// never coincide).
-pub fn keyed_bytes(secret: &[u8], purpose: &str, value: &str) -> [u8; 32] {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(purpose.as_bytes());
-    mac.update(b"\0");
-    mac.update(value.as_bytes());
-    mac.finalize().into_bytes().into()
 }
 
 /// Cookie names and attributes: `__Host-` names and `Secure` when served over https.

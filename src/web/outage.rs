@@ -17,9 +17,8 @@ use serde_json::json;
 use super::{
     AppState, Chrome,
     error::{self, Rendered},
-    i18n::Lang,
 };
-use crate::db::Backend;
+use crate::{db::Backend, vocab::Lang};
 
 pub async fn guard<B: MessageBody + 'static>(
     req: ServiceRequest,

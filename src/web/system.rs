@@ -3,7 +3,8 @@
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use serde::Deserialize;
 
-use super::{AppState, CookieNames, i18n::Lang, safe_local_path};
+use super::{AppState, CookieNames, safe_local_path};
+use crate::vocab::Lang;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(healthz))

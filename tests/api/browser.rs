@@ -345,7 +345,7 @@ async fn with_javascript_answers_save_as_they_change_and_survive_reloads_and_los
         }
     }
     review_and_submit(&client, axe.as_deref()).await;
-    assert_eq!(app.clock_of(&s.attempt).await.state, "submitted");
+    assert_eq!(app.clock_of(&s.attempt).await.state.as_str(), "submitted");
     client.close().await.unwrap();
 }
 

@@ -271,7 +271,7 @@ async fn a_body_too_large_and_a_replaced_device_are_said_for_what_they_are() {
     sign_in_and_start(&client, &app, &s, None).await;
 
     // A body over the server's limit: a Vietnamese message, no "offline", no retrying.
-    let too_large = sathach::web::i18n::Lang::Vi.t("exam.too_large");
+    let too_large = sathach::vocab::Lang::Vi.t("exam.too_large");
     client
         .execute(
             "const big = document.createElement('input'); big.type = 'hidden'; big.name = 'pad';
@@ -316,7 +316,7 @@ async fn a_body_too_large_and_a_replaced_device_are_said_for_what_they_are() {
     let proctor = proctor(&app).await;
     assert_eq!(proctor.post_form(&approve, &[]).await.status(), 303);
     click(&client, "#flag").await;
-    let replaced = sathach::web::i18n::Lang::Vi.t("exam.device_replaced");
+    let replaced = sathach::vocab::Lang::Vi.t("exam.device_replaced");
     wait_until(&client, "#exam-alert", replaced, 10).await;
     assert!(
         !text_of(&client, "#connection")

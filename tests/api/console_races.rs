@@ -64,7 +64,7 @@ async fn two_staff_acting_at_once_never_corrupt_an_attempt() {
     stale_write_is_refused(&app, &a, extra.clone(), extra.clone()).await;
     stale_write_is_refused(&app, &a, Change::Pause, extra.clone()).await;
     stale_write_is_refused(&app, &a, Change::Resume, extra.clone()).await;
-    assert_eq!(app.clock_of(&a).await.state, "in_progress");
+    assert_eq!(app.clock_of(&a).await.state.as_str(), "in_progress");
 
     let extra = [
         ("minutes", "1"),

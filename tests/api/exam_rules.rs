@@ -102,7 +102,7 @@ async fn saves_in_flight_within_the_grace_count_then_the_server_submits_at_the_d
     );
     set_deadline(clock::now_ms() - 31_000).await;
     let mut waited = 0;
-    while app.clock_of(&s.attempt).await.state != "submitted" && waited < 100 {
+    while app.clock_of(&s.attempt).await.state.as_str() != "submitted" && waited < 100 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         waited += 1;
     }

@@ -52,7 +52,11 @@ async fn a_node_killed_and_restarted_within_seconds_charges_no_downtime() {
         .await;
     let beat = BEAT.as_millis() as i64;
     let clock = app.clock_of(&a).await;
-    assert_eq!(clock.state, "paused", "the downtime is not charged");
+    assert_eq!(
+        clock.state.as_str(),
+        "paused",
+        "the downtime is not charged"
+    );
     let left = clock.time_left_ms(clock::now_ms()).unwrap();
     assert!(
         (left_at_stop..=left_at_stop + beat + 500).contains(&left),
@@ -95,12 +99,15 @@ async fn while_another_node_is_alive_a_restart_pauses_nothing() {
         }
     };
     assert_eq!(app.db.backend, Backend::Postgres);
-    assert_eq!(app.clock_of(&attempts[0]).await.state, "in_progress");
+    assert_eq!(
+        app.clock_of(&attempts[0]).await.state.as_str(),
+        "in_progress"
+    );
     let app = app
         .restart(|_| async { tokio::time::sleep(Duration::from_secs(1)).await })
         .await;
     assert_eq!(
-        app.clock_of(&attempts[0]).await.state,
+        app.clock_of(&attempts[0]).await.state.as_str(),
         "in_progress",
         "node-b served throughout: nothing to pause"
     );
@@ -300,7 +307,7 @@ async fn attempts_left_paused_are_graded_at_the_window_end_and_may_be_reopened()
 
     act(&proctor, &format!("{base}/reopen"), "staff.error").await;
     let clock = app.clock_of(&s.attempt).await;
-    assert_eq!(clock.state, "paused", "reopened, paused");
+    assert_eq!(clock.state.as_str(), "paused", "reopened, paused");
     let history = grading::store::history(&app.db.read, &s.attempt)
         .await
         .unwrap();
@@ -312,7 +319,7 @@ async fn attempts_left_paused_are_graded_at_the_window_end_and_may_be_reopened()
     );
     tokio::time::sleep(BEAT * 2).await;
     assert_eq!(
-        app.clock_of(&s.attempt).await.state,
+        app.clock_of(&s.attempt).await.state.as_str(),
         "paused",
         "a reopened attempt is the proctor's: no sweep submits it again"
     );
@@ -339,7 +346,7 @@ async fn attempts_left_paused_are_graded_at_the_window_end_and_may_be_reopened()
 async fn wait_for(app: &TestApp, attempt: &str, state: &str) -> AttemptClock {
     for _ in 0..40 {
         let clock = app.clock_of(attempt).await;
-        if clock.state == state {
+        if clock.state.as_str() == state {
             return clock;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;

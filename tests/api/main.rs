@@ -1,6 +1,7 @@
 //! Integration tests: the real application over real HTTP, on a fresh SQLite file per test,
 //! or a fresh PostgreSQL database per test when `TEST_DATABASE_URL` is set.
 
+mod attempt_state;
 mod bank_cli;
 mod bank_foreign;
 mod bank_sheets;

@@ -150,7 +150,7 @@ async fn a_start_without_the_key_or_with_another_key_is_refused() {
         format!("{missing:#}").contains("server key is missing"),
         "{missing:#}"
     );
-    std::fs::write(&db.keys.file, sathach::accounts::model::random_token()).unwrap();
+    std::fs::write(&db.keys.file, sathach::vocab::token::random_token()).unwrap();
     let other = sathach::startup::server_secret(&db).await.unwrap_err();
     assert!(format!("{other:#}").contains("not the key"), "{other:#}");
     // Several PostgreSQL nodes share the key from configuration instead of a file.

@@ -97,7 +97,10 @@ async fn staff_of_another_centre_or_not_assigned_find_nothing_on_every_route() {
         );
     }
     // Nothing the strangers tried changed the attempt or the log.
-    assert_eq!(app.clock_of(&attempts[0]).await.state, "not_arrived");
+    assert_eq!(
+        app.clock_of(&attempts[0]).await.state.as_str(),
+        "not_arrived"
+    );
     assert!(
         app.log_of(&session)
             .await

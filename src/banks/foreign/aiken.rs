@@ -150,7 +150,7 @@ mod tests {
     use super::*;
     use crate::{
         banks::{foreign::read_drafts, model::Body},
-        web::i18n::Lang,
+        vocab::Lang,
     };
 
     const QUESTIONS: &str =

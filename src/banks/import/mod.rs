@@ -14,7 +14,7 @@ use super::{
     ParsedBank,
     report::{Msg, args, render},
 };
-use crate::{db::Db, web::i18n::Lang};
+use crate::{db::Db, vocab::Lang};
 
 /// How an import is made.
 #[derive(Clone, Copy, Debug, Default)]

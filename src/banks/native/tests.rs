@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 
 use super::{read_bank, write_bank};
-use crate::web::i18n::Lang::{En, Vi};
+use crate::vocab::Lang::{En, Vi};
 
 use crate::test_fixtures::all_types_text;
 

@@ -1,7 +1,7 @@
 //! The spreadsheet reader against rows as Excel and CSV files give them.
 
 use super::*;
-use crate::{banks::model::Body, sheets::read_csv, web::i18n::Lang};
+use crate::{banks::model::Body, sheets::read_csv, vocab::Lang};
 
 const BANK: &str = "Mã ngân hàng;IU01-EXCEL\nTên ngân hàng;IU01 từ Excel\nMô đun;IU01\n\n\
     Mã câu;Câu hỏi;A;B;C;D;Đáp án;Chủ đề;Mức độ;Giải thích\n\

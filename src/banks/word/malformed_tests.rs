@@ -5,7 +5,7 @@ use super::{
     tests::{bank, read},
     *,
 };
-use crate::web::i18n::Lang;
+use crate::vocab::Lang;
 
 #[test]
 fn malformed_files_are_refused_with_a_message() {

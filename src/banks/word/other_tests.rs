@@ -6,7 +6,7 @@ use super::{
     tests::{bank, keys, read},
     *,
 };
-use crate::web::i18n::Lang;
+use crate::vocab::Lang;
 
 #[test]
 fn options_in_a_table_english_labels_and_refused_pictures() {

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::{
     banks::model::{Body, Difficulty},
-    web::i18n::Lang,
+    vocab::Lang,
 };
 
 /// A document starting with the lines naming a bank of IU01 and a part on topic IU01.1.

@@ -7,7 +7,7 @@ use crate::banks::{
     foreign::read_drafts,
     model::{Body, Difficulty},
 };
-use crate::web::i18n::Lang;
+use crate::vocab::Lang;
 
 use crate::test_fixtures::foreign_defaults as defaults;
 

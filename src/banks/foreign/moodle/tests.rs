@@ -9,7 +9,7 @@ use crate::{
         model::{Body, Difficulty},
         word::sample::PICTURE_PNG,
     },
-    web::i18n::Lang,
+    vocab::Lang,
 };
 
 const NESTED: &str = include_str!(

@@ -21,12 +21,12 @@ fn fixture_bank() -> ParsedBank {
     let media = vec![media_file("media/may-tinh.png".into(), png).unwrap()];
     let (parsed, report) =
         native::read_bank("all-types.toml", crate::test_fixtures::ALL_TYPES, media);
-    parsed.unwrap_or_else(|| panic!("{:?}", report.lines(crate::web::i18n::Lang::En)))
+    parsed.unwrap_or_else(|| panic!("{:?}", report.lines(crate::vocab::Lang::En)))
 }
 
 fn bank_of(toml: &str) -> ParsedBank {
     let (parsed, report) = native::read_bank("b.toml", toml, vec![]);
-    parsed.unwrap_or_else(|| panic!("{:?}", report.lines(crate::web::i18n::Lang::En)))
+    parsed.unwrap_or_else(|| panic!("{:?}", report.lines(crate::vocab::Lang::En)))
 }
 
 /// Exports a bank and reads the package back through the whole pipeline, with only the
@@ -40,8 +40,7 @@ fn round_trip(bank: &ParsedBank) -> (Foreign, ParsedBank) {
         ..Default::default()
     };
     let (parsed, report) = crate::banks::foreign::read_drafts("goi.zip", "qti", again, &defaults);
-    let parsed =
-        parsed.unwrap_or_else(|| panic!("{:#?}", report.lines(crate::web::i18n::Lang::En)));
+    let parsed = parsed.unwrap_or_else(|| panic!("{:#?}", report.lines(crate::vocab::Lang::En)));
     (found, parsed)
 }
 

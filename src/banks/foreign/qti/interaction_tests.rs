@@ -288,7 +288,7 @@ fn unsupported_and_combined_interactions_are_skipped_by_name() {
     );
     let (parsed, report) = super::tests::pipeline("q.xml", found);
     assert!(parsed.is_none(), "nothing to import");
-    let lines = report.lines(crate::web::i18n::Lang::Vi);
+    let lines = report.lines(crate::vocab::Lang::Vi);
     assert!(
         lines
             .iter()

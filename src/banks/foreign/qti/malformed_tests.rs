@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::tests::{keys, manifest_for, pipeline, zip_of};
 use super::*;
-use crate::web::i18n::Lang;
+use crate::vocab::Lang;
 
 const ITEM: &str = r#"<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="a" title="A">
 <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier"><correctResponse><value>x</value></correctResponse></responseDeclaration>

@@ -12,8 +12,9 @@ use base64::Engine;
 use crate::banks::{
     MediaFile,
     report::{Msg, args},
-    source::{DEFAULT_LIMIT_BYTES, human_size},
+    source::human_size,
 };
+use crate::config::DEFAULT_UPLOAD_LIMIT_BYTES as DEFAULT_LIMIT_BYTES;
 
 /// Where a package's files are.
 pub(super) enum Files {

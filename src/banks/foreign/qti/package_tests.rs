@@ -3,7 +3,7 @@
 use super::tests::{apip_dir, entries_of, keys, no_errors, options, pipeline, png, zip_entries};
 use super::*;
 use crate::banks::foreign::DraftBody;
-use crate::web::i18n::Lang;
+use crate::vocab::Lang;
 
 fn check_apip(found: &Foreign) {
     let names: Vec<&str> = found

@@ -8,7 +8,7 @@ use crate::banks::{
     model::{Body, Difficulty},
     report::FileReport,
 };
-use crate::web::i18n::Lang;
+use crate::vocab::Lang;
 
 pub(super) fn fixture(path: &str) -> Vec<u8> {
     let full = format!(

@@ -109,7 +109,7 @@ fn text_entry_numbers_with_tolerances_and_bounds() {
     let found = read("q.xml", bad.as_bytes());
     assert_eq!(keys(&found.errors), [(2, "report.qti_bad_number")]);
     let (_, report) = super::tests::pipeline("cau-hoi.xml", found);
-    let lines = report.lines(crate::web::i18n::Lang::Vi);
+    let lines = report.lines(crate::vocab::Lang::Vi);
     assert!(
         lines
             .iter()

@@ -7,11 +7,13 @@ use actix_web::HttpResponse;
 use askama::Template;
 
 use super::{
+    pages::{Exam, see_other},
+    refusal::{self, Refusal},
+};
+use crate::attempts::{
     devices::Candidate,
     finish,
     model::AttemptState,
-    pages::{Exam, see_other},
-    refusal::{self, Refusal},
     responses::{self, Stored},
 };
 use crate::{

@@ -6,10 +6,12 @@
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use serde_json::{Value, json};
 
-use super::{devices::Candidate, pages::Exam};
+use super::pages::Exam;
+use crate::attempts::devices::Candidate;
 use crate::{
     clock,
-    web::{AppError, AppState, Chrome, i18n::Lang},
+    vocab::Lang,
+    web::{AppError, AppState, Chrome},
 };
 
 /// What the page is told of its attempt now.
@@ -33,11 +35,13 @@ pub async fn ping(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let lang = Chrome::lang_of(&req);
     match answer(&req, &state).await {
         Ok(reply) => crate::web::json(200, &reply),
-        Err(AppError::CandidateSignInRequired) => match super::devices::replaced(&req).await {
-            Ok(true) => refusal(403, "exam.device_replaced", lang, Some("/thi")),
-            Ok(false) => refusal(401, "exam.sign_in_required", lang, Some("/thi")),
-            Err(e) => Err(e.into()),
-        },
+        Err(AppError::CandidateSignInRequired) => {
+            match crate::attempts::devices::replaced(&req).await {
+                Ok(true) => refusal(403, "exam.device_replaced", lang, Some("/thi")),
+                Ok(false) => refusal(401, "exam.sign_in_required", lang, Some("/thi")),
+                Err(e) => Err(e.into()),
+            }
+        }
         Err(AppError::Unavailable(cause)) => {
             tracing::warn!(error = %cause, "a page's heartbeat could not be answered");
             refusal(503, "exam.not_saved_retrying", lang, None)

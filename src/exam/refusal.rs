@@ -5,8 +5,9 @@
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
-use super::{model::AttemptState, pages::see_other};
-use crate::web::{AppError, i18n::Lang};
+use super::pages::see_other;
+use crate::attempts::model::AttemptState;
+use crate::{vocab::Lang, web::AppError};
 
 /// A save that did not land, by what the candidate should be told.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,19 +7,19 @@ use actix_web::{HttpResponse, http::header, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{
+use crate::attempts::{
     devices::{Candidate, Standing},
     model::AttemptState,
     store::{self as attempts, RosterEntry},
 };
 use crate::{
     clock,
-    people::model::display_date,
     sessions::{
         model::ExamSession,
         start::{StartError, start},
         store as sessions,
     },
+    vocab::display_date,
     web::{AppError, AppState, Chrome, Page, render},
 };
 
@@ -126,7 +126,7 @@ impl Standby {
                 wait("exam.lobby_terminated_title", "exam.wait_terminated")
             }
             (_, AttemptState::Authorised) => {
-                match super::model::may_start(state, session.window(), now) {
+                match crate::attempts::model::may_start(state, session.window(), now) {
                     Ok(()) => Self {
                         heading: "exam.rules_title",
                         waiting: None,
@@ -201,11 +201,11 @@ async fn lobby(
         _ => {}
     }
     let mut session = exam.session.clone();
-    if super::guessing::late_entry_by(&state.db.read, &exam.entry.id)
+    if crate::attempts::guessing::late_entry_by(&state.db.read, &exam.entry.id)
         .await?
         .is_some()
     {
-        super::guessing::without_cut_off(&mut session);
+        session.without_cut_off();
     }
     let standby = Standby::of(exam.standing, exam.state(), &session, now);
     let notice = match (query.notice.as_deref(), query.q) {
@@ -219,7 +219,7 @@ async fn lobby(
         .entry
         .clock
         .time_left_ms(now)
-        .map(super::clock::format_duration)
+        .map(crate::attempts::clock::format_duration)
         .unwrap_or_default();
     render(
         &LobbyPage {

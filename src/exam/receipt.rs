@@ -7,10 +7,10 @@ use actix_web::{HttpResponse, web};
 use anyhow::Context;
 use askama::Template;
 
-use super::{
+use super::pages::{Exam, see_other};
+use crate::attempts::{
     devices::{Candidate, Standing},
     model::AttemptState,
-    pages::{Exam, see_other},
 };
 use crate::{
     blueprints::{model::Review, store::version_blueprint},

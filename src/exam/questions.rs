@@ -9,14 +9,16 @@ use askama::Template;
 use serde_json::json;
 
 use super::{
+    pages::{Exam, see_other},
+    refusal::{self, Refusal, from_script},
+    sheet::{Cell, Sheet, Who, answering, not_running, why_closed},
+};
+use crate::attempts::{
     clock::format_duration,
     devices::Candidate,
     finish,
-    pages::{Exam, see_other},
     paper::{self, Control, Question},
-    refusal::{self, Refusal, from_script},
     responses::{Saved, Stored, Write},
-    sheet::{Cell, Sheet, Who, answering, not_running, why_closed},
 };
 use crate::{
     blueprints::model::Navigation,
@@ -174,7 +176,9 @@ async fn save(
     let refuse = |refusal: Refusal| refusal.reply(script, lang, n, &here);
     let now = clock::now_ms();
     let grace_ms = state.settings.grace_seconds * 1000;
-    if exam.standing != super::devices::Standing::Active || exam.entry.clock.paper_id.is_none() {
+    if exam.standing != crate::attempts::devices::Standing::Active
+        || exam.entry.clock.paper_id.is_none()
+    {
         return refuse(Refusal::NotRunning);
     }
     if let Some(closed) = why_closed(&exam, grace_ms, now) {

@@ -6,16 +6,19 @@ use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{
+use crate::attempts::{
     devices::{self, Candidate},
     guessing::{self, Verdict},
+    model::access_code_digest,
     store::{self as attempts, LogEntry, Note},
 };
 use crate::{
-    accounts::model::{random_token, token_digest},
     clock,
-    people::model::Date,
     sessions::store as sessions,
+    vocab::{
+        Date,
+        token::{random_token, token_digest},
+    },
     web::{AppError, AppState, Chrome, Page, render},
 };
 
@@ -134,7 +137,7 @@ async fn sign_in(
         },
         Some(entry) => {
             let mut tx = state.db.begin_write().await?;
-            let digest = state.access_code_digest(&code);
+            let digest = access_code_digest(state.server_key(), &code);
             let typed = (digest.as_str(), birth.as_deref());
             let verdict = guessing::try_code(&mut tx, entry, &device_key, typed, now).await?;
             tx.commit().await?;

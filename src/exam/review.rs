@@ -5,13 +5,15 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::{
+    pages::{Exam, see_other},
+    refusal::Refusal,
+    sheet::{Cell, Who, answering, not_running, why_closed},
+};
+use crate::attempts::{
     clock::{EndCause, format_duration},
     devices::{Candidate, Standing},
     finish::finish,
     model::AttemptState,
-    pages::{Exam, see_other},
-    refusal::Refusal,
-    sheet::{Cell, Who, answering, not_running, why_closed},
     store::{ChangeError, Note},
 };
 use crate::{
