@@ -88,6 +88,11 @@ impl Application {
                 .configure(sessions::routes)
                 .configure(exam::pages::routes)
                 .configure(crate::results::practical_page::routes)
+                .configure(crate::results::candidate::routes)
+                .configure(crate::results::score_report::routes)
+                .configure(crate::results::session::routes)
+                .configure(crate::results::report::routes)
+                .configure(crate::results::person::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))

@@ -4,6 +4,7 @@
 //! the session's end; `seen` tells the proctor whose page is open and reachable. The
 //! candidate's pages that use them live in `exam`.
 
+pub mod answers;
 pub mod clock;
 pub mod devices;
 pub mod finish;

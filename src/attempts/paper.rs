@@ -296,7 +296,7 @@ fn option_count(body: &Body) -> usize {
 
 /// The item's indices in the drawn order; the item's own order when the paper stored none
 /// that fits (statements of papers drawn before they were shuffled).
-fn shown_indices(order: &[usize], len: usize) -> impl Iterator<Item = usize> {
+pub(super) fn shown_indices(order: &[usize], len: usize) -> impl Iterator<Item = usize> {
     let mut sorted = order.to_vec();
     sorted.sort_unstable();
     let fits = sorted.len() == len && sorted.iter().enumerate().all(|(i, v)| i == *v);

@@ -9,16 +9,16 @@ use askama::Template;
 
 use super::pages::{Exam, see_other};
 use crate::attempts::{
+    answers::{ReadItem, read_items, topic_totals},
+    clock::EndCause,
     devices::{Candidate, Standing},
     model::AttemptState,
 };
 use crate::{
     blueprints::{model::Review, store::version_blueprint},
     clock,
-    grading::{
-        self,
-        model::{ScoreResult, decimal},
-    },
+    grading::{self, model::ScoreResult},
+    vocab::Lang,
     web::{AppError, AppState, Chrome, Page, render},
 };
 
@@ -31,13 +31,13 @@ struct ReceiptQuery {
     notice: Option<String>,
 }
 
-/// A stored result, as much as the review policy shows.
+/// A stored result, as much as the review policy shows: totals as "9,5/10", topics by name,
+/// the items (with keys) only under the full review once the session is closed.
 pub struct Shown {
     pub outcome: String,
-    pub points: String,
-    pub max: i64,
-    pub topics: Vec<(String, String, i64)>,
-    pub items: Vec<(usize, String, String, String, i64)>,
+    pub total: String,
+    pub topics: Vec<(String, String)>,
+    pub items: Vec<ReadItem>,
 }
 
 #[derive(Template)]
@@ -49,6 +49,10 @@ struct ReceiptPage {
     /// After a save refused because the attempt ended: says so, with the submission time.
     ended: bool,
     submitted_at: String,
+    /// When the proctor closed the session, if they have.
+    closed_at: Option<String>,
+    /// The attempt was submitted by the session's close, not by the candidate.
+    ended_by_close: bool,
     digest: String,
     review: Review,
     /// The session is closed: the keys of `full` may show.
@@ -68,31 +72,13 @@ impl ReceiptPage {
     }
 }
 
-/// What the review policy allows of a stored result.
-fn shown(result: &ScoreResult) -> Shown {
+/// The totals of a stored result (what every review but `nothing` shows).
+fn shown(result: &ScoreResult, lang: Lang) -> Shown {
     Shown {
         outcome: result.outcome.as_str().to_string(),
-        points: decimal(result.total.points),
-        max: result.total.max,
-        topics: result
-            .topics
-            .iter()
-            .map(|(topic, t)| (topic.clone(), decimal(t.points), t.max))
-            .collect(),
-        items: result
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| {
-                (
-                    i + 1,
-                    it.response.clone(),
-                    it.key.clone(),
-                    decimal(it.points),
-                    it.max,
-                )
-            })
-            .collect(),
+        total: result.total.display(),
+        topics: topic_totals(result, lang),
+        items: vec![],
     }
 }
 
@@ -117,19 +103,30 @@ async fn receipt(
     let review = version_blueprint(&state.db.read, &exam.session.blueprint_version_id)
         .await?
         .review;
-    let result = (review != Review::Nothing).then(|| shown(&score));
+    let lang = page.0.lang;
+    let mut result = (review != Review::Nothing).then(|| shown(&score, lang));
+    if let Some(shown) = result.as_mut().filter(|_| review == Review::Full && closed) {
+        let paper = exam.entry.clock.paper_id.as_deref().unwrap_or_default();
+        let mut conn = state.db.read.acquire().await?;
+        shown.items = read_items(&mut conn, &exam.entry.id, paper, &score, lang).await?;
+    }
     let submitted_at = exam
         .entry
         .clock
         .ended_at
         .map(clock::format_local_seconds)
         .unwrap_or_default();
+    let closed_at = exam.session.closed_at.map(clock::format_local);
+    let ended_by_close =
+        exam.entry.clock.end_cause.as_deref() == Some(EndCause::SessionClosed.as_str());
     let page = ReceiptPage {
         chrome: page.0,
         attempt_key: state.attempt_key(&exam.entry.id),
         ended: query.notice.as_deref() == Some("exam.ended"),
         exam,
         submitted_at,
+        closed_at,
+        ended_by_close,
         digest,
         review,
         closed,

@@ -10,6 +10,7 @@ use super::{
     sheet::{Cell, Who, answering, not_running, why_closed},
 };
 use crate::attempts::{
+    answers::unfinished,
     clock::{EndCause, format_duration},
     devices::{Candidate, Standing},
     finish::finish,
@@ -32,6 +33,8 @@ struct ReviewPage {
     total: usize,
     answered: usize,
     cells: Vec<Cell>,
+    /// Matching and ordering answers left half done: question number and the warning's key.
+    unfinished: Vec<(usize, &'static str)>,
     free: bool,
     time_left_ms: i64,
     time_left: String,
@@ -65,6 +68,15 @@ pub(super) async fn review(
         total: sheet.total(),
         answered: sheet.answered(),
         cells: sheet.cells(0),
+        unfinished: sheet
+            .form
+            .items()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let response = sheet.saved.get(&p.item_id)?.response()?;
+                Some((i + 1, unfinished(&response)?.key()))
+            })
+            .collect(),
         free: sheet.navigation == Navigation::Free,
         time_left_ms,
         time_left: format_duration(time_left_ms),

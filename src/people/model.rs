@@ -115,6 +115,20 @@ pub fn same_person(person: &Person, claim: &RosterClaim) -> bool {
     name(&person.full_name) == name(&claim.full_name) && person.birth_date == claim.birth_date
 }
 
+/// Does the person's name or identifier hold what staff typed in the search? Typed without
+/// diacritics, "nguyen" finds "Nguyễn"; typed with them, they count.
+pub fn matches_search(person: &Person, typed: &str) -> bool {
+    use crate::banks::answers::fold_text;
+    let plain = fold_text(typed, true);
+    let without_marks = plain == fold_text(typed, false);
+    let name = fold_text(&person.full_name, without_marks);
+    name.contains(&fold_text(typed, without_marks))
+        || [&person.national_id, &person.other_id]
+            .into_iter()
+            .flatten()
+            .any(|id| fold_text(id, true).contains(&plain))
+}
+
 /// An accommodation as stored.
 #[derive(Clone, Debug, FromRow)]
 pub struct Accommodation {

@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{
-    model::{Accommodation, FLAG_CONFLICT, Person, RosterClaim, parse_percent},
+    model::{Accommodation, FLAG_CONFLICT, Person, RosterClaim, matches_search, parse_percent},
     store::{self, NewAccommodation},
 };
 use crate::{
@@ -18,7 +18,7 @@ use crate::{
     },
     audit,
     vocab::{Date, display_date},
-    web::{AppError, AppState, Chrome, FormErrors, render},
+    web::{AppError, AppState, Chrome, FormErrors, pager, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -36,6 +36,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct ListPage {
     chrome: Chrome,
     people: Vec<Person>,
+    /// What was searched for (empty: everyone).
+    q: String,
+    found: usize,
+    page: usize,
+    pages: usize,
+}
+
+impl ListPage {
+    /// The address of a page of this search, but for its number.
+    fn page_prefix(&self) -> String {
+        let q: String = url::form_urlencoded::byte_serialize(self.q.as_bytes()).collect();
+        format!("/people?q={q}&page=")
+    }
+}
+
+#[derive(Default, Deserialize)]
+struct ListQuery {
+    q: Option<String>,
+    page: Option<String>,
 }
 
 /// The staff member's centre, or None for an admin (who sees the whole department).
@@ -43,17 +62,32 @@ fn centre_of(staff: &Staff) -> Option<&str> {
     (staff.user.role != Role::Admin).then_some(staff.user.organisation_id.as_str())
 }
 
-async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+/// Everyone the staff member may see, or those whose name, identifier or candidate number
+/// matches `?q=`, fifty to a page.
+async fn list(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
     staff.require(Action::ScheduleSessions)?;
     let centre = centre_of(&staff);
-    let people = store::listed(&state.db.read, &staff.user.department_id, centre).await?;
-    render(
-        &ListPage {
-            chrome: staff.chrome,
-            people,
-        },
-        200,
-    )
+    let mut people = store::listed(&state.db.read, &staff.user.department_id, centre).await?;
+    let query = query.into_inner();
+    let q = crate::text::single_line(query.q.as_deref().unwrap_or_default());
+    if !q.is_empty() {
+        let numbered = store::with_candidate_number(&state.db.read, &q).await?;
+        people.retain(|p| matches_search(p, &q) || numbered.contains(&p.id));
+    }
+    let (page, shown) = pager::page_of(&people, pager::asked(query.page.as_deref()));
+    let page = ListPage {
+        chrome: staff.chrome,
+        q,
+        found: people.len(),
+        page,
+        pages: pager::page_count(people.len()),
+        people: shown.to_vec(),
+    };
+    render(&page, 200)
 }
 
 /// The person, if this staff member may see them: an admin, anyone of the department; a

@@ -130,6 +130,14 @@ pub async fn listed(
     }
 }
 
+/// The people who hold this candidate number (at any session; callers keep to those they see).
+pub async fn with_candidate_number(pool: &AnyPool, number: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT DISTINCT person_id FROM attempts WHERE candidate_number = $1")
+        .bind(number.trim().to_uppercase())
+        .fetch_all(pool)
+        .await
+}
+
 /// A person's accommodations that one centre sees and that apply at its sessions: its own
 /// and those an admin granted for the whole department (`centre` None: every one, for an admin).
 pub async fn accommodations(

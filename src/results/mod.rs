@@ -5,8 +5,16 @@
 
 pub mod approval;
 pub mod backfill;
+pub mod candidate;
 pub mod cli;
 pub mod model;
 pub mod practical;
 pub mod practical_page;
+pub mod person;
+pub mod report;
+pub mod report_files;
+pub mod score_report;
+pub mod session;
+pub mod store;
+pub mod table;
 pub mod verify;

@@ -1,5 +1,6 @@
 //! Exam sessions (ca thi): scheduling, rosters and access slips for centre managers; the
-//! proctor's console with its actions, live progress and incident log; the session report.
+//! proctor's console with its actions, live progress and incident log. (The session
+//! report, which shows results, is `results::report`.)
 
 pub mod admission;
 pub mod codes;
@@ -9,7 +10,6 @@ pub mod interventions;
 pub mod model;
 pub mod pages;
 pub mod progress;
-pub mod report;
 pub mod roster;
 pub mod schedule;
 pub mod slips;
@@ -26,7 +26,6 @@ use model::ExamSession;
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     pages::routes(cfg);
     console::routes(cfg);
-    report::routes(cfg);
     slips::routes(cfg);
 }
 

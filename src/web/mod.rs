@@ -9,6 +9,7 @@ pub mod error;
 pub mod multipart;
 pub mod observe;
 pub mod outage;
+pub mod pager;
 pub mod system;
 
 use crate::{config::Settings, db::Db, vocab::token::keyed_bytes};

@@ -11,11 +11,11 @@ use crate::{
 };
 
 /// Trần Thị Bình, on the demo roster of centre X (Sao Mai), with X's accommodation.
-const CCCD: &str = "036185000123";
+pub(crate) const CCCD: &str = "036185000123";
 const HEADER: &str = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Mã khác,Trường,Đối tượng\n";
 const X_REASON: &str = "thị lực kém";
 
-async fn person_id(app: &TestApp) -> String {
+pub(crate) async fn person_id(app: &TestApp) -> String {
     sqlx::query_scalar("SELECT id FROM people WHERE national_id = $1")
         .bind(CCCD)
         .fetch_one(&app.db.read)
@@ -25,7 +25,7 @@ async fn person_id(app: &TestApp) -> String {
 
 /// A manager of centre Y (Hồng Hà), with a proctor there and the demo blueprints shared by
 /// the department, so Y can schedule.
-async fn centre_y(app: &TestApp) -> TestApp {
+pub(crate) async fn centre_y(app: &TestApp) -> TestApp {
     sqlx::query(
         "UPDATE blueprints SET organisation_id =
              (SELECT department_id FROM organisations WHERE code = 'TT-SAOMAI')",
@@ -40,7 +40,7 @@ async fn centre_y(app: &TestApp) -> TestApp {
         .await
 }
 
-fn roster(name: &str, birth: &str) -> Vec<u8> {
+pub(crate) fn roster(name: &str, birth: &str) -> Vec<u8> {
     format!("{HEADER}{name},{birth},Nữ,{CCCD},,THPT Hồng Hà,Giáo viên\n").into_bytes()
 }
 

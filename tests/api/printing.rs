@@ -12,7 +12,7 @@ use crate::helpers::{PROCTOR, TestApp, browser_tests_skipped, browser_tool, spaw
 
 /// The Chromium binary (`CHROMIUM` overrides), or None when the browser tests are skipped by
 /// `SATHACH_SKIP_BROWSER_TESTS=1`; otherwise a missing Chromium fails the test.
-fn chromium(test: &str) -> Option<PathBuf> {
+pub fn chromium(test: &str) -> Option<PathBuf> {
     if browser_tests_skipped(test) {
         return None;
     }
@@ -29,7 +29,7 @@ fn chromium(test: &str) -> Option<PathBuf> {
 }
 
 /// The text of a PDF as `pdftotext` (poppler-utils) reads it back: NFC, whitespace collapsed.
-fn pdf_text(pdf: &[u8]) -> String {
+pub fn pdf_text(pdf: &[u8]) -> String {
     let tool = browser_tool(&["/usr/bin/pdftotext"], "apt-get install poppler-utils");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("page.pdf");
@@ -50,7 +50,7 @@ fn pdf_text(pdf: &[u8]) -> String {
 }
 
 /// Prints a page as this browser sees it (signed in) to PDF; returns the PDF's bytes.
-async fn print_to_pdf(app: &TestApp, browser: &std::path::Path, path: &str) -> Vec<u8> {
+pub async fn print_to_pdf(app: &TestApp, browser: &std::path::Path, path: &str) -> Vec<u8> {
     let html = app.get_text(path).await;
     // The page's own links (the stylesheet) resolve against the running server.
     let html = html.replacen(

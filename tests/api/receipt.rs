@@ -11,7 +11,7 @@ const KEYS: &str = "Điểm từng câu";
 const LATER: &str = "Đáp án từng câu được hiển thị sau khi ca thi kết thúc";
 
 /// Makes the session's blueprint show the full review (before anything reads it).
-async fn full_review(app: &TestApp, session: &str) {
+pub async fn full_review(app: &TestApp, session: &str) {
     let (id, source): (String, String) = sqlx::query_as(
         "SELECT v.id, v.source FROM blueprint_versions v
          JOIN exam_sessions s ON s.blueprint_version_id = v.id WHERE s.id = $1",

@@ -8,7 +8,7 @@ use sathach::accounts::model::Role;
 use crate::helpers::{PROCTOR, TestApp, spawn_app_with_demo};
 
 /// Every session route, with the method: (GET?, path with `{s}`, `{a}` and `{p}` to fill).
-const ROUTES: [(bool, &str); 29] = [
+const ROUTES: [(bool, &str); 32] = [
     (true, "/sessions/{s}"),
     (true, "/sessions/{s}/console"),
     (true, "/sessions/{s}/console?part=rows"),
@@ -38,7 +38,16 @@ const ROUTES: [(bool, &str); 29] = [
     (false, "/sessions/{s}/room/close"),
     (false, "/sessions/{s}/candidates"),
     (true, "/people/{p}"),
+    (true, "/sessions/{s}/results"),
+    (false, "/sessions/{s}/results/approve"),
+    (true, "/people/{p}/results"),
 ];
+
+/// Routes a proctor may never use (403 before anything is looked up): rosters and people's
+/// records. (A person's results they see through their own sessions.)
+fn managers_only(route: &str) -> bool {
+    (route.starts_with("/people") && !route.ends_with("/results")) || route.ends_with("/candidates")
+}
 
 async fn status_of(browser: &TestApp, get: bool, path: &str) -> StatusCode {
     let fields = [
@@ -79,8 +88,7 @@ async fn staff_of_another_centre_or_not_assigned_find_nothing_on_every_route() {
         for (get, route) in ROUTES {
             // Proctors (strangers 0 and 2) may not manage rosters or people anywhere: 403
             // before anything is looked up; everything else is not found.
-            let managers_only = route.starts_with("/people") || route.ends_with("/candidates");
-            let expected = if who != 1 && managers_only {
+            let expected = if who != 1 && managers_only(route) {
                 StatusCode::FORBIDDEN
             } else {
                 StatusCode::NOT_FOUND
@@ -112,7 +120,8 @@ async fn staff_of_another_centre_or_not_assigned_find_nothing_on_every_route() {
     app.signed_in_as(PROCTOR).await;
     for (get, route) in ROUTES {
         let status = status_of(&app, get, &fill(route)).await;
-        if route.starts_with("/people") || route.ends_with("/candidates") {
+        // Approving results is for the centre manager or an admin.
+        if managers_only(route) || route.ends_with("/approve") {
             assert_eq!(status, StatusCode::FORBIDDEN, "{route}");
         } else {
             assert!(

@@ -1,15 +1,13 @@
-//! The session report (biên bản ca thi): who sat and who was absent, how each attempt ended,
-//! and every action and incident with its reason. A printable page, a CSV with a UTF-8 BOM
-//! for Excel, and an `.xlsx` workbook with the candidates and the event log.
+//! The session report (biên bản ca thi): who sat and who was absent, how each attempt ended
+//! with its total and verdict, its terminations and reopenings, and every action and incident
+//! with its reason, as a printable page (the CSV and `.xlsx` exports are in `report_files`).
 
-use actix_web::{HttpResponse, http::header, web};
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::{
-    model::ExamSession,
-    store::{self, EventRow},
-    visible_to,
-};
+use super::model::verdict;
 use crate::{
     accounts::{Staff, model::Action},
     attempts::{
@@ -18,28 +16,35 @@ use crate::{
         reasons,
         store::{self as attempts, RosterEntry},
     },
-    clock, orgs, sheets,
+    clock,
+    grading::{self, model::StoredResult},
+    orgs,
+    sessions::{
+        model::ExamSession,
+        store::{self, EventRow},
+        visible_to,
+    },
     vocab::{Lang, display_date},
     web::{AppError, AppState, Chrome, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sessions/{id}/report", web::get().to(page))
-        .route("/sessions/{id}/report.csv", web::get().to(csv))
-        .route("/sessions/{id}/events.csv", web::get().to(events_csv))
-        .route("/sessions/{id}/report.xlsx", web::get().to(xlsx));
+    cfg.route("/sessions/{id}/report", web::get().to(page));
+    super::report_files::routes(cfg);
 }
 
 /// Everything the report shows.
-struct Report {
-    session: ExamSession,
+pub(super) struct Report {
+    pub session: ExamSession,
     centre_name: String,
     proctors: Vec<(String, String)>,
     roster: Vec<RosterEntry>,
     events: Vec<EventRow>,
+    /// The current result of each attempt that has one.
+    results: HashMap<String, StoredResult>,
 }
 
-async fn load(staff: &Staff, state: &AppState, id: &str) -> Result<Report, AppError> {
+pub(super) async fn load(staff: &Staff, state: &AppState, id: &str) -> Result<Report, AppError> {
     staff.require(Action::RunSessions)?;
     let session = visible_to(&state.db, &staff.user, id).await?;
     let centre_name = orgs::store::by_id(&state.db.read, &session.organisation_id)
@@ -50,6 +55,7 @@ async fn load(staff: &Staff, state: &AppState, id: &str) -> Result<Report, AppEr
         proctors: store::proctors(&state.db.read, &session.id).await?,
         roster: attempts::roster(&state.db.read, &session.id).await?,
         events: store::events(&state.db.read, &session.id).await?,
+        results: grading::store::of_session(&state.db.read, &session.id).await?,
         session,
         centre_name,
     })
@@ -60,7 +66,7 @@ fn sat(entry: &RosterEntry) -> bool {
     entry.clock.started_at.is_some()
 }
 
-fn candidate_header(lang: Lang) -> Vec<&'static str> {
+pub(super) fn candidate_header(lang: Lang) -> Vec<&'static str> {
     [
         "minutes.col_number",
         "minutes.col_name",
@@ -75,6 +81,9 @@ fn candidate_header(lang: Lang) -> Vec<&'static str> {
         "minutes.col_extra",
         "minutes.col_paused",
         "minutes.col_accommodation",
+        "result.col_total",
+        "result.col_outcome",
+        "minutes.col_interventions",
     ]
     .into_iter()
     .map(|k| lang.t(k))
@@ -85,8 +94,29 @@ fn time_or_blank(ms: Option<i64>) -> String {
     ms.map(clock::format_local_seconds).unwrap_or_default()
 }
 
-fn candidate_row(entry: &RosterEntry, lang: Lang) -> Vec<String> {
+/// The terminations and reopenings of one candidate, from the log: "Đình chỉ thi 09:12:30
+/// (reason); …".
+fn interventions(entry: &RosterEntry, events: &[EventRow], lang: Lang) -> String {
+    events
+        .iter()
+        .filter(|e| e.candidate_number.as_deref() == Some(entry.candidate_number.as_str()))
+        .filter(|e| matches!(e.action.as_str(), "attempt_terminate" | "attempt_reopen"))
+        .map(|e| {
+            let what = lang.t(&format!("minutes.action_{}", e.action));
+            let at = clock::format_local_seconds(e.at);
+            match e.reason.as_deref() {
+                Some(r) => format!("{what} {at} ({})", lang.t(&reasons::label_key(r))),
+                None => format!("{what} {at}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn candidate_row(report: &Report, entry: &RosterEntry, lang: Lang) -> Vec<String> {
     let c = &entry.clock;
+    let current = report.results.get(&entry.id);
+    let verdict = verdict(c.state(), report.session.closed_at.is_some(), current);
     vec![
         entry.candidate_number.clone(),
         entry.full_name.clone(),
@@ -116,10 +146,16 @@ fn candidate_row(entry: &RosterEntry, lang: Lang) -> Vec<String> {
         } else {
             String::new()
         },
+        current
+            .and_then(StoredResult::total)
+            .map(|t| t.display())
+            .unwrap_or_default(),
+        lang.t(verdict.label_key()).to_string(),
+        interventions(entry, &report.events, lang),
     ]
 }
 
-fn event_header(lang: Lang) -> Vec<&'static str> {
+pub(super) fn event_header(lang: Lang) -> Vec<&'static str> {
     [
         "minutes.col_time",
         "minutes.col_actor",
@@ -172,7 +208,7 @@ fn event_row(event: &EventRow, lang: Lang) -> Vec<String> {
 }
 
 #[derive(Template)]
-#[template(path = "sessions/report.html")]
+#[template(path = "results/report.html")]
 struct ReportPage {
     chrome: Chrome,
     report: Report,
@@ -224,89 +260,17 @@ async fn page(
     render(&page, 200)
 }
 
-fn download(bytes: Vec<u8>, content_type: &str, file_name: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, content_type))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file_name}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(bytes)
-}
-
 impl Report {
-    fn candidate_rows(&self, lang: Lang) -> Vec<Vec<String>> {
-        self.roster.iter().map(|e| candidate_row(e, lang)).collect()
+    pub(super) fn candidate_rows(&self, lang: Lang) -> Vec<Vec<String>> {
+        self.roster
+            .iter()
+            .map(|e| candidate_row(self, e, lang))
+            .collect()
     }
 
-    fn event_rows(&self, lang: Lang) -> Vec<Vec<String>> {
+    pub(super) fn event_rows(&self, lang: Lang) -> Vec<Vec<String>> {
         self.events.iter().map(|e| event_row(e, lang)).collect()
     }
-}
-
-/// The candidates (`report.csv`) or the log (`events.csv`) as CSV for Excel.
-async fn csv_of(
-    staff: Staff,
-    state: &AppState,
-    id: &str,
-    log: bool,
-) -> Result<HttpResponse, AppError> {
-    let report = load(&staff, state, id).await?;
-    let lang = staff.chrome.lang;
-    let (header, rows, suffix) = if log {
-        (event_header(lang), report.event_rows(lang), "-nhat-ky")
-    } else {
-        (candidate_header(lang), report.candidate_rows(lang), "")
-    };
-    let bytes = sheets::csv_with_bom(&header, &rows)?;
-    let name = format!("ca-thi-{}{suffix}.csv", report.session.code);
-    Ok(download(bytes, "text/csv; charset=utf-8", name))
-}
-
-async fn csv(
-    staff: Staff,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    csv_of(staff, &state, &path, false).await
-}
-
-async fn events_csv(
-    staff: Staff,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    csv_of(staff, &state, &path, true).await
-}
-
-async fn xlsx(
-    staff: Staff,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let report = load(&staff, &state, &path).await?;
-    let lang = staff.chrome.lang;
-    let (candidates, events) = (report.candidate_rows(lang), report.event_rows(lang));
-    let (candidate_header, event_header) = (candidate_header(lang), event_header(lang));
-    let bytes = sheets::xlsx(&[
-        sheets::Sheet {
-            name: lang.t("minutes.sheet_candidates"),
-            header: &candidate_header,
-            rows: &candidates,
-        },
-        sheets::Sheet {
-            name: lang.t("minutes.sheet_events"),
-            header: &event_header,
-            rows: &events,
-        },
-    ])?;
-    let content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    Ok(download(
-        bytes,
-        content_type,
-        format!("ca-thi-{}.xlsx", report.session.code),
-    ))
 }
 
 #[cfg(test)]

@@ -1,0 +1,44 @@
+//! Long lists cut into pages of fifty by plain `?page=N` links (no JavaScript): which rows a
+//! page holds, how many pages there are, and reading the page number from an address.
+
+/// Rows on one page of a staff list.
+pub const PAGE_SIZE: usize = 50;
+
+/// How many pages `rows` rows fill (at least one, so an empty list still has its page).
+pub fn page_count(rows: usize) -> usize {
+    rows.div_ceil(PAGE_SIZE).max(1)
+}
+
+/// The page number asked for in an address; anything unreadable is the first page.
+pub fn asked(page: Option<&str>) -> usize {
+    page.and_then(|p| p.trim().parse().ok()).unwrap_or(1)
+}
+
+/// Page `page` (1-based, clamped to the pages there are) and its rows.
+pub fn page_of<T>(rows: &[T], page: usize) -> (usize, &[T]) {
+    let page = page.clamp(1, page_count(rows.len()));
+    let start = ((page - 1) * PAGE_SIZE).min(rows.len());
+    (page, &rows[start..(start + PAGE_SIZE).min(rows.len())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_hold_fifty_rows_and_a_page_past_the_end_shows_the_last() {
+        let rows: Vec<usize> = (0..120).collect();
+        assert_eq!(page_count(rows.len()), 3);
+        assert_eq!(page_count(0), 1);
+        let (page, shown) = page_of(&rows, 2);
+        assert_eq!((page, shown.len(), shown[0]), (2, 50, 50));
+        let (page, shown) = page_of(&rows, 9);
+        assert_eq!((page, shown.len()), (3, 20));
+        let (page, shown) = page_of(&rows, 0);
+        assert_eq!((page, shown[0]), (1, 0));
+        assert!(page_of::<usize>(&[], 1).1.is_empty());
+        assert_eq!(asked(Some("2")), 2);
+        assert_eq!(asked(Some("x")), 1);
+        assert_eq!(asked(None), 1);
+    }
+}
