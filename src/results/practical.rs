@@ -209,7 +209,10 @@ pub fn standings(blueprint: &Blueprint, entries: &[&Latest]) -> HashMap<String, 
                     points[slot] = Some(e.points());
                 }
             }
-            (p.code.clone(), counted(&p.marking.unwrap_or_default(), points))
+            (
+                p.code.clone(),
+                counted(&p.marking.unwrap_or_default(), points),
+            )
         })
         .collect()
 }

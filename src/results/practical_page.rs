@@ -142,7 +142,10 @@ async fn page(
     let rows = roster
         .iter()
         .map(|entry: &RosterEntry| {
-            let mine = by_attempt.get(entry.id.as_str()).cloned().unwrap_or_default();
+            let mine = by_attempt
+                .get(entry.id.as_str())
+                .cloned()
+                .unwrap_or_default();
             let standing = standings(&blueprint, &mine);
             let state = entry.clock.state();
             Row {

@@ -44,7 +44,12 @@ rounding = "0,5"
 async fn sat(app: &TestApp) -> (String, String, String) {
     app.signed_in_as(MANAGER).await;
     let res = app.post_form("/blueprints", &[("source", BLUEPRINT)]).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
     let (session, attempts) = app.demo_session().await;
     sqlx::query(
         "UPDATE exam_sessions SET blueprint_version_id =
@@ -57,7 +62,10 @@ async fn sat(app: &TestApp) -> (String, String, String) {
     .unwrap();
     let s = ready(app, 0).await;
     s.started().await;
-    let res = s.browser.post_form("/thi/submit", &[("confirm", "1")]).await;
+    let res = s
+        .browser
+        .post_form("/thi/submit", &[("confirm", "1")])
+        .await;
     assert_eq!(location(&res), "/thi/receipt");
     (session, s.attempt, attempts[1].clone())
 }
@@ -96,8 +104,13 @@ async fn current(app: &TestApp, attempt: &str) -> (ResultKind, Outcome, Points) 
 async fn two_graders_a_third_and_a_correction_each_give_a_new_result() {
     let app = spawn_app_with_demo().await;
     let (session, attempt, absent) = sat(&app).await;
-    let page = app.get_text(&format!("/sessions/{session}/practical")).await;
-    assert!(page.contains("Chờ điểm thực hành") && page.contains("Chưa nhập"), "{page}");
+    let page = app
+        .get_text(&format!("/sessions/{session}/practical"))
+        .await;
+    assert!(
+        page.contains("Chờ điểm thực hành") && page.contains("Chưa nhập"),
+        "{page}"
+    );
     assert!(page.contains("chênh nhau không quá 1 điểm"), "{page}");
     assert_eq!(current(&app, &attempt).await.1, Outcome::Pending);
 
@@ -105,23 +118,43 @@ async fn two_graders_a_third_and_a_correction_each_give_a_new_result() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = app.get_text(&location(&res)).await;
     assert!(page.contains("Đã lưu điểm của thí sinh"), "{page}");
-    assert!(page.contains("GK1: 6 (Giám khảo 1)") && page.contains("Chờ điểm của giám khảo thứ hai"), "{page}");
+    assert!(
+        page.contains("GK1: 6 (Giám khảo 1)") && page.contains("Chờ điểm của giám khảo thứ hai"),
+        "{page}"
+    );
     enter(&app, &session, &attempt, "2", "8,5").await;
-    let page = app.get_text(&format!("/sessions/{session}/practical")).await;
-    assert!(page.contains("Hai điểm chênh nhau 2,5: chờ giám khảo thứ ba"), "{page}");
-    assert_eq!(current(&app, &attempt).await.1, Outcome::Pending, "no score counts yet");
+    let page = app
+        .get_text(&format!("/sessions/{session}/practical"))
+        .await;
+    assert!(
+        page.contains("Hai điểm chênh nhau 2,5: chờ giám khảo thứ ba"),
+        "{page}"
+    );
+    assert_eq!(
+        current(&app, &attempt).await.1,
+        Outcome::Pending,
+        "no score counts yet"
+    );
 
     enter(&app, &session, &attempt, "3", "7,2").await;
     assert_eq!(
         current(&app, &attempt).await,
-        (ResultKind::Practical, Outcome::Pass, Points::from_integer(7)),
+        (
+            ResultKind::Practical,
+            Outcome::Pass,
+            Points::from_integer(7)
+        ),
         "the third marking decides, rounded to 0,5"
     );
     // A correction of the third marking: a new entry, a new result.
     enter(&app, &session, &attempt, "3", "4").await;
     assert_eq!(
         current(&app, &attempt).await,
-        (ResultKind::Practical, Outcome::Fail, Points::from_integer(4))
+        (
+            ResultKind::Practical,
+            Outcome::Fail,
+            Points::from_integer(4)
+        )
     );
     let kinds: Vec<ResultKind> = grading::store::history(&app.db.read, &attempt)
         .await
@@ -131,7 +164,11 @@ async fn two_graders_a_third_and_a_correction_each_give_a_new_result() {
         .collect();
     assert_eq!(
         kinds,
-        [ResultKind::Submitted, ResultKind::Practical, ResultKind::Practical]
+        [
+            ResultKind::Submitted,
+            ResultKind::Practical,
+            ResultKind::Practical
+        ]
     );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'practical.enter'")
@@ -152,11 +189,13 @@ async fn two_graders_a_third_and_a_correction_each_give_a_new_result() {
     }
     let res = enter(&app, &session, &absent, "1", "5").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("không dự thi hoặc chưa nộp bài"));
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM practical_entries").await,
-        4
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("không dự thi hoặc chưa nộp bài")
     );
+    assert_eq!(app.count("SELECT COUNT(*) FROM practical_entries").await, 4);
 
     let data_dir = app.settings.data_dir.to_str().unwrap().to_string();
     let out = sathach(
