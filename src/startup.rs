@@ -87,6 +87,7 @@ impl Application {
                 .configure(people::routes)
                 .configure(sessions::routes)
                 .configure(exam::pages::routes)
+                .configure(crate::results::practical_page::routes)
                 .configure(crate::results::candidate::routes)
                 .configure(crate::results::score_report::routes)
                 .configure(crate::results::session::routes)

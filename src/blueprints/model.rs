@@ -111,8 +111,50 @@ pub struct Part {
     pub title: String,
     /// Some(max points) for a part scored outside sathach and entered later.
     pub external_max_points: Option<u32>,
+    /// How a part scored outside sathach is marked (None for a drawn part).
+    pub marking: Option<Marking>,
     pub pass: Option<Ratio>,
     pub sections: Vec<Section>,
+}
+
+/// Points written as a decimal with up to three places ("0,25", "1", "0.5"), kept exact as
+/// thousandths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Thousandths(pub u32);
+
+impl Thousandths {
+    /// Parses a non-negative decimal with a point or a comma and at most three places.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim().replace(',', ".");
+        let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+        if whole.is_empty() || frac.len() > 3 || !digits(whole) || !digits(frac) {
+            return None;
+        }
+        let frac = format!("{frac:0<3}");
+        let value = whole.parse::<u32>().ok()?.checked_mul(1000)? + frac.parse::<u32>().ok()?;
+        Some(Self(value))
+    }
+}
+
+/// How a part scored outside sathach is marked: by one grader, or by two whose mean counts
+/// when they differ by at most `max_difference` (else a third marking decides); the counted
+/// score is rounded to the nearest multiple of `rounding`, halves up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Marking {
+    pub graders: u8,
+    pub max_difference: Thousandths,
+    pub rounding: Option<Thousandths>,
+}
+
+impl Default for Marking {
+    fn default() -> Self {
+        Self {
+            graders: 1,
+            max_difference: Thousandths(0),
+            rounding: None,
+        }
+    }
 }
 
 /// The target expected difficulty of every paper, on the difficulty scale (thousandths).
@@ -168,6 +210,16 @@ impl Blueprint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_read_exactly_with_a_point_or_a_comma() {
+        assert_eq!(Thousandths::parse("0,25"), Some(Thousandths(250)));
+        assert_eq!(Thousandths::parse("1"), Some(Thousandths(1000)));
+        assert_eq!(Thousandths::parse(" 2.5 "), Some(Thousandths(2500)));
+        for bad in ["", "-1", "0.1234", "1,2,3", "a", ".5"] {
+            assert_eq!(Thousandths::parse(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn ratios_are_exact_at_the_threshold() {

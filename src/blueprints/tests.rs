@@ -8,7 +8,7 @@ use super::{
     SHIPPED,
     check::{check_against_pool, violations},
     draw::{DrawError, DrawInputs, Excluded, Exposure, Form, PoolItem, draw, draw_by},
-    model::Blueprint,
+    model::{Blueprint, Marking, Thousandths},
     read::read_blueprint,
     rng::Generator,
     simulate::simulate,
@@ -224,6 +224,45 @@ fn bad_blueprint_files_are_reported_by_line() {
         "{lines}"
     );
     assert!(lines.contains("`count` = 0 is outside 1–500"), "{lines}");
+}
+
+#[test]
+fn a_practical_part_says_how_it_is_marked_and_a_drawn_part_cannot() {
+    let head = "[blueprint]\ncode = \"X\"\ntitle = \"T\"\nmodules = [\"IU01\"]\n\n[[parts]]\ncode = \"lt\"\nsections = [{ title = \"s\", banks = [\"B\"], count = 1 }]\n";
+    let part = |extra: &str| {
+        format!("{head}\n[[parts]]\ncode = \"th\"\nexternal = true\nmax_points = 10\n{extra}")
+    };
+    let (bp, _) = read_blueprint(
+        "ok.toml",
+        &part("graders = 2\nmax_difference = \"1,5\"\nrounding = \"0.25\"\n"),
+    );
+    assert_eq!(
+        bp.unwrap().parts[1].marking,
+        Some(Marking {
+            graders: 2,
+            max_difference: Thousandths(1500),
+            rounding: Some(Thousandths(250)),
+        })
+    );
+    let (bp, _) = read_blueprint("one.toml", &part(""));
+    assert_eq!(bp.unwrap().parts[1].marking, Some(Marking::default()));
+    for (extra, needle) in [
+        ("graders = 2\n", "give max_difference"),
+        ("max_difference = \"1\"\n", "applies only with two graders"),
+        ("rounding = \"0\"\n", "`rounding` = \"0\" is not valid"),
+        ("graders = 3\n", "outside 1–2"),
+    ] {
+        let (bp, report) = read_blueprint("bad.toml", &part(extra));
+        let lines = report.lines(Lang::En).join("\n");
+        assert!(bp.is_none() && lines.contains(needle), "{extra}: {lines}");
+    }
+    let drawn = head.replace("count = 1 }]", "count = 1 }]\ngraders = 2");
+    let (bp, report) = read_blueprint("drawn.toml", &drawn);
+    let lines = report.lines(Lang::En).join("\n");
+    assert!(
+        bp.is_none() && lines.contains("is drawn from banks, so it has no graders"),
+        "{lines}"
+    );
 }
 
 proptest! {

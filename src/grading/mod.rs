@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod model;
+pub mod practical;
 pub mod rules;
 #[cfg(test)]
 mod rules_tests;

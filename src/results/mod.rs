@@ -9,6 +9,8 @@ pub mod candidate;
 pub mod cli;
 pub mod model;
 pub mod person;
+pub mod practical;
+pub mod practical_page;
 pub mod report;
 pub mod report_files;
 pub mod score_report;

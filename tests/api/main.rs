@@ -37,6 +37,7 @@ mod orgs;
 mod outage;
 mod papers;
 mod ping;
+mod practical;
 mod printing;
 mod races;
 mod receipt;

@@ -8,7 +8,7 @@ use sathach::accounts::model::Role;
 use crate::helpers::{PROCTOR, TestApp, spawn_app_with_demo};
 
 /// Every session route, with the method: (GET?, path with `{s}`, `{a}` and `{p}` to fill).
-const ROUTES: [(bool, &str); 32] = [
+const ROUTES: [(bool, &str); 34] = [
     (true, "/sessions/{s}"),
     (true, "/sessions/{s}/console"),
     (true, "/sessions/{s}/console?part=rows"),
@@ -41,12 +41,16 @@ const ROUTES: [(bool, &str); 32] = [
     (true, "/sessions/{s}/results"),
     (false, "/sessions/{s}/results/approve"),
     (true, "/people/{p}/results"),
+    (true, "/sessions/{s}/practical"),
+    (false, "/sessions/{s}/practical"),
 ];
 
-/// Routes a proctor may never use (403 before anything is looked up): rosters and people's
-/// records. (A person's results they see through their own sessions.)
+/// Routes a proctor may never use (403 before anything is looked up): rosters, people's
+/// records and practical scores. (A person's results they see through their own sessions.)
 fn managers_only(route: &str) -> bool {
-    (route.starts_with("/people") && !route.ends_with("/results")) || route.ends_with("/candidates")
+    (route.starts_with("/people") && !route.ends_with("/results"))
+        || route.ends_with("/candidates")
+        || route.ends_with("/practical")
 }
 
 async fn status_of(browser: &TestApp, get: bool, path: &str) -> StatusCode {
