@@ -430,6 +430,7 @@ async fn the_proctor_and_manager_pages_pass_axe() {
         format!("/sessions/{session}/results"),
         format!("/sessions/{session}/results/{}", attempts[0]),
         format!("/sessions/{session}/results/{}/report", attempts[0]),
+        format!("/sessions/{session}/practical"),
         "/people".to_string(),
     ];
     for page in pages {
