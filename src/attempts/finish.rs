@@ -131,6 +131,25 @@ pub struct Against {
     pub external: HashMap<String, Points>,
 }
 
+impl Against {
+    /// What a stored scoring was scored against: its item versions and the parts entered.
+    pub fn recorded_in(score: &ScoreResult) -> Self {
+        Self {
+            versions: score
+                .items
+                .iter()
+                .map(|i| (i.item_id.clone(), i.version_id.clone()))
+                .collect(),
+            external: score
+                .parts
+                .iter()
+                .filter(|p| p.recorded)
+                .map(|p| (p.code.clone(), p.tally.points))
+                .collect(),
+        }
+    }
+}
+
 /// Scores a submitted attempt from its stored paper and answers.
 pub async fn grade(
     conn: &mut AnyConnection,

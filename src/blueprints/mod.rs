@@ -9,6 +9,7 @@ pub mod model;
 pub mod pages;
 pub mod papers;
 pub mod read;
+mod read_marking;
 pub mod rng;
 pub mod sample;
 pub mod simulate;

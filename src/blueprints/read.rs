@@ -5,10 +5,7 @@ use std::ops::Range;
 
 use toml::de::DeTable;
 
-use super::model::{
-    Blueprint, DifficultyTarget, Filter, Marking, Navigation, Part, Ratio, Review, Section,
-    Thousandths,
-};
+use super::model::{Blueprint, DifficultyTarget, Filter, Navigation, Part, Ratio, Review, Section};
 use crate::banks::{
     catalog::catalog,
     lines::LineIndex,
@@ -125,7 +122,7 @@ fn ratio(ctx: &mut Ctx, f: &mut Fields, key: &'static str) -> Option<Option<Rati
     }
 }
 
-fn whole(
+pub(super) fn whole(
     ctx: &mut Ctx,
     f: &mut Fields,
     key: &'static str,
@@ -253,7 +250,7 @@ fn read_part(ctx: &mut Ctx, value: &Value, modules: &[String]) -> Option<Part> {
     let pass = ratio(ctx, &mut f, "pass");
     let external = f.boolean(ctx, "external").unwrap_or(false);
     let max_points = f.integer(ctx, "max_points");
-    let marking = read_marking(ctx, &mut f, external);
+    let marking = super::read_marking::read_marking(ctx, &mut f, external);
     let sections_value = f.array(ctx, "sections");
     let part_what = f.what.clone();
     let mut sections = Vec::new();
@@ -298,63 +295,6 @@ fn read_part(ctx: &mut Ctx, value: &Value, modules: &[String]) -> Option<Part> {
         pass: pass?,
         sections,
     })
-}
-
-/// `graders`, `max_difference` and `rounding` of a part scored outside sathach; None (with
-/// the error reported) when they are wrong or given on a drawn part.
-fn read_marking(ctx: &mut Ctx, f: &mut Fields, external: bool) -> Option<Marking> {
-    let graders = whole(ctx, f, "graders", 1, 1..3);
-    let mut decimal = |ctx: &mut Ctx, key: &'static str| match f.text(ctx, key, false) {
-        None => Some(None),
-        Some((value, span)) => match Thousandths::parse(&value) {
-            Some(t) if key == "max_difference" || t.0 > 0 => Some(Some((t, span))),
-            _ => {
-                ctx.error_at(
-                    span,
-                    "report.bp.bad_decimal",
-                    args![key = key, value = value.as_str()],
-                );
-                None
-            }
-        },
-    };
-    let max_difference = decimal(ctx, "max_difference");
-    let rounding = decimal(ctx, "rounding");
-    let (graders, max_difference, rounding) = (graders?, max_difference?, rounding?);
-    let given = graders != 1 || max_difference.is_some() || rounding.is_some();
-    if !external {
-        if given {
-            ctx.error_at(
-                f.span.clone(),
-                "report.bp.marking_on_drawn_part",
-                args![what = f.what.clone()],
-            );
-        }
-        return None;
-    }
-    match (graders, max_difference) {
-        (2, None) => {
-            ctx.error_at(
-                f.span.clone(),
-                "report.bp.double_marking_needs_difference",
-                args![what = f.what.clone()],
-            );
-            None
-        }
-        (1, Some((_, span))) => {
-            ctx.error_at(
-                span,
-                "report.bp.difference_needs_two_graders",
-                args![what = f.what.clone()],
-            );
-            None
-        }
-        (graders, difference) => Some(Marking {
-            graders: graders as u8,
-            max_difference: difference.map_or(Thousandths(0), |(t, _)| t),
-            rounding: rounding.map(|(t, _)| t),
-        }),
-    }
 }
 
 fn read_section(ctx: &mut Ctx, value: &Value, modules: &[String]) -> Option<Section> {

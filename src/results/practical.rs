@@ -248,12 +248,8 @@ async fn rescore(
         return Ok(());
     }
     let against = Against {
-        versions: score
-            .items
-            .iter()
-            .map(|i| (i.item_id.clone(), i.version_id.clone()))
-            .collect(),
         external,
+        ..Against::recorded_in(score)
     };
     let graded = grade(conn, attempt_id, clock, &against).await?;
     let reason = format!(

@@ -3,8 +3,6 @@
 //! Answers that no longer match the digest that was graded are told apart from a result that
 //! differs from its recomputation.
 
-use std::collections::HashMap;
-
 use sqlx::FromRow;
 
 use crate::{
@@ -105,19 +103,7 @@ async fn recheck(
         return Ok(Finding::OtherScoringVersion(stored.scoring_version.clone()));
     }
     let score = stored.score.as_ref().expect("checked by the caller");
-    let against = Against {
-        versions: score
-            .items
-            .iter()
-            .map(|i| (i.item_id.clone(), i.version_id.clone()))
-            .collect(),
-        external: score
-            .parts
-            .iter()
-            .filter(|p| p.recorded)
-            .map(|p| (p.code.clone(), p.tally.points))
-            .collect::<HashMap<_, _>>(),
-    };
+    let against = Against::recorded_in(score);
     let graded = grade(conn, &target.id, &target.clock, &against).await?;
     Ok(if graded.digest != stored.responses_digest {
         Finding::AnswersChanged

@@ -10,8 +10,9 @@ use sathach::grading::{
 
 use crate::{
     candidates::ready,
-    cli::{sathach, text},
+    cli::text,
     helpers::{MANAGER, PROCTOR, TestApp, location, spawn_app_with_demo},
+    results_verify::verify,
 };
 
 /// IU01's exam with a practical part marked by two graders: the theory part has no pass rule
@@ -197,18 +198,7 @@ async fn two_graders_a_third_and_a_correction_each_give_a_new_result() {
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM practical_entries").await, 4);
 
-    let data_dir = app.settings.data_dir.to_str().unwrap().to_string();
-    let out = sathach(
-        &app.settings.data_dir,
-        &[
-            "results",
-            "verify",
-            "--database-url",
-            app.settings.database_url.expose(),
-            "--data-dir",
-            &data_dir,
-        ],
-    );
+    let out = verify(&app, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
     let proctor = app.another_browser();

@@ -32,7 +32,7 @@ async fn submitted(app: &TestApp, index: usize) -> Sitting {
 }
 
 /// `sathach results verify` against the app's database, with these extra arguments.
-fn verify(app: &TestApp, extra: &[&str]) -> Output {
+pub fn verify(app: &TestApp, extra: &[&str]) -> Output {
     let data_dir = app.settings.data_dir.to_str().unwrap().to_string();
     let mut args = vec![
         "results",
