@@ -67,6 +67,7 @@ impl Role {
                     | ManageBlueprints
                     | ScheduleSessions
                     | RunSessions
+                    | ManageResults
             ),
             Role::Proctor => matches!(action, UseAccount | ViewOwnCentre | RunSessions),
         }
@@ -100,6 +101,9 @@ pub enum Action {
     /// Run a session from the console: check-in, authorise, pause, extra time, terminate,
     /// close (proctors: the sessions assigned to them; managers: their centre's).
     RunSessions,
+    /// Enter practical scores and approve a session's results (own centre; admins: the
+    /// department's).
+    ManageResults,
 }
 
 /// An e-mail address, trimmed, NFC-normalised and lower-cased: the account's sign-in name.

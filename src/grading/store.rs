@@ -174,12 +174,35 @@ pub async fn of_session<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
+    currents(executor, "a.session_id = $1", session_id).await
+}
+
+/// The current result of each attempt of a person that has one, by attempt id.
+pub async fn of_person<'e, E>(
+    executor: E,
+    person_id: &str,
+) -> anyhow::Result<HashMap<String, StoredResult>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    currents(executor, "a.person_id = $1", person_id).await
+}
+
+/// The latest row of each attempt matching `condition` (on attempts aliased `a`, binding `$1`).
+async fn currents<'e, E>(
+    executor: E,
+    condition: &str,
+    id: &str,
+) -> anyhow::Result<HashMap<String, StoredResult>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{SELECT} JOIN attempts a ON a.id = r.attempt_id
-         WHERE a.session_id = $1
+         WHERE {condition}
            AND r.seq = (SELECT MAX(seq) FROM results WHERE attempt_id = r.attempt_id)"
     ))
-    .bind(session_id)
+    .bind(id)
     .fetch_all(executor)
     .await?;
     rows.into_iter()

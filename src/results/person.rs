@@ -8,17 +8,17 @@ use serde::Deserialize;
 
 use super::{
     model::{Verdict, verdict},
-    store::{self, PersonAttempt, Seen},
+    store::{self, PersonAttempt},
 };
 use crate::{
     accounts::{
         Staff,
         model::{Action, Role},
     },
-    attempts::model::AttemptState,
     clock,
     grading::{self, model::Tally},
     people::{self, model::Person},
+    sessions::store::Scope,
     web::{AppError, AppState, Chrome, pager, render},
 };
 
@@ -74,27 +74,24 @@ async fn page(
         .await?
         .filter(|p| p.department_id == user.department_id)
         .ok_or(AppError::NotFound)?;
-    let seen = match user.role {
-        Role::Admin => Seen::Department,
-        Role::CentreManager => Seen::Centre(&user.organisation_id),
-        Role::Proctor => Seen::Proctor(&user.id),
-    };
-    let attempts = store::attempts_of_person(&state.db.read, &person.id, seen).await?;
+    let attempts = store::attempts_of_person(&state.db.read, &person.id, Scope::of(user)).await?;
     // Outside an admin's department view, a person is known only through one's sessions.
     if attempts.is_empty() && user.role != Role::Admin {
         return Err(AppError::NotFound);
     }
     let (page, shown) = pager::page_of(&attempts, pager::asked(query.page.as_deref()));
-    let mut lines = Vec::with_capacity(shown.len());
-    for attempt in shown {
-        let current = grading::store::current(&state.db.read, &attempt.attempt_id).await?;
-        let state = AttemptState::parse(&attempt.state).unwrap_or(AttemptState::NotArrived);
-        lines.push(Line {
-            verdict: verdict(state, attempt.closed_at.is_some(), current.as_ref()),
-            total: current.as_ref().and_then(|r| r.total()),
-            attempt: attempt.clone(),
-        });
-    }
+    let results = grading::store::of_person(&state.db.read, &person.id).await?;
+    let lines = shown
+        .iter()
+        .map(|attempt| {
+            let current = results.get(&attempt.attempt_id);
+            Line {
+                verdict: verdict(attempt.state, attempt.closed_at.is_some(), current),
+                total: current.and_then(|r| r.total()),
+                attempt: attempt.clone(),
+            }
+        })
+        .collect();
     let page = PersonPage {
         record_link: user.role.may(Action::ScheduleSessions),
         chrome: staff.chrome,

@@ -70,6 +70,8 @@ struct Target {
 /// Stores an entry in the caller's write transaction, audited, and appends a new result when
 /// the score that counts for the part changes. Returns where the part's marking now stands.
 pub async fn enter(conn: &mut AnyConnection, entry: Entry<'_>) -> Result<Counted, EntryRefusal> {
+    // Held first, so the state checked below is the one the entry is written against.
+    store::hold(conn, entry.attempt_id).await?;
     let target: Target = sqlx::query_as(&format!(
         "SELECT s.blueprint_version_id, {}
          FROM attempts a JOIN exam_sessions s ON s.id = a.session_id WHERE a.id = $1",
@@ -78,7 +80,6 @@ pub async fn enter(conn: &mut AnyConnection, entry: Entry<'_>) -> Result<Counted
     .bind(entry.attempt_id)
     .fetch_one(&mut *conn)
     .await?;
-    store::hold(conn, entry.attempt_id).await?;
     let state = target.clock.state();
     if state != AttemptState::Submitted {
         return Err(EntryRefusal::NotSubmitted(state));

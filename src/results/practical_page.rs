@@ -109,7 +109,7 @@ async fn open(
     state: &AppState,
     id: &str,
 ) -> Result<(ExamSession, Arc<Blueprint>), AppError> {
-    staff.require(Action::ScheduleSessions)?;
+    staff.require(Action::ManageResults)?;
     let session = visible_to(&state.db, &staff.user, id).await?;
     let blueprint = version_blueprint(&state.db.read, &session.blueprint_version_id).await?;
     Ok((session, blueprint))

@@ -14,10 +14,7 @@ use super::{
     table::{self, Dir, Row, SortBy},
 };
 use crate::{
-    accounts::{
-        SessionUser, Staff,
-        model::{Action, Role},
-    },
+    accounts::{Staff, model::Action},
     attempts::store::{self as attempts, RosterEntry},
     blueprints::{model::Part, store as blueprints},
     clock,
@@ -78,11 +75,6 @@ pub async fn load_rows(
     let results = grading::store::of_session(&state.db.read, &session.id).await?;
     let rows = rows_of(session, &blueprint.parts, &roster, &results);
     Ok((blueprint.parts.clone(), rows))
-}
-
-/// Who may approve a session's results they can see: its centre's manager, or an admin.
-fn may_approve(user: &SessionUser) -> bool {
-    matches!(user.role, Role::Admin | Role::CentreManager)
 }
 
 #[derive(Default, Deserialize)]
@@ -168,7 +160,7 @@ async fn results_page(
     table::sort(&mut rows, sort, dir);
     let (page, shown) = pager::page_of(&rows, pager::asked(query.page.as_deref()));
     let page = ResultsPage {
-        can_approve: may_approve(&staff.user),
+        can_approve: staff.user.role.may(Action::ManageResults),
         chrome: staff.chrome,
         approval: approval::approval(&state.db.read, &session.id).await?,
         parts,
@@ -203,9 +195,7 @@ async fn approve(
 ) -> Result<HttpResponse, AppError> {
     staff.require(Action::RunSessions)?;
     let session = visible_to(&state.db, &staff.user, &path).await?;
-    if !may_approve(&staff.user) {
-        return Err(AppError::Forbidden);
-    }
+    staff.require(Action::ManageResults)?;
     let mut tx = state.db.begin_write().await?;
     match approval::approve(&mut tx, &session.id, &staff.user.id).await {
         Ok(_) => {

@@ -39,12 +39,7 @@ struct ListPage {
 async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     staff.require(Action::RunSessions)?;
     let user = &staff.user;
-    let scope = match user.role {
-        Role::Admin => Scope::Department(&user.department_id),
-        Role::CentreManager => Scope::Centre(&user.organisation_id),
-        Role::Proctor => Scope::Proctor(&user.id),
-    };
-    let sessions = store::listed(&state.db.read, scope).await?;
+    let sessions = store::listed(&state.db.read, Scope::of(user)).await?;
     let schedule_at = match user.role {
         Role::Admin => orgs::store::of_department(&state.db.read, &user.department_id)
             .await?

@@ -3,7 +3,11 @@
 use sqlx::{AnyConnection, AnyPool};
 
 use super::model::{ExamSession, Schedule};
-use crate::{attempts::model::CODE_ALPHABET, clock};
+use crate::{
+    accounts::{SessionUser, model::Role},
+    attempts::model::CODE_ALPHABET,
+    clock,
+};
 
 const COLUMNS: &str = "s.id, s.code, s.organisation_id, s.blueprint_version_id, s.room_id, r.name AS room_name, \
     s.title, s.duration_minutes, s.starts_at, s.ends_at, s.late_entry_minutes, s.reauthorise_on_return, \
@@ -21,26 +25,46 @@ pub async fn by_id(pool: &AnyPool, id: &str) -> sqlx::Result<Option<ExamSession>
 }
 
 /// Sessions a staff member sees: a centre's, a department's, or those a proctor is assigned to.
+#[derive(Clone, Copy)]
 pub enum Scope<'a> {
     Centre(&'a str),
     Department(&'a str),
     Proctor(&'a str),
 }
 
+impl<'a> Scope<'a> {
+    /// What this staff member sees: an admin their department's sessions, a centre manager
+    /// their centre's, a proctor those assigned to them.
+    pub fn of(user: &'a SessionUser) -> Self {
+        match user.role {
+            Role::Admin => Scope::Department(&user.department_id),
+            Role::CentreManager => Scope::Centre(&user.organisation_id),
+            Role::Proctor => Scope::Proctor(&user.id),
+        }
+    }
+
+    /// The condition on sessions aliased `s`, with the id to bind as parameter `$n`.
+    pub fn condition(self, n: usize) -> (String, &'a str) {
+        match self {
+            Scope::Centre(id) => (format!("s.organisation_id = ${n}"), id),
+            Scope::Department(id) => (
+                format!(
+                    "s.organisation_id IN (SELECT id FROM organisations WHERE department_id = ${n})"
+                ),
+                id,
+            ),
+            Scope::Proctor(id) => (
+                format!("s.id IN (SELECT session_id FROM session_proctors WHERE user_id = ${n})"),
+                id,
+            ),
+        }
+    }
+}
+
 pub async fn listed(pool: &AnyPool, scope: Scope<'_>) -> sqlx::Result<Vec<ExamSession>> {
-    let (filter, id) = match scope {
-        Scope::Centre(id) => ("WHERE s.organisation_id = $1", id),
-        Scope::Department(id) => (
-            "WHERE s.organisation_id IN (SELECT id FROM organisations WHERE department_id = $1)",
-            id,
-        ),
-        Scope::Proctor(id) => (
-            "WHERE s.id IN (SELECT session_id FROM session_proctors WHERE user_id = $1)",
-            id,
-        ),
-    };
+    let (condition, id) = scope.condition(1);
     sqlx::query_as(&select(&format!(
-        "{filter} ORDER BY s.starts_at DESC, s.code"
+        "WHERE {condition} ORDER BY s.starts_at DESC, s.code"
     )))
     .bind(id)
     .fetch_all(pool)
