@@ -11,6 +11,7 @@ pub mod model;
 pub mod person;
 pub mod practical;
 pub mod practical_page;
+pub mod regrade;
 pub mod report;
 pub mod report_files;
 pub mod score_report;
