@@ -2,11 +2,14 @@
 //! baseline measured in the same run: scoring the same attempts from scratch (reading each
 //! stored paper, item versions and answers and scoring them, as a submission does, without
 //! writing). Both run on SQLite in a temporary folder; the figure to quote is the ratio.
-//! `REGRADE_ATTEMPTS=N` changes the number of attempts (default 10,000).
+//! Then a candidate still writing saves answers, one after another, with no regrade running
+//! (the baseline) and while a second correction is regraded: the ratios of their latencies say
+//! whether regrading delays saves. `REGRADE_ATTEMPTS=N` changes the number of attempts
+//! (default 10,000).
 //!
 //! Run: `cargo bench --bench regrade`.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use sathach::{
     attempts::{
@@ -75,8 +78,9 @@ async fn import(db: &Db, org: &str, bytes: &[u8], correction: Option<&str>) {
 }
 
 /// The demo session switched to the bench blueprint, with `n` candidates who each answered
-/// every question ("true" to every other one) and submitted. Returns the attempts.
-async fn sat(db: &Db, n: usize) -> Vec<String> {
+/// every question ("true" to every other one) and submitted, and one more who started and is
+/// still writing. Returns the submitted attempts and the one still writing with its items.
+async fn sat(db: &Db, n: usize) -> (Vec<String>, (String, Vec<String>)) {
     let session_id: String = sqlx::query_scalar("SELECT id FROM exam_sessions")
         .fetch_one(&db.read)
         .await
@@ -112,7 +116,7 @@ async fn sat(db: &Db, n: usize) -> Vec<String> {
             .await
             .unwrap();
     let mut csv = String::from("Họ và tên,Ngày sinh,Số CCCD\n");
-    for i in 0..n {
+    for i in 0..=n {
         csv.push_str(&format!("Thí sinh {i},01/01/2008,001208{i:06}\n"));
     }
     let (rows, problems) = parse_roster(&sheets::read_csv(&csv).unwrap());
@@ -131,12 +135,14 @@ async fn sat(db: &Db, n: usize) -> Vec<String> {
         .fetch_one(&db.read)
         .await
         .unwrap();
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM attempts WHERE session_id = $1")
+    let mut ids: Vec<String> = sqlx::query_scalar("SELECT id FROM attempts WHERE session_id = $1")
         .bind(&session.id)
         .fetch_all(&db.read)
         .await
         .unwrap();
-    for (done, id) in ids.iter().enumerate() {
+    let writing = ids.pop().unwrap();
+    ids.push(writing.clone());
+    for (done, id) in ids.clone().iter().enumerate() {
         let mut tx = db.write.begin().await.unwrap();
         for change in [
             Change::CheckIn {
@@ -154,6 +160,11 @@ async fn sat(db: &Db, n: usize) -> Vec<String> {
         let (form, _) = paper_of(&mut tx, started.paper_id.as_deref().unwrap())
             .await
             .unwrap();
+        if *id == writing {
+            let items = form.items().map(|p| p.item_id.clone()).collect();
+            ids.pop();
+            return (ids, (writing, items));
+        }
         for (n, placed) in form.items().enumerate() {
             let answer = Response::TrueFalse(n % 2 == 0);
             let now = clock::now_ms();
@@ -175,7 +186,44 @@ async fn sat(db: &Db, n: usize) -> Vec<String> {
             eprintln!("{} attempts sat", done + 1);
         }
     }
-    ids
+    unreachable!("the attempt still writing comes last")
+}
+
+/// `count` saves of the attempt still writing, one after another, each in its own write
+/// transaction as a candidate's save is; returns each save's latency, sorted.
+async fn save_latencies(
+    db: &Db,
+    (attempt, items): &(String, Vec<String>),
+    seq: &mut i64,
+    count: usize,
+) -> Vec<Duration> {
+    let mut latencies = Vec::with_capacity(count);
+    for n in 0..count {
+        *seq += 1;
+        let answer = Response::TrueFalse(n % 2 == 0);
+        let began = Instant::now();
+        let mut tx = db.begin_write().await.unwrap();
+        let item = &items[n % items.len()];
+        responses::save(
+            &mut tx,
+            attempt,
+            item,
+            *seq,
+            Some(&answer),
+            false,
+            clock::now_ms(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        latencies.push(began.elapsed());
+    }
+    latencies.sort();
+    latencies
+}
+
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
 }
 
 /// Scores every attempt from its stored paper and answers, writing nothing.
@@ -199,7 +247,7 @@ async fn main() {
     let settings = Settings::for_data_dir(dir.path());
     let db = Db::connect_and_migrate(&settings).await.unwrap();
     sathach::demo::load(&db).await.unwrap();
-    let ids = sat(&db, n).await;
+    let (ids, writing) = sat(&db, n).await;
     let org: String = sqlx::query_scalar("SELECT organisation_id FROM banks WHERE code = 'RG-DS'")
         .fetch_one(&db.read)
         .await
@@ -227,4 +275,35 @@ async fn main() {
         "regrade / scoring from scratch: {:.2}",
         regrade.as_secs_f64() / scratch.as_secs_f64()
     );
+
+    const SAVES: usize = 300;
+    let mut seq = 0;
+    let idle = save_latencies(&db, &writing, &mut seq, SAVES).await;
+    // The keys corrected back: every result changes again.
+    import(&db, &org, &bank(|_| false), Some("Khôi phục đáp án")).await;
+    let regrading = tokio::spawn({
+        let db = db.clone();
+        async move { run_pending(&db).await.unwrap() }
+    });
+    let during = save_latencies(&db, &writing, &mut seq, SAVES).await;
+    let overlapped = !regrading.is_finished();
+    let second = regrading.await.unwrap();
+    println!(
+        "{SAVES} saves of a candidate still writing{}:",
+        if overlapped {
+            ""
+        } else {
+            " (the regrade ended before the saves did)"
+        }
+    );
+    for (name, p) in [("p50", 50), ("p99", 99), ("max", 100)] {
+        let (a, b) = (percentile(&idle, p), percentile(&during, p));
+        println!(
+            "  {name}: {:.2} ms alone, {:.2} ms during a regrade of {} attempts: {:.2}x",
+            a.as_secs_f64() * 1e3,
+            b.as_secs_f64() * 1e3,
+            second.rescored,
+            b.as_secs_f64() / a.as_secs_f64()
+        );
+    }
 }

@@ -248,3 +248,39 @@ async fn a_regrade_cut_short_resumes_after_a_restart_without_scoring_twice() {
     let out = verify(&app, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+#[tokio::test]
+async fn a_regrade_keeps_the_practical_score_entered() {
+    let app = spawn_app_with_demo().await;
+    let (session, attempts) = scored_session(&app, true).await;
+    sit(&app, 0, 5, 0).await;
+    let manager = app.another_browser();
+    manager.signed_in_as(MANAGER).await;
+    let res = manager
+        .post_form(
+            &format!("/sessions/{session}/practical"),
+            &[
+                ("attempt", attempts[0].as_str()),
+                ("part", "thuc-hanh"),
+                ("marking", "1"),
+                ("points", "7"),
+                ("grader", "Giám khảo 1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        current(&app, &attempts[0]).await,
+        ("pass".into(), "practical".into(), 12),
+        "5 + 7 of 20"
+    );
+    let version = correct_keys(&app, false, "Sửa đáp án").await;
+    finished(&app, &version).await;
+    assert_eq!(
+        current(&app, &attempts[0]).await,
+        ("fail".into(), "regraded".into(), 11),
+        "4 + 7: the theory part fails its own pass rule, the practical score stays"
+    );
+    let out = verify(&app, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

@@ -219,8 +219,9 @@ pub async fn touching(pool: &AnyPool, session_id: &str) -> sqlx::Result<Vec<Touc
     sqlx::query_as(
         "SELECT g.id, g.reason, CASE WHEN g.finished_at IS NULL THEN 0 ELSE 1 END AS finished
          FROM regrades g
-         WHERE EXISTS (SELECT 1 FROM regrade_attempts ra JOIN attempts a ON a.id = ra.attempt_id
-                       WHERE ra.regrade_id = g.id AND a.session_id = $1)
+         WHERE g.id IN (SELECT ra.regrade_id FROM attempts a
+                        JOIN regrade_attempts ra ON ra.attempt_id = a.id
+                        WHERE a.session_id = $1)
          ORDER BY g.created_at",
     )
     .bind(session_id)
