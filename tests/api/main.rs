@@ -38,6 +38,7 @@ mod outage;
 mod papers;
 mod ping;
 mod practical;
+mod practical_import;
 mod printing;
 mod races;
 mod receipt;
