@@ -11,6 +11,7 @@ mod banks;
 mod blueprint_cli;
 mod blueprints;
 mod browser;
+mod browser_practical;
 mod browser_storage;
 mod browser_unsaved;
 mod candidates;
