@@ -1,6 +1,7 @@
-//! Checking uploads (banks, rosters and practical scores) in a child process of the same binary, under memory,
-//! CPU-time and stack limits, so no file can take the server down: the child reads the upload
-//! on stdin and writes the checked result as JSON on stdout (`sathach check-upload`, hidden).
+//! Checking uploads (banks, rosters, practical scores) in a child process of the same binary,
+//! under memory, CPU-time and stack limits, so no file can take the server down: the child
+//! reads the upload on stdin and writes the checked result as JSON on stdout
+//! (`sathach check-upload`, hidden).
 
 pub mod child;
 mod failure;
