@@ -93,6 +93,7 @@ impl Application {
                 .configure(crate::results::session::routes)
                 .configure(crate::results::report::routes)
                 .configure(crate::results::person::routes)
+                .configure(crate::results::regrade::pages::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))
@@ -136,8 +137,8 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM, lets in-flight requests finish, then closes the database
-    /// and releases its lock. The node's heartbeat, sweeps and last-seen flush run alongside,
-    /// and stop with the server (the last-seen times held are written once more first).
+    /// and releases its lock. The node's heartbeat, sweeps, last-seen flush and regrading run
+    /// alongside, and stop with the server (the last-seen times held are written once more first).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(node.name = %self.node.name, node.instance = %self.node.instance, "node started");
         tokio::select! {
@@ -145,6 +146,7 @@ impl Application {
             () = attempts::liveness::run(self.db.clone(), self.node, self.grace_ms) => {}
             () = crate::db::watch_reachability(self.db.clone()) => {}
             () = attempts::seen::run(self.db.clone(), self.seen.clone()) => {}
+            () = crate::results::regrade::run(self.db.clone()) => {}
         }
         if let Err(e) = attempts::seen::flush(&self.db, &self.seen).await {
             tracing::warn!(error = %e, "cannot write the candidates' last-seen times on stopping");

@@ -87,6 +87,35 @@ pub async fn items_of(
     Ok(items)
 }
 
+/// The item versions a form is scored with, by version id, each placed item's version giving
+/// way to the one whose key counts for it: the latest published key correction of the same
+/// item that candidates see exactly as they saw the placed version (same presentation).
+/// The form is changed to name the versions used.
+async fn corrected_items(
+    conn: &mut AnyConnection,
+    form: &mut Form,
+) -> anyhow::Result<HashMap<String, Item>> {
+    let mut items = HashMap::new();
+    for placed in form.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
+        let (id, body): (String, String) = sqlx::query_as(
+            "SELECT c.id, c.body FROM item_versions v
+             JOIN item_versions c ON c.item_id = v.item_id
+                                 AND c.presentation_hash = v.presentation_hash
+                                 AND (c.id = v.id OR (c.key_correction = 1 AND c.number > v.number))
+             WHERE v.id = $1
+               AND NOT EXISTS (SELECT 1 FROM bank_imports bi WHERE bi.id = c.import_id)
+             ORDER BY c.number DESC LIMIT 1",
+        )
+        .bind(&placed.version_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let item = serde_json::from_str(&body).context("a stored item is damaged")?;
+        placed.version_id.clone_from(&id);
+        items.insert(id, item);
+    }
+    Ok(items)
+}
+
 /// Submits an attempt at `at` and stores its result. Fails as `apply` does when the attempt
 /// cannot be submitted now (already submitted, say), and then nothing is written.
 pub async fn finish(
@@ -129,10 +158,14 @@ pub struct Against {
     pub versions: HashMap<String, String>,
     /// Part code → the points entered for a part scored outside sathach.
     pub external: HashMap<String, Points>,
+    /// Score with exactly these versions. Otherwise (a submission, a regrade) each version
+    /// gives way to its latest key correction (`corrected_items`).
+    pub exact_versions: bool,
 }
 
 impl Against {
-    /// What a stored scoring was scored against: its item versions and the parts entered.
+    /// What a stored scoring was scored against, exactly: its item versions and the parts
+    /// entered.
     pub fn recorded_in(score: &ScoreResult) -> Self {
         Self {
             versions: score
@@ -146,6 +179,15 @@ impl Against {
                 .filter(|p| p.recorded)
                 .map(|p| (p.code.clone(), p.tally.points))
                 .collect(),
+            exact_versions: true,
+        }
+    }
+
+    /// A stored scoring done again with the keys as corrected since.
+    pub fn corrected(score: &ScoreResult) -> Self {
+        Self {
+            exact_versions: false,
+            ..Self::recorded_in(score)
         }
     }
 }
@@ -168,7 +210,11 @@ pub async fn grade(
         }
     }
     let blueprint = version_blueprint(&mut *conn, &blueprint_version_id).await?;
-    let items = items_of(conn, &form).await?;
+    let items = if against.exact_versions {
+        items_of(conn, &form).await?
+    } else {
+        corrected_items(conn, &mut form).await?
+    };
     let stored: HashMap<String, Option<Response>> = responses::all(conn, attempt_id)
         .await?
         .into_iter()

@@ -285,7 +285,8 @@ async fn withdraw_result(
             at,
         },
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 #[derive(FromRow)]

@@ -58,6 +58,8 @@ struct ReceiptPage {
     /// The session is closed: the keys of `full` may show.
     closed: bool,
     result: Option<Shown>,
+    /// That the attempt was scored again after a key correction, when, and why.
+    regraded: Option<String>,
 }
 
 impl ReceiptPage {
@@ -93,8 +95,11 @@ async fn receipt(
     if exam.state() != AttemptState::Submitted || (exam.standing == Standing::Pending && !closed) {
         return Ok(see_other("/thi/lobby"));
     }
-    let stored = grading::store::current(&state.db.read, &exam.entry.id)
-        .await?
+    let history = grading::store::history(&state.db.read, &exam.entry.id).await?;
+    let regraded = grading::model::regrade_note(&history, page.0.lang);
+    let stored = history
+        .into_iter()
+        .next_back()
         .context("a submitted attempt has a result")?;
     let digest = stored.responses_digest.clone();
     let score = stored
@@ -131,6 +136,7 @@ async fn receipt(
         review,
         closed,
         result,
+        regraded,
     };
     render(&page, 200)
 }

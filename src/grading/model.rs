@@ -291,3 +291,23 @@ impl Outcome {
             .find(|o| o.as_str() == text)
     }
 }
+
+/// The sentence telling a reader that the attempt was scored again after a key correction
+/// ("Bài thi đã được chấm lại ngày … vì đáp án được sửa: …"), from the attempt's results
+/// oldest first; None when its latest submission was never regraded.
+pub fn regrade_note(history: &[StoredResult], lang: crate::vocab::Lang) -> Option<String> {
+    history
+        .iter()
+        .rev()
+        .take_while(|r| r.kind != ResultKind::Withdrawn)
+        .find(|r| r.kind == ResultKind::Regraded)
+        .map(|r| {
+            lang.fill(
+                "regrade.receipt_note",
+                &[
+                    ("date", &crate::clock::format_local(r.created_at)),
+                    ("reason", r.reason.as_deref().unwrap_or_default()),
+                ],
+            )
+        })
+}

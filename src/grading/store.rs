@@ -22,8 +22,9 @@ pub struct NewResult<'a> {
 }
 
 /// Appends a result inside the caller's transaction, as the attempt's next row; marks it as
-/// written after approval when the attempt's session has been approved.
-pub async fn append(conn: &mut AnyConnection, new: NewResult<'_>) -> anyhow::Result<()> {
+/// written after approval when the attempt's session has been approved. Returns the row's id.
+pub async fn append(conn: &mut AnyConnection, new: NewResult<'_>) -> anyhow::Result<String> {
+    let id = uuid::Uuid::new_v4().to_string();
     let score = new.score.map(serde_json::to_string).transpose()?;
     let total = new.score.map(|s| s.total);
     sqlx::query(
@@ -37,7 +38,7 @@ pub async fn append(conn: &mut AnyConnection, new: NewResult<'_>) -> anyhow::Res
                                   WHERE a.id = $2) THEN 1 ELSE 0 END,
                 $13",
     )
-    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(&id)
     .bind(new.attempt_id)
     .bind(new.kind.as_str())
     .bind(SCORING_VERSION)
@@ -52,7 +53,7 @@ pub async fn append(conn: &mut AnyConnection, new: NewResult<'_>) -> anyhow::Res
     .bind(new.at)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 const SELECT: &str = "SELECT r.id, r.attempt_id, r.seq, r.kind, r.scoring_version, r.outcome,

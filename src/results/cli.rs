@@ -1,5 +1,6 @@
 //! `sathach results verify [--session CODE]`: recomputes every stored result and reports any
 //! difference, one line per attempt that differs, then a summary (exit 1 if any differs).
+//! `sathach results regrade`: does now the regrading a running server does in the background.
 
 use clap::Subcommand;
 
@@ -20,15 +21,35 @@ pub enum ResultsCommand {
         #[arg(long, value_name = "CODE")]
         session: Option<String>,
     },
+    /// Score again, now, every result that a published key correction affects and no server
+    /// has scored again yet (a running server does this by itself, in the background).
+    Regrade,
 }
 
 pub async fn run(command: ResultsCommand, settings: &Settings, lang: Lang) -> Result<(), Failure> {
     let db = Db::connect_and_migrate(settings).await?;
     let result = match command {
         ResultsCommand::Verify { session } => run_verify(&db, session.as_deref(), lang).await,
+        ResultsCommand::Regrade => run_regrade(&db, lang).await,
     };
     db.close().await;
     result
+}
+
+async fn run_regrade(db: &Db, lang: Lang) -> Result<(), Failure> {
+    let worked = super::regrade::run_pending(db).await?;
+    println!(
+        "{}",
+        lang.fill(
+            "result.regrade_summary",
+            &[
+                ("started", &worked.started.to_string()),
+                ("rescored", &worked.rescored.to_string()),
+                ("changed", &worked.changed.to_string()),
+            ],
+        )
+    );
+    Ok(())
 }
 
 async fn run_verify(db: &Db, session: Option<&str>, lang: Lang) -> Result<(), Failure> {

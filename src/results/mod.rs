@@ -14,6 +14,7 @@ pub mod practical_file;
 pub mod practical_import;
 pub mod practical_match;
 pub mod practical_page;
+pub mod regrade;
 pub mod report;
 pub mod report_files;
 pub mod score_report;

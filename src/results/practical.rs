@@ -271,5 +271,6 @@ async fn rescore(
             at: entry.at,
         },
     )
-    .await
+    .await?;
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! The printable score report (phiếu báo điểm) of one candidate: who, when, where, which
-//! module, the points by part and by topic, the pass rule, the outcome and whether the
-//! session's results are approved. One A4 page in Vietnamese with English subtitles.
+//! module, the points by part and by topic, the pass rule, the outcome, whether the session's
+//! results are approved, and any regrade after a key correction. One A4 page in Vietnamese
+//! with English subtitles.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -11,7 +12,9 @@ use crate::{
     attempts::answers::topic_name,
     banks::catalog::catalog,
     blueprints::model::Ratio,
-    clock, orgs,
+    clock,
+    grading::{self, model::regrade_note},
+    orgs,
     vocab::Lang,
     web::{AppError, AppState, Chrome, render},
 };
@@ -66,6 +69,8 @@ struct ReportPage {
     total: String,
     verdict: Both,
     approved: Both,
+    /// That the result was scored again after a key correction, when and why.
+    regraded: Option<Both>,
 }
 
 impl ReportPage {
@@ -132,8 +137,14 @@ async fn page(
         .into_iter()
         .map(|(title, points, outcome)| (title, points, Both::key(outcome)))
         .collect();
+    let history = grading::store::history(&state.db.read, &attempt_id).await?;
+    let regraded = regrade_note(&history, Lang::Vi).map(|vi| Both {
+        vi,
+        en: regrade_note(&history, Lang::En).unwrap_or_default(),
+    });
     let page = ReportPage {
         chrome: staff.chrome,
+        regraded,
         centre,
         date: clock::format_local(sitter.session.starts_at)
             .split(' ')

@@ -101,6 +101,8 @@ struct ResultsPage {
     can_approve: bool,
     notice: Option<&'static str>,
     refusal: Option<&'static str>,
+    /// Regrades after a key correction that touched this session.
+    regrades: Vec<super::regrade::view::Touching>,
 }
 
 impl ResultsPage {
@@ -174,6 +176,7 @@ async fn results_page(
             .notice
             .and_then(|n| NOTICES.into_iter().find(|k| *k == n)),
         refusal,
+        regrades: super::regrade::view::touching(&state.db.read, &session.id).await?,
         session,
     };
     render(&page, if refusal.is_some() { 409 } else { 200 })

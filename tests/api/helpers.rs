@@ -187,9 +187,15 @@ impl TestApp {
 
     /// Confirms the import offered on an upload's report page.
     pub async fn confirm_upload(&self, report: &str) -> Response {
+        self.confirm_upload_with(report, &[]).await
+    }
+
+    /// Confirms the import offered on an upload's report page with these form fields (a key
+    /// correction and its reason, say).
+    pub async fn confirm_upload_with(&self, report: &str, fields: &[(&str, &str)]) -> Response {
         let start = report.find("/banks/upload/").expect("a confirm form") + "/banks/upload/".len();
         let id = &report[start..start + 36];
-        self.post_form(&format!("/banks/upload/{id}/confirm"), &[])
+        self.post_form(&format!("/banks/upload/{id}/confirm"), fields)
             .await
     }
 

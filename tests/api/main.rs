@@ -44,6 +44,7 @@ mod printing;
 mod races;
 mod receipt;
 mod receipt_words;
+mod regrade;
 mod results_fixture;
 mod results_one;
 mod results_people;

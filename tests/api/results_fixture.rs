@@ -8,7 +8,7 @@ use crate::{
     helpers::{MANAGER, PROCTOR, TestApp, location},
 };
 
-fn bank() -> String {
+pub fn bank() -> String {
     let mut text = String::from(
         "[bank]\ncode = \"KQ-DS\"\ntitle = \"Kết quả – đúng/sai\"\nmodule = \"IU01\"\nlanguage = \"vi\"\n",
     );

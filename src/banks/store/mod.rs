@@ -98,7 +98,11 @@ pub async fn versions(pool: &AnyPool, bank_id: &str) -> sqlx::Result<Vec<Version
     sqlx::query_as(
         "SELECT v.id, v.number, v.title, v.source_name, v.item_count, v.imported_at,
                 (SELECT COUNT(*) FROM bank_version_items bvi JOIN item_versions iv ON iv.id = bvi.item_version_id
-                 WHERE bvi.bank_version_id = v.id AND iv.key_correction = 1) AS key_corrections
+                 WHERE bvi.bank_version_id = v.id AND iv.key_correction = 1
+                   AND NOT EXISTS (SELECT 1 FROM bank_version_items p
+                                   JOIN bank_versions pv ON pv.id = p.bank_version_id
+                                   WHERE pv.bank_id = v.bank_id AND pv.number < v.number
+                                     AND p.item_version_id = iv.id)) AS key_corrections
          FROM bank_versions v WHERE v.bank_id = $1 AND v.import_id IS NULL ORDER BY v.number DESC",
     )
     .bind(bank_id)

@@ -1,0 +1,230 @@
+//! Regrading 10,000 stored attempts of a 40-item paper after a key correction, against a
+//! baseline measured in the same run: scoring the same attempts from scratch (reading each
+//! stored paper, item versions and answers and scoring them, as a submission does, without
+//! writing). Both run on SQLite in a temporary folder; the figure to quote is the ratio.
+//! `REGRADE_ATTEMPTS=N` changes the number of attempts (default 10,000).
+//!
+//! Run: `cargo bench --bench regrade`.
+
+use std::time::Instant;
+
+use sathach::{
+    attempts::{
+        clock::{Change, EndCause},
+        finish::{Against, finish, grade, paper_of},
+        responses,
+        store::{self as attempts, Note},
+    },
+    banks::{
+        formats::{ReadOptions, read},
+        import::{ImportOptions, import_bank},
+    },
+    clock,
+    config::Settings,
+    db::Db,
+    grading::model::Response,
+    results::regrade::run_pending,
+    sessions::{enrolment::enrol, roster::parse_roster, start::start, store as sessions},
+    sheets,
+};
+
+const ITEMS_IN_BANK: usize = 60;
+
+/// A bank of true/false items, every key `true` but those `flipped` (by number).
+fn bank(flipped: impl Fn(usize) -> bool) -> Vec<u8> {
+    let mut text = String::from(
+        "[bank]\ncode = \"RG-DS\"\ntitle = \"Chấm lại – đúng/sai\"\nmodule = \"IU01\"\nlanguage = \"vi\"\n",
+    );
+    for n in 0..ITEMS_IN_BANK {
+        text.push_str(&format!(
+            "\n[[items]]\nid = \"RG-{n:03}\"\ntype = \"true_false\"\ntopic = \"IU01.1\"\n\
+             difficulty = \"TH\"\nstem = \"Phát biểu số {n}.\"\nanswer = {}\n",
+            !flipped(n)
+        ));
+    }
+    text.into_bytes()
+}
+
+const BLUEPRINT: &str = r#"[blueprint]
+code = "IU01-CHAM-LAI"
+title = "Thi mô đun IU01 – chấm lại"
+modules = ["IU01"]
+duration_minutes = 30
+navigation = "free"
+review = "score"
+
+[[parts]]
+code = "ly-thuyet"
+title = "Phần trắc nghiệm"
+pass = "50/100"
+sections = [
+  { title = "Đúng sai", topics = ["IU01.1"], banks = ["RG-DS"], count = 40 },
+]
+"#;
+
+async fn import(db: &Db, org: &str, bytes: &[u8], correction: Option<&str>) {
+    let (parsed, report) = read("rg.toml", bytes, &ReadOptions::default());
+    let parsed = parsed.unwrap_or_else(|| panic!("the bench bank reads: {report:?}"));
+    let options = ImportOptions {
+        key_correction: correction,
+        actor: None,
+    };
+    import_bank(db, org, "rg.toml", &parsed, options)
+        .await
+        .unwrap();
+}
+
+/// The demo session switched to the bench blueprint, with `n` candidates who each answered
+/// every question ("true" to every other one) and submitted. Returns the attempts.
+async fn sat(db: &Db, n: usize) -> Vec<String> {
+    let session_id: String = sqlx::query_scalar("SELECT id FROM exam_sessions")
+        .fetch_one(&db.read)
+        .await
+        .unwrap();
+    let mut session = sessions::by_id(&db.read, &session_id)
+        .await
+        .unwrap()
+        .unwrap();
+    import(db, &session.organisation_id, &bank(|_| false), None).await;
+    let version = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO blueprint_versions (id, blueprint_id, number, source, content_hash, created_at)
+         SELECT $1, v.blueprint_id, v.number + 100, $2, 'bench', v.created_at
+         FROM blueprint_versions v WHERE v.id = $3",
+    )
+    .bind(&version)
+    .bind(BLUEPRINT)
+    .bind(&session.blueprint_version_id)
+    .execute(&db.write)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE exam_sessions SET blueprint_version_id = $1 WHERE id = $2")
+        .bind(&version)
+        .bind(&session.id)
+        .execute(&db.write)
+        .await
+        .unwrap();
+    session.blueprint_version_id = version;
+    let department: String =
+        sqlx::query_scalar("SELECT department_id FROM organisations WHERE id = $1")
+            .bind(&session.organisation_id)
+            .fetch_one(&db.read)
+            .await
+            .unwrap();
+    let mut csv = String::from("Họ và tên,Ngày sinh,Số CCCD\n");
+    for i in 0..n {
+        csv.push_str(&format!("Thí sinh {i},01/01/2008,001208{i:06}\n"));
+    }
+    let (rows, problems) = parse_roster(&sheets::read_csv(&csv).unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut tx = db.write.begin().await.unwrap();
+    enrol(&mut tx, &session, &department, None, &rows, &|_, _| {
+        "unused".into()
+    })
+    .await
+    .unwrap();
+    sessions::open(&mut tx, &session.id, clock::now_ms())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let proctor: String = sqlx::query_scalar("SELECT id FROM users WHERE role = 'proctor'")
+        .fetch_one(&db.read)
+        .await
+        .unwrap();
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM attempts WHERE session_id = $1")
+        .bind(&session.id)
+        .fetch_all(&db.read)
+        .await
+        .unwrap();
+    for (done, id) in ids.iter().enumerate() {
+        let mut tx = db.write.begin().await.unwrap();
+        for change in [
+            Change::CheckIn {
+                by: proctor.clone(),
+            },
+            Change::Authorise,
+        ] {
+            attempts::apply(&mut tx, id, &change, clock::now_ms(), Note::default())
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let started = start(db, id, clock::now_ms()).await.unwrap();
+        let mut tx = db.write.begin().await.unwrap();
+        let (form, _) = paper_of(&mut tx, started.paper_id.as_deref().unwrap())
+            .await
+            .unwrap();
+        for (n, placed) in form.items().enumerate() {
+            let answer = Response::TrueFalse(n % 2 == 0);
+            let now = clock::now_ms();
+            responses::save(&mut tx, id, &placed.item_id, 1, Some(&answer), false, now)
+                .await
+                .unwrap();
+        }
+        finish(
+            &mut tx,
+            id,
+            EndCause::Candidate,
+            clock::now_ms(),
+            Note::default(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        if (done + 1) % 1000 == 0 {
+            eprintln!("{} attempts sat", done + 1);
+        }
+    }
+    ids
+}
+
+/// Scores every attempt from its stored paper and answers, writing nothing.
+async fn score_from_scratch(db: &Db, ids: &[String]) {
+    let mut conn = db.read.acquire().await.unwrap();
+    for id in ids {
+        let clock = attempts::entry(&db.read, id).await.unwrap().unwrap().clock;
+        grade(&mut conn, id, &clock, &Against::default())
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let n: usize = std::env::var("REGRADE_ATTEMPTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings::for_data_dir(dir.path());
+    let db = Db::connect_and_migrate(&settings).await.unwrap();
+    sathach::demo::load(&db).await.unwrap();
+    let ids = sat(&db, n).await;
+    let org: String = sqlx::query_scalar("SELECT organisation_id FROM banks WHERE code = 'RG-DS'")
+        .fetch_one(&db.read)
+        .await
+        .unwrap();
+
+    let began = Instant::now();
+    score_from_scratch(&db, &ids).await;
+    let scratch = began.elapsed();
+
+    // A third of the keys were wrong.
+    import(&db, &org, &bank(|n| n % 3 == 0), Some("Đáp án ghi nhầm")).await;
+    let began = Instant::now();
+    let worked = run_pending(&db).await.unwrap();
+    let regrade = began.elapsed();
+
+    println!("attempts: {} (40 items each, SQLite)", ids.len());
+    println!("scoring from scratch: {:.2} s", scratch.as_secs_f64());
+    println!(
+        "regrading: {:.2} s ({} attempts scored again, {} results changed)",
+        regrade.as_secs_f64(),
+        worked.rescored,
+        worked.changed
+    );
+    println!(
+        "regrade / scoring from scratch: {:.2}",
+        regrade.as_secs_f64() / scratch.as_secs_f64()
+    );
+}
