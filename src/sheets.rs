@@ -111,6 +111,21 @@ pub fn read_csv(text: &str) -> Result<Table, Unreadable> {
     Ok(table.table())
 }
 
+/// An uploaded table: `.xlsx` when its content is a zip (or its name says so), otherwise CSV
+/// in UTF-8.
+pub fn read_upload(file_name: &str, bytes: &[u8]) -> Result<Table, Unreadable> {
+    if bytes.starts_with(b"PK\x03\x04") || file_name.to_lowercase().ends_with(".xlsx") {
+        read_xlsx(bytes)
+    } else {
+        std::str::from_utf8(bytes)
+            .map_err(|e| Unreadable {
+                key: "sheet.not_utf8",
+                detail: e.to_string(),
+            })
+            .and_then(read_csv)
+    }
+}
+
 /// The first worksheet of an `.xlsx` file. Numbers read as Excel shows them without a format
 /// (a CCCD typed as a number keeps its digits), dates as `dd/mm/yyyy`.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Table, Unreadable> {

@@ -1,7 +1,7 @@
 //! Blueprints: what a paper must contain (parts, sections and their draw rules), timing,
 //! pass rules as exact ratios, review policy and retakes. No IO here.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::banks::model::{Difficulty, Item, ItemKind};
 
@@ -119,7 +119,7 @@ pub struct Part {
 
 /// Points written as a decimal with up to three places ("0,25", "1", "0.5"), kept exact as
 /// thousandths.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Thousandths(pub u32);
 
 impl Thousandths {

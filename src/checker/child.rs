@@ -10,6 +10,7 @@ use std::{
 use super::{BankCheck, Fault, Kind, RosterCheck};
 use crate::{
     banks::formats::{self, ReadOptions},
+    results::practical_file,
     sessions::roster,
 };
 
@@ -55,6 +56,9 @@ pub fn run(args: &CheckUploadArgs) -> ExitCode {
         Kind::Roster => {
             let (rows, problems) = roster::read_file(&args.name, &input);
             serde_json::to_writer(&mut out, &RosterCheck { rows, problems })
+        }
+        Kind::Practical => {
+            serde_json::to_writer(&mut out, &practical_file::read_file(&args.name, &input))
         }
     };
     match written

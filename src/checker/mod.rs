@@ -1,6 +1,7 @@
-//! Checking uploads (banks and rosters) in a child process of the same binary, under memory,
-//! CPU-time and stack limits, so no file can take the server down: the child reads the upload
-//! on stdin and writes the checked result as JSON on stdout (`sathach check-upload`, hidden).
+//! Checking uploads (banks, rosters, practical scores) in a child process of the same binary,
+//! under memory, CPU-time and stack limits, so no file can take the server down: the child
+//! reads the upload on stdin and writes the checked result as JSON on stdout
+//! (`sathach check-upload`, hidden).
 
 pub mod child;
 mod failure;
@@ -16,6 +17,7 @@ pub use failure::CheckFailed;
 use crate::{
     banks::{ParsedBank, formats::ReadOptions, report::FileReport},
     people::model::RosterRow,
+    results::practical_file::PracticalFile,
     sessions::roster::RowProblem,
 };
 
@@ -24,6 +26,8 @@ use crate::{
 pub enum Kind {
     Bank,
     Roster,
+    /// A grading board's file of practical scores.
+    Practical,
 }
 
 /// Ways to make the checker misbehave, for tests only: `CheckerSettings::fault` is set by code
@@ -139,6 +143,14 @@ impl Checker {
         })
     }
 
+    /// Checks a file of practical scores.
+    pub async fn practical(&self, name: &str, bytes: &[u8]) -> Result<PracticalFile, CheckFailed> {
+        let output = self.run(Kind::Practical, name, &[], bytes).await?;
+        decode(output).await.inspect_err(|e| {
+            tracing::warn!(upload.file = name, error = %e, "a practical scores file's check was unreadable");
+        })
+    }
+
     async fn run(
         &self,
         kind: Kind,
@@ -154,6 +166,7 @@ impl Checker {
         let kind_name = match kind {
             Kind::Bank => "bank",
             Kind::Roster => "roster",
+            Kind::Practical => "practical",
         };
         let mut args = vec!["check-upload", "--kind", kind_name, "--name", name];
         args.extend_from_slice(extra);

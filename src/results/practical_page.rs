@@ -1,6 +1,7 @@
 //! The grading board's page for a session's practical part (`/sessions/{id}/practical`):
 //! every candidate with the scores entered by each grader and the score that counts, and a
-//! form per candidate to enter one more score. Centre managers and admins only.
+//! form per candidate to enter one more score, and the upload of a file of scores (see
+//! `practical_import`). Centre managers and admins only.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -32,6 +33,7 @@ use crate::{
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/sessions/{id}/practical", web::get().to(show))
         .route("/sessions/{id}/practical", web::post().to(enter));
+    super::practical_import::routes(cfg);
 }
 
 /// One practical part as the page shows it.
@@ -65,7 +67,7 @@ struct Row {
 
 #[derive(Template)]
 #[template(path = "results/practical.html")]
-struct PracticalPage {
+pub(super) struct PracticalPage {
     chrome: Chrome,
     session: ExamSession,
     parts: Vec<PartView>,
@@ -74,6 +76,10 @@ struct PracticalPage {
     /// A refused entry: (attempt id, message), shown on that candidate's row.
     refused: Option<(String, String)>,
     typed: EntryForm,
+    /// An imported file: (scores entered, rows unchanged).
+    imported: Option<(usize, usize)>,
+    /// A refused file: every problem, "Dòng 7: …".
+    pub(super) import_errors: Vec<String>,
 }
 
 impl PracticalPage {
@@ -86,7 +92,7 @@ impl PracticalPage {
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
-struct EntryForm {
+pub(super) struct EntryForm {
     #[serde(default)]
     attempt: String,
     #[serde(default)]
@@ -102,9 +108,12 @@ struct EntryForm {
 #[derive(serde::Deserialize)]
 struct SavedQuery {
     saved: Option<String>,
+    entered: Option<usize>,
+    unchanged: Option<usize>,
 }
 
-async fn open(
+/// The session and its blueprint, for a user who may manage its results.
+pub(super) async fn open(
     staff: &Staff,
     state: &AppState,
     id: &str,
@@ -115,7 +124,7 @@ async fn open(
     Ok((session, blueprint))
 }
 
-async fn page(
+pub(super) async fn page(
     staff: Staff,
     state: &AppState,
     id: &str,
@@ -186,6 +195,8 @@ async fn page(
         saved,
         refused,
         typed,
+        imported: None,
+        import_errors: vec![],
     })
 }
 
@@ -234,8 +245,17 @@ async fn show(
     path: web::Path<String>,
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let saved = query.into_inner().saved;
-    let page = page(staff, &state, &path, saved, None, EntryForm::default()).await?;
+    let query = query.into_inner();
+    let mut page = page(
+        staff,
+        &state,
+        &path,
+        query.saved,
+        None,
+        EntryForm::default(),
+    )
+    .await?;
+    page.imported = query.entered.map(|n| (n, query.unchanged.unwrap_or(0)));
     render(&page, 200)
 }
 

@@ -16,7 +16,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sessions/{id}/report.xlsx", web::get().to(xlsx));
 }
 
-fn download(bytes: Vec<u8>, content_type: &str, file_name: String) -> HttpResponse {
+/// A file to download, never cached.
+pub(super) fn download(bytes: Vec<u8>, content_type: &str, file_name: String) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
         .insert_header((

@@ -207,16 +207,7 @@ pub fn parse_roster(table: &Table) -> (Vec<RosterRow>, Vec<RowProblem>) {
 /// Reads an uploaded roster file (`.xlsx` by its content, a zip; otherwise CSV in UTF-8) and
 /// checks it; a file that is not a table is one problem at row 0.
 pub fn read_file(file_name: &str, bytes: &[u8]) -> (Vec<RosterRow>, Vec<RowProblem>) {
-    let table = if bytes.starts_with(b"PK\x03\x04") || file_name.to_lowercase().ends_with(".xlsx") {
-        crate::sheets::read_xlsx(bytes)
-    } else {
-        std::str::from_utf8(bytes)
-            .map_err(|e| crate::sheets::Unreadable {
-                key: "sheet.not_utf8",
-                detail: e.to_string(),
-            })
-            .and_then(crate::sheets::read_csv)
-    };
+    let table = crate::sheets::read_upload(file_name, bytes);
     match table {
         Ok(table) => parse_roster(&table),
         Err(e) => {

@@ -12,9 +12,11 @@ use fantoccini::{Client, ClientBuilder, Locator, wd::WebDriverCompatibleCommand}
 use serde_json::{Value, json};
 
 use crate::{
+    browser_practical::staff_signed_in,
     candidates::{Sitting, ready},
     helpers::{
-        SKIP_BROWSER_TESTS, TestApp, browser_tests_skipped, browser_tool, spawn_app_with_demo,
+        MANAGER, SKIP_BROWSER_TESTS, TestApp, browser_tests_skipped, browser_tool,
+        spawn_app_with_demo,
     },
 };
 
@@ -400,24 +402,7 @@ async fn the_proctor_and_manager_pages_pass_axe() {
     let axe = axe_source();
     let app = spawn_app_with_demo().await;
     let (session, attempts) = app.demo_session().await;
-    client.goto(&app.url("/sign-in")).await.unwrap();
-    no_axe_violations(&client, Some(&axe), "staff sign-in").await;
-    client
-        .find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys("quanly@demo.sathach.vn")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys("demo-quanly-2026")
-        .await
-        .unwrap();
-    click(&client, "main button[type=submit]").await;
-    wait_for_text(&client, "main h1", "Xin chào").await;
+    staff_signed_in(&client, &app, Some(&axe), MANAGER).await;
     let pages = [
         "/sessions".to_string(),
         "/sessions/new".to_string(),

@@ -53,7 +53,7 @@ fn docx() -> Vec<u8> {
 }
 
 /// Cells A1 and XFD1048576 only: the used range is the whole sheet.
-fn xlsx() -> Vec<u8> {
+pub(crate) fn xlsx() -> Vec<u8> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.write_string(0, 0, "Họ và tên").unwrap();
@@ -72,7 +72,7 @@ fn qti() -> Vec<u8> {
 }
 
 /// A bank archive whose one picture inflates to 60 MB of zeros.
-fn zip_bomb() -> Vec<u8> {
+pub(crate) fn zip_bomb() -> Vec<u8> {
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
     out.start_file("bank.toml", options).unwrap();

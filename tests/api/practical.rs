@@ -42,7 +42,7 @@ rounding = "0,5"
 "#;
 
 /// The demo session set to the blueprint above; candidate 0 submits, candidate 1 never starts.
-async fn sat(app: &TestApp) -> (String, String, String) {
+pub(crate) async fn sat(app: &TestApp) -> (String, String, String) {
     app.signed_in_as(MANAGER).await;
     let res = app.post_form("/blueprints", &[("source", BLUEPRINT)]).await;
     assert_eq!(
@@ -61,14 +61,19 @@ async fn sat(app: &TestApp) -> (String, String, String) {
     .execute(&app.db.write)
     .await
     .unwrap();
-    let s = ready(app, 0).await;
+    (session, submit(app, 0).await, attempts[1].clone())
+}
+
+/// Candidate `index` of the demo session starts and submits; their attempt.
+pub(crate) async fn submit(app: &TestApp, index: usize) -> String {
+    let s = ready(app, index).await;
     s.started().await;
     let res = s
         .browser
         .post_form("/thi/submit", &[("confirm", "1")])
         .await;
     assert_eq!(location(&res), "/thi/receipt");
-    (session, s.attempt, attempts[1].clone())
+    s.attempt
 }
 
 async fn enter(
@@ -91,7 +96,7 @@ async fn enter(
     .await
 }
 
-async fn current(app: &TestApp, attempt: &str) -> (ResultKind, Outcome, Points) {
+pub(crate) async fn current(app: &TestApp, attempt: &str) -> (ResultKind, Outcome, Points) {
     let r = grading::store::current(&app.db.read, attempt)
         .await
         .unwrap()

@@ -8,7 +8,7 @@ use sathach::accounts::model::Role;
 use crate::helpers::{PROCTOR, TestApp, spawn_app_with_demo};
 
 /// Every session route, with the method: (GET?, path with `{s}`, `{a}` and `{p}` to fill).
-const ROUTES: [(bool, &str); 34] = [
+const ROUTES: [(bool, &str); 36] = [
     (true, "/sessions/{s}"),
     (true, "/sessions/{s}/console"),
     (true, "/sessions/{s}/console?part=rows"),
@@ -43,6 +43,8 @@ const ROUTES: [(bool, &str); 34] = [
     (true, "/people/{p}/results"),
     (true, "/sessions/{s}/practical"),
     (false, "/sessions/{s}/practical"),
+    (true, "/sessions/{s}/practical/template.csv"),
+    (false, "/sessions/{s}/practical/import"),
 ];
 
 /// Routes a proctor may never use (403 before anything is looked up): rosters, people's
@@ -50,7 +52,7 @@ const ROUTES: [(bool, &str); 34] = [
 fn managers_only(route: &str) -> bool {
     (route.starts_with("/people") && !route.ends_with("/results"))
         || route.ends_with("/candidates")
-        || route.ends_with("/practical")
+        || route.contains("/practical")
 }
 
 async fn status_of(browser: &TestApp, get: bool, path: &str) -> StatusCode {
