@@ -11,9 +11,11 @@
 
 use std::time::{Duration, Instant};
 
+mod support;
+
 use sathach::{
     attempts::{
-        clock::{Change, EndCause},
+        clock::EndCause,
         finish::{Against, finish, grade, paper_of},
         responses,
         store::{self as attempts, Note},
@@ -27,8 +29,7 @@ use sathach::{
     db::Db,
     grading::model::Response,
     results::regrade::run_pending,
-    sessions::{enrolment::enrol, roster::parse_roster, start::start, store as sessions},
-    sheets,
+    sessions::start::start,
 };
 
 const ITEMS_IN_BANK: usize = 60;
@@ -81,14 +82,7 @@ async fn import(db: &Db, org: &str, bytes: &[u8], correction: Option<&str>) {
 /// every question ("true" to every other one) and submitted, and one more who started and is
 /// still writing. Returns the submitted attempts and the one still writing with its items.
 async fn sat(db: &Db, n: usize) -> (Vec<String>, (String, Vec<String>)) {
-    let session_id: String = sqlx::query_scalar("SELECT id FROM exam_sessions")
-        .fetch_one(&db.read)
-        .await
-        .unwrap();
-    let mut session = sessions::by_id(&db.read, &session_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let mut session = support::demo_session(db).await;
     import(db, &session.organisation_id, &bank(|_| false), None).await;
     let version = uuid::Uuid::new_v4().to_string();
     sqlx::query(
@@ -109,52 +103,11 @@ async fn sat(db: &Db, n: usize) -> (Vec<String>, (String, Vec<String>)) {
         .await
         .unwrap();
     session.blueprint_version_id = version;
-    let department: String =
-        sqlx::query_scalar("SELECT department_id FROM organisations WHERE id = $1")
-            .bind(&session.organisation_id)
-            .fetch_one(&db.read)
-            .await
-            .unwrap();
-    let mut csv = String::from("Họ và tên,Ngày sinh,Số CCCD\n");
-    for i in 0..=n {
-        csv.push_str(&format!("Thí sinh {i},01/01/2008,001208{i:06}\n"));
-    }
-    let (rows, problems) = parse_roster(&sheets::read_csv(&csv).unwrap());
-    assert!(problems.is_empty(), "{problems:?}");
-    let mut tx = db.write.begin().await.unwrap();
-    enrol(&mut tx, &session, &department, None, &rows, &|_, _| {
-        "unused".into()
-    })
-    .await
-    .unwrap();
-    sessions::open(&mut tx, &session.id, clock::now_ms())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    let proctor: String = sqlx::query_scalar("SELECT id FROM users WHERE role = 'proctor'")
-        .fetch_one(&db.read)
-        .await
-        .unwrap();
-    let mut ids: Vec<String> = sqlx::query_scalar("SELECT id FROM attempts WHERE session_id = $1")
-        .bind(&session.id)
-        .fetch_all(&db.read)
-        .await
-        .unwrap();
-    let writing = ids.pop().unwrap();
-    ids.push(writing.clone());
+    let mut ids = support::enrolled(db, &session, n + 1).await;
+    let proctor = support::proctor(db).await;
+    let writing = ids.last().unwrap().clone();
     for (done, id) in ids.clone().iter().enumerate() {
-        let mut tx = db.write.begin().await.unwrap();
-        for change in [
-            Change::CheckIn {
-                by: proctor.clone(),
-            },
-            Change::Authorise,
-        ] {
-            attempts::apply(&mut tx, id, &change, clock::now_ms(), Note::default())
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
+        support::admit(db, id, &proctor).await;
         let started = start(db, id, clock::now_ms()).await.unwrap();
         let mut tx = db.write.begin().await.unwrap();
         let (form, _) = paper_of(&mut tx, started.paper_id.as_deref().unwrap())

@@ -5,19 +5,16 @@
 
 use std::sync::Arc;
 
+mod support;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures_util::future::join_all;
 use sathach::{
-    attempts::{
-        clock::Change,
-        devices,
-        store::{self as attempts, Note},
-    },
+    attempts::{devices, store as attempts},
     clock,
     config::Settings,
     db::Db,
-    sessions::{enrolment::enrol, roster::parse_roster, start::start, store as sessions},
-    sheets,
+    sessions::start::start,
     startup::Application,
 };
 
@@ -40,60 +37,12 @@ async fn room() -> (String, Vec<Candidate>, tempfile::TempDir) {
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     sathach::demo::load(&db).await.unwrap();
-    let session_id: String = sqlx::query_scalar("SELECT id FROM exam_sessions")
-        .fetch_one(&db.read)
-        .await
-        .unwrap();
-    let session = sessions::by_id(&db.read, &session_id)
-        .await
-        .unwrap()
-        .unwrap();
-    let department: String =
-        sqlx::query_scalar("SELECT department_id FROM organisations WHERE id = $1")
-            .bind(&session.organisation_id)
-            .fetch_one(&db.read)
-            .await
-            .unwrap();
-    let mut csv = String::from("Họ và tên,Ngày sinh,Số CCCD\n");
-    for i in 0..ROOM {
-        csv.push_str(&format!("Thí sinh {i},01/01/2008,0012080{i:05}\n"));
-    }
-    let (rows, _) = parse_roster(&sheets::read_csv(&csv).unwrap());
-    let mut tx = db.write.begin().await.unwrap();
-    enrol(&mut tx, &session, &department, None, &rows, &|_, _| {
-        "unused".into()
-    })
-    .await
-    .unwrap();
-    sessions::open(&mut tx, &session.id, clock::now_ms())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM attempts WHERE session_id = $1 ORDER BY candidate_number",
-    )
-    .bind(&session.id)
-    .fetch_all(&db.read)
-    .await
-    .unwrap();
-    let proctor: String = sqlx::query_scalar("SELECT id FROM users WHERE role = 'proctor'")
-        .fetch_one(&db.read)
-        .await
-        .unwrap();
+    let session = support::demo_session(&db).await;
+    let ids = support::enrolled(&db, &session, ROOM).await;
+    let proctor = support::proctor(&db).await;
     let mut room = Vec::new();
     for id in ids.iter().rev().take(ROOM) {
-        let mut tx = db.write.begin().await.unwrap();
-        for change in [
-            Change::CheckIn {
-                by: proctor.clone(),
-            },
-            Change::Authorise,
-        ] {
-            attempts::apply(&mut tx, id, &change, clock::now_ms(), Note::default())
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
+        support::admit(&db, id, &proctor).await;
         start(&db, id, clock::now_ms()).await.unwrap();
         let entry = attempts::entry(&db.read, id).await.unwrap().unwrap();
         let mut tx = db.write.begin().await.unwrap();

@@ -8,6 +8,9 @@ CREATE TABLE regrades (
     reason       TEXT NOT NULL,
     requested_by TEXT REFERENCES users (id),
     created_at   BIGINT NOT NULL,
+    -- Set once every attempt to score again is listed (listed in short batches, resumed
+    -- after a restart); the work starts then.
+    listed_at    BIGINT,
     total        BIGINT NOT NULL,
     finished_at  BIGINT
 );

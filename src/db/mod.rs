@@ -283,8 +283,26 @@ fn outage_code(code: &str, sqlite: bool) -> bool {
         .any(|p| code.starts_with(p))
 }
 
+/// `($1, $2, …), (…)` for a multi-row insert: portable placeholders for SQLite and PostgreSQL.
+pub fn values_list(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn values_lists_number_placeholders_across_rows() {
+        assert_eq!(super::values_list(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
+
     use super::outage_code;
 
     #[test]

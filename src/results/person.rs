@@ -4,7 +4,6 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 use super::{
     model::{Verdict, verdict},
@@ -57,16 +56,11 @@ impl PersonPage {
     }
 }
 
-#[derive(Deserialize)]
-struct PageQuery {
-    page: Option<String>,
-}
-
 async fn page(
     staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
+    query: web::Query<pager::PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     staff.require(Action::RunSessions)?;
     let user = &staff.user;

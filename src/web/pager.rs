@@ -1,6 +1,12 @@
 //! Long lists cut into pages of fifty by plain `?page=N` links (no JavaScript): which rows a
 //! page holds, how many pages there are, and reading the page number from an address.
 
+/// The query of a paged list's address: `?page=N`.
+#[derive(Default, serde::Deserialize)]
+pub struct PageQuery {
+    pub page: Option<String>,
+}
+
 /// Rows on one page of a staff list.
 pub const PAGE_SIZE: usize = 50;
 

@@ -14,10 +14,8 @@ use serde_json::{Value, json};
 use crate::{
     browser_practical::staff_signed_in,
     candidates::{Sitting, ready},
-    helpers::{
-        MANAGER, SKIP_BROWSER_TESTS, TestApp, browser_tests_skipped, browser_tool,
-        spawn_app_with_demo,
-    },
+    helpers::{MANAGER, TestApp, spawn_app_with_demo},
+    tools::{SKIP_BROWSER_TESTS, browser_tests_skipped, browser_tool},
 };
 
 /// chromedriver on a free port, stopped when dropped.

@@ -360,58 +360,6 @@ impl TestApp {
         .await
         .unwrap()
     }
-
-    /// The session's log: (action, reason, actor's e-mail, from state, to state).
-    pub async fn log_of(&self, session: &str) -> Vec<LogLine> {
-        sqlx::query_as(
-            "SELECT e.action, e.reason, u.email, e.from_state, e.to_state, e.attempt_id
-             FROM session_events e LEFT JOIN users u ON u.id = e.actor_user_id
-             WHERE e.session_id = $1 ORDER BY e.seq",
-        )
-        .bind(session)
-        .fetch_all(&self.db.read)
-        .await
-        .unwrap()
-    }
-}
-
-/// One line of a session's log, as tests look at it.
-#[derive(Debug, sqlx::FromRow)]
-pub struct LogLine {
-    pub action: String,
-    pub reason: Option<String>,
-    pub email: Option<String>,
-    pub from_state: Option<String>,
-    pub to_state: Option<String>,
-    pub attempt_id: Option<String>,
-}
-
-/// The setting that lets a machine without Chromium, chromedriver, axe-core or pdftotext skip
-/// the browser and printing tests; without it their absence fails them.
-pub const SKIP_BROWSER_TESTS: &str = "SATHACH_SKIP_BROWSER_TESTS";
-
-/// True (with a notice naming the test) when the browser tests are skipped on purpose.
-pub fn browser_tests_skipped(test: &str) -> bool {
-    let skipped = std::env::var(SKIP_BROWSER_TESTS).is_ok_and(|v| v == "1");
-    if skipped {
-        eprintln!("skipping {test}: {SKIP_BROWSER_TESTS}=1");
-    }
-    skipped
-}
-
-/// A tool the browser tests need, or a failure saying how to install it or skip them.
-pub fn browser_tool(candidates: &[&str], install: &str) -> std::path::PathBuf {
-    candidates
-        .iter()
-        .filter(|c| !c.is_empty())
-        .map(std::path::PathBuf::from)
-        .find(|p| p.exists())
-        .unwrap_or_else(|| {
-            panic!(
-                "none of {candidates:?} exists: {install}, or set {SKIP_BROWSER_TESTS}=1 to skip \
-                 the browser tests"
-            )
-        })
 }
 
 /// The `csrf` hidden field's value in a page.

@@ -8,7 +8,10 @@ use sathach::sheets;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::helpers::{PROCTOR, TestApp, browser_tests_skipped, browser_tool, spawn_app_with_demo};
+use crate::{
+    helpers::{PROCTOR, TestApp, spawn_app_with_demo},
+    tools::{browser_tests_skipped, browser_tool},
+};
 
 /// The Chromium binary (`CHROMIUM` overrides), or None when the browser tests are skipped by
 /// `SATHACH_SKIP_BROWSER_TESTS=1`; otherwise a missing Chromium fails the test.

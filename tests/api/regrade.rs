@@ -16,6 +16,8 @@ use sathach::{
 };
 
 use crate::{
+    browser::{axe_source, browser, no_axe_violations, wait_for_text},
+    browser_practical::staff_signed_in,
     cli::text,
     helpers::{MANAGER, PROCTOR, TestApp, spawn_app_with_demo},
     results_fixture::{bank, close, scored_session, sit},
@@ -182,12 +184,18 @@ async fn a_key_correction_regrades_fails_into_passes_and_back() {
 }
 
 #[tokio::test]
-async fn only_the_banks_managers_see_a_regrade() {
+async fn a_later_submission_scores_with_the_correction_and_only_managers_see_the_regrade() {
     let app = spawn_app_with_demo().await;
-    let (_, _) = scored_session(&app, false).await;
+    let (_, attempts) = scored_session(&app, false).await;
     sit(&app, 0, 5, 0).await;
     let version = correct_keys(&app, false, "Sửa đáp án").await;
     finished(&app, &version).await;
+    sit(&app, 1, 4, 0).await;
+    assert_eq!(
+        current(&app, &attempts[1]).await,
+        ("pass".into(), "submitted".into(), 5),
+        "scored with the corrected keys at once"
+    );
     let proctor = app.another_browser();
     proctor.signed_in_as(PROCTOR).await;
     let res = proctor.get(&format!("/regrades/{version}")).await;
@@ -283,4 +291,25 @@ async fn a_regrade_keeps_the_practical_score_entered() {
     );
     let out = verify(&app, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[tokio::test]
+async fn the_regrade_page_passes_axe() {
+    let test = "the_regrade_page_passes_axe";
+    let Some((_driver, client)) = browser(test, true).await else {
+        return;
+    };
+    let axe = axe_source();
+    let app = spawn_app_with_demo().await;
+    scored_session(&app, false).await;
+    sit(&app, 0, 5, 0).await;
+    sit(&app, 1, 4, 0).await;
+    let version = correct_keys(&app, false, "Đáp án ghi nhầm").await;
+    finished(&app, &version).await;
+    staff_signed_in(&client, &app, None, MANAGER).await;
+    let page = format!("/regrades/{version}");
+    client.goto(&app.url(&page)).await.unwrap();
+    wait_for_text(&client, "main h1", "Chấm lại sau khi sửa đáp án").await;
+    no_axe_violations(&client, Some(&axe), &page).await;
+    client.close().await.unwrap();
 }

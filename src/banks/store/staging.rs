@@ -16,7 +16,7 @@ pub async fn insert_items(
     for chunk in items.chunks(500) {
         let sql = format!(
             "INSERT INTO items (id, bank_id, native_id, created_at, import_id) VALUES {}",
-            values_list(chunk.len(), 5)
+            crate::db::values_list(chunk.len(), 5)
         );
         let mut query = sqlx::query(&sql);
         for (id, native_id) in chunk {
@@ -30,19 +30,6 @@ pub async fn insert_items(
         query.execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-/// `($1, $2, …), (…)` for a multi-row insert: portable placeholders for SQLite and PostgreSQL.
-fn values_list(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let row: Vec<String> = (1..=columns)
-                .map(|c| format!("${}", r * columns + c))
-                .collect();
-            format!("({})", row.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A new, immutable item version.
@@ -66,7 +53,7 @@ pub async fn insert_item_versions(
         let sql = format!(
             "INSERT INTO item_versions (id, item_id, number, content_hash, presentation_hash, kind, topic, difficulty,
              points, body, key_correction, reason, created_at, import_id) VALUES {}",
-            values_list(chunk.len(), 14)
+            crate::db::values_list(chunk.len(), 14)
         );
         let mut query = sqlx::query(&sql);
         for v in chunk {
@@ -137,7 +124,7 @@ pub async fn insert_version_items(
     for (chunk_index, chunk) in item_version_ids.chunks(500).enumerate() {
         let sql = format!(
             "INSERT INTO bank_version_items (bank_version_id, item_version_id, position) VALUES {}",
-            values_list(chunk.len(), 3)
+            crate::db::values_list(chunk.len(), 3)
         );
         let mut query = sqlx::query(&sql);
         for (offset, item_version_id) in chunk.iter().enumerate() {
@@ -159,12 +146,4 @@ pub async fn publish_version(conn: &mut AnyConnection, bank_version_id: &str) ->
         .execute(conn)
         .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn values_lists_number_placeholders_across_rows() {
-        assert_eq!(super::values_list(2, 3), "($1, $2, $3), ($4, $5, $6)");
-    }
 }

@@ -6,25 +6,26 @@
 //! (kind `regraded`, by whoever imported the correction, with their reason).
 
 pub mod pages;
+mod start;
 pub mod view;
 
-use std::{collections::BTreeMap, time::Duration};
+use std::time::Duration;
 
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{
     attempts::{
         clock::AttemptClock,
-        finish::{Against, grade},
+        finish::{Against, Graded, grade},
         model::AttemptState,
         store,
     },
     audit::{self, AuditEntry},
     clock,
-    db::Db,
+    db::{Db, is_outage},
     grading::{
         self,
-        model::{ResultKind, decimal},
+        model::{ResultKind, ScoreResult, decimal},
         store::NewResult,
     },
 };
@@ -86,12 +87,12 @@ pub async fn run_pending_dying_after(db: &Db, attempts: usize) -> anyhow::Result
 
 async fn work(db: &Db, at_most: usize) -> anyhow::Result<Worked> {
     let mut worked = Worked {
-        started: start_new(db).await?,
+        started: start::start_new(db).await?,
         ..Worked::default()
     };
     let unfinished: Vec<Regrade> = sqlx::query_as(
-        "SELECT id, reason, requested_by FROM regrades WHERE finished_at IS NULL
-         ORDER BY created_at, id",
+        "SELECT id, reason, requested_by FROM regrades
+         WHERE finished_at IS NULL AND listed_at IS NOT NULL ORDER BY created_at, id",
     )
     .fetch_all(&db.read)
     .await?;
@@ -112,17 +113,16 @@ async fn work(db: &Db, at_most: usize) -> anyhow::Result<Worked> {
                 if worked.rescored == at_most {
                     return Ok(worked);
                 }
-                let mut tx = db.begin_write().await?;
-                match rescore(&mut tx, &regrade, attempt_id, clock::now_ms()).await {
-                    Ok(changed) => {
-                        tx.commit().await?;
+                match rescore(db, &regrade, attempt_id).await {
+                    Ok(Recorded::Done { changed }) => {
                         worked.rescored += 1;
-                        worked.changed += usize::from(changed == Some(true));
+                        worked.changed += usize::from(changed);
                     }
-                    Err(e) => {
-                        drop(tx);
-                        set_aside(db, &regrade, attempt_id, &e).await?;
-                    }
+                    // Done by another node, or to be scored again on the next pass.
+                    Ok(Recorded::AlreadyDone | Recorded::Stale) => {}
+                    // The database is away: the work resumes at the next attempt to run.
+                    Err(e) if is_outage_error(&e) => return Err(e),
+                    Err(e) => set_aside(db, &regrade, attempt_id, &e).await?,
                 }
             }
         }
@@ -131,115 +131,83 @@ async fn work(db: &Db, at_most: usize) -> anyhow::Result<Worked> {
     Ok(worked)
 }
 
-#[derive(FromRow)]
-struct Correction {
-    version_id: String,
-    reason: Option<String>,
-    bank_version_id: Option<String>,
+/// What scoring an attempt again found, read without holding the writer.
+struct Found {
+    /// The attempt's current result when it was read (None: it has none).
+    current_id: Option<String>,
+    /// The scoring it had and the new one, when they differ.
+    change: Option<(ScoreResult, Graded)>,
 }
 
-/// Published key corrections that no regrade has taken yet become regrades, one per bank
-/// version that published them. Returns how many were started.
-async fn start_new(db: &Db) -> anyhow::Result<usize> {
-    let corrections: Vec<Correction> = sqlx::query_as(
-        "SELECT iv.id AS version_id, iv.reason,
-                (SELECT bv.id FROM bank_version_items bvi
-                 JOIN bank_versions bv ON bv.id = bvi.bank_version_id
-                 WHERE bvi.item_version_id = iv.id
-                   AND NOT EXISTS (SELECT 1 FROM bank_imports bi WHERE bi.id = bv.import_id)
-                 ORDER BY bv.number LIMIT 1) AS bank_version_id
-         FROM item_versions iv
-         WHERE iv.key_correction = 1
-           AND NOT EXISTS (SELECT 1 FROM regrade_items ri WHERE ri.item_version_id = iv.id)",
-    )
-    .fetch_all(&db.read)
-    .await?;
-    // Staged corrections (no published version yet) wait for their publication.
-    let mut by_version: BTreeMap<String, Vec<Correction>> = BTreeMap::new();
-    for c in corrections {
-        if let Some(bank_version) = c.bank_version_id.clone() {
-            by_version.entry(bank_version).or_default().push(c);
-        }
-    }
-    let started = by_version.len();
-    for (bank_version, corrections) in by_version {
-        let mut tx = db.begin_write().await?;
-        start(&mut tx, &bank_version, &corrections).await?;
+/// What became of one attempt.
+enum Recorded {
+    Done {
+        changed: bool,
+    },
+    /// Another node marked it done first.
+    AlreadyDone,
+    /// Its result changed between the scoring and the write (a practical score, a reopening):
+    /// nothing was written; it stays to do.
+    Stale,
+}
+
+/// Scores one attempt again with the corrected keys. The scoring reads on the read pool, so
+/// the writer is held only for the few rows written, in one short transaction that first
+/// checks the attempt's result is still the one scored, then marks the attempt done.
+async fn rescore(db: &Db, regrade: &Regrade, attempt_id: &str) -> anyhow::Result<Recorded> {
+    let found = {
+        let mut conn = db.read.acquire().await?;
+        scored_again(&mut conn, attempt_id).await?
+    };
+    let mut tx = db.begin_write().await?;
+    let recorded = record(&mut tx, regrade, attempt_id, &found, clock::now_ms()).await?;
+    if matches!(recorded, Recorded::Done { .. }) {
         tx.commit().await?;
+    } else {
+        tx.rollback().await?;
     }
-    Ok(started)
+    Ok(recorded)
 }
 
-/// Creates the regrade of one bank version: its corrected item versions and the attempts
-/// whose current result may depend on them.
-async fn start(
-    conn: &mut AnyConnection,
-    bank_version: &str,
-    corrections: &[Correction],
-) -> anyhow::Result<()> {
-    let reason = corrections
-        .iter()
-        .find_map(|c| c.reason.clone())
-        .unwrap_or_default();
-    sqlx::query(
-        "INSERT INTO regrades (id, reason, requested_by, created_at, total)
-         SELECT id, $2, imported_by, $3, 0 FROM bank_versions WHERE id = $1",
-    )
-    .bind(bank_version)
-    .bind(&reason)
-    .bind(clock::now_ms())
-    .execute(&mut *conn)
+/// The attempt's current result scored again with the corrected keys (reading only).
+async fn scored_again(conn: &mut AnyConnection, attempt_id: &str) -> anyhow::Result<Found> {
+    let Some(current) = grading::store::current(&mut *conn, attempt_id).await? else {
+        return Ok(Found {
+            current_id: None,
+            change: None,
+        });
+    };
+    let clock: AttemptClock = sqlx::query_as(&format!(
+        "SELECT {} FROM attempts a WHERE a.id = $1",
+        store::clock_columns("a")
+    ))
+    .bind(attempt_id)
+    .fetch_one(&mut *conn)
     .await?;
-    for c in corrections {
-        sqlx::query("INSERT INTO regrade_items (regrade_id, item_version_id) VALUES ($1, $2)")
-            .bind(bank_version)
-            .bind(&c.version_id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    let listed = sqlx::query(
-        "INSERT INTO regrade_attempts (regrade_id, attempt_id)
-         SELECT DISTINCT $1, a.id FROM attempts a
-         JOIN paper_items pi ON pi.paper_id = a.paper_id
-         JOIN item_versions iv ON iv.item_id = pi.item_id
-         JOIN regrade_items ri ON ri.item_version_id = iv.id
-         WHERE ri.regrade_id = $1
-           AND EXISTS (SELECT 1 FROM results r WHERE r.attempt_id = a.id)",
-    )
-    .bind(bank_version)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    sqlx::query("UPDATE regrades SET total = $2 WHERE id = $1")
-        .bind(bank_version)
-        .bind(listed as i64)
-        .execute(&mut *conn)
-        .await?;
-    audit::record(
-        conn,
-        AuditEntry {
-            actor: None,
-            action: "results.regrade_started",
-            subject_id: bank_version,
-            detail: format!(
-                "{} corrected keys, {listed} results to score again (reason: {reason})",
-                corrections.len()
-            ),
-        },
-    )
-    .await?;
-    Ok(())
+    let change = match current.score {
+        // Withdrawn (reopened): nothing to score until it is submitted again.
+        Some(score) if clock.state() == AttemptState::Submitted => {
+            let graded = grade(conn, attempt_id, &clock, &Against::corrected(&score)).await?;
+            (graded.score != score).then_some((score, graded))
+        }
+        _ => None,
+    };
+    Ok(Found {
+        current_id: Some(current.id),
+        change,
+    })
 }
 
-/// Scores one attempt again with the corrected keys, in the caller's transaction, and marks
-/// it done. Returns whether its result changed; None when there was nothing to do (another
-/// node did it, or the attempt has no result now: it was reopened).
-async fn rescore(
+/// Writes what `scored_again` found, in the caller's write transaction: the attempt is held,
+/// claimed for this regrade, checked to still have the result that was scored, and given its
+/// new result row with an audit entry when the score changed.
+async fn record(
     conn: &mut AnyConnection,
     regrade: &Regrade,
     attempt_id: &str,
+    found: &Found,
     at: i64,
-) -> anyhow::Result<Option<bool>> {
+) -> anyhow::Result<Recorded> {
     // Held first, so no submission, reopening or practical entry interleaves.
     store::hold(conn, attempt_id).await?;
     let claimed = sqlx::query(
@@ -253,62 +221,22 @@ async fn rescore(
     .await?
     .rows_affected();
     if claimed == 0 {
-        return Ok(None);
+        return Ok(Recorded::AlreadyDone);
     }
-    let Some(current) = grading::store::current(&mut *conn, attempt_id).await? else {
-        return Ok(None);
-    };
-    let clock: AttemptClock = sqlx::query_as(&format!(
-        "SELECT {} FROM attempts a WHERE a.id = $1",
-        store::clock_columns("a")
-    ))
+    let now: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM results WHERE attempt_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
     .bind(attempt_id)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    let Some(score) = current
-        .score
-        .as_ref()
-        .filter(|_| clock.state() == AttemptState::Submitted)
-    else {
-        return Ok(None);
-    };
-    let graded = grade(conn, attempt_id, &clock, &Against::corrected(score)).await?;
-    let after = if graded.score == *score {
-        None
-    } else {
-        let id = grading::store::append(
-            conn,
-            NewResult {
-                attempt_id,
-                kind: ResultKind::Regraded,
-                score: Some(&graded.score),
-                responses_digest: &graded.digest,
-                recorded_by: regrade.requested_by.as_deref(),
-                reason: Some(&regrade.reason),
-                at,
-            },
-        )
-        .await?;
-        audit::record(
-            conn,
-            AuditEntry {
-                actor: regrade.requested_by.as_deref(),
-                action: "results.regrade",
-                subject_id: attempt_id,
-                detail: format!(
-                    "{} → {}: {}/{} → {}/{} (reason: {})",
-                    score.outcome.as_str(),
-                    graded.score.outcome.as_str(),
-                    decimal(score.total.points),
-                    score.total.max,
-                    decimal(graded.score.total.points),
-                    graded.score.total.max,
-                    regrade.reason
-                ),
-            },
-        )
-        .await?;
-        Some(id)
+    if now != found.current_id {
+        return Ok(Recorded::Stale);
+    }
+    let after = match &found.change {
+        None => None,
+        Some((before, graded)) => {
+            Some(append_regraded(conn, regrade, attempt_id, before, graded, at).await?)
+        }
     };
     sqlx::query(
         "UPDATE regrade_attempts SET before_result_id = $3, after_result_id = $4
@@ -316,11 +244,63 @@ async fn rescore(
     )
     .bind(&regrade.id)
     .bind(attempt_id)
-    .bind(&current.id)
+    .bind(&found.current_id)
     .bind(&after)
     .execute(&mut *conn)
     .await?;
-    Ok(Some(after.is_some()))
+    Ok(Recorded::Done {
+        changed: after.is_some(),
+    })
+}
+
+/// The regraded result row and its audit entry; returns the row's id.
+async fn append_regraded(
+    conn: &mut AnyConnection,
+    regrade: &Regrade,
+    attempt_id: &str,
+    before: &ScoreResult,
+    graded: &Graded,
+    at: i64,
+) -> anyhow::Result<String> {
+    let id = grading::store::append(
+        conn,
+        NewResult {
+            attempt_id,
+            kind: ResultKind::Regraded,
+            score: Some(&graded.score),
+            responses_digest: &graded.digest,
+            recorded_by: regrade.requested_by.as_deref(),
+            reason: Some(&regrade.reason),
+            at,
+        },
+    )
+    .await?;
+    audit::record(
+        conn,
+        AuditEntry {
+            actor: regrade.requested_by.as_deref(),
+            action: "results.regrade",
+            subject_id: attempt_id,
+            detail: format!(
+                "{} → {}: {}/{} → {}/{} (reason: {})",
+                before.outcome.as_str(),
+                graded.score.outcome.as_str(),
+                decimal(before.total.points),
+                before.total.max,
+                decimal(graded.score.total.points),
+                graded.score.total.max,
+                regrade.reason
+            ),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+fn is_outage_error(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|cause| cause.downcast_ref::<sqlx::Error>().is_some_and(is_outage))
 }
 
 /// An attempt that cannot be scored again (its stored paper is damaged, say) keeps its result;

@@ -5,7 +5,6 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 use super::view::{self, Change, Correction, Flip, Progress, SetAside};
 use crate::{
@@ -17,11 +16,6 @@ use crate::{
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/regrades/{id}", web::get().to(page));
-}
-
-#[derive(Default, Deserialize)]
-struct PageQuery {
-    page: Option<String>,
 }
 
 #[derive(Template)]
@@ -84,7 +78,7 @@ async fn page(
     staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
+    query: web::Query<pager::PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageResults)?;
     let correction = view::correction(&state.db.read, &path)

@@ -49,6 +49,8 @@ pub struct Progress {
     pub reason: String,
     pub requested_by: Option<String>,
     pub created_at: i64,
+    /// None while the attempts to score again are being listed.
+    pub listed_at: Option<i64>,
     pub total: i64,
     pub done: i64,
     pub failed: i64,
@@ -56,10 +58,12 @@ pub struct Progress {
     pub finished_at: Option<i64>,
 }
 
-/// How far the regrade of a bank version has come; None before it has started.
+/// How far the regrade of a bank version has come; None before it has started, and while
+/// the attempts to score again are still being listed.
 pub async fn progress(pool: &AnyPool, regrade_id: &str) -> sqlx::Result<Option<Progress>> {
     sqlx::query_as(
-        "SELECT g.reason, u.full_name AS requested_by, g.created_at, g.total, g.finished_at,
+        "SELECT g.reason, u.full_name AS requested_by, g.created_at, g.listed_at, g.total,
+                g.finished_at,
                 (SELECT COUNT(*) FROM regrade_attempts ra
                  WHERE ra.regrade_id = g.id AND ra.done_at IS NOT NULL) AS done,
                 (SELECT COUNT(*) FROM regrade_attempts ra
@@ -71,6 +75,7 @@ pub async fn progress(pool: &AnyPool, regrade_id: &str) -> sqlx::Result<Option<P
     .bind(regrade_id)
     .fetch_optional(pool)
     .await
+    .map(|progress: Option<Progress>| progress.filter(|p| p.listed_at.is_some()))
 }
 
 /// Which way a result's outcome went.

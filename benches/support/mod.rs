@@ -1,0 +1,78 @@
+//! What the whole-system benchmarks share: the demo session with a roster of generated
+//! candidates, opened, and candidates admitted (checked in and authorised) as a proctor does.
+
+use sathach::{
+    attempts::{
+        clock::Change,
+        store::{self as attempts, Note},
+    },
+    clock,
+    db::Db,
+    sessions::{enrolment::enrol, model::ExamSession, roster::parse_roster, store as sessions},
+    sheets,
+};
+
+/// The demo session (loaded before), as stored now.
+pub async fn demo_session(db: &Db) -> ExamSession {
+    let id: String = sqlx::query_scalar("SELECT id FROM exam_sessions")
+        .fetch_one(&db.read)
+        .await
+        .unwrap();
+    sessions::by_id(&db.read, &id).await.unwrap().unwrap()
+}
+
+/// Enrols `n` generated candidates in the session and opens it; returns every attempt of the
+/// session in candidate-number order.
+pub async fn enrolled(db: &Db, session: &ExamSession, n: usize) -> Vec<String> {
+    let department: String =
+        sqlx::query_scalar("SELECT department_id FROM organisations WHERE id = $1")
+            .bind(&session.organisation_id)
+            .fetch_one(&db.read)
+            .await
+            .unwrap();
+    let mut csv = String::from("Họ và tên,Ngày sinh,Số CCCD\n");
+    for i in 0..n {
+        csv.push_str(&format!("Thí sinh {i},01/01/2008,001208{i:06}\n"));
+    }
+    let (rows, problems) = parse_roster(&sheets::read_csv(&csv).unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut tx = db.write.begin().await.unwrap();
+    enrol(&mut tx, session, &department, None, &rows, &|_, _| {
+        "unused".into()
+    })
+    .await
+    .unwrap();
+    sessions::open(&mut tx, &session.id, clock::now_ms())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    sqlx::query_scalar("SELECT id FROM attempts WHERE session_id = $1 ORDER BY candidate_number")
+        .bind(&session.id)
+        .fetch_all(&db.read)
+        .await
+        .unwrap()
+}
+
+/// The demo proctor's id.
+pub async fn proctor(db: &Db) -> String {
+    sqlx::query_scalar("SELECT id FROM users WHERE role = 'proctor'")
+        .fetch_one(&db.read)
+        .await
+        .unwrap()
+}
+
+/// Checks the candidate in and authorises them to start, as the proctor does.
+pub async fn admit(db: &Db, attempt: &str, proctor: &str) {
+    let mut tx = db.write.begin().await.unwrap();
+    for change in [
+        Change::CheckIn {
+            by: proctor.to_string(),
+        },
+        Change::Authorise,
+    ] {
+        attempts::apply(&mut tx, attempt, &change, clock::now_ms(), Note::default())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
