@@ -18,7 +18,7 @@ use sathach::{
 use crate::{
     browser::{axe_source, browser, no_axe_violations, wait_for_text},
     browser_practical::staff_signed_in,
-    cli::text,
+    cli::{sathach, text},
     helpers::{MANAGER, PROCTOR, TestApp, spawn_app_with_demo},
     results_fixture::{bank, close, scored_session, sit},
     results_verify::verify,
@@ -255,6 +255,48 @@ async fn a_regrade_cut_short_resumes_after_a_restart_without_scoring_twice() {
     }
     let out = verify(&app, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[tokio::test]
+async fn the_terminal_regrades_what_no_server_has() {
+    let app = spawn_app_with_demo().await;
+    let (_, attempts) = scored_session(&app, false).await;
+    sit(&app, 0, 5, 0).await;
+    let org: String = sqlx::query_scalar("SELECT organisation_id FROM banks WHERE code = 'KQ-DS'")
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap();
+    let (settings, data_dir) = (app.settings.clone(), app.settings.data_dir.clone());
+    let app = app
+        .restart(|db| async move {
+            let (parsed, _) = read("kq.toml", &keyed(false), &ReadOptions::default());
+            let options = ImportOptions {
+                key_correction: Some("Sửa từ dòng lệnh"),
+                actor: None,
+            };
+            import_bank(&db, &org, "kq.toml", &parsed.unwrap(), options)
+                .await
+                .unwrap();
+            db.close().await;
+            let dir = data_dir.to_str().unwrap();
+            let url = settings.database_url.expose();
+            let args = ["results", "regrade", "--database-url", url, "--data-dir", dir];
+            let out = sathach(&data_dir, &args);
+            assert!(
+                text(&out).contains(
+                    "Chấm lại sau khi sửa đáp án: 1 lần sửa mới, 1 bài đã chấm lại, 1 kết quả thay đổi."
+                ),
+                "{}",
+                text(&out)
+            );
+            let out = sathach(&data_dir, &args);
+            assert!(text(&out).contains("0 lần sửa mới, 0 bài đã chấm lại"), "{}", text(&out));
+        })
+        .await;
+    assert_eq!(
+        current(&app, &attempts[0]).await,
+        ("fail".into(), "regraded".into(), 4)
+    );
 }
 
 #[tokio::test]
