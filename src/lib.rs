@@ -11,6 +11,7 @@ pub mod checker;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod credits;
 pub mod db;
 pub mod demo;
 pub mod exam;

@@ -1,5 +1,6 @@
 //! The catalog (`question_banks/catalog.toml`, embedded in the binary): schemes, modules and
-//! topics that banks and items refer to.
+//! topics that banks and items refer to, each module's credits, the certificate rules and the
+//! recognised earlier certificates. `catalog_read` validates it with line numbers.
 
 use std::sync::LazyLock;
 
@@ -9,6 +10,68 @@ use serde::Deserialize;
 pub struct Catalog {
     pub schemes: Vec<Scheme>,
     pub modules: Vec<Module>,
+    #[serde(default)]
+    pub certificates: Vec<Certificate>,
+    #[serde(default)]
+    pub equivalences: Vec<Equivalence>,
+}
+
+/// A certificate sathach issues once a person's entries meet its rule: `all` the listed
+/// modules, `any` N of others, the `certificates` it builds on, or (a `profile`) at least one
+/// of its modules, listing every one passed.
+#[derive(Debug, Deserialize)]
+pub struct Certificate {
+    pub code: String,
+    pub scheme: String,
+    pub name_vi: String,
+    pub name_en: String,
+    #[serde(default)]
+    pub all: Vec<String>,
+    pub any: Option<AnyOf>,
+    #[serde(default)]
+    pub certificates: Vec<String>,
+    #[serde(default)]
+    pub profile: Vec<String>,
+    /// Years it stays valid from the day its rule was met; none: it does not expire.
+    pub valid_years: Option<u16>,
+}
+
+/// `any = { count = 3, of = [...] }`: any `count` of the modules `of`.
+#[derive(Debug, Deserialize)]
+pub struct AnyOf {
+    pub count: usize,
+    pub of: Vec<String>,
+}
+
+/// A recognised earlier certificate (issued elsewhere) and what it counts as: modules, or a
+/// whole certificate.
+#[derive(Debug, Deserialize)]
+pub struct Equivalence {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    #[serde(default)]
+    pub modules: Vec<String>,
+    pub certificate: Option<String>,
+    /// Certificates issued on or after this day are not recognised.
+    #[serde(default, deserialize_with = "toml_date")]
+    pub issued_before: Option<time::Date>,
+}
+
+/// A TOML local date (`2016-08-10`) as a `time::Date`.
+fn toml_date<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<time::Date>, D::Error> {
+    let value: Option<toml::value::Datetime> = Option::deserialize(de)?;
+    value
+        .map(|dt| match dt.date {
+            Some(d) if dt.time.is_none() && dt.offset.is_none() => time::Month::try_from(d.month)
+                .ok()
+                .and_then(|m| time::Date::from_calendar_date(i32::from(d.year), m, d.day).ok())
+                .ok_or_else(|| serde::de::Error::custom("not a calendar date")),
+            _ => Err(serde::de::Error::custom(
+                "a date without a time, such as 2016-08-10",
+            )),
+        })
+        .transpose()
 }
 
 #[derive(Debug, Deserialize)]
@@ -25,6 +88,8 @@ pub struct Module {
     pub level: String,
     pub name_vi: String,
     pub name_en: String,
+    /// What the module weighs in the credit ledger (a whole number >= 1).
+    pub credits: u32,
     #[serde(default)]
     pub topics: Vec<Topic>,
 }
@@ -51,6 +116,14 @@ impl Catalog {
         self.modules.iter().find(|m| m.code == code)
     }
 
+    pub fn certificate(&self, code: &str) -> Option<&Certificate> {
+        self.certificates.iter().find(|c| c.code == code)
+    }
+
+    pub fn equivalence(&self, code: &str) -> Option<&Equivalence> {
+        self.equivalences.iter().find(|e| e.code == code)
+    }
+
     /// The module a topic code belongs to, and the topic.
     pub fn topic(&self, code: &str) -> Option<(&Module, &Topic)> {
         self.modules
@@ -59,23 +132,20 @@ impl Catalog {
     }
 }
 
-impl Module {
-    pub fn name(&self, lang: crate::vocab::Lang) -> &str {
-        match lang {
-            crate::vocab::Lang::Vi => &self.name_vi,
-            crate::vocab::Lang::En => &self.name_en,
+/// `name(lang)` for the catalog's named things.
+macro_rules! named {
+    ($($ty:ty),*) => {$(
+        impl $ty {
+            pub fn name(&self, lang: crate::vocab::Lang) -> &str {
+                match lang {
+                    crate::vocab::Lang::Vi => &self.name_vi,
+                    crate::vocab::Lang::En => &self.name_en,
+                }
+            }
         }
-    }
+    )*};
 }
-
-impl Topic {
-    pub fn name(&self, lang: crate::vocab::Lang) -> &str {
-        match lang {
-            crate::vocab::Lang::Vi => &self.name_vi,
-            crate::vocab::Lang::En => &self.name_en,
-        }
-    }
-}
+named!(Module, Topic, Certificate, Equivalence);
 
 /// The topic a heading or a `Chủ đề:` line names: a topic code written in it (`IU01.3`),
 /// else the topic of the module whose name it holds.

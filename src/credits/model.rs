@@ -1,0 +1,255 @@
+//! The credit rules as plain functions over values: a person's earned module entries and
+//! recognised earlier certificates, read against the catalog, give their total credits and the
+//! certificates they satisfy, with the entries each rests on, the day it was met and its expiry.
+
+use std::collections::BTreeMap;
+
+use time::Date;
+
+use crate::banks::catalog::{Catalog, Certificate};
+
+/// Where an earned module comes from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    /// A passing, approved attempt (its id).
+    Attempt(String),
+    /// A recognised earlier certificate counting as the module (its record id).
+    Earlier(String),
+}
+
+/// One module a person has earned. Revoked entries are left out by the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub module: String,
+    pub date: Date,
+    /// The centre that examined it (or, for an earlier certificate, its issuer).
+    pub centre: String,
+    pub source: Source,
+}
+
+/// A recognised earlier certificate on a person's record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Earlier {
+    /// The record's id.
+    pub id: String,
+    /// The catalog equivalence it was recorded under.
+    pub equivalence: String,
+    pub date: Date,
+    pub issuer: String,
+}
+
+/// A certificate whose rule a person's entries meet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Satisfied {
+    pub certificate: String,
+    /// The module entries it rests on (through the certificates it builds on too), one per
+    /// module, in the order of the catalog's modules.
+    pub entries: Vec<Entry>,
+    /// The earlier certificates recognised as a whole certificate it rests on (record ids).
+    pub earlier: Vec<String>,
+    /// The day the rule was met: the latest day among what it rests on (for a profile, the
+    /// day of its first module).
+    pub satisfied_on: Date,
+    /// The last day it is valid, when its rule has a validity.
+    pub expires_on: Option<Date>,
+}
+
+/// Everything a person's record adds up to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Standing {
+    /// Credits of the distinct modules earned (a module passed twice counts once).
+    pub credits: u32,
+    /// The satisfied certificates, in the catalog's order.
+    pub certificates: Vec<Satisfied>,
+}
+
+/// The module entries an earlier certificate stands for, and what it counts as as a whole.
+/// Certificates issued on or after the equivalence's `issued_before`, or under an unknown
+/// equivalence, count for nothing.
+fn recognised<'c>(
+    catalog: &'c Catalog,
+    earlier: &[Earlier],
+) -> (Vec<Entry>, Vec<(&'c str, Earlier)>) {
+    let mut entries = Vec::new();
+    let mut whole = Vec::new();
+    for record in earlier {
+        let Some(eq) = catalog.equivalence(&record.equivalence) else {
+            continue;
+        };
+        if eq.issued_before.is_some_and(|day| record.date >= day) {
+            continue;
+        }
+        entries.extend(eq.modules.iter().map(|module| Entry {
+            module: module.clone(),
+            date: record.date,
+            centre: record.issuer.clone(),
+            source: Source::Earlier(record.id.clone()),
+        }));
+        if let Some(certificate) = &eq.certificate {
+            whole.push((certificate.as_str(), record.clone()));
+        }
+    }
+    (entries, whole)
+}
+
+/// A person's credits and satisfied certificates.
+pub fn standing(catalog: &Catalog, entries: &[Entry], earlier: &[Earlier]) -> Standing {
+    let (from_earlier, whole) = recognised(catalog, earlier);
+    // The entry that counts for each module: the earliest, then by source, so the choice
+    // never depends on the order the caller lists them in.
+    let mut first: BTreeMap<&str, &Entry> = BTreeMap::new();
+    for entry in entries.iter().chain(&from_earlier) {
+        if catalog.module(&entry.module).is_none() {
+            continue;
+        }
+        first
+            .entry(entry.module.as_str())
+            .and_modify(|kept| {
+                if (entry.date, &entry.source) < (kept.date, &kept.source) {
+                    *kept = entry;
+                }
+            })
+            .or_insert(entry);
+    }
+    let credits = first
+        .keys()
+        .filter_map(|m| catalog.module(m))
+        .map(|m| m.credits)
+        .sum();
+    let mut eval = Eval {
+        catalog,
+        first,
+        whole,
+        done: BTreeMap::new(),
+    };
+    for certificate in &catalog.certificates {
+        eval.certificate(certificate, 0);
+    }
+    let certificates = catalog
+        .certificates
+        .iter()
+        .filter_map(|c| eval.done.get(c.code.as_str()).cloned().flatten())
+        .collect();
+    Standing {
+        credits,
+        certificates,
+    }
+}
+
+/// A record's entries being read against the catalog's certificates.
+struct Eval<'c, 'e> {
+    catalog: &'c Catalog,
+    /// The entry that counts for each module.
+    first: BTreeMap<&'e str, &'e Entry>,
+    /// Earlier certificates recognised as a whole: (certificate, record).
+    whole: Vec<(&'c str, Earlier)>,
+    /// Certificates already decided.
+    done: BTreeMap<&'c str, Option<Satisfied>>,
+}
+
+impl<'c> Eval<'c, '_> {
+    /// Whether a certificate is met, by its rule or else through an earlier certificate
+    /// (`depth` guards against a cycle, which the catalog check refuses).
+    fn certificate(&mut self, certificate: &'c Certificate, depth: usize) -> Option<Satisfied> {
+        if let Some(known) = self.done.get(certificate.code.as_str()) {
+            return known.clone();
+        }
+        if depth > self.catalog.certificates.len() {
+            return None;
+        }
+        let result = self
+            .by_rule(certificate, depth)
+            .or_else(|| self.by_earlier(certificate));
+        self.done.insert(certificate.code.as_str(), result.clone());
+        result
+    }
+
+    /// Through the earliest earlier certificate recognised as this certificate.
+    fn by_earlier(&self, certificate: &Certificate) -> Option<Satisfied> {
+        let (_, record) = self
+            .whole
+            .iter()
+            .filter(|(code, _)| *code == certificate.code)
+            .min_by(|a, b| (a.1.date, &a.1.id).cmp(&(b.1.date, &b.1.id)))?;
+        Some(Satisfied {
+            certificate: certificate.code.clone(),
+            entries: Vec::new(),
+            earlier: vec![record.id.clone()],
+            satisfied_on: record.date,
+            expires_on: expiry(certificate, record.date),
+        })
+    }
+
+    fn by_rule(&mut self, certificate: &'c Certificate, depth: usize) -> Option<Satisfied> {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut earlier: Vec<String> = Vec::new();
+        let mut days: Vec<Date> = Vec::new();
+        for code in &certificate.certificates {
+            let needed = self.catalog.certificate(code)?;
+            let met = self.certificate(needed, depth + 1)?;
+            days.push(met.satisfied_on);
+            entries.extend(met.entries);
+            earlier.extend(met.earlier);
+        }
+        for module in &certificate.all {
+            let entry = self.first.get(module.as_str())?;
+            days.push(entry.date);
+            entries.push((*entry).clone());
+        }
+        if let Some(any) = &certificate.any {
+            // Earliest first, then by module code: the same record always picks the same.
+            let mut candidates: Vec<&Entry> = any
+                .of
+                .iter()
+                .filter(|m| !entries.iter().any(|e| &e.module == *m))
+                .filter_map(|m| self.first.get(m.as_str()).copied())
+                .collect();
+            if candidates.len() < any.count {
+                return None;
+            }
+            candidates.sort_by(|a, b| (a.date, &a.module).cmp(&(b.date, &b.module)));
+            for entry in candidates.into_iter().take(any.count) {
+                days.push(entry.date);
+                entries.push(entry.clone());
+            }
+        }
+        let mut satisfied_on = days.iter().max().copied();
+        if !certificate.profile.is_empty() {
+            let passed: Vec<&Entry> = certificate
+                .profile
+                .iter()
+                .filter_map(|m| self.first.get(m.as_str()).copied())
+                .collect();
+            let first_day = passed.iter().map(|e| e.date).min()?;
+            satisfied_on = Some(satisfied_on.map_or(first_day, |d| d.max(first_day)));
+            entries.extend(passed.into_iter().cloned());
+        }
+        let satisfied_on = satisfied_on?;
+        let order = |e: &Entry| self.catalog.modules.iter().position(|m| m.code == e.module);
+        entries.sort_by_key(|e| order(e));
+        entries.dedup_by(|a, b| a.module == b.module);
+        earlier.sort();
+        earlier.dedup();
+        Some(Satisfied {
+            certificate: certificate.code.clone(),
+            entries,
+            earlier,
+            satisfied_on,
+            expires_on: expiry(certificate, satisfied_on),
+        })
+    }
+}
+
+/// The day it expires: `valid_years` after the day the rule was met (from 29 February, the
+/// 28th); it is valid up to and including that day.
+fn expiry(certificate: &Certificate, from: Date) -> Option<Date> {
+    let years = i32::from(certificate.valid_years?);
+    let year = from.year() + years;
+    from.replace_year(year)
+        .or_else(|_| from.replace_day(28).and_then(|d| d.replace_year(year)))
+        .ok()
+}
+
+#[cfg(test)]
+#[path = "model_tests.rs"]
+mod tests;
