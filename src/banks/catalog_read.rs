@@ -99,6 +99,13 @@ pub fn read_catalog(path: &str, text: &str) -> (Option<Catalog>, FileReport) {
     check_references(&mut ctx, &seen);
     check_cycles(&mut ctx, &seen);
     ctx.report.items = seen.modules.len();
+    for (kind, codes) in [
+        ("modules", &seen.modules),
+        ("certificates", &seen.certificates),
+        ("equivalences", &seen.equivalences),
+    ] {
+        ctx.report.counts.insert(kind.into(), codes.len());
+    }
     if ctx.report.has_errors() {
         return (None, ctx.report);
     }

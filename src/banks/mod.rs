@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod archive;
 pub mod catalog;
+pub mod catalog_cli;
 pub mod catalog_read;
 pub mod cli;
 pub mod export;

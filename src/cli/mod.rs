@@ -46,7 +46,7 @@ pub struct GlobalArgs {
     /// Log format [default: text].
     #[arg(long, global = true, env = "SATHACH_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
-    /// Language of question-bank reports (`bank check`, `bank import`).
+    /// Language of reports (`bank check`, `bank import`, `catalog check`).
     #[arg(
         long,
         global = true,
@@ -77,6 +77,9 @@ pub enum Command {
     /// Check, import, export and list question banks.
     #[command(subcommand)]
     Bank(crate::banks::cli::BankCommand),
+    /// Check the catalog: modules, credits, certificate rules, recognised earlier certificates.
+    #[command(subcommand)]
+    Catalog(crate::banks::catalog_cli::CatalogCommand),
     /// Check blueprints against the banks and simulate a day of draws.
     #[command(subcommand)]
     Blueprint(BlueprintCommand),
@@ -288,6 +291,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Bank(command) => crate::banks::cli::run(command, &settings, cli.global.lang).await,
+        Command::Catalog(command) => crate::banks::catalog_cli::run(command, cli.global.lang),
         Command::Blueprint(BlueprintCommand::Stored(command)) => {
             crate::blueprints::cli::run(command, &settings, cli.global.lang).await
         }

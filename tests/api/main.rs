@@ -15,6 +15,7 @@ mod browser_practical;
 mod browser_storage;
 mod browser_unsaved;
 mod candidates;
+mod catalog_cli;
 mod centres;
 mod checker;
 mod cli;
