@@ -55,18 +55,20 @@ pub struct Equivalence {
     pub certificate: Option<String>,
     /// Certificates issued on or after this day are not recognised.
     #[serde(default, deserialize_with = "toml_date")]
-    pub issued_before: Option<time::Date>,
+    pub issued_before: Option<crate::vocab::Date>,
 }
 
-/// A TOML local date (`2016-08-10`) as a `time::Date`.
-fn toml_date<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<time::Date>, D::Error> {
+/// A TOML local date (`2016-08-10`) as a calendar date.
+fn toml_date<'de, D: serde::Deserializer<'de>>(
+    de: D,
+) -> Result<Option<crate::vocab::Date>, D::Error> {
     let value: Option<toml::value::Datetime> = Option::deserialize(de)?;
     value
         .map(|dt| match dt.date {
-            Some(d) if dt.time.is_none() && dt.offset.is_none() => time::Month::try_from(d.month)
-                .ok()
-                .and_then(|m| time::Date::from_calendar_date(i32::from(d.year), m, d.day).ok())
-                .ok_or_else(|| serde::de::Error::custom("not a calendar date")),
+            Some(d) if dt.time.is_none() && dt.offset.is_none() => {
+                crate::vocab::Date::parse(&format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+                    .ok_or_else(|| serde::de::Error::custom("not a calendar date"))
+            }
             _ => Err(serde::de::Error::custom(
                 "a date without a time, such as 2016-08-10",
             )),

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use time::Date;
-
-use crate::banks::catalog::{Catalog, Certificate};
+use crate::{
+    banks::catalog::{Catalog, Certificate},
+    vocab::Date,
+};
 
 /// Where an earned module comes from.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -243,11 +244,9 @@ impl<'c> Eval<'c, '_> {
 /// The day it expires: `valid_years` after the day the rule was met (from 29 February, the
 /// 28th); it is valid up to and including that day.
 fn expiry(certificate: &Certificate, from: Date) -> Option<Date> {
-    let years = i32::from(certificate.valid_years?);
-    let year = from.year() + years;
-    from.replace_year(year)
-        .or_else(|_| from.replace_day(28).and_then(|d| d.replace_year(year)))
-        .ok()
+    let Date(year, month, day) = from;
+    let year = year + i32::from(certificate.valid_years?);
+    Date::parse(&Date(year, month, day).iso()).or(Some(Date(year, month, 28)))
 }
 
 #[cfg(test)]

@@ -1,7 +1,5 @@
 //! Unit tests of the credit rules against the shipped catalog.
 
-use time::macros::date;
-
 use super::*;
 use crate::banks::catalog::catalog;
 
@@ -10,7 +8,7 @@ fn passed(module: &str, date: Date, centre: &str) -> Entry {
         module: module.into(),
         date,
         centre: centre.into(),
-        source: Source::Attempt(format!("a-{module}-{date}")),
+        source: Source::Attempt(format!("a-{module}-{}", date.iso())),
     }
 }
 
@@ -18,13 +16,7 @@ fn basic(day: Date) -> Vec<Entry> {
     ["IU01", "IU02", "IU03", "IU04", "IU05", "IU06"]
         .iter()
         .enumerate()
-        .map(|(i, m)| {
-            passed(
-                m,
-                day.saturating_add(time::Duration::days(i as i64)),
-                "TT-A",
-            )
-        })
+        .map(|(i, m)| passed(m, Date(day.0, day.1, day.2 + i as u32), "TT-A"))
         .collect()
 }
 
@@ -46,7 +38,7 @@ fn modules(satisfied: &Satisfied) -> Vec<&str> {
 
 #[test]
 fn all_six_basic_modules_across_centres_give_the_basic_certificate() {
-    let mut entries = basic(date!(2026 - 03 - 02));
+    let mut entries = basic(Date(2026, 3, 2));
     entries[4].centre = "TT-B".into();
     let standing = standing(catalog(), &entries, &[]);
     assert_eq!(codes(&standing), ["TT03-CB"]);
@@ -56,11 +48,7 @@ fn all_six_basic_modules_across_centres_give_the_basic_certificate() {
         ["IU01", "IU02", "IU03", "IU04", "IU05", "IU06"]
     );
     assert_eq!(cb.entries[4].centre, "TT-B");
-    assert_eq!(
-        cb.satisfied_on,
-        date!(2026 - 03 - 07),
-        "the latest of the six"
-    );
+    assert_eq!(cb.satisfied_on, Date(2026, 3, 7), "the latest of the six");
     assert_eq!(
         cb.expires_on, None,
         "Circular 03 certificates do not expire"
@@ -70,7 +58,7 @@ fn all_six_basic_modules_across_centres_give_the_basic_certificate() {
 
 #[test]
 fn five_of_six_is_not_the_basic_certificate() {
-    let mut entries = basic(date!(2026 - 03 - 02));
+    let mut entries = basic(Date(2026, 3, 2));
     entries.remove(2);
     let standing = standing(catalog(), &entries, &[]);
     assert!(standing.certificates.is_empty());
@@ -79,13 +67,13 @@ fn five_of_six_is_not_the_basic_certificate() {
 
 #[test]
 fn basic_plus_three_advanced_gives_the_advanced_certificate_but_two_do_not() {
-    let mut entries = basic(date!(2026 - 03 - 02));
-    entries.push(passed("IU08", date!(2026 - 05 - 10), "TT-A"));
-    entries.push(passed("IU14", date!(2026 - 04 - 01), "TT-B"));
+    let mut entries = basic(Date(2026, 3, 2));
+    entries.push(passed("IU08", Date(2026, 5, 10), "TT-A"));
+    entries.push(passed("IU14", Date(2026, 4, 1), "TT-B"));
     let two = standing(catalog(), &entries, &[]);
     assert_eq!(codes(&two), ["TT03-CB"]);
     assert_eq!(two.credits, 6 + 2 * 2);
-    entries.push(passed("IU10", date!(2026 - 06 - 20), "TT-A"));
+    entries.push(passed("IU10", Date(2026, 6, 20), "TT-A"));
     let three = standing(catalog(), &entries, &[]);
     assert_eq!(codes(&three), ["TT03-CB", "TT03-NC"]);
     let nc = &three.certificates[1];
@@ -95,17 +83,17 @@ fn basic_plus_three_advanced_gives_the_advanced_certificate_but_two_do_not() {
             "IU01", "IU02", "IU03", "IU04", "IU05", "IU06", "IU08", "IU10", "IU14"
         ]
     );
-    assert_eq!(nc.satisfied_on, date!(2026 - 06 - 20));
+    assert_eq!(nc.satisfied_on, Date(2026, 6, 20));
 }
 
 #[test]
 fn any_three_of_nine_picks_the_earliest_then_by_code_whatever_the_order_given() {
-    let mut entries = basic(date!(2026 - 03 - 02));
-    entries.push(passed("IU15", date!(2026 - 04 - 01), "TT-A"));
-    entries.push(passed("IU09", date!(2026 - 04 - 03), "TT-A"));
-    entries.push(passed("IU12", date!(2026 - 04 - 01), "TT-A"));
-    entries.push(passed("IU07", date!(2026 - 04 - 02), "TT-A"));
-    entries.push(passed("IU07", date!(2026 - 03 - 20), "TT-B"));
+    let mut entries = basic(Date(2026, 3, 2));
+    entries.push(passed("IU15", Date(2026, 4, 1), "TT-A"));
+    entries.push(passed("IU09", Date(2026, 4, 3), "TT-A"));
+    entries.push(passed("IU12", Date(2026, 4, 1), "TT-A"));
+    entries.push(passed("IU07", Date(2026, 4, 2), "TT-A"));
+    entries.push(passed("IU07", Date(2026, 3, 20), "TT-B"));
     let forward = standing(catalog(), &entries, &[]);
     entries.reverse();
     let backward = standing(catalog(), &entries, &[]);
@@ -120,7 +108,7 @@ fn any_three_of_nine_picks_the_earliest_then_by_code_whatever_the_order_given() 
         picked,
         [("IU07", "TT-B"), ("IU12", "TT-A"), ("IU15", "TT-A")]
     );
-    assert_eq!(nc.satisfied_on, date!(2026 - 04 - 01));
+    assert_eq!(nc.satisfied_on, Date(2026, 4, 1));
     assert_eq!(forward.credits, 6 + 4 * 2, "IU07 passed twice counts once");
 }
 
@@ -135,28 +123,25 @@ fn earlier(id: &str, equivalence: &str, date: Date) -> Earlier {
 
 #[test]
 fn an_abc_certificate_counts_as_the_basic_certificate_and_leads_to_the_advanced() {
-    let abc = [earlier("e1", "CNTT-ABC", date!(2012 - 05 - 20))];
+    let abc = [earlier("e1", "CNTT-ABC", Date(2012, 5, 20))];
     let alone = standing(catalog(), &[], &abc);
     assert_eq!(codes(&alone), ["TT03-CB"]);
     assert_eq!(alone.certificates[0].earlier, ["e1"]);
-    assert_eq!(alone.certificates[0].satisfied_on, date!(2012 - 05 - 20));
+    assert_eq!(alone.certificates[0].satisfied_on, Date(2012, 5, 20));
     assert_eq!(
         alone.credits, 0,
         "a whole certificate earns no module credits"
     );
     let entries = [
-        passed("IU07", date!(2026 - 04 - 01), "TT-A"),
-        passed("IU08", date!(2026 - 04 - 02), "TT-A"),
-        passed("IU09", date!(2026 - 04 - 03), "TT-A"),
+        passed("IU07", Date(2026, 4, 1), "TT-A"),
+        passed("IU08", Date(2026, 4, 2), "TT-A"),
+        passed("IU09", Date(2026, 4, 3), "TT-A"),
     ];
     let with_three = standing(catalog(), &entries, &abc);
     assert_eq!(codes(&with_three), ["TT03-CB", "TT03-NC"]);
     assert_eq!(with_three.certificates[1].earlier, ["e1"]);
-    assert_eq!(
-        with_three.certificates[1].satisfied_on,
-        date!(2026 - 04 - 03)
-    );
-    let late = [earlier("e2", "CNTT-ABC", date!(2016 - 08 - 10))];
+    assert_eq!(with_three.certificates[1].satisfied_on, Date(2026, 4, 3));
+    let late = [earlier("e2", "CNTT-ABC", Date(2016, 8, 10))];
     assert!(
         standing(catalog(), &[], &late).certificates.is_empty(),
         "issued too late"
@@ -166,10 +151,10 @@ fn an_abc_certificate_counts_as_the_basic_certificate_and_leads_to_the_advanced(
 #[test]
 fn the_icdl_style_profile_lists_the_passed_modules_from_the_first() {
     let entries = [
-        passed("ICDL-SS", date!(2026 - 05 - 02), "TT-A"),
-        passed("ICDL-CE", date!(2026 - 04 - 11), "TT-B"),
+        passed("ICDL-SS", Date(2026, 5, 2), "TT-A"),
+        passed("ICDL-CE", Date(2026, 4, 11), "TT-B"),
     ];
-    let module_certificate = [earlier("e3", "ICDL-ITS-GOC", date!(2025 - 12 - 01))];
+    let module_certificate = [earlier("e3", "ICDL-ITS-GOC", Date(2025, 12, 1))];
     let standing = standing(catalog(), &entries, &module_certificate);
     assert_eq!(codes(&standing), ["ICDL-HS"]);
     let profile = &standing.certificates[0];
@@ -177,7 +162,7 @@ fn the_icdl_style_profile_lists_the_passed_modules_from_the_first() {
     assert_eq!(profile.entries[2].source, Source::Earlier("e3".into()));
     assert_eq!(
         profile.satisfied_on,
-        date!(2025 - 12 - 01),
+        Date(2025, 12, 1),
         "from its first module"
     );
     assert_eq!(standing.credits, 3);
@@ -192,12 +177,12 @@ fn a_rule_with_a_validity_expires_that_many_years_on() {
         "code = \"TT03-CB\"\nvalid_years = 2\n",
     );
     let catalog: Catalog = toml::from_str(&text).unwrap();
-    let entries = basic(date!(2026 - 02 - 24));
+    let entries = basic(Date(2026, 3, 2));
     let cb = &super::standing(&catalog, &entries, &[]).certificates[0];
-    assert_eq!(cb.satisfied_on, date!(2026 - 03 - 01));
-    assert_eq!(cb.expires_on, Some(date!(2028 - 03 - 01)));
-    let leap = basic(date!(2028 - 02 - 24));
+    assert_eq!(cb.satisfied_on, Date(2026, 3, 7));
+    assert_eq!(cb.expires_on, Some(Date(2028, 3, 7)));
+    let leap = basic(Date(2028, 2, 24));
     let cb = &super::standing(&catalog, &leap, &[]).certificates[0];
-    assert_eq!(cb.satisfied_on, date!(2028 - 02 - 29));
-    assert_eq!(cb.expires_on, Some(date!(2030 - 02 - 28)));
+    assert_eq!(cb.satisfied_on, Date(2028, 2, 29));
+    assert_eq!(cb.expires_on, Some(Date(2030, 2, 28)));
 }
