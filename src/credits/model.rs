@@ -149,7 +149,7 @@ struct Eval<'c, 'e> {
 }
 
 impl<'c> Eval<'c, '_> {
-    /// Whether a certificate is met, by its rule or else through an earlier certificate
+    /// Whether a certificate is met, by its rule or through an earlier certificate
     /// (`depth` guards against a cycle, which the catalog check refuses).
     fn certificate(&mut self, certificate: &'c Certificate, depth: usize) -> Option<Satisfied> {
         if let Some(known) = self.done.get(certificate.code.as_str()) {
@@ -158,9 +158,16 @@ impl<'c> Eval<'c, '_> {
         if depth > self.catalog.certificates.len() {
             return None;
         }
-        let result = self
-            .by_rule(certificate, depth)
-            .or_else(|| self.by_earlier(certificate));
+        // Met both ways: the way it was met first counts (the rule on a tie).
+        let result = match (
+            self.by_rule(certificate, depth),
+            self.by_earlier(certificate),
+        ) {
+            (Some(rule), Some(earlier)) if earlier.satisfied_on < rule.satisfied_on => {
+                Some(earlier)
+            }
+            (rule, earlier) => rule.or(earlier),
+        };
         self.done.insert(certificate.code.as_str(), result.clone());
         result
     }

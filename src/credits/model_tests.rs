@@ -141,6 +141,9 @@ fn an_abc_certificate_counts_as_the_basic_certificate_and_leads_to_the_advanced(
     assert_eq!(codes(&with_three), ["TT03-CB", "TT03-NC"]);
     assert_eq!(with_three.certificates[1].earlier, ["e1"]);
     assert_eq!(with_three.certificates[1].satisfied_on, Date(2026, 4, 3));
+    let both = standing(catalog(), &basic(Date(2026, 3, 2)), &abc);
+    assert_eq!(both.certificates[0].earlier, ["e1"], "met in 2012 first");
+    assert_eq!(both.credits, 6);
     let late = [earlier("e2", "CNTT-ABC", Date(2016, 8, 10))];
     assert!(
         standing(catalog(), &[], &late).certificates.is_empty(),
