@@ -145,3 +145,24 @@ fn messages_read_in_vietnamese_first() {
         "{lines:#?}"
     );
 }
+
+#[test]
+fn a_certificate_requiring_itself_directly_is_a_cycle_and_bad_toml_is_one_message() {
+    let text = SHIPPED.1.replace(
+        "certificates = [\"TT03-CB\"]",
+        "certificates = [\"TT03-NC\"]",
+    );
+    let (catalog, report) = read_catalog("catalog.toml", &text);
+    assert!(catalog.is_none());
+    let lines = report.lines(Lang::En);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].ends_with(
+            "certificate TT03-NC requires itself (TT03-NC → TT03-NC), so it can never be met"
+        ),
+        "{lines:#?}"
+    );
+    let (_, report) = read_catalog("catalog.toml", "[[modules]\ncode = 1");
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(report.errors[0].key, "report.invalid_toml");
+}
