@@ -5,11 +5,10 @@
 
 use std::{collections::BTreeMap, ops::Range};
 
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use super::{
     catalog::Catalog,
-    lines::LineIndex,
     native::fields::{Ctx, Fields, Value, as_table},
     report::{Arg, FileReport, args},
 };
@@ -53,20 +52,10 @@ struct Seen {
 
 /// Reads one catalog file; the catalog when it has no errors.
 pub fn read_catalog(path: &str, text: &str) -> (Option<Catalog>, FileReport) {
-    let mut ctx = Ctx {
-        lines: LineIndex::new(text),
-        report: FileReport::new(path, FORMAT),
-    };
-    let (root, errors) = DeTable::parse_recoverable(text);
-    for error in errors {
-        let line = error.span().map(|s| ctx.line(s)).unwrap_or(0);
-        let detail = error.message().trim();
-        ctx.report
-            .error(line, "report.invalid_toml", args![detail = detail]);
-    }
-    if ctx.report.has_errors() {
+    let (mut ctx, root) = Ctx::parse(path, FORMAT, text);
+    let Some(root) = root else {
         return (None, ctx.report);
-    }
+    };
     let mut seen = Seen::default();
     let mut top = Fields::new(
         root.get_ref(),

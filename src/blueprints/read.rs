@@ -3,12 +3,9 @@
 
 use std::ops::Range;
 
-use toml::de::DeTable;
-
 use super::model::{Blueprint, DifficultyTarget, Filter, Navigation, Part, Ratio, Review, Section};
 use crate::banks::{
     catalog::catalog,
-    lines::LineIndex,
     model::{Difficulty, ItemKind},
     native::fields::{Ctx, Fields, Value, as_table},
     report::{Arg, FileReport, args},
@@ -22,22 +19,10 @@ fn what(key: &'static str, name: &str) -> Arg {
 
 /// Reads one blueprint file.
 pub fn read_blueprint(path: &str, text: &str) -> (Option<Blueprint>, FileReport) {
-    let mut ctx = Ctx {
-        lines: LineIndex::new(text),
-        report: FileReport::new(path, FORMAT),
-    };
-    let (root, errors) = DeTable::parse_recoverable(text);
-    for error in errors {
-        let line = error.span().map(|s| ctx.line(s)).unwrap_or(0);
-        ctx.report.error(
-            line,
-            "report.invalid_toml",
-            args![detail = error.message().trim()],
-        );
-    }
-    if ctx.report.has_errors() {
+    let (mut ctx, root) = Ctx::parse(path, FORMAT, text);
+    let Some(root) = root else {
         return (None, ctx.report);
-    }
+    };
     let mut top = Fields::new(
         root.get_ref(),
         root.span(),

@@ -23,6 +23,28 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Parses `text` as TOML for a reader of `format`: every syntax error is reported at its
+    /// line, and the document is returned only when there is none.
+    pub fn parse<'t>(
+        path: &str,
+        format: &str,
+        text: &'t str,
+    ) -> (Self, Option<Spanned<DeTable<'t>>>) {
+        let mut ctx = Ctx {
+            lines: LineIndex::new(text),
+            report: FileReport::new(path, format),
+        };
+        let (root, errors) = DeTable::parse_recoverable(text);
+        for error in errors {
+            let line = error.span().map(|s| ctx.line(s)).unwrap_or(0);
+            let detail = error.message().trim();
+            ctx.report
+                .error(line, "report.invalid_toml", args![detail = detail]);
+        }
+        let root = (!ctx.report.has_errors()).then_some(root);
+        (ctx, root)
+    }
+
     pub fn line(&self, span: Range<usize>) -> usize {
         self.lines.line(span.start)
     }

@@ -24,20 +24,10 @@ pub fn read_bank(
     text: &str,
     media: Vec<MediaFile>,
 ) -> (Option<ParsedBank>, FileReport) {
-    let mut ctx = Ctx {
-        lines: crate::banks::lines::LineIndex::new(text),
-        report: FileReport::new(path, FORMAT),
-    };
-    let (root, errors) = DeTable::parse_recoverable(text);
-    for error in errors {
-        let line = error.span().map(|s| ctx.line(s)).unwrap_or(0);
-        let detail = error.message().trim();
-        ctx.report
-            .error(line, "report.invalid_toml", args![detail = detail]);
-    }
-    if ctx.report.has_errors() {
+    let (mut ctx, root) = Ctx::parse(path, FORMAT, text);
+    let Some(root) = root else {
         return (None, ctx.report);
-    }
+    };
     let root_span = root.span();
     let mut top = Fields::new(
         root.get_ref(),
