@@ -33,7 +33,8 @@ pub(super) struct Sitter {
     pub session: ExamSession,
     pub entry: RosterEntry,
     pub blueprint: std::sync::Arc<Blueprint>,
-    pub current: Option<StoredResult>,
+    /// Every result the attempt has had, oldest first; the last is the current one.
+    pub history: Vec<StoredResult>,
     pub verdict: Verdict,
 }
 
@@ -51,24 +52,24 @@ impl Sitter {
             .await?
             .filter(|e| e.session_id == session.id)
             .ok_or(AppError::NotFound)?;
-        let current = grading::store::current(&state.db.read, attempt_id).await?;
+        let history = grading::store::history(&state.db.read, attempt_id).await?;
         let blueprint = version_blueprint(&state.db.read, &session.blueprint_version_id).await?;
         let verdict = verdict(
             entry.clock.state(),
             session.closed_at.is_some(),
-            current.as_ref(),
+            history.last(),
         );
         Ok(Self {
             session,
             entry,
             blueprint,
-            current,
+            history,
             verdict,
         })
     }
 
     pub fn score(&self) -> Option<&ScoreResult> {
-        self.current.as_ref().and_then(|r| r.score.as_ref())
+        self.history.last().and_then(|r| r.score.as_ref())
     }
 
     pub fn birth(&self) -> String {
@@ -165,11 +166,7 @@ async fn page(
     let (session_id, attempt_id) = path.into_inner();
     let sitter = Sitter::load(&staff, &state, &session_id, &attempt_id).await?;
     let lang: Lang = staff.chrome.lang;
-    let history = grading::store::history(&state.db.read, &attempt_id)
-        .await?
-        .iter()
-        .map(HistoryRow::of)
-        .collect();
+    let history = sitter.history.iter().map(HistoryRow::of).collect();
     let (topics, items) = match (sitter.score(), sitter.entry.clock.paper_id.as_deref()) {
         (Some(score), Some(paper)) => {
             let mut conn = state.db.read.acquire().await?;

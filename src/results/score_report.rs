@@ -13,7 +13,7 @@ use crate::{
     banks::catalog::catalog,
     blueprints::model::Ratio,
     clock,
-    grading::{self, model::regrade_note},
+    grading::model::regrade_note,
     orgs,
     vocab::Lang,
     web::{AppError, AppState, Chrome, render},
@@ -137,10 +137,9 @@ async fn page(
         .into_iter()
         .map(|(title, points, outcome)| (title, points, Both::key(outcome)))
         .collect();
-    let history = grading::store::history(&state.db.read, &attempt_id).await?;
-    let regraded = regrade_note(&history, Lang::Vi).map(|vi| Both {
+    let regraded = regrade_note(&sitter.history, Lang::Vi).map(|vi| Both {
         vi,
-        en: regrade_note(&history, Lang::En).unwrap_or_default(),
+        en: regrade_note(&sitter.history, Lang::En).unwrap_or_default(),
     });
     let page = ReportPage {
         chrome: staff.chrome,

@@ -90,6 +90,15 @@ impl Sitting {
         assert_eq!(location(&res), "/thi/q/1");
         self.browser.get_text("/thi/q/1").await
     }
+
+    /// Submits from the review (confirmed) and lands on the receipt.
+    pub async fn submits(&self) {
+        let res = self
+            .browser
+            .post_form("/thi/submit", &[("confirm", "1")])
+            .await;
+        assert_eq!(location(&res), "/thi/receipt");
+    }
 }
 
 /// Answers for every control on a question page, as a candidate would pick them: the first

@@ -90,11 +90,7 @@ async fn a_candidate_answers_every_question_and_submits_with_a_digest() {
         "/thi/review#confirm",
         "submitting needs a confirmation"
     );
-    let res = s
-        .browser
-        .post_form("/thi/submit", &[("confirm", "1")])
-        .await;
-    assert_eq!(location(&res), "/thi/receipt");
+    s.submits().await;
     let receipt = s.browser.get_text("/thi/receipt").await;
     assert!(
         receipt.contains("Đã nộp bài") && receipt.contains("Điểm theo chủ đề"),

@@ -46,6 +46,7 @@ mod races;
 mod receipt;
 mod receipt_words;
 mod regrade;
+mod regrade_restart;
 mod results_fixture;
 mod results_one;
 mod results_people;

@@ -78,11 +78,7 @@ async fn the_heartbeat_tells_the_page_its_state_the_time_left_and_where_to_go() 
 
     act(&proctor, &s, "resume").await;
     assert_eq!(ping(&s.browser, &csrf).await.1["state"], "in_progress");
-    let res = s
-        .browser
-        .post_form("/thi/submit", &[("confirm", "1")])
-        .await;
-    assert_eq!(location(&res), "/thi/receipt");
+    s.submits().await;
     let (status, reply) = ping(&s.browser, &csrf).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(reply["state"], "submitted");

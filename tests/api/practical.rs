@@ -68,11 +68,7 @@ pub(crate) async fn sat(app: &TestApp) -> (String, String, String) {
 pub(crate) async fn submit(app: &TestApp, index: usize) -> String {
     let s = ready(app, index).await;
     s.started().await;
-    let res = s
-        .browser
-        .post_form("/thi/submit", &[("confirm", "1")])
-        .await;
-    assert_eq!(location(&res), "/thi/receipt");
+    s.submits().await;
     s.attempt
 }
 

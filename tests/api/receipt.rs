@@ -48,11 +48,7 @@ async fn submitted(app: &TestApp) -> Sitting {
     full_review(app, &s.session).await;
     admit(app, &s.session, &s.attempt).await;
     s.started().await;
-    let res = s
-        .browser
-        .post_form("/thi/submit", &[("confirm", "1")])
-        .await;
-    assert_eq!(location(&res), "/thi/receipt");
+    s.submits().await;
     s
 }
 

@@ -5,7 +5,7 @@
 
 use crate::{
     candidates::{Sitting, post_question, ready, seq_on},
-    helpers::{MANAGER, PROCTOR, TestApp, location},
+    helpers::{MANAGER, PROCTOR, TestApp},
 };
 
 pub fn bank() -> String {
@@ -115,11 +115,7 @@ pub async fn sit(app: &TestApp, index: usize, right: usize, statements: usize) -
         let res = post_question(&s, n, &fields, "next").await;
         assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER, "question {n}");
     }
-    let res = s
-        .browser
-        .post_form("/thi/submit", &[("confirm", "1")])
-        .await;
-    assert_eq!(location(&res), "/thi/receipt");
+    s.submits().await;
     s
 }
 

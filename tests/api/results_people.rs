@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use crate::{
     candidates::ready,
     centres::{centre_y, person_id, roster},
-    helpers::{ADMIN, MANAGER, PROCTOR, TestApp, location, spawn_app_with_demo},
+    helpers::{ADMIN, MANAGER, PROCTOR, TestApp, spawn_app_with_demo},
     sessions::{schedule, upload},
 };
 
@@ -32,11 +32,7 @@ async fn a_person_s_results_are_seen_only_through_one_s_own_sessions() {
     // Trần Thị Bình sits X's demo session (a blank paper: 0 points).
     let s = ready(&app, 1).await;
     s.started().await;
-    let res = s
-        .browser
-        .post_form("/thi/submit", &[("confirm", "1")])
-        .await;
-    assert_eq!(location(&res), "/thi/receipt");
+    s.submits().await;
     let code_x = code_of(&app, &s.session).await;
     // Centre Y enrols her too; someone only X knows stays hidden from Y.
     let y = centre_y(&app).await;

@@ -12,7 +12,7 @@ use sathach::{
 use crate::{
     candidates::{Sitting, answering, post_question},
     cli::{sathach, text},
-    helpers::{TestApp, location, spawn_app_with_demo},
+    helpers::{TestApp, spawn_app_with_demo},
 };
 
 /// Candidate `index` of the demo session answers questions 1–3 and submits.
@@ -23,11 +23,7 @@ async fn submitted(app: &TestApp, index: usize) -> Sitting {
         with_seq.push(("seq".into(), "1".into()));
         post_question(&a.s, n + 1, &with_seq, "next").await;
     }
-    let res =
-        a.s.browser
-            .post_form("/thi/submit", &[("confirm", "1")])
-            .await;
-    assert_eq!(location(&res), "/thi/receipt");
+    a.s.submits().await;
     a.s
 }
 

@@ -10,7 +10,7 @@ use sathach::{
 
 use crate::{
     candidates::{Sitting, admit, post_question, seq_on, unadmitted},
-    helpers::{PROCTOR, TestApp, location},
+    helpers::{PROCTOR, TestApp},
     receipt::full_review,
 };
 
@@ -158,12 +158,7 @@ pub async fn answered(app: &TestApp) -> Scored {
 
 /// Submits, then the proctor closes the session.
 pub async fn submitted_and_closed(app: &TestApp, scored: &Scored) {
-    let res = scored
-        .s
-        .browser
-        .post_form("/thi/submit", &[("confirm", "1")])
-        .await;
-    assert_eq!(location(&res), "/thi/receipt");
+    scored.s.submits().await;
     let proctor = app.another_browser();
     proctor.signed_in_as(PROCTOR).await;
     let close = format!("/sessions/{}/room/close", scored.s.session);

@@ -94,17 +94,26 @@ pub struct VersionRow {
     pub key_corrections: i64,
 }
 
-pub async fn versions(pool: &AnyPool, bank_id: &str) -> sqlx::Result<Vec<VersionRow>> {
-    sqlx::query_as(
-        "SELECT v.id, v.number, v.title, v.source_name, v.item_count, v.imported_at,
-                (SELECT COUNT(*) FROM bank_version_items bvi JOIN item_versions iv ON iv.id = bvi.item_version_id
-                 WHERE bvi.bank_version_id = v.id AND iv.key_correction = 1
-                   AND NOT EXISTS (SELECT 1 FROM bank_version_items p
-                                   JOIN bank_versions pv ON pv.id = p.bank_version_id
-                                   WHERE pv.bank_id = v.bank_id AND pv.number < v.number
-                                     AND p.item_version_id = iv.id)) AS key_corrections
-         FROM bank_versions v WHERE v.bank_id = $1 AND v.import_id IS NULL ORDER BY v.number DESC",
+/// How many key corrections the bank version aliased `alias` published (those no earlier
+/// version of the bank holds), as a scalar subquery.
+pub fn key_corrections_published(alias: &str) -> String {
+    format!(
+        "(SELECT COUNT(*) FROM bank_version_items bvi JOIN item_versions iv ON iv.id = bvi.item_version_id
+          WHERE bvi.bank_version_id = {alias}.id AND iv.key_correction = 1
+            AND NOT EXISTS (SELECT 1 FROM bank_version_items p
+                            JOIN bank_versions pv ON pv.id = p.bank_version_id
+                            WHERE pv.bank_id = {alias}.bank_id AND pv.number < {alias}.number
+                              AND p.item_version_id = iv.id))"
     )
+}
+
+pub async fn versions(pool: &AnyPool, bank_id: &str) -> sqlx::Result<Vec<VersionRow>> {
+    sqlx::query_as(&format!(
+        "SELECT v.id, v.number, v.title, v.source_name, v.item_count, v.imported_at,
+                {} AS key_corrections
+         FROM bank_versions v WHERE v.bank_id = $1 AND v.import_id IS NULL ORDER BY v.number DESC",
+        key_corrections_published("v")
+    ))
     .bind(bank_id)
     .fetch_all(pool)
     .await

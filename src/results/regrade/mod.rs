@@ -85,6 +85,25 @@ pub async fn run_pending_dying_after(db: &Db, attempts: usize) -> anyhow::Result
     work(db, attempts).await
 }
 
+/// For tests: scores one listed attempt of a regrade again with `meanwhile` run between the
+/// scoring and the write, as a request changing the attempt's result could be. Returns
+/// whether the attempt was written (and marked done).
+#[doc(hidden)]
+pub async fn rescore_one_racing(
+    db: &Db,
+    regrade_id: &str,
+    attempt_id: &str,
+    meanwhile: impl Future<Output = ()>,
+) -> anyhow::Result<bool> {
+    let regrade: Regrade =
+        sqlx::query_as("SELECT id, reason, requested_by FROM regrades WHERE id = $1")
+            .bind(regrade_id)
+            .fetch_one(&db.read)
+            .await?;
+    let recorded = rescore_then(db, &regrade, attempt_id, meanwhile).await?;
+    Ok(matches!(recorded, Recorded::Done { .. }))
+}
+
 async fn work(db: &Db, at_most: usize) -> anyhow::Result<Worked> {
     let mut worked = Worked {
         started: start::start_new(db).await?,
@@ -155,10 +174,21 @@ enum Recorded {
 /// the writer is held only for the few rows written, in one short transaction that first
 /// checks the attempt's result is still the one scored, then marks the attempt done.
 async fn rescore(db: &Db, regrade: &Regrade, attempt_id: &str) -> anyhow::Result<Recorded> {
+    rescore_then(db, regrade, attempt_id, std::future::ready(())).await
+}
+
+/// `rescore`, running `meanwhile` between the scoring and the write.
+async fn rescore_then(
+    db: &Db,
+    regrade: &Regrade,
+    attempt_id: &str,
+    meanwhile: impl Future<Output = ()>,
+) -> anyhow::Result<Recorded> {
     let found = {
         let mut conn = db.read.acquire().await?;
         scored_again(&mut conn, attempt_id).await?
     };
+    meanwhile.await;
     let mut tx = db.begin_write().await?;
     let recorded = record(&mut tx, regrade, attempt_id, &found, clock::now_ms()).await?;
     if matches!(recorded, Recorded::Done { .. }) {

@@ -6,6 +6,7 @@ use sqlx::{AnyPool, FromRow};
 
 use crate::{
     accounts::SessionUser,
+    banks::store::key_corrections_published,
     grading::model::{Outcome, Points, Tally},
     sessions::store::Scope,
 };
@@ -25,19 +26,14 @@ pub struct Correction {
 
 /// A bank version and the key corrections it published; None when there is no such version.
 pub async fn correction(pool: &AnyPool, bank_version_id: &str) -> sqlx::Result<Option<Correction>> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT bv.id AS bank_version_id, b.id AS bank_id, b.code AS bank_code,
                 b.title AS bank_title, b.organisation_id, bv.number AS version,
-                (SELECT COUNT(*) FROM bank_version_items bvi
-                 JOIN item_versions iv ON iv.id = bvi.item_version_id
-                 WHERE bvi.bank_version_id = bv.id AND iv.key_correction = 1
-                   AND NOT EXISTS (SELECT 1 FROM bank_version_items p
-                                   JOIN bank_versions pv ON pv.id = p.bank_version_id
-                                   WHERE pv.bank_id = bv.bank_id AND pv.number < bv.number
-                                     AND p.item_version_id = iv.id)) AS corrected
+                {} AS corrected
          FROM bank_versions bv JOIN banks b ON b.id = bv.bank_id
          WHERE bv.id = $1 AND bv.import_id IS NULL",
-    )
+        key_corrections_published("bv")
+    ))
     .bind(bank_version_id)
     .fetch_optional(pool)
     .await
@@ -216,13 +212,13 @@ pub async fn set_aside(
 pub struct Touching {
     pub id: String,
     pub reason: String,
-    pub finished: i64,
+    pub finished_at: Option<i64>,
 }
 
 /// The regrades that listed any attempt of the session, oldest first.
 pub async fn touching(pool: &AnyPool, session_id: &str) -> sqlx::Result<Vec<Touching>> {
     sqlx::query_as(
-        "SELECT g.id, g.reason, CASE WHEN g.finished_at IS NULL THEN 0 ELSE 1 END AS finished
+        "SELECT g.id, g.reason, g.finished_at
          FROM regrades g
          WHERE g.id IN (SELECT ra.regrade_id FROM attempts a
                         JOIN regrade_attempts ra ON ra.attempt_id = a.id
