@@ -1,5 +1,9 @@
 //! Credits and certificates: what a person's passed modules and recognised earlier
-//! certificates add up to under the catalog's rules (`model`). The ledger, issuance, pages and
-//! verification build on these rules.
+//! certificates add up to under the catalog's rules (`model`), the append-only ledger that
+//! follows approved results (`ledger`, `store`), and the certificates issued from it
+//! (`issue`). Sits below `results`, which calls into it; never imports it.
 
+pub mod issue;
+pub mod ledger;
 pub mod model;
+pub mod store;

@@ -248,6 +248,96 @@ impl<'c> Eval<'c, '_> {
     }
 }
 
+/// A certificate a person holds (issued and neither revoked nor replaced).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub id: String,
+    /// The catalog certificate it was issued under.
+    pub certificate: String,
+    /// The modules it lists, as printed.
+    pub modules: Vec<String>,
+}
+
+/// What bringing a person's certificates in line with their standing must do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Certificates met and not held: issue them.
+    pub issue: Vec<Satisfied>,
+    /// Held certificates whose rule is no longer met: revoke them (ids).
+    pub revoke: Vec<String>,
+    /// Held profiles whose modules changed: replace each (its id) with a new one.
+    pub replace: Vec<(String, Satisfied)>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.issue.is_empty() && self.revoke.is_empty() && self.replace.is_empty()
+    }
+}
+
+/// Compares what a person's record meets with the certificates they hold. sathach issues a
+/// certificate only when it rests on at least one module examined here: a rule met by
+/// earlier certificates alone is theirs already, and is not issued again. A held certificate
+/// stays as issued while its rule is still met, unless it is a profile listing other modules.
+pub fn reconcile(catalog: &Catalog, standing: &Standing, held: &[Held]) -> Plan {
+    let mut plan = Plan::default();
+    for certificate in held {
+        let met = standing
+            .certificates
+            .iter()
+            .find(|s| s.certificate == certificate.certificate);
+        match met {
+            None => plan.revoke.push(certificate.id.clone()),
+            Some(met) => {
+                let is_profile = catalog
+                    .certificate(&certificate.certificate)
+                    .is_some_and(|c| !c.profile.is_empty());
+                let listed: Vec<&str> = met.entries.iter().map(|e| e.module.as_str()).collect();
+                if is_profile && listed != certificate.modules {
+                    plan.replace.push((certificate.id.clone(), met.clone()));
+                }
+            }
+        }
+    }
+    for met in &standing.certificates {
+        let examined_here = met
+            .entries
+            .iter()
+            .any(|e| matches!(e.source, Source::Attempt(_)));
+        let is_held = held.iter().any(|h| h.certificate == met.certificate);
+        if examined_here && !is_held {
+            plan.issue.push(met.clone());
+        }
+    }
+    plan
+}
+
+/// Letters and digits that cannot be mistaken for each other (Crockford's base 32).
+const NUMBER_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A certificate's public number: 12 characters from the OS-seeded generator (60 bits, so it
+/// cannot be guessed), in groups of four: `7KQ2-M9XD-4TRB`.
+pub fn certificate_number() -> String {
+    let raw = crate::text::random_chars(NUMBER_ALPHABET, 12);
+    format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..])
+}
+
+/// A number as someone typed it, in its printed form: case, spaces and dashes do not
+/// matter, and O, I and L read as 0, 1 and 1. None when it cannot be a number.
+pub fn normalize_number(typed: &str) -> Option<String> {
+    let raw: String = typed
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '.'))
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    let valid = raw.len() == 12 && raw.bytes().all(|b| NUMBER_ALPHABET.contains(&b));
+    valid.then(|| format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..]))
+}
+
 /// The day it expires: `valid_years` after the day the rule was met (from 29 February, the
 /// 28th); it is valid up to and including that day.
 fn expiry(certificate: &Certificate, from: Date) -> Option<Date> {

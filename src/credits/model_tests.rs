@@ -189,3 +189,95 @@ fn a_rule_with_a_validity_expires_that_many_years_on() {
     assert_eq!(cb.satisfied_on, Date(2028, 2, 29));
     assert_eq!(cb.expires_on, Some(Date(2030, 2, 28)));
 }
+
+fn held(id: &str, certificate: &str, modules: &[&str]) -> Held {
+    Held {
+        id: id.into(),
+        certificate: certificate.into(),
+        modules: modules.iter().map(|m| m.to_string()).collect(),
+    }
+}
+
+#[test]
+fn reconcile_issues_what_is_met_here_and_revokes_what_no_longer_is() {
+    let entries = basic(Date(2026, 3, 2));
+    let met = super::standing(catalog(), &entries, &[]);
+    let plan = reconcile(catalog(), &met, &[]);
+    assert_eq!(plan.issue.len(), 1);
+    assert_eq!(plan.issue[0].certificate, "TT03-CB");
+    let six = ["IU01", "IU02", "IU03", "IU04", "IU05", "IU06"];
+    let holding = [held("c1", "TT03-CB", &six)];
+    assert!(reconcile(catalog(), &met, &holding).is_empty());
+    let five = super::standing(catalog(), &entries[1..], &[]);
+    let plan = reconcile(catalog(), &five, &holding);
+    assert_eq!(plan.revoke, ["c1"]);
+    assert!(plan.issue.is_empty() && plan.replace.is_empty());
+}
+
+#[test]
+fn reconcile_never_issues_what_earlier_certificates_alone_meet() {
+    let abc = Earlier {
+        id: "e1".into(),
+        equivalence: "CNTT-ABC".into(),
+        date: Date(2014, 5, 1),
+        issuer: "ĐH Sư phạm".into(),
+    };
+    let alone = super::standing(catalog(), &[], std::slice::from_ref(&abc));
+    assert_eq!(codes(&alone), ["TT03-CB"]);
+    assert!(reconcile(catalog(), &alone, &[]).is_empty());
+    let advanced: Vec<Entry> = ["IU07", "IU08", "IU10"]
+        .iter()
+        .map(|m| passed(m, Date(2026, 4, 1), "TT-B"))
+        .collect();
+    let with = super::standing(catalog(), &advanced, &[abc]);
+    let plan = reconcile(catalog(), &with, &[]);
+    let issued: Vec<&str> = plan.issue.iter().map(|s| s.certificate.as_str()).collect();
+    assert_eq!(
+        issued,
+        ["TT03-NC"],
+        "the advanced one rests on modules examined here"
+    );
+}
+
+#[test]
+fn reconcile_replaces_a_profile_whose_modules_changed() {
+    let first = [passed("ICDL-SS", Date(2026, 1, 5), "TT-A")];
+    let holding = [held("p1", "ICDL-HS", &["ICDL-SS"])];
+    let same = super::standing(catalog(), &first, &[]);
+    assert!(reconcile(catalog(), &same, &holding).is_empty());
+    let more = [
+        first[0].clone(),
+        passed("ICDL-CE", Date(2026, 2, 5), "TT-A"),
+    ];
+    let plan = reconcile(catalog(), &super::standing(catalog(), &more, &[]), &holding);
+    assert_eq!(plan.replace.len(), 1);
+    assert_eq!(plan.replace[0].0, "p1");
+    assert_eq!(modules(&plan.replace[0].1), ["ICDL-CE", "ICDL-SS"]);
+    assert!(plan.issue.is_empty());
+}
+
+#[test]
+fn numbers_are_unguessable_and_read_back_however_typed() {
+    let a = certificate_number();
+    assert_eq!(a.len(), 14);
+    assert_ne!(a, certificate_number());
+    assert_eq!(
+        normalize_number(&a.to_lowercase().replace('-', " ")),
+        Some(a)
+    );
+    assert_eq!(
+        normalize_number("7kq2-m9xd-4trb"),
+        Some("7KQ2-M9XD-4TRB".into())
+    );
+    assert_eq!(
+        normalize_number("OIL2 M9XD 4TRB").as_deref(),
+        Some("0112-M9XD-4TRB")
+    );
+    assert_eq!(normalize_number("7KQ2-M9XD-4TR"), None);
+    assert_eq!(
+        normalize_number("7KQ2-M9XD-4TRU"),
+        None,
+        "U is not in the alphabet"
+    );
+    assert_eq!(normalize_number("../../etc"), None);
+}

@@ -7,12 +7,15 @@ use crate::clock;
 
 const COLUMNS: &str = "id, kind, code, name, department_id";
 
-pub async fn by_id(pool: &AnyPool, id: &str) -> sqlx::Result<Option<Organisation>> {
+pub async fn by_id<'e, E>(executor: E, id: &str) -> sqlx::Result<Option<Organisation>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM organisations WHERE id = $1"
     ))
     .bind(id)
-    .fetch_optional(pool)
+    .fetch_optional(executor)
     .await
 }
 

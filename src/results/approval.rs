@@ -7,6 +7,10 @@ use sqlx::{AnyConnection, FromRow};
 use crate::{
     audit::{self, AuditEntry},
     clock,
+    credits::{
+        ledger,
+        store::{Cause, Change},
+    },
 };
 
 /// Who approved a session's results, and when.
@@ -34,7 +38,13 @@ pub enum ApprovalRefusal {
     #[error("{0} results wait for a practical score")]
     AwaitingScores(i64),
     #[error(transparent)]
-    Failed(#[from] sqlx::Error),
+    Failed(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for ApprovalRefusal {
+    fn from(error: sqlx::Error) -> Self {
+        ApprovalRefusal::Failed(error.into())
+    }
 }
 
 impl ApprovalRefusal {
@@ -108,13 +118,31 @@ pub async fn approve(
     .bind(at)
     .execute(&mut *conn)
     .await?;
+    let attempts: Vec<String> = sqlx::query_scalar(
+        "SELECT a.id FROM attempts a WHERE a.session_id = $1
+           AND EXISTS (SELECT 1 FROM results r WHERE r.attempt_id = a.id) ORDER BY a.id",
+    )
+    .bind(session_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let approving = Change {
+        cause: Cause::Correction,
+        reason: "phê duyệt kết quả",
+        by: Some(user_id),
+    };
+    let mut credited = 0;
+    for attempt_id in &attempts {
+        if ledger::follow_attempt(conn, attempt_id, approving).await? {
+            credited += 1;
+        }
+    }
     audit::record(
         conn,
         AuditEntry {
             actor: Some(user_id),
             action: "results.approve",
             subject_id: session_id,
-            detail: format!("{results} results approved"),
+            detail: format!("{results} results approved, {credited} passes credited"),
         },
     )
     .await?;

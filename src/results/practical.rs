@@ -15,6 +15,10 @@ use crate::{
     },
     audit::{self, AuditEntry},
     blueprints::{model::Blueprint, store::version_blueprint},
+    credits::{
+        ledger,
+        store::{Cause, Change},
+    },
     grading::{
         self,
         model::{Points, ResultKind, points_vi},
@@ -272,5 +276,11 @@ async fn rescore(
         },
     )
     .await?;
+    let correcting = Change {
+        cause: Cause::Correction,
+        reason: &reason,
+        by: Some(entry.entered_by),
+    };
+    ledger::follow_attempt(conn, attempt_id, correcting).await?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! (kind `regraded`, by whoever imported the correction, with their reason).
 
 pub mod pages;
+mod record;
 mod start;
 pub mod view;
 
@@ -13,21 +14,19 @@ use std::time::Duration;
 
 use sqlx::{AnyConnection, FromRow};
 
+use record::{Found, Recorded, record};
+
 use crate::{
     attempts::{
         clock::AttemptClock,
-        finish::{Against, Graded, grade},
+        finish::{Against, grade},
         model::AttemptState,
         store,
     },
     audit::{self, AuditEntry},
     clock,
     db::{Db, is_outage},
-    grading::{
-        self,
-        model::{ResultKind, ScoreResult, decimal},
-        store::NewResult,
-    },
+    grading::{self},
 };
 
 /// How often an idle node looks for new key corrections.
@@ -37,7 +36,7 @@ const BATCH: i64 = 200;
 
 /// A regrade as its work needs it.
 #[derive(Clone, Debug, FromRow)]
-struct Regrade {
+pub(super) struct Regrade {
     id: String,
     reason: String,
     requested_by: Option<String>,
@@ -150,26 +149,6 @@ async fn work(db: &Db, at_most: usize) -> anyhow::Result<Worked> {
     Ok(worked)
 }
 
-/// What scoring an attempt again found, read without holding the writer.
-struct Found {
-    /// The attempt's current result when it was read (None: it has none).
-    current_id: Option<String>,
-    /// The scoring it had and the new one, when they differ.
-    change: Option<(ScoreResult, Graded)>,
-}
-
-/// What became of one attempt.
-enum Recorded {
-    Done {
-        changed: bool,
-    },
-    /// Another node marked it done first.
-    AlreadyDone,
-    /// Its result changed between the scoring and the write (a practical score, a reopening):
-    /// nothing was written; it stays to do.
-    Stale,
-}
-
 /// Scores one attempt again with the corrected keys. The scoring reads on the read pool, so
 /// the writer is held only for the few rows written, in one short transaction that first
 /// checks the attempt's result is still the one scored, then marks the attempt done.
@@ -226,105 +205,6 @@ async fn scored_again(conn: &mut AnyConnection, attempt_id: &str) -> anyhow::Res
         current_id: Some(current.id),
         change,
     })
-}
-
-/// Writes what `scored_again` found, in the caller's write transaction: the attempt is held,
-/// claimed for this regrade, checked to still have the result that was scored, and given its
-/// new result row with an audit entry when the score changed.
-async fn record(
-    conn: &mut AnyConnection,
-    regrade: &Regrade,
-    attempt_id: &str,
-    found: &Found,
-    at: i64,
-) -> anyhow::Result<Recorded> {
-    // Held first, so no submission, reopening or practical entry interleaves.
-    store::hold(conn, attempt_id).await?;
-    let claimed = sqlx::query(
-        "UPDATE regrade_attempts SET done_at = $3
-         WHERE regrade_id = $1 AND attempt_id = $2 AND done_at IS NULL",
-    )
-    .bind(&regrade.id)
-    .bind(attempt_id)
-    .bind(at)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if claimed == 0 {
-        return Ok(Recorded::AlreadyDone);
-    }
-    let now: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM results WHERE attempt_id = $1 ORDER BY seq DESC LIMIT 1",
-    )
-    .bind(attempt_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if now != found.current_id {
-        return Ok(Recorded::Stale);
-    }
-    let after = match &found.change {
-        None => None,
-        Some((before, graded)) => {
-            Some(append_regraded(conn, regrade, attempt_id, before, graded, at).await?)
-        }
-    };
-    sqlx::query(
-        "UPDATE regrade_attempts SET before_result_id = $3, after_result_id = $4
-         WHERE regrade_id = $1 AND attempt_id = $2",
-    )
-    .bind(&regrade.id)
-    .bind(attempt_id)
-    .bind(&found.current_id)
-    .bind(&after)
-    .execute(&mut *conn)
-    .await?;
-    Ok(Recorded::Done {
-        changed: after.is_some(),
-    })
-}
-
-/// The regraded result row and its audit entry; returns the row's id.
-async fn append_regraded(
-    conn: &mut AnyConnection,
-    regrade: &Regrade,
-    attempt_id: &str,
-    before: &ScoreResult,
-    graded: &Graded,
-    at: i64,
-) -> anyhow::Result<String> {
-    let id = grading::store::append(
-        conn,
-        NewResult {
-            attempt_id,
-            kind: ResultKind::Regraded,
-            score: Some(&graded.score),
-            responses_digest: &graded.digest,
-            recorded_by: regrade.requested_by.as_deref(),
-            reason: Some(&regrade.reason),
-            at,
-        },
-    )
-    .await?;
-    audit::record(
-        conn,
-        AuditEntry {
-            actor: regrade.requested_by.as_deref(),
-            action: "results.regrade",
-            subject_id: attempt_id,
-            detail: format!(
-                "{} → {}: {}/{} → {}/{} (reason: {})",
-                before.outcome.as_str(),
-                graded.score.outcome.as_str(),
-                decimal(before.total.points),
-                before.total.max,
-                decimal(graded.score.total.points),
-                graded.score.total.max,
-                regrade.reason
-            ),
-        },
-    )
-    .await?;
-    Ok(id)
 }
 
 fn is_outage_error(error: &anyhow::Error) -> bool {
