@@ -114,7 +114,7 @@ pub async fn revoke_entries(
             NewEntry {
                 person_id,
                 kind: "revoked",
-                module: Some(module),
+                module: Some(module.as_str()).filter(|m| !m.is_empty()),
                 credits: 0,
                 earned_on: &today,
                 attempt_id: None,

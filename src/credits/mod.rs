@@ -3,6 +3,7 @@
 //! follows approved results (`ledger`, `store`), and the certificates issued from it
 //! (`issue`). Sits below `results`, which calls into it; never imports it.
 
+pub mod earlier;
 pub mod issue;
 pub mod ledger;
 pub mod model;

@@ -26,7 +26,7 @@ pub(crate) fn keyed(key: bool) -> Vec<u8> {
 }
 
 /// The manager uploads the bank as a key correction; returns the new bank version's id.
-async fn correct_keys(app: &TestApp, key: bool, reason: &str) -> String {
+pub(crate) async fn correct_keys(app: &TestApp, key: bool, reason: &str) -> String {
     let manager = app.another_browser();
     manager.signed_in_as(MANAGER).await;
     let (_, report) = manager.upload_bank("kq.toml", keyed(key), &[]).await;

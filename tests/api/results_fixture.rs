@@ -29,7 +29,7 @@ pub fn bank() -> String {
     text
 }
 
-fn blueprint(practical: bool) -> String {
+pub fn blueprint(practical: bool) -> String {
     let mut text = String::from(
         r#"[blueprint]
 code = "IU01-THI"
