@@ -100,7 +100,7 @@ async fn approval_credits_each_pass_in_its_transaction_and_six_basic_modules_iss
     );
     let total: i64 = app
         .count(&format!(
-            "SELECT COALESCE(SUM(credits), 0) FROM credit_entries WHERE person_id = '{}'",
+            "SELECT CAST(COALESCE(SUM(credits), 0) AS BIGINT) FROM credit_entries WHERE person_id = '{}'",
             history.person
         ))
         .await;
