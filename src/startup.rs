@@ -94,6 +94,7 @@ impl Application {
                 .configure(crate::results::report::routes)
                 .configure(crate::results::person::routes)
                 .configure(crate::results::regrade::pages::routes)
+                .configure(crate::credits::pages::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))

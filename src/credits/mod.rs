@@ -3,8 +3,10 @@
 //! follows approved results (`ledger`, `store`), and the certificates issued from it
 //! (`issue`). Sits below `results`, which calls into it; never imports it.
 
+pub mod certificate;
 pub mod earlier;
 pub mod issue;
 pub mod ledger;
 pub mod model;
+pub mod pages;
 pub mod store;
