@@ -4,9 +4,11 @@
 //! regrade that turns a pass into a fail revokes the module and the certificate; the ledger
 //! refuses changes in place.
 
+use reqwest::StatusCode;
+
 use crate::{
     credits_fixture::{History, approve, history, passes, sat},
-    helpers::{TestApp, spawn_app_with_demo},
+    helpers::{ADMIN, TestApp, spawn_app_with_demo},
     regrade::{correct_keys, finished},
 };
 
@@ -234,4 +236,30 @@ async fn the_ledger_and_certificates_refuse_changes_in_place() {
         );
     }
     assert_eq!(standing(&app, &history.person).await.len(), 1);
+}
+
+#[tokio::test]
+async fn two_approvals_completing_the_same_certificate_at_once_issue_it_once() {
+    let app = spawn_app_with_demo().await;
+    let history = history(&app).await;
+    approve(&app, &history.session).await;
+    passes(&app, &history, &BASIC_ELSEWHERE[..3]).await;
+    // The last two modules are approved at the same moment, in two centres.
+    let (first, _) = sat(&app, &history, &history.pass, BASIC_ELSEWHERE[3]).await;
+    let (second, _) = sat(&app, &history, &history.pass, BASIC_ELSEWHERE[4]).await;
+    let admins = [app.another_browser(), app.another_browser()];
+    for admin in &admins {
+        admin.signed_in_as(ADMIN).await;
+    }
+    let paths = [&first, &second].map(|s| format!("/sessions/{s}/results/approve"));
+    let (a, b) = tokio::join!(
+        admins[0].post_form(&paths[0], &[]),
+        admins[1].post_form(&paths[1], &[])
+    );
+    let (a, b) = (a.status(), b.status());
+    assert_eq!((a, b), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+    assert_eq!(standing(&app, &history.person).await.len(), 6);
+    let held = certificates(&app, &history.person).await;
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0].3, 1);
 }
