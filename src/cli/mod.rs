@@ -257,6 +257,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             db.migrate().await?;
             if args.demo {
                 demo::load(&db).await?;
+                demo::load_history(&db).await?;
             }
             let app = startup::Application::build_locked(settings, db, lock).await?;
             println!("sathach is ready at http://{}/", app.address());

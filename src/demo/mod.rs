@@ -5,6 +5,7 @@
 //! kept), and schedules a new demo session once the last one's window has passed. It refuses
 //! a database holding any other organisation.
 
+mod history;
 mod session;
 
 use anyhow::Context;
@@ -123,6 +124,12 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     }
     session::ensure(db, CENTRES[0].0, ACCOUNTS[2].0).await?;
     Ok(())
+}
+
+/// The demo's approved past sitting and the certificate it issued (`serve --demo` loads it
+/// after `load`; the tests load it where they need it).
+pub async fn load_history(db: &Db) -> anyhow::Result<()> {
+    history::ensure(db, CENTRES[0].0, ACCOUNTS[2].0, ACCOUNTS[1].0).await
 }
 
 /// The demo resets nothing of anyone else's: a database holding organisations other than

@@ -56,19 +56,17 @@ pub async fn ensure(db: &Db, centre_code: &str, proctor_email: &str) -> anyhow::
         None => schedule(db, &centre.id, &department, proctor_email, now).await?,
     };
     let secret = crate::startup::server_secret(db).await?;
-    let digest = |attempt: &str, generation: i64| {
-        access_code_digest(
-            &secret,
-            &attempts::access_code(&secret, attempt, generation),
-        )
-    };
-    let (rows, problems) = parse_roster(&sheets::read_csv(ROSTER).expect("demo roster reads"));
-    anyhow::ensure!(
-        problems.iter().all(|p| !p.error),
-        "demo roster is invalid: {problems:?}"
-    );
+    let rows = roster_rows(ROSTER)?;
     let mut tx = db.begin_write().await?;
-    enrol(&mut tx, &session, &department, None, &rows, &digest).await?;
+    enrol(
+        &mut tx,
+        &session,
+        &department,
+        None,
+        &rows,
+        &digest_under(&secret),
+    )
+    .await?;
     let teacher = people::resolve_roster_row(&mut tx, &department, &rows[1]).await?;
     if people::accommodations(&mut tx, &teacher, None)
         .await?
@@ -102,6 +100,31 @@ pub async fn ensure(db: &Db, centre_code: &str, proctor_email: &str) -> anyhow::
     Ok(())
 }
 
+/// The access-code digest of each attempt's code under the server's secret.
+pub fn digest_under(secret: &[u8]) -> impl Fn(&str, i64) -> String + '_ {
+    move |attempt: &str, generation: i64| {
+        access_code_digest(secret, &attempts::access_code(secret, attempt, generation))
+    }
+}
+
+/// A demo roster's rows (the demo's own CSV, so any problem is a bug).
+pub fn roster_rows(csv: &str) -> anyhow::Result<Vec<crate::people::model::RosterRow>> {
+    let (rows, problems) = parse_roster(&sheets::read_csv(csv).expect("demo roster reads"));
+    anyhow::ensure!(
+        problems.iter().all(|p| !p.error),
+        "demo roster is invalid: {problems:?}"
+    );
+    Ok(rows)
+}
+
+/// A demo sitting to schedule: its title, blueprint and window (UTC milliseconds).
+pub struct Sitting<'a> {
+    pub title: &'a str,
+    pub blueprint: &'a str,
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
 /// Schedules the demo session: from five minutes ago for three hours, late entry up to two hours.
 async fn schedule(
     db: &Db,
@@ -110,10 +133,27 @@ async fn schedule(
     proctor_email: &str,
     now: i64,
 ) -> anyhow::Result<crate::sessions::model::ExamSession> {
+    let sitting = Sitting {
+        title: TITLE,
+        blueprint: BLUEPRINT,
+        starts_at: now - 5 * 60_000,
+        ends_at: now + 3 * 3_600_000,
+    };
+    schedule_sitting(db, centre_id, department_id, proctor_email, &sitting).await
+}
+
+/// Schedules a sitting at a demo centre with the demo proctor assigned.
+pub async fn schedule_sitting(
+    db: &Db,
+    centre_id: &str,
+    department_id: &str,
+    proctor_email: &str,
+    sitting: &Sitting<'_>,
+) -> anyhow::Result<crate::sessions::model::ExamSession> {
     let blueprint = blueprints::blueprints_of(&db.read, department_id, Some(centre_id))
         .await?
         .into_iter()
-        .find(|b| b.code == BLUEPRINT)
+        .find(|b| b.code == sitting.blueprint)
         .context("the demo blueprint is stored")?;
     let version = blueprints::versions(&db.read, &blueprint.id)
         .await?
@@ -134,9 +174,9 @@ async fn schedule(
         .await?
         .context("demo proctor exists")?;
     let schedule = Schedule {
-        title: TITLE.into(),
-        starts_at: now - 5 * 60_000,
-        ends_at: now + 3 * 3_600_000,
+        title: sitting.title.into(),
+        starts_at: sitting.starts_at,
+        ends_at: sitting.ends_at,
         late_entry_minutes: 120,
         reauthorise_on_return: true,
         allow_reopen: true,

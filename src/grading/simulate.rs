@@ -40,8 +40,9 @@ fn unit(rng: &mut DrawRng) -> f64 {
     (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// The response of a candidate who gets the item right or wrong.
-fn respond(item: &Item, right: bool, rng: &mut DrawRng) -> Response {
+/// A simulated answer to an item, right or plausibly wrong (in the item's own indices, as
+/// saved answers are); the demo's past sittings answer with it too.
+pub fn respond(item: &Item, right: bool, rng: &mut DrawRng) -> Response {
     let pick_other = |n: usize, not: usize, rng: &mut DrawRng| {
         (not + 1 + rng.below(n.max(2) as u64 - 1) as usize) % n.max(1)
     };

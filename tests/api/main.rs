@@ -23,6 +23,7 @@ mod console;
 mod console_races;
 mod console_seen;
 mod credits;
+mod credits_demo;
 mod credits_fixture;
 mod csrf;
 mod exam;
