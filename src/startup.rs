@@ -60,9 +60,7 @@ impl Application {
         attempts::restart::pause_after_restart(&db, &node.name, node.started_at)
             .await
             .context("cannot pause the attempts that were running before the restart")?;
-        crate::results::backfill::recompute_legacy(&db)
-            .await
-            .context("cannot recompute the results stored by an earlier version")?;
+        crate::results::backfill::after_upgrade(&db).await?;
         let listener = TcpListener::bind(&settings.listen).with_context(|| {
             format!(
                 "cannot listen on {}; is another program using that port? choose another with --listen",

@@ -266,7 +266,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Migrate => {
             let db = Db::connect_and_migrate(&settings).await?;
-            crate::results::backfill::recompute_legacy(&db).await?;
+            crate::results::backfill::after_upgrade(&db).await?;
             println!("migrations applied to {}", settings.database_url_redacted());
             db.close().await;
             Ok(())

@@ -23,8 +23,9 @@ struct AttemptFacts {
 }
 
 /// Brings one attempt's entries in line with its current result: once its session is
-/// approved, a pass earns one entry per module its blueprint certifies; a result that no
-/// longer passes revokes them (for `change`). Returns whether the ledger changed.
+/// approved, a pass earns one entry per module its blueprint certifies (unless they were
+/// revoked for misconduct); a result that no longer passes revokes them (for `change`).
+/// Returns whether the ledger changed.
 pub async fn follow_attempt(
     conn: &mut AnyConnection,
     attempt_id: &str,
@@ -61,7 +62,15 @@ pub async fn follow_attempt(
     .bind(attempt_id)
     .fetch_all(&mut *conn)
     .await?;
-    let changed = if passes && standing.is_empty() {
+    // A module revoked for misconduct stays revoked whatever the result does later.
+    let barred: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM credit_entries r JOIN credit_entries e ON e.id = r.revokes_id
+         WHERE e.attempt_id = $1 AND r.cause = 'misconduct' LIMIT 1",
+    )
+    .bind(attempt_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let changed = if passes && standing.is_empty() && barred.is_none() {
         let blueprint =
             blueprints::store::version_blueprint(&mut *conn, &facts.blueprint_version_id).await?;
         let earned_on = clock::local_date(facts.starts_at).iso();
@@ -98,6 +107,37 @@ pub async fn follow_attempt(
         settle(conn, &facts.person_id, change).await?;
     }
     Ok(changed)
+}
+
+/// Credits the passes of sessions approved before the ledger existed (an upgrade): each
+/// attempt of an approved session with no ledger entry at all is followed, in its own write
+/// transaction, as its approver. Runs when the server or `sathach migrate` starts; returns how
+/// many attempts earned entries. Safe to run again.
+pub async fn credit_approved_before_ledger(db: &crate::db::Db) -> anyhow::Result<usize> {
+    let waiting: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.id, ra.approved_by FROM attempts a
+         JOIN result_approvals ra ON ra.session_id = a.session_id
+         WHERE NOT EXISTS (SELECT 1 FROM credit_entries e WHERE e.attempt_id = a.id)
+           AND (SELECT r.outcome FROM results r WHERE r.attempt_id = a.id
+                ORDER BY r.seq DESC LIMIT 1) = 'pass'
+         ORDER BY a.id",
+    )
+    .fetch_all(&db.read)
+    .await?;
+    let mut credited = 0;
+    for (attempt_id, approver) in &waiting {
+        let mut tx = db.begin_write().await?;
+        let upgrading = Change {
+            cause: store::Cause::Correction,
+            reason: "kết quả đã phê duyệt trước khi có sổ tín chỉ",
+            by: Some(approver),
+        };
+        if follow_attempt(&mut tx, attempt_id, upgrading).await? {
+            credited += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(credited)
 }
 
 /// Appends a revocation for each of the entries (id, module), for `change`.

@@ -1,7 +1,8 @@
 //! Results written before results were kept exact and append-only (the table
 //! `attempt_results`, with 4-decimal strings and untyped JSON) are recomputed into `results`
 //! when the server or `sathach migrate` starts: each one in its own write transaction, keeping
-//! the digest and the time of what was graded then, and removed from the old table.
+//! the digest and the time of what was graded then, and removed from the old table. Passes
+//! approved before the credit ledger existed are credited at the same moment.
 
 use anyhow::Context;
 
@@ -70,4 +71,16 @@ pub async fn recompute_legacy(db: &Db) -> anyhow::Result<usize> {
         tracing::info!(results = legacy.len(), "stored results recomputed exactly");
     }
     Ok(legacy.len())
+}
+
+/// What an upgraded database needs before it serves: results recomputed from the old table,
+/// then the passes of sessions approved before the credit ledger existed credited.
+pub async fn after_upgrade(db: &Db) -> anyhow::Result<()> {
+    recompute_legacy(db)
+        .await
+        .context("cannot recompute the results stored by an earlier version")?;
+    crate::credits::ledger::credit_approved_before_ledger(db)
+        .await
+        .context("cannot credit the results approved before the credit ledger")?;
+    Ok(())
 }

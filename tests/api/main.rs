@@ -25,6 +25,7 @@ mod console_seen;
 mod credits;
 mod credits_demo;
 mod credits_fixture;
+mod credits_upgrade;
 mod csrf;
 mod exam;
 mod exam_guessing;
