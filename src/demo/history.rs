@@ -6,7 +6,7 @@
 
 use anyhow::Context;
 
-use super::session::{Sitting, digest_under, roster_rows, schedule_sitting};
+use super::session::{Sitting, centre_of, digest_under, roster_rows, schedule_sitting};
 use crate::{
     accounts::{model::Email, store as accounts},
     attempts::{
@@ -19,7 +19,6 @@ use crate::{
     clock,
     db::Db,
     grading::{model::Points, simulate::respond},
-    orgs::store as orgs,
     results::{approval, practical},
     sessions::{enrolment::enrol, start::start, store as sessions},
 };
@@ -40,13 +39,7 @@ pub async fn ensure(
     proctor_email: &str,
     manager_email: &str,
 ) -> anyhow::Result<()> {
-    let centre = orgs::by_code(&db.read, centre_code)
-        .await?
-        .context("demo centre exists")?;
-    let department = centre
-        .department_id
-        .clone()
-        .context("a centre's department")?;
+    let (centre, department) = centre_of(db, centre_code).await?;
     let known = sessions::listed(&db.read, sessions::Scope::Centre(&centre.id))
         .await?
         .into_iter()

@@ -39,13 +39,7 @@ Vũ Ngọc Hà,02/02/2008,Nữ,031308001122,,Trường THPT Chu Văn An,Học si
 
 /// Ensures an open-for-business demo session and prints its candidates' numbers and codes.
 pub async fn ensure(db: &Db, centre_code: &str, proctor_email: &str) -> anyhow::Result<()> {
-    let centre = orgs::by_code(&db.read, centre_code)
-        .await?
-        .context("demo centre exists")?;
-    let department = centre
-        .department_id
-        .clone()
-        .context("a centre has a department")?;
+    let (centre, department) = centre_of(db, centre_code).await?;
     let now = clock::now_ms();
     let existing = sessions::listed(&db.read, sessions::Scope::Centre(&centre.id))
         .await?
@@ -98,6 +92,21 @@ pub async fn ensure(db: &Db, centre_code: &str, proctor_email: &str) -> anyhow::
         );
     }
     Ok(())
+}
+
+/// A demo centre and its department's id.
+pub async fn centre_of(
+    db: &Db,
+    centre_code: &str,
+) -> anyhow::Result<(crate::orgs::model::Organisation, String)> {
+    let centre = orgs::by_code(&db.read, centre_code)
+        .await?
+        .context("demo centre exists")?;
+    let department = centre
+        .department_id
+        .clone()
+        .context("a centre has a department")?;
+    Ok((centre, department))
 }
 
 /// The access-code digest of each attempt's code under the server's secret.
