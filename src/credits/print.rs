@@ -34,7 +34,10 @@ pub fn qr_svg(text: &str, label: &str) -> anyhow::Result<String> {
         .build();
     // The renderer writes an XML declaration first; inline SVG starts at its element.
     let start = svg.find("<svg").unwrap_or(0);
-    let label = label.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    let label = label
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
     Ok(svg[start..].replacen(
         "<svg",
         &format!("<svg role=\"img\" aria-label=\"{label}\" class=\"qr\""),

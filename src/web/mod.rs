@@ -187,11 +187,7 @@ pub fn render(
 }
 
 /// A file to download (a CSV, a workbook), never cached.
-pub fn download(
-    bytes: Vec<u8>,
-    content_type: &str,
-    file_name: String,
-) -> actix_web::HttpResponse {
+pub fn download(bytes: Vec<u8>, content_type: &str, file_name: String) -> actix_web::HttpResponse {
     use actix_web::http::header;
     actix_web::HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))

@@ -3,10 +3,14 @@
 //! to the verification address; a revoked certificate says so across the page; a proctor and
 //! another Department cannot print it.
 
+use fantoccini::Locator;
 use reqwest::StatusCode;
 use sathach::accounts::model::Role;
 
 use crate::{
+    browser::{axe_source, browser, click, no_axe_violations, wait_for_text},
+    browser_practical::staff_signed_in,
+    credits_fixture::passes,
     credits_verify::profile_holder,
     helpers::{ADMIN, MANAGER, PROCTOR, TestApp, spawn_app_with_demo},
     printing::{chromium, pdf_text, print_to_pdf},
@@ -49,7 +53,11 @@ pub fn decode_qr(html: &str) -> String {
         (height * scale) as usize,
         |x, y| {
             let (x, y) = (x as u32 / scale, y as u32 / scale);
-            if dark[(y * width + x) as usize] { 0 } else { 255 }
+            if dark[(y * width + x) as usize] {
+                0
+            } else {
+                255
+            }
         },
     );
     let grids = image.detect_grids();
@@ -63,7 +71,10 @@ fn pdf_pages(pdf: &[u8]) -> (usize, f64, f64) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("page.pdf");
     std::fs::write(&file, pdf).unwrap();
-    let out = std::process::Command::new(tool).arg(&file).output().unwrap();
+    let out = std::process::Command::new(tool)
+        .arg(&file)
+        .output()
+        .unwrap();
     let info = String::from_utf8(out.stdout).unwrap();
     let field = |name: &str| {
         info.lines()
@@ -185,4 +196,56 @@ pub async fn other_department_admin(app: &TestApp) -> TestApp {
     .unwrap();
     app.browser_for_new_account("SGD-KHAC", Role::Admin, "admin@khac.sathach.vn")
         .await
+}
+
+#[tokio::test]
+async fn the_verification_certificate_and_register_pages_pass_axe() {
+    let Some((_driver, client)) = browser(
+        "the_verification_certificate_and_register_pages_pass_axe",
+        true,
+    )
+    .await
+    else {
+        return;
+    };
+    let axe = axe_source();
+    let app = spawn_app_with_demo().await;
+    let (history, (id, number, _)) = profile_holder(&app).await;
+    passes(&app, &history, &[("ICDL-OE", "TT-C", "2026-03-09")]).await;
+
+    // Signed out: type the number into the form as a person would, in lower case.
+    client.goto(&app.url("/verify")).await.unwrap();
+    no_axe_violations(&client, Some(&axe), "/verify").await;
+    client
+        .find(Locator::Css("#number"))
+        .await
+        .unwrap()
+        .send_keys(&number.to_lowercase())
+        .await
+        .unwrap();
+    click(&client, "main button[type=submit]").await;
+    wait_for_text(&client, "#state", "Đã được thay thế").await;
+    no_axe_violations(&client, Some(&axe), "a replaced certificate").await;
+    client
+        .find(Locator::Css("#state a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "#state", "Còn hiệu lực").await;
+    no_axe_violations(&client, Some(&axe), "a valid certificate").await;
+    client.goto(&app.url("/verify/nope")).await.unwrap();
+    no_axe_violations(&client, Some(&axe), "an unknown number").await;
+
+    staff_signed_in(&client, &app, None, MANAGER).await;
+    let centre = app.org_id("TT-B").await;
+    for page in [
+        format!("/certificates/{id}/print"),
+        format!("/orgs/{centre}/certificates"),
+    ] {
+        client.goto(&app.url(&page)).await.unwrap();
+        no_axe_violations(&client, Some(&axe), &page).await;
+    }
+    client.close().await.unwrap();
 }

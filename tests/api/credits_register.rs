@@ -92,8 +92,14 @@ async fn the_register_lists_a_centres_certificates_by_page_and_year_and_as_xlsx(
     );
     let table = sathach::sheets::read_xlsx(&res.bytes().await.unwrap()).unwrap();
     assert_eq!(table.len(), 51, "a header and fifty lines");
-    let all = sathach::sheets::read_xlsx(&app.get(&format!("{base}.xlsx")).await.bytes().await.unwrap())
-        .unwrap();
+    let all = sathach::sheets::read_xlsx(
+        &app.get(&format!("{base}.xlsx"))
+            .await
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(
         all[0].1,
         [
@@ -139,13 +145,27 @@ async fn only_the_departments_admins_and_centre_managers_see_a_register() {
     let elsewhere = other_department_admin(&app).await;
     assert_eq!(elsewhere.get(&path).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(elsewhere.get(&xlsx).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(app.get(&path).await.status(), StatusCode::SEE_OTHER, "signed out");
+    assert_eq!(
+        app.get(&path).await.status(),
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
 
     // The organisation's page links to its register for those who may see it.
     let own = app.org_id("TT-SAOMAI").await;
     let manager = app.another_browser();
     manager.signed_in_as(MANAGER).await;
     let link = format!("href=\"/orgs/{own}/certificates\"");
-    assert!(manager.get_text(&format!("/orgs/{own}")).await.contains(&link));
-    assert!(!proctor.get_text(&format!("/orgs/{own}")).await.contains(&link));
+    assert!(
+        manager
+            .get_text(&format!("/orgs/{own}"))
+            .await
+            .contains(&link)
+    );
+    assert!(
+        !proctor
+            .get_text(&format!("/orgs/{own}"))
+            .await
+            .contains(&link)
+    );
 }

@@ -84,10 +84,16 @@ async fn a_valid_certificate_shows_only_what_it_prints_and_typed_numbers_find_it
     }
     assert!(!body.contains(&national_id), "the national ID only in part");
     assert!(!body.contains(&history.person), "no internal ids");
+    assert!(
+        !body.contains("<script"),
+        "works without JavaScript: it has none"
+    );
 
     // Typed in lower case, without dashes, with O for 0 and spaces: to the printed form.
     let typed = number.replace('-', " ").to_lowercase().replace('0', "o");
-    let res = app.get(&format!("/verify/{}", typed.replace(' ', ""))).await;
+    let res = app
+        .get(&format!("/verify/{}", typed.replace(' ', "")))
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), format!("/verify/{number}"));
     let res = app
@@ -149,9 +155,8 @@ async fn a_certificate_revoked_for_misconduct_says_when_and_why_in_a_word_only()
     tx.commit().await.unwrap();
 
     let body = page(&app, &format!("/verify/{number}"), StatusCode::OK).await;
-    let today = sathach::vocab::display_date(
-        &sathach::clock::local_date(sathach::clock::now_ms()).iso(),
-    );
+    let today =
+        sathach::vocab::display_date(&sathach::clock::local_date(sathach::clock::now_ms()).iso());
     for shown in [
         "Đã thu hồi",
         "Revoked",
@@ -161,7 +166,10 @@ async fn a_certificate_revoked_for_misconduct_says_when_and_why_in_a_word_only()
         assert!(body.contains(shown), "{shown:?} on the page");
     }
     assert!(!body.contains("Còn hiệu lực"));
-    assert!(!body.contains("Trần Văn Khoa"), "the reason as written is not shown");
+    assert!(
+        !body.contains("Trần Văn Khoa"),
+        "the reason as written is not shown"
+    );
 }
 
 #[tokio::test]
@@ -170,7 +178,11 @@ async fn a_replaced_certificate_links_to_its_successor_and_an_expired_one_says_s
     let (history, (first_id, first, _)) = profile_holder(&app).await;
     passes(&app, &history, &[("ICDL-OE", "TT-C", "2026-03-09")]).await;
     let now = held(&app, &history.person).await;
-    assert_eq!(now.len(), 2, "the profile is issued again with both modules");
+    assert_eq!(
+        now.len(),
+        2,
+        "the profile is issued again with both modules"
+    );
     let (_, second, _) = &now[1];
 
     let body = page(&app, &format!("/verify/{first}"), StatusCode::OK).await;
