@@ -161,8 +161,9 @@ async fn lookup(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    if let Err(wait) = state.lookups.take(&client_addr(&req), clock::now_ms()) {
-        tracing::info!(client = %client_addr(&req), "certificate look-ups over the limit");
+    let client = client_addr(&req);
+    if let Err(wait) = state.lookups.take(&client, clock::now_ms()) {
+        tracing::info!(client.addr = %client, "certificate look-ups over the limit");
         let page = FormPage {
             chrome,
             typed: String::new(),
