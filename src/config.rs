@@ -88,7 +88,13 @@ pub struct Settings {
     /// The reverse proxy in front of the server: requests from these peer addresses name the
     /// client in `proxy.header`; from anyone else the header is ignored.
     pub proxy: ProxySettings,
+    /// Certificate look-ups (`/verify`) one client address may make per minute, counted in
+    /// each node's memory.
+    pub verify_per_minute: u32,
 }
+
+/// Look-ups per client address and minute on the public verification page, by default.
+pub const DEFAULT_VERIFY_PER_MINUTE: u32 = 30;
 
 /// Which peers are trusted reverse proxies, and the header they put the client address in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,6 +147,7 @@ impl Settings {
             checker: crate::checker::CheckerSettings::default(),
             server_key: None,
             proxy: ProxySettings::default(),
+            verify_per_minute: DEFAULT_VERIFY_PER_MINUTE,
         }
     }
 
@@ -235,6 +242,7 @@ pub struct FileSettings {
     pub server_key: Option<String>,
     pub trusted_proxies: Option<String>,
     pub client_ip_header: Option<String>,
+    pub verify_per_minute: Option<u32>,
 }
 
 impl FileSettings {

@@ -138,6 +138,10 @@ pub struct ServeArgs {
     /// The header the trusted proxy names the client in [default: X-Forwarded-For].
     #[arg(long, env = "SATHACH_CLIENT_IP_HEADER", value_name = "HEADER")]
     pub client_ip_header: Option<String>,
+    /// Certificate look-ups on the public /verify page per client address and minute, counted
+    /// by each server on its own [default: 30].
+    #[arg(long, env = "SATHACH_VERIFY_PER_MINUTE", value_name = "N")]
+    pub verify_per_minute: Option<u32>,
     /// Bearer token that /metrics requires; without one, /metrics answers only when both the
     /// listening address and the public URL are loopback.
     #[arg(

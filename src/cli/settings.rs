@@ -73,6 +73,11 @@ pub(super) fn resolve(
     };
     Ok(Settings {
         proxy,
+        verify_per_minute: serve
+            .and_then(|s| s.verify_per_minute)
+            .or(file.verify_per_minute)
+            .unwrap_or(config::DEFAULT_VERIFY_PER_MINUTE)
+            .max(1),
         database_url: Secret::new(database_url),
         data_dir,
         listen,

@@ -68,6 +68,8 @@ pub struct CertificateView {
     pub department_name: String,
     pub created_at: i64,
     pub state: State,
+    /// When it was revoked or replaced (UTC ms).
+    pub ended_at: Option<i64>,
 }
 
 impl CertificateView {
@@ -133,13 +135,14 @@ struct Row {
     end_cause: Option<String>,
     end_reason: Option<String>,
     replaced_by: Option<String>,
+    ended_at: Option<i64>,
 }
 
 const SELECT: &str = "SELECT c.id, c.number, c.register_number, c.person_id, c.certificate,
         c.holder_name, c.holder_birth_date, c.holder_id_tail, c.modules, c.issued_on,
         c.expires_on, c.issuer_id, o.code AS issuer_code, o.name AS issuer_name,
         d.name AS department_name, c.created_at, cr.cause AS end_cause,
-        cr.reason AS end_reason, rc.number AS replaced_by
+        cr.reason AS end_reason, rc.number AS replaced_by, cr.revoked_at AS ended_at
     FROM certificates c
     JOIN organisations o ON o.id = c.issuer_id
     JOIN organisations d ON d.id = COALESCE(o.department_id, o.id)
@@ -182,6 +185,7 @@ impl Row {
             department_name: self.department_name,
             created_at: self.created_at,
             state,
+            ended_at: self.ended_at,
         })
     }
 }

@@ -124,6 +124,8 @@ struct DetailPage {
     organisation: Organisation,
     rooms: Vec<Room>,
     can_manage: bool,
+    /// The certificate register (sổ cấp chứng chỉ) is for admins and centre managers.
+    register_link: bool,
     form: NewRoomForm,
     errors: FormErrors,
 }
@@ -154,6 +156,7 @@ async fn detail(
         organisation,
         rooms,
         can_manage,
+        register_link: staff.user.role.may(Action::ManageResults),
         form: NewRoomForm::default(),
         errors: FormErrors::default(),
     };
@@ -207,6 +210,7 @@ async fn add_room(
         organisation,
         rooms,
         can_manage: true,
+        register_link: true,
         form,
         errors,
     };

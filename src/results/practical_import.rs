@@ -11,7 +11,6 @@ use super::{
     practical_file::{Column, PracticalFile, heading_key, problem},
     practical_match::{Matched, OnRoster, match_rows},
     practical_page::{EntryForm, open, page, refusal_text},
-    report_files::download,
 };
 use crate::{
     accounts::Staff,
@@ -22,7 +21,7 @@ use crate::{
     sessions::model::ExamSession,
     sheets,
     vocab::Lang,
-    web::{AppError, AppState, multipart, render},
+    web::{AppError, AppState, download, multipart, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -1,31 +1,19 @@
 //! The session report's files: the candidates (`report.csv`) and the log (`events.csv`) as CSV
 //! with a UTF-8 BOM for Excel (formulas defused), and an `.xlsx` workbook with both sheets.
 
-use actix_web::{HttpResponse, http::header, web};
+use actix_web::{HttpResponse, web};
 
 use super::report::{candidate_header, event_header, load};
 use crate::{
     accounts::Staff,
     sheets,
-    web::{AppError, AppState},
+    web::{AppError, AppState, download},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/sessions/{id}/report.csv", web::get().to(csv))
         .route("/sessions/{id}/events.csv", web::get().to(events_csv))
         .route("/sessions/{id}/report.xlsx", web::get().to(xlsx));
-}
-
-/// A file to download, never cached.
-pub(super) fn download(bytes: Vec<u8>, content_type: &str, file_name: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, content_type))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file_name}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(bytes)
 }
 
 /// The candidates (`report.csv`) or the log (`events.csv`) as CSV for Excel.

@@ -15,7 +15,7 @@ use crate::{
     clock,
     grading::model::regrade_note,
     orgs,
-    vocab::Lang,
+    vocab::{Both, Lang},
     web::{AppError, AppState, Chrome, render},
 };
 
@@ -24,25 +24,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/sessions/{id}/results/{attempt}/report",
         web::get().to(page),
     );
-}
-
-/// Vietnamese text with its English subtitle.
-pub struct Both {
-    pub vi: String,
-    pub en: String,
-}
-
-impl Both {
-    fn key(key: &str) -> Self {
-        Self::with(|lang| lang.t(key).to_string())
-    }
-
-    fn with(text: impl Fn(Lang) -> String) -> Self {
-        Self {
-            vi: text(Lang::Vi),
-            en: text(Lang::En),
-        }
-    }
 }
 
 /// A share as people write it: "50 %" for hundredths, otherwise "5/10".

@@ -119,6 +119,28 @@ pub fn all_keys() -> Vec<String> {
     keys
 }
 
+/// Vietnamese text with its English subtitle, for pages printed in both (score reports,
+/// certificates, the public verification page).
+pub struct Both {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Both {
+    /// A catalog message in both languages.
+    pub fn key(key: &str) -> Self {
+        Self::with(|lang| lang.t(key).to_string())
+    }
+
+    /// Text made in each language.
+    pub fn with(text: impl Fn(Lang) -> String) -> Self {
+        Self {
+            vi: text(Lang::Vi),
+            en: text(Lang::En),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,4 +9,4 @@ pub mod token;
 
 pub use date::{Date, display_date};
 pub use failure::Failure;
-pub use lang::Lang;
+pub use lang::{Both, Lang};

@@ -10,6 +10,7 @@ pub mod multipart;
 pub mod observe;
 pub mod outage;
 pub mod pager;
+pub mod rate;
 pub mod system;
 
 use crate::{config::Settings, db::Db, vocab::token::keyed_bytes};
@@ -27,12 +28,15 @@ pub struct AppState {
     pub seen: std::sync::Arc<crate::attempts::seen::LastSeen>,
     /// Checks uploads in child processes, a few at a time.
     pub checker: crate::checker::Checker,
+    /// Public certificate look-ups per client address (this node's count; see `web::rate`).
+    pub lookups: rate::RateLimit,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings, secret: Vec<u8>) -> Self {
         let checker =
             crate::checker::Checker::new(settings.checker.clone(), settings.upload_limit_bytes);
+        let lookups = rate::RateLimit::new(settings.verify_per_minute, 60_000);
         Self {
             db,
             settings,
@@ -40,6 +44,7 @@ impl AppState {
             metrics: observe::Metrics::new(),
             seen: Default::default(),
             checker,
+            lookups,
         }
     }
 
@@ -179,6 +184,19 @@ pub fn render(
         .body(body);
     response.extensions_mut().insert(error::Rendered);
     Ok(response)
+}
+
+/// A file to download (a CSV, a workbook), never cached.
+pub fn download(bytes: Vec<u8>, content_type: &str, file_name: String) -> actix_web::HttpResponse {
+    use actix_web::http::header;
+    actix_web::HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(bytes)
 }
 
 /// A JSON answer for a page's script, with a status of its own (a refusal stays JSON: the
