@@ -4,9 +4,14 @@
 //! (`issue`). Sits below `results`, which calls into it; never imports it.
 
 pub mod certificate;
+pub mod changes;
 pub mod earlier;
 pub mod issue;
 pub mod ledger;
 pub mod model;
+pub mod note;
 pub mod pages;
+pub mod person;
+pub mod record;
+pub mod scan;
 pub mod store;

@@ -2,4 +2,7 @@
 
 use actix_web::web;
 
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.configure(super::person::routes)
+        .configure(super::changes::routes);
+}
