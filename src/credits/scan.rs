@@ -19,9 +19,9 @@ pub struct Scan(MediaFile);
 
 impl Scan {
     /// The upload as a scan, or the message key of what is wrong with it: missing, past the
-    /// limit (`too_large`: the reader stopped there) or not a PDF, JPEG or PNG.
+    /// limit (or `too_large`: the reader stopped before its end) or not a PDF, JPEG or PNG.
     pub fn parse(name: &str, bytes: &[u8], too_large: bool) -> Result<Self, &'static str> {
-        if too_large {
+        if too_large || bytes.len() > MAX_SCAN_BYTES {
             return Err("credit.earlier.scan_too_large");
         }
         if bytes.is_empty() {
