@@ -8,7 +8,9 @@ use reqwest::StatusCode;
 use sathach::accounts::model::Role;
 
 use crate::{
-    credit_record::{PNG, revoke_link},
+    browser::{axe_source, browser, click, no_axe_violations, wait_for_text},
+    browser_practical::staff_signed_in,
+    credit_record::{PNG, record_earlier, revoke_link},
     credits_fixture::{approve, centre, history, sat},
     helpers::{ADMIN, MANAGER, PROCTOR, TestApp, spawn_app_with_demo},
     results_fixture::{close, scored_session, sit},
@@ -173,4 +175,48 @@ async fn the_receipt_says_which_credit_a_pass_earns_and_then_that_it_was_recorde
             && receipt.contains("(1 tín chỉ) đã được ghi vào sổ tín chỉ của bạn."),
         "{receipt}"
     );
+}
+
+#[tokio::test]
+async fn the_record_and_revoke_pages_pass_axe() {
+    let test = "the_record_and_revoke_pages_pass_axe";
+    let Some((_driver, client)) = browser(test, true).await else {
+        return;
+    };
+    let axe = axe_source();
+    let app = spawn_app_with_demo().await;
+    let history = history(&app).await;
+    approve(&app, &history.session).await;
+    let admin = app.another_browser();
+    admin.signed_in_as(ADMIN).await;
+    let fields = [
+        ("equivalence", "ICDL-CE-GOC"),
+        ("number", "ICDL-998877"),
+        ("issuer", "ICDL Việt Nam"),
+        ("issued_on", "01/03/2024"),
+    ];
+    let (status, _) =
+        record_earlier(&admin, &history.person, &fields, ("c.png", PNG.to_vec())).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    staff_signed_in(&client, &app, None, ADMIN).await;
+    let record = format!("/people/{}/credits", history.person);
+    client.goto(&app.url(&record)).await.unwrap();
+    wait_for_text(&client, "main h1", "Tín chỉ và chứng chỉ").await;
+    no_axe_violations(&client, Some(&axe), &record).await;
+    click(
+        &client,
+        "form[enctype='multipart/form-data'] button[type=submit]",
+    )
+    .await;
+    wait_for_text(&client, ".error-summary", "Chọn loại chứng chỉ").await;
+    no_axe_violations(&client, Some(&axe), "the record with the form's errors").await;
+    let page = admin.get_text(&record).await;
+    let entry = revoke_link(&page, "IU01").expect("a line to revoke");
+    let revoke = format!("{record}/entries/{entry}/revoke");
+    client.goto(&app.url(&revoke)).await.unwrap();
+    wait_for_text(&client, "main h1", "Thu hồi tín chỉ").await;
+    click(&client, "main form button[type=submit]").await;
+    wait_for_text(&client, ".error-summary", "Chọn lý do thu hồi.").await;
+    no_axe_violations(&client, Some(&axe), &revoke).await;
+    client.close().await.unwrap();
 }
