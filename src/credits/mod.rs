@@ -1,7 +1,9 @@
 //! Credits and certificates: what a person's passed modules and recognised earlier
 //! certificates add up to under the catalog's rules (`model`), the append-only ledger that
 //! follows approved results (`ledger`, `store`), and the certificates issued from it
-//! (`issue`). Sits below `results`, which calls into it; never imports it.
+//! (`issue`). Staff read a person's record (`person`, over `record`) and change it
+//! (`changes`: an earlier certificate with its `scan`, a revocation); the candidate's receipt
+//! says what a pass earns (`note`). Sits below `results`, which calls into it; never imports it.
 
 pub mod certificate;
 pub mod changes;

@@ -81,6 +81,12 @@ mod tests {
             Scan::parse("a.png", &png, true).unwrap_err(),
             "credit.earlier.scan_too_large"
         );
+        let mut huge = png.clone();
+        huge.resize(MAX_SCAN_BYTES + 1, 0);
+        assert_eq!(
+            Scan::parse("a.png", &huge, false).unwrap_err(),
+            "credit.earlier.scan_too_large"
+        );
         assert_eq!(
             Scan::parse("", b"", false).unwrap_err(),
             "credit.earlier.scan_missing"
