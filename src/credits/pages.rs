@@ -12,7 +12,9 @@ use crate::{
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(super::verify::routes)
         .configure(super::print::routes)
-        .configure(super::register::routes);
+        .configure(super::register::routes)
+        .configure(super::person::routes)
+        .configure(super::changes::routes);
 }
 
 /// Refuses unless the staff member may see credits and certificates of `department_id`

@@ -16,8 +16,11 @@ use crate::attempts::{
 };
 use crate::{
     blueprints::{model::Review, store::version_blueprint},
-    clock,
-    grading::{self, model::ScoreResult},
+    clock, credits,
+    grading::{
+        self,
+        model::{Outcome, ScoreResult},
+    },
     vocab::Lang,
     web::{AppError, AppState, Chrome, Page, render},
 };
@@ -60,6 +63,9 @@ struct ReceiptPage {
     result: Option<Shown>,
     /// That the attempt was scored again after a key correction, when, and why.
     regraded: Option<String>,
+    /// For a pass the candidate may see: the credit it earns once approved, or that it is
+    /// recorded.
+    credit: Option<String>,
 }
 
 impl ReceiptPage {
@@ -105,11 +111,17 @@ async fn receipt(
     let score = stored
         .score
         .context("a submitted attempt's current result is not a withdrawal")?;
-    let review = version_blueprint(&state.db.read, &exam.session.blueprint_version_id)
-        .await?
-        .review;
+    let blueprint = version_blueprint(&state.db.read, &exam.session.blueprint_version_id).await?;
+    let review = blueprint.review;
     let lang = page.0.lang;
     let mut result = (review != Review::Nothing).then(|| shown(&score, lang));
+    let credit = if result.is_some() && score.outcome == Outcome::Pass {
+        let (attempt, session) = (&exam.entry.id, &exam.session.id);
+        credits::note::receipt_line(&state.db.read, attempt, session, &blueprint.modules, lang)
+            .await?
+    } else {
+        None
+    };
     if let Some(shown) = result.as_mut().filter(|_| review == Review::Full && closed) {
         let paper = exam.entry.clock.paper_id.as_deref().unwrap_or_default();
         let mut conn = state.db.read.acquire().await?;
@@ -137,6 +149,7 @@ async fn receipt(
         closed,
         result,
         regraded,
+        credit,
     };
     render(&page, 200)
 }

@@ -129,6 +129,16 @@ pub fn matches_search(person: &Person, typed: &str) -> bool {
             .any(|id| fold_text(id, true).contains(&plain))
 }
 
+/// Is what staff typed the person's whole identifier (CCCD or other), spaces and case aside?
+pub fn has_identifier(person: &Person, typed: &str) -> bool {
+    use crate::banks::answers::fold_text;
+    let typed = fold_text(typed, true).replace(' ', "");
+    [&person.national_id, &person.other_id]
+        .into_iter()
+        .flatten()
+        .any(|id| fold_text(id, true).replace(' ', "") == typed)
+}
+
 /// An accommodation as stored.
 #[derive(Clone, Debug, FromRow)]
 pub struct Accommodation {

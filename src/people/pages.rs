@@ -3,12 +3,17 @@
 //! and, for an admin only, settling a flagged record. One person is shared by the centres of a
 //! department, so a centre never sees or changes what another centre recorded.
 
+use std::collections::HashSet;
+
 use actix_web::{HttpResponse, http::header, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::{
-    model::{Accommodation, FLAG_CONFLICT, Person, RosterClaim, matches_search, parse_percent},
+    model::{
+        Accommodation, FLAG_CONFLICT, Person, RosterClaim, has_identifier, matches_search,
+        parse_percent,
+    },
     store::{self, NewAccommodation},
 };
 use crate::{
@@ -41,9 +46,20 @@ struct ListPage {
     found: usize,
     page: usize,
     pages: usize,
+    /// People found outside the manager's rosters: only their credit record opens.
+    outside: HashSet<String>,
 }
 
 impl ListPage {
+    /// The person's page, or their credit record when found outside one's rosters.
+    fn link(&self, person: &Person) -> String {
+        if self.outside.contains(&person.id) {
+            format!("/people/{}/credits", person.id)
+        } else {
+            format!("/people/{}", person.id)
+        }
+    }
+
     /// The address of a page of this search, but for its number.
     fn page_prefix(&self) -> String {
         let q: String = url::form_urlencoded::byte_serialize(self.q.as_bytes()).collect();
@@ -74,9 +90,22 @@ async fn list(
     let mut people = store::listed(&state.db.read, &staff.user.department_id, centre).await?;
     let query = query.into_inner();
     let q = crate::text::single_line(query.q.as_deref().unwrap_or_default());
+    let mut outside = HashSet::new();
     if !q.is_empty() {
         let numbered = store::with_candidate_number(&state.db.read, &q).await?;
         people.retain(|p| matches_search(p, &q) || numbered.contains(&p.id));
+        // Credits are the whole department's: a centre manager also finds, by their whole
+        // CCCD or candidate number only, a person examined at another of its centres.
+        if centre.is_some() {
+            let department = store::listed(&state.db.read, &staff.user.department_id, None).await?;
+            for p in department {
+                let exact = has_identifier(&p, &q) || numbered.contains(&p.id);
+                if exact && !people.iter().any(|known| known.id == p.id) {
+                    outside.insert(p.id.clone());
+                    people.push(p);
+                }
+            }
+        }
     }
     let (page, shown) = pager::page_of(&people, pager::asked(query.page.as_deref()));
     let page = ListPage {
@@ -86,6 +115,7 @@ async fn list(
         page,
         pages: pager::page_count(people.len()),
         people: shown.to_vec(),
+        outside,
     };
     render(&page, 200)
 }

@@ -22,6 +22,8 @@ mod cli;
 mod console;
 mod console_races;
 mod console_seen;
+mod credit_access;
+mod credit_record;
 mod credits;
 mod credits_demo;
 mod credits_fixture;

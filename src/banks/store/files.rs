@@ -39,11 +39,16 @@ pub async fn existing_media(
     Ok(found)
 }
 
+/// A bank picture by its digest. A scan of an earlier certificate is stored in the same table
+/// but is no picture of a bank: it is served only through the person's credit record.
 pub async fn media(pool: &AnyPool, sha256: &str) -> sqlx::Result<Option<(String, Vec<u8>)>> {
-    sqlx::query_as("SELECT mime, bytes FROM media WHERE sha256 = $1")
-        .bind(sha256)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(
+        "SELECT m.mime, m.bytes FROM media m WHERE m.sha256 = $1
+         AND NOT EXISTS (SELECT 1 FROM earlier_certificates ec WHERE ec.scan_sha256 = m.sha256)",
+    )
+    .bind(sha256)
+    .fetch_optional(pool)
+    .await
 }
 
 /// An upload kept between the report and the manager's confirmation.
