@@ -270,7 +270,7 @@ async fn revoking_a_module_for_misconduct_revokes_the_certificate() {
     assert!(page.contains("Đã thu hồi. Chứng chỉ của thí sinh đã được cập nhật theo."));
     assert!(page.contains("Thu hồi mô đun IU05"));
     assert!(page.contains(&format!("Vi phạm quy chế thi</strong>: {reason}")));
-    assert!(page.contains("data-state=\"credit.person.state_revoked\""));
+    assert!(page.contains("data-state=\"credit.state.revoked\""));
     assert!(page.contains("5 tín chỉ"), "IU05 no longer counts");
     assert!(revoke_link(&page, "IU05").is_none(), "revoked once");
     // Revoking the same line again finds nothing to revoke.

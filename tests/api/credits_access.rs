@@ -10,8 +10,8 @@ use sathach::accounts::model::Role;
 use crate::{
     browser::{axe_source, browser, click, no_axe_violations, wait_for_text},
     browser_practical::staff_signed_in,
-    credit_record::{PNG, record_earlier, revoke_link},
     credits_fixture::{approve, centre, history, sat},
+    credits_record::{PNG, record_earlier, revoke_link},
     helpers::{ADMIN, MANAGER, PROCTOR, TestApp, spawn_app_with_demo},
     results_fixture::{close, scored_session, sit},
 };
