@@ -79,7 +79,7 @@ struct FormPage {
     typed: String,
     not_found: bool,
     /// Seconds to wait when over the look-up budget.
-    wait: Option<i64>,
+    wait: Option<u64>,
 }
 
 #[derive(Template)]
@@ -162,7 +162,7 @@ async fn lookup(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let client = client_addr(&req);
-    if let Err(wait) = state.lookups.take(&client, clock::now_ms()) {
+    if let Err(wait) = state.lookups.take(&client) {
         tracing::info!(client.addr = %client, "certificate look-ups over the limit");
         let page = FormPage {
             chrome,

@@ -8,6 +8,9 @@
 mod history;
 mod session;
 
+/// The title of the demo's open session (the one candidates sit), as `--demo` schedules it.
+pub use session::TITLE as SESSION_TITLE;
+
 use anyhow::Context;
 
 use crate::{

@@ -23,7 +23,7 @@ use crate::{
     vocab::Date,
 };
 
-const TITLE: &str = "Ca thi mẫu – Mô đun IU01";
+pub const TITLE: &str = "Ca thi mẫu – Mô đun IU01";
 const BLUEPRINT: &str = "IU01-THI";
 
 /// Demo candidates: real-looking CCCD numbers (province, century and sex, birth year), one

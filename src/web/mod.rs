@@ -36,7 +36,7 @@ impl AppState {
     pub fn new(db: Db, settings: Settings, secret: Vec<u8>) -> Self {
         let checker =
             crate::checker::Checker::new(settings.checker.clone(), settings.upload_limit_bytes);
-        let lookups = rate::RateLimit::new(settings.verify_per_minute, 60_000);
+        let lookups = rate::RateLimit::per_minute(settings.verify_per_minute);
         Self {
             db,
             settings,

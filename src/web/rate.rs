@@ -1,74 +1,89 @@
-//! A request budget per client address, kept in this node's memory: at most `limit` requests
-//! in a fixed window; beyond it the client waits for the window to end. For public pages whose
-//! look-ups must not be scraped (certificate verification), where a database write per request
-//! would be the wrong price. Each node counts on its own, so N nodes allow up to N × limit.
+//! A request budget per client address for public look-ups that must not be scraped
+//! (certificate verification), kept in this node's memory by `governor` (GCRA: a burst of
+//! `limit`, then one more every minute / `limit`), where a database write per request would
+//! be the wrong price. Each node counts on its own, so N nodes allow up to N × limit.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::num::NonZeroU32;
 
-/// Clients remembered before windows that have ended are dropped, so invented addresses
-/// cannot grow the map without bound.
+use governor::{
+    Quota, RateLimiter,
+    clock::{Clock, DefaultClock},
+    middleware::NoOpMiddleware,
+    state::keyed::DefaultKeyedStateStore,
+};
+
+/// Clients remembered before those whose budget is whole again are forgotten, so invented
+/// addresses cannot grow the map without bound.
 const PRUNE_AT: usize = 10_000;
 
-pub struct RateLimit {
-    limit: u32,
-    window_ms: i64,
-    /// Client → (start of its current window, requests in it).
-    windows: Mutex<HashMap<String, (i64, u32)>>,
+pub struct RateLimit<C: Clock = DefaultClock> {
+    limiter: RateLimiter<String, DefaultKeyedStateStore<String>, C, NoOpMiddleware<C::Instant>>,
+    clock: C,
 }
 
 impl RateLimit {
-    pub fn new(limit: u32, window_ms: i64) -> Self {
+    /// At most `limit` requests a minute per client (at least 1).
+    pub fn per_minute(limit: u32) -> Self {
+        Self::with_clock(limit, DefaultClock::default())
+    }
+}
+
+impl<C: Clock + Clone> RateLimit<C> {
+    fn with_clock(limit: u32, clock: C) -> Self {
+        let quota = Quota::per_minute(NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN));
         Self {
-            limit: limit.max(1),
-            window_ms: window_ms.max(1),
-            windows: Mutex::new(HashMap::new()),
+            limiter: RateLimiter::dashmap_with_clock(quota, clock.clone()),
+            clock,
         }
     }
 
-    /// Counts one request from `client` at `now` (ms). `Err(seconds)` when the client is over
-    /// its budget: how long until its window ends (at least one second, for `Retry-After`).
-    pub fn take(&self, client: &str, now: i64) -> Result<(), i64> {
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        if windows.len() >= PRUNE_AT {
-            let window_ms = self.window_ms;
-            windows.retain(|_, (start, _)| now - *start < window_ms);
+    /// Counts one request from `client`. `Err(seconds)` when the client is over its budget:
+    /// how long until it may ask again (at least one second, for `Retry-After`).
+    pub fn take(&self, client: &str) -> Result<(), u64> {
+        if self.limiter.len() >= PRUNE_AT {
+            self.limiter.retain_recent();
         }
-        let (start, count) = windows.entry(client.to_string()).or_insert((now, 0));
-        if now - *start >= self.window_ms {
-            (*start, *count) = (now, 0);
-        }
-        if *count >= self.limit {
-            let wait_ms = *start + self.window_ms - now;
-            return Err((wait_ms + 999).div_euclid(1000).max(1));
-        }
-        *count += 1;
-        Ok(())
+        self.limiter
+            .check_key(&client.to_string())
+            .map_err(|later| {
+                let wait = later.wait_time_from(self.clock.now());
+                wait.as_millis().div_ceil(1000).max(1) as u64
+            })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use governor::clock::FakeRelativeClock;
+
     use super::*;
 
     #[test]
-    fn a_client_over_its_budget_waits_for_its_window_to_end_and_others_are_not_affected() {
-        let limit = RateLimit::new(3, 60_000);
-        for t in [0, 10, 20] {
-            assert_eq!(limit.take("198.51.100.7", t), Ok(()));
+    fn a_client_over_its_budget_waits_and_others_are_not_affected() {
+        let clock = FakeRelativeClock::default();
+        let limit = RateLimit::with_clock(3, clock.clone());
+        for _ in 0..3 {
+            assert_eq!(limit.take("198.51.100.7"), Ok(()));
         }
-        assert_eq!(limit.take("198.51.100.7", 30_000), Err(30));
-        assert_eq!(limit.take("198.51.100.7", 59_999), Err(1));
-        assert_eq!(limit.take("203.0.113.5", 30_000), Ok(()), "another client");
-        assert_eq!(limit.take("198.51.100.7", 60_000), Ok(()), "a new window");
+        assert_eq!(limit.take("198.51.100.7"), Err(20), "one more every 20 s");
+        clock.advance(Duration::from_secs(19));
+        assert_eq!(limit.take("198.51.100.7"), Err(1));
+        assert_eq!(limit.take("203.0.113.5"), Ok(()), "another client");
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(limit.take("198.51.100.7"), Ok(()));
     }
 
     #[test]
-    fn ended_windows_are_forgotten_when_many_clients_are_remembered() {
-        let limit = RateLimit::new(1, 1_000);
+    fn clients_whose_budget_is_whole_again_are_forgotten_when_many_are_remembered() {
+        let clock = FakeRelativeClock::default();
+        let limit = RateLimit::with_clock(1, clock.clone());
         for i in 0..PRUNE_AT {
-            assert!(limit.take(&i.to_string(), 0).is_ok());
+            assert!(limit.take(&i.to_string()).is_ok());
         }
-        assert!(limit.take("late", 5_000).is_ok());
-        assert_eq!(limit.windows.lock().unwrap().len(), 1);
+        clock.advance(Duration::from_secs(121));
+        assert!(limit.take("late").is_ok());
+        assert_eq!(limit.limiter.len(), 1);
     }
 }

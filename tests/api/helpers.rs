@@ -332,9 +332,11 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// The demo session's id and its attempts' ids in candidate-number order.
+    /// The demo session's id and its attempts' ids in candidate-number order (not the demo's
+    /// past sitting, which `serve --demo` adds).
     pub async fn demo_session(&self) -> (String, Vec<String>) {
-        let session: String = sqlx::query_scalar("SELECT id FROM exam_sessions")
+        let session: String = sqlx::query_scalar("SELECT id FROM exam_sessions WHERE title = $1")
+            .bind(sathach::demo::SESSION_TITLE)
             .fetch_one(&self.db.read)
             .await
             .unwrap();
