@@ -198,6 +198,17 @@ async fn a_regrade_that_fails_a_module_revokes_its_credit_and_the_certificate() 
         (cause.as_str(), reason.as_str()),
         ("regrade", "Đáp án câu 1–9 bị nhập sai")
     );
+    let number: String = sqlx::query_scalar("SELECT number FROM certificates WHERE person_id = $1")
+        .bind(&history.person)
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap();
+    let public = app.get_text(&format!("/verify/{number}")).await;
+    assert!(public.contains("Đã thu hồi"), "{public}");
+    assert!(
+        !public.contains("Đáp án câu 1–9"),
+        "the reason as written stays private"
+    );
 
     // Correcting back earns the modules again and issues a new certificate.
     let back = correct_keys(&app, true, "Khôi phục đáp án đúng").await;

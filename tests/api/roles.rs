@@ -87,6 +87,10 @@ async fn each_role_reaches_only_what_the_table_allows() {
     .await
     .unwrap();
     let proctor_id = app.user_id("bystander@demo.sathach.vn").await;
+    let person: String = sqlx::query_scalar("SELECT person_id FROM attempts LIMIT 1")
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap();
 
     let see_other = StatusCode::SEE_OTHER;
     let ok = StatusCode::OK;
@@ -166,6 +170,17 @@ async fn each_role_reaches_only_what_the_table_allows() {
             "/blueprints".into(),
             [see_other, ok, ok, forbidden, ok, ok],
         ),
+        (
+            "GET",
+            format!("/people/{person}/credits"),
+            [see_other, ok, ok, forbidden, ok, not_found],
+        ),
+        (
+            "GET",
+            format!("/orgs/{saomai}/certificates"),
+            [see_other, ok, ok, forbidden, ok, not_found],
+        ),
+        ("GET", "/verify".into(), [ok, ok, ok, ok, ok, ok]),
         ("GET", "/healthz".into(), [ok, ok, ok, ok, ok, ok]),
     ];
 
