@@ -240,25 +240,22 @@ where
     rows.into_iter().map(|r| r.view(today)).collect()
 }
 
-/// A page of an issuer's register (sổ cấp chứng chỉ), in register order. `year` limits it
-/// to the certificates issued that year.
+/// An issuer's register (sổ cấp chứng chỉ), in register order. `year` limits it to the
+/// certificates issued that year.
 pub async fn register<'e, E>(
     executor: E,
     issuer_id: &str,
     year: Option<i32>,
-    (offset, limit): (i64, i64),
 ) -> anyhow::Result<Vec<CertificateView>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{SELECT} WHERE c.issuer_id = $1 AND ($2 = '' OR c.issued_on LIKE $2)
-         ORDER BY c.created_at, c.register_number LIMIT $3 OFFSET $4"
+         ORDER BY c.created_at, c.register_number"
     ))
     .bind(issuer_id)
     .bind(year.map_or(String::new(), |y| format!("{y}-%")))
-    .bind(limit)
-    .bind(offset)
     .fetch_all(executor)
     .await?;
     let today = today();

@@ -77,7 +77,7 @@ async fn load(
         .await?
         .ok_or(AppError::NotFound)?;
     may_see_credits(staff, organisation.department())?;
-    let rows = certificate::register(&state.db.read, &organisation.id, year, (0, i64::MAX)).await?;
+    let rows = certificate::register(&state.db.read, &organisation.id, year).await?;
     Ok((organisation, rows))
 }
 
