@@ -91,10 +91,16 @@ pub struct Settings {
     /// Certificate look-ups (`/verify`) one client address may make per minute, counted in
     /// each node's memory.
     pub verify_per_minute: u32,
+    /// How long a ledger row waits before the API's feeds serve it, so a transaction still
+    /// open when a page was read cannot write a row behind the cursor handed out.
+    pub api_settle_seconds: i64,
 }
 
 /// Look-ups per client address and minute on the public verification page, by default.
 pub const DEFAULT_VERIFY_PER_MINUTE: u32 = 30;
+
+/// Seconds before the API's feeds serve a row, by default.
+pub const DEFAULT_API_SETTLE_SECONDS: i64 = 60;
 
 /// Which peers are trusted reverse proxies, and the header they put the client address in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,6 +154,7 @@ impl Settings {
             server_key: None,
             proxy: ProxySettings::default(),
             verify_per_minute: DEFAULT_VERIFY_PER_MINUTE,
+            api_settle_seconds: DEFAULT_API_SETTLE_SECONDS,
         }
     }
 
@@ -243,6 +250,7 @@ pub struct FileSettings {
     pub trusted_proxies: Option<String>,
     pub client_ip_header: Option<String>,
     pub verify_per_minute: Option<u32>,
+    pub api_settle_seconds: Option<i64>,
 }
 
 impl FileSettings {

@@ -3,6 +3,7 @@
 //! stands on.
 
 pub mod accounts;
+pub mod api;
 pub mod attempts;
 pub mod audit;
 pub mod banks;

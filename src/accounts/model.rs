@@ -104,6 +104,8 @@ pub enum Action {
     /// Enter practical scores and approve a session's results (own centre; admins: the
     /// department's).
     ManageResults,
+    /// Create and revoke the API tokens of the department and its centres (admins only).
+    ManageApiTokens,
 }
 
 /// An e-mail address, trimmed, NFC-normalised and lower-cased: the account's sign-in name.

@@ -142,6 +142,10 @@ pub struct ServeArgs {
     /// by each server on its own [default: 30].
     #[arg(long, env = "SATHACH_VERIFY_PER_MINUTE", value_name = "N")]
     pub verify_per_minute: Option<u32>,
+    /// Seconds a credit row or certificate change waits before the API's feeds serve it
+    /// (0–3600) [default: 60].
+    #[arg(long, env = "SATHACH_API_SETTLE_SECONDS", value_name = "SECONDS")]
+    pub api_settle_seconds: Option<i64>,
     /// Bearer token that /metrics requires; without one, /metrics answers only when both the
     /// listening address and the public URL are loopback.
     #[arg(

@@ -78,6 +78,11 @@ pub(super) fn resolve(
             .or(file.verify_per_minute)
             .unwrap_or(config::DEFAULT_VERIFY_PER_MINUTE)
             .max(1),
+        api_settle_seconds: serve
+            .and_then(|s| s.api_settle_seconds)
+            .or(file.api_settle_seconds)
+            .unwrap_or(config::DEFAULT_API_SETTLE_SECONDS)
+            .clamp(0, 3600),
         database_url: Secret::new(database_url),
         data_dir,
         listen,

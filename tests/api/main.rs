@@ -1,6 +1,9 @@
 //! Integration tests: the real application over real HTTP, on a fresh SQLite file per test,
 //! or a fresh PostgreSQL database per test when `TEST_DATABASE_URL` is set.
 
+mod api_feed;
+mod api_scope;
+mod api_tokens;
 mod attempt_state;
 mod bank_cli;
 mod bank_foreign;
