@@ -123,7 +123,7 @@ async fn feed(
                         at: e.created_at,
                         id: e.id.clone(),
                     };
-                    (Row::Entry(e), at)
+                    (Row::Entry(Box::new(e)), at)
                 })
                 .unzip()
         }
@@ -167,7 +167,7 @@ async fn feed(
 }
 
 enum Row {
-    Entry(EntryRow),
+    Entry(Box<EntryRow>),
     Certificate(Box<CertificateView>),
 }
 
