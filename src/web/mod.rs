@@ -210,12 +210,15 @@ pub fn json(status: u16, value: &serde_json::Value) -> Result<actix_web::HttpRes
     Ok(response)
 }
 
-/// Whether the request comes from a page's script that wants JSON (`Accept: application/json`).
+/// Whether the answer should be JSON: a page's script asking for it (`Accept:
+/// application/json`), or any call of the API (`/api/…`), whose clients never read HTML.
 pub fn wants_json(req: &actix_web::HttpRequest) -> bool {
-    req.headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"))
+    req.path().starts_with("/api/")
+        || req
+            .headers()
+            .get(actix_web::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"))
 }
 
 /// Only same-site paths may be redirect targets. The path is judged as a browser would read

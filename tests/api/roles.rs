@@ -181,6 +181,11 @@ async fn each_role_reaches_only_what_the_table_allows() {
             [see_other, ok, ok, forbidden, ok, not_found],
         ),
         ("GET", "/verify".into(), [ok, ok, ok, ok, ok, ok]),
+        (
+            "GET",
+            "/api-tokens".into(),
+            [see_other, ok, forbidden, forbidden, forbidden, ok],
+        ),
         ("GET", "/healthz".into(), [ok, ok, ok, ok, ok, ok]),
     ];
 
