@@ -91,6 +91,12 @@ pub struct Settings {
     /// Certificate look-ups (`/verify`) one client address may make per minute, counted in
     /// each node's memory.
     pub verify_per_minute: u32,
+    /// The folder of the organisations' signing-key files, shared by several PostgreSQL nodes;
+    /// without it, `keys/` in the data folder (see `keys`).
+    pub signing_keys_dir: Option<PathBuf>,
+    /// The passphrase that encrypts the signing-key files (encrypted PKCS#8); without it they
+    /// are written unencrypted (0600).
+    pub signing_key_passphrase: Option<Secret>,
 }
 
 /// Look-ups per client address and minute on the public verification page, by default.
@@ -148,6 +154,8 @@ impl Settings {
             server_key: None,
             proxy: ProxySettings::default(),
             verify_per_minute: DEFAULT_VERIFY_PER_MINUTE,
+            signing_keys_dir: None,
+            signing_key_passphrase: None,
         }
     }
 
@@ -243,6 +251,8 @@ pub struct FileSettings {
     pub trusted_proxies: Option<String>,
     pub client_ip_header: Option<String>,
     pub verify_per_minute: Option<u32>,
+    pub signing_keys_dir: Option<PathBuf>,
+    pub signing_key_passphrase: Option<String>,
 }
 
 impl FileSettings {

@@ -16,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod exam;
 pub mod grading;
+pub mod keys;
 pub mod limits;
 pub mod orgs;
 pub mod people;

@@ -116,6 +116,13 @@ pub(super) fn resolve(
             .or(file.server_key)
             .filter(|key| !key.trim().is_empty())
             .map(Secret::new),
+        signing_keys_dir: env("SATHACH_SIGNING_KEYS_DIR")
+            .map(PathBuf::from)
+            .or(file.signing_keys_dir),
+        signing_key_passphrase: env("SATHACH_SIGNING_KEY_PASSPHRASE")
+            .or(file.signing_key_passphrase)
+            .filter(|phrase| !phrase.is_empty())
+            .map(Secret::new),
     })
 }
 
