@@ -1,6 +1,6 @@
 //! Signing-key files: `{CODE}-{kid}.pem` in the key folder (`signing_keys_dir`, or `keys/` in
-//! the data folder), PKCS#8 PEM readable by its owner only (0600), encrypted (PBES2: scrypt
-//! and AES-256-CBC) when a passphrase is configured.
+//! the data folder), PKCS#8 PEM (v1) readable by its owner only (0600), encrypted (PBES2: scrypt
+//! and AES-256-CBC, which `openssl pkey` also opens) when a passphrase is configured.
 
 use std::path::{Path, PathBuf};
 
@@ -95,7 +95,12 @@ pub fn write(keys: &KeyFolder, path: &Path, key: &SigningKey) -> anyhow::Result<
     use anyhow::Context;
     use std::io::Write;
     crate::db::private_folder(&keys.folder)?;
-    let der = key
+    // PKCS#8 v1 (the seed alone): OpenSSL 3.0 cannot read the v2 form with the public key.
+    let seed = ed25519_dalek::pkcs8::KeypairBytes {
+        secret_key: key.to_bytes(),
+        public_key: None,
+    };
+    let der = seed
         .to_pkcs8_der()
         .context("cannot encode the signing key")?;
     let pem = match &keys.passphrase {
@@ -107,9 +112,8 @@ pub fn write(keys: &KeyFolder, path: &Path, key: &SigningKey) -> anyhow::Result<
             let mut iv = [0u8; 16];
             rand::rng().fill_bytes(&mut salt);
             rand::rng().fill_bytes(&mut iv);
-            let params =
-                pbes2::Parameters::scrypt_aes256cbc(scrypt::Params::recommended(), &salt, &iv)
-                    .map_err(|e| anyhow::anyhow!("cannot set up the key encryption: {e}"))?;
+            let params = pbes2::Parameters::scrypt_aes256cbc(scrypt_params(), &salt, &iv)
+                .map_err(|e| anyhow::anyhow!("cannot set up the key encryption: {e}"))?;
             let info = PrivateKeyInfo::try_from(der.as_bytes())
                 .map_err(|e| anyhow::anyhow!("cannot encode the signing key: {e}"))?;
             info.encrypt_with_params(params, phrase.expose().as_bytes())
@@ -166,6 +170,12 @@ pub fn holding(keys: &KeyFolder, path: &Path) -> Holding {
         Ok(_) => Holding::Held,
         Err(_) => Holding::Missing,
     }
+}
+
+/// scrypt with N = 2^14, r = 8, p = 1 (16 MiB): OpenSSL's own choice for `pkcs8 -scrypt`, which
+/// its 32 MiB limit lets `openssl pkey` open.
+fn scrypt_params() -> scrypt::Params {
+    scrypt::Params::new(14, 8, 1, 32).expect("valid scrypt parameters")
 }
 
 fn is_encrypted(pem: &str) -> bool {

@@ -6,6 +6,7 @@ use sathach::{
     config::Secret,
     db::Db,
     keys::{KeyFileError, SignError},
+    orgs::model::OrgKind,
 };
 
 use crate::{
@@ -96,15 +97,9 @@ async fn a_server_without_the_key_file_refuses_to_sign_and_makes_no_second_key()
 async fn an_encrypted_key_file_opens_only_with_its_passphrase() {
     let phrase = "mật khẩu khoá ký 2026";
     let app = spawn_app_with(|s| s.signing_key_passphrase = Some(Secret::new(phrase))).await;
-    sathach::orgs::cli_add(
-        &app.db,
-        "SGD-KEY",
-        "Sở thử khoá",
-        sathach::orgs::model::OrgKind::Department,
-        None,
-    )
-    .await
-    .unwrap();
+    sathach::orgs::cli_add(&app.db, "SGD-KEY", "Sở thử khoá", OrgKind::Department, None)
+        .await
+        .unwrap();
     let department = app.org_id("SGD-KEY").await;
     let signer = sathach::keys::signer(&app.db, &department).await.unwrap();
     let file = app
@@ -177,4 +172,50 @@ fn key_commands_rotate_and_list_from_the_terminal() {
         .unwrap()
         .count();
     assert_eq!(files, 2);
+}
+
+#[tokio::test]
+async fn nodes_sharing_a_key_folder_sign_with_the_same_key_and_others_refuse() {
+    let shared = tempfile::tempdir().unwrap();
+    let folder = shared.path().join("signing");
+    let app = spawn_app_with(|s| s.signing_keys_dir = Some(folder.clone())).await;
+    sathach::orgs::cli_add(
+        &app.db,
+        "SGD-NODE",
+        "Sở nhiều máy",
+        OrgKind::Department,
+        None,
+    )
+    .await
+    .unwrap();
+    let department = app.org_id("SGD-NODE").await;
+    let first = sathach::keys::signer(&app.db, &department).await.unwrap();
+    let file = folder.join(format!("SGD-NODE-{}.pem", first.kid));
+    assert!(file.exists(), "the key is written to the shared folder");
+    assert!(
+        key_files(&app).is_empty(),
+        "nothing in the data folder's keys/"
+    );
+
+    // Another node configured with the same folder signs with the same key.
+    let second = Db::connect(&app.settings).await.unwrap();
+    let signer = sathach::keys::signer(&second, &department).await.unwrap();
+    assert_eq!(signer.verifying_key(), first.verifying_key());
+    second.close().await;
+
+    // A node with a folder of its own refuses to sign and, starting up, makes no key.
+    let mut alone = app.settings.clone();
+    alone.signing_keys_dir = Some(shared.path().join("other"));
+    let third = Db::connect(&alone).await.unwrap();
+    assert_eq!(sathach::keys::ensure_all(&third).await.unwrap(), 0);
+    let refused = sathach::keys::signer(&third, &department)
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(refused, SignError::File(KeyFileError::Missing(_))),
+        "{refused:?}"
+    );
+    third.close().await;
+    assert_eq!(kids(&app.db).await.len(), 1);
 }
