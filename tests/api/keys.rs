@@ -7,7 +7,11 @@ use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{ADMIN, MANAGER, PROCTOR, TestApp, location, spawn_app_with_demo};
+use crate::{
+    browser::{axe_source, browser, no_axe_violations, wait_for_text},
+    browser_practical::staff_signed_in,
+    helpers::{ADMIN, MANAGER, PROCTOR, TestApp, location, spawn_app_with_demo},
+};
 
 pub async fn json(app: &TestApp, path: &str) -> (StatusCode, Value) {
     let res = app.get(path).await;
@@ -249,4 +253,24 @@ async fn the_keys_page_is_for_admins_and_the_centre_s_own_manager() {
     proctor.signed_in_as(PROCTOR).await;
     let res = proctor.get(&format!("/orgs/{centre}/keys")).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_keys_page_passes_axe() {
+    let test = "the_keys_page_passes_axe";
+    let Some((_driver, client)) = browser(test, true).await else {
+        return;
+    };
+    let axe = axe_source();
+    let app = spawn_app_with_demo().await;
+    let department = app.org_id("SGD-DEMO").await;
+    sathach::keys::rotate(&app.db, &department, "SGD-DEMO", None)
+        .await
+        .unwrap();
+    staff_signed_in(&client, &app, None, ADMIN).await;
+    let page = format!("/orgs/{department}/keys");
+    client.goto(&app.url(&page)).await.unwrap();
+    wait_for_text(&client, "main h1", "Khoá ký số").await;
+    no_axe_violations(&client, Some(&axe), &page).await;
+    client.close().await.unwrap();
 }
