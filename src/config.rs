@@ -94,6 +94,12 @@ pub struct Settings {
     /// How long a ledger row waits before the API's feeds serve it, so a transaction still
     /// open when a page was read cannot write a row behind the cursor handed out.
     pub api_settle_seconds: i64,
+    /// The folder of the organisations' signing-key files, shared by several PostgreSQL nodes;
+    /// without it, `keys/` in the data folder (see `keys`).
+    pub signing_keys_dir: Option<PathBuf>,
+    /// The passphrase that encrypts the signing-key files (encrypted PKCS#8); without it they
+    /// are written unencrypted (0600).
+    pub signing_key_passphrase: Option<Secret>,
 }
 
 /// Look-ups per client address and minute on the public verification page, by default.
@@ -155,6 +161,8 @@ impl Settings {
             proxy: ProxySettings::default(),
             verify_per_minute: DEFAULT_VERIFY_PER_MINUTE,
             api_settle_seconds: DEFAULT_API_SETTLE_SECONDS,
+            signing_keys_dir: None,
+            signing_key_passphrase: None,
         }
     }
 
@@ -251,6 +259,8 @@ pub struct FileSettings {
     pub client_ip_header: Option<String>,
     pub verify_per_minute: Option<u32>,
     pub api_settle_seconds: Option<i64>,
+    pub signing_keys_dir: Option<PathBuf>,
+    pub signing_key_passphrase: Option<String>,
 }
 
 impl FileSettings {

@@ -17,6 +17,7 @@ pub mod db;
 pub mod demo;
 pub mod exam;
 pub mod grading;
+pub mod keys;
 pub mod limits;
 pub mod orgs;
 pub mod people;

@@ -56,6 +56,7 @@ impl Application {
         lock: Option<ServeLock>,
     ) -> anyhow::Result<Self> {
         let secret = server_secret(&db).await?;
+        crate::keys::ensure_all(&db).await?;
         let node = Node::start(&settings.node_name);
         attempts::restart::pause_after_restart(&db, &node.name, node.started_at)
             .await
@@ -80,6 +81,7 @@ impl Application {
                 .configure(assets::routes)
                 .configure(accounts::routes)
                 .configure(orgs::routes)
+                .configure(crate::keys::routes)
                 .configure(banks::pages::routes)
                 .configure(blueprints::pages::routes)
                 .configure(people::routes)

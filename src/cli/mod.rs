@@ -86,6 +86,9 @@ pub enum Command {
     /// Check stored results.
     #[command(subcommand)]
     Results(crate::results::cli::ResultsCommand),
+    /// Organisations' signing keys: rotate, list.
+    #[command(subcommand)]
+    Key(crate::keys::cli::KeyCommand),
     /// Check one upload read on stdin and write the result as JSON (the server's child process).
     #[command(hide = true)]
     CheckUpload(crate::checker::child::CheckUploadArgs),
@@ -275,6 +278,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Migrate => {
             let db = Db::connect_and_migrate(&settings).await?;
             crate::results::backfill::after_upgrade(&db).await?;
+            crate::keys::ensure_all(&db).await?;
             println!("migrations applied to {}", settings.database_url_redacted());
             db.close().await;
             Ok(())
@@ -310,6 +314,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Results(command) => {
             crate::results::cli::run(command, &settings, cli.global.lang).await
         }
+        Command::Key(command) => crate::keys::cli::run(command, &settings).await,
         Command::CheckUpload(args) => match crate::checker::child::run(&args) {
             code if code == ExitCode::SUCCESS => Ok(()),
             _ => Err(Failure::Content("the upload could not be checked".into())),

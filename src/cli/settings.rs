@@ -121,6 +121,13 @@ pub(super) fn resolve(
             .or(file.server_key)
             .filter(|key| !key.trim().is_empty())
             .map(Secret::new),
+        signing_keys_dir: env("SATHACH_SIGNING_KEYS_DIR")
+            .map(PathBuf::from)
+            .or(file.signing_keys_dir),
+        signing_key_passphrase: env("SATHACH_SIGNING_KEY_PASSPHRASE")
+            .or(file.signing_key_passphrase)
+            .filter(|phrase| !phrase.is_empty())
+            .map(Secret::new),
     })
 }
 
@@ -219,5 +226,27 @@ mod tests {
         );
         let plain = resolve(&cli.global, None, FileSettings::default()).unwrap();
         assert_eq!(plain.checker.program, std::env::current_exe().unwrap());
+    }
+
+    #[test]
+    fn signing_keys_take_their_folder_and_passphrase_from_the_file() {
+        let cli = Cli::parse_from(["sathach", "migrate"]);
+        let file: FileSettings = toml::from_str(
+            "signing_keys_dir = \"/srv/sathach/keys\"\nsigning_key_passphrase = \"bí mật\"\n",
+        )
+        .unwrap();
+        let settings = resolve(&cli.global, None, file).unwrap();
+        assert_eq!(
+            settings.signing_keys_dir,
+            Some(PathBuf::from("/srv/sathach/keys"))
+        );
+        assert_eq!(
+            settings.signing_key_passphrase.as_ref().map(Secret::expose),
+            Some("bí mật")
+        );
+        assert!(!format!("{settings:?}").contains("bí mật"));
+        let plain = resolve(&cli.global, None, FileSettings::default()).unwrap();
+        assert_eq!(plain.signing_keys_dir, None);
+        assert!(plain.signing_key_passphrase.is_none());
     }
 }

@@ -53,11 +53,13 @@ pub struct Db {
     pub keys: KeySource,
 }
 
-/// The server key's place: the configured `server_key`, or else the key file.
+/// The server key's place: the configured `server_key`, or else the key file; and where the
+/// organisations' signing keys are kept (see `keys`).
 #[derive(Clone, Debug)]
 pub struct KeySource {
     pub configured: Option<crate::config::Secret>,
     pub file: std::path::PathBuf,
+    pub signing: crate::keys::KeyFolder,
 }
 
 impl Db {
@@ -81,6 +83,7 @@ impl Db {
         let keys = KeySource {
             configured: settings.server_key.clone(),
             file: settings.data_dir.join(KEY_FILE),
+            signing: crate::keys::KeyFolder::of(settings),
         };
         let db = match backend {
             Backend::Sqlite => {

@@ -223,6 +223,7 @@ async fn ensure_org(
     }
     let mut tx = db.begin_write().await?;
     let id = orgs::insert(&mut tx, kind, code, name, department).await?;
+    crate::keys::issue_first(&mut tx, &db.keys.signing, &id, code).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -85,6 +85,7 @@ pub async fn cli_add(
         }
         Err(e) => return Err(anyhow::Error::from(e).into()),
     };
+    crate::keys::issue_first(&mut tx, &db.keys.signing, &id, &code).await?;
     let entry = audit::AuditEntry {
         actor: None,
         action: "org.create",

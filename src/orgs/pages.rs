@@ -84,6 +84,7 @@ async fn create(
         let mut tx = state.db.begin_write().await?;
         match store::insert(&mut tx, kind, code, name, Some(&department)).await {
             Ok(new_id) => {
+                crate::keys::issue_first(&mut tx, &state.db.keys.signing, &new_id, code).await?;
                 let entry = audit::AuditEntry {
                     actor: Some(&staff.user.id),
                     action: "org.create",

@@ -44,6 +44,8 @@ mod exam_rules;
 mod full_disk;
 mod helpers;
 mod hostile_files;
+mod keys;
+mod keys_files;
 mod liveness;
 mod logs;
 mod migrations;

@@ -180,6 +180,23 @@ async fn each_role_reaches_only_what_the_table_allows() {
             format!("/orgs/{saomai}/certificates"),
             [see_other, ok, ok, forbidden, ok, not_found],
         ),
+        (
+            "GET",
+            format!("/orgs/{saomai}/keys"),
+            [see_other, ok, ok, forbidden, not_found, not_found],
+        ),
+        (
+            "POST",
+            format!("/orgs/{saomai}/keys/rotate"),
+            [
+                see_other, see_other, forbidden, forbidden, forbidden, not_found,
+            ],
+        ),
+        (
+            "GET",
+            "/orgs/TT-SAOMAI/jwks.json".into(),
+            [ok, ok, ok, ok, ok, ok],
+        ),
         ("GET", "/verify".into(), [ok, ok, ok, ok, ok, ok]),
         (
             "GET",
