@@ -10,7 +10,7 @@
 //! which does not give the key away) stays in the database so a start with another key, or
 //! without the key file, is refused instead of silently invalidating every printed slip.
 
-use std::{io::Write, path::Path};
+use std::path::Path;
 
 use anyhow::{Context, anyhow, bail};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -155,15 +155,6 @@ fn write_key_file(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         crate::db::private_folder(folder)?;
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create the key file {}", path.display()))?;
-    file.write_all(format!("{text}\n").as_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write the key file {}", path.display()))?;
-    Ok(())
+    crate::db::write_private_file(path, format!("{text}\n").as_bytes())
+        .with_context(|| format!("cannot write the key file {}", path.display()))
 }

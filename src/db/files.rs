@@ -87,11 +87,24 @@ fn restrict_database_files(path: &Path) -> anyhow::Result<()> {
 
 /// A new, empty file readable by its owner only.
 pub(super) fn create_private_file(path: &Path) -> std::io::Result<()> {
+    open_private_file(path).map(drop)
+}
+
+/// A new file readable by its owner only (0600); refused if the file exists.
+fn open_private_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).map(drop)
+    options.open(path)
+}
+
+/// Writes a new secret file (a key) readable by its owner only (0600), durably; refused if
+/// the file exists, so a key is never overwritten.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = open_private_file(path)?;
+    file.write_all(bytes).and_then(|()| file.sync_all())
 }
 
 #[cfg(unix)]

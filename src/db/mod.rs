@@ -23,7 +23,7 @@ use sqlx::{
 use crate::config::Settings;
 
 pub use counters::{next_number, serialize_on};
-pub use files::{KEY_FILE, private_folder, sqlite_file};
+pub use files::{KEY_FILE, private_folder, sqlite_file, write_private_file};
 use files::{create_private_file, prepare_sqlite_folder};
 pub use monitor::watch_reachability;
 pub use writer::{BEATS_BEFORE_UNHEALTHY, Health, Unhealthy, WriteTx};

@@ -93,7 +93,6 @@ pub fn generate() -> SigningKey {
 /// Writes a new key file (never replacing one), 0600 in a private folder (0700).
 pub fn write(keys: &KeyFolder, path: &Path, key: &SigningKey) -> anyhow::Result<()> {
     use anyhow::Context;
-    use std::io::Write;
     crate::db::private_folder(&keys.folder)?;
     // PKCS#8 v1 (the seed alone): OpenSSL 3.0 cannot read the v2 form with the public key.
     let seed = ed25519_dalek::pkcs8::KeypairBytes {
@@ -122,15 +121,7 @@ pub fn write(keys: &KeyFolder, path: &Path, key: &SigningKey) -> anyhow::Result<
                 .context("cannot encode the signing key")?
         }
     };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create the signing key {}", path.display()))?;
-    file.write_all(pem.as_bytes())
-        .and_then(|()| file.sync_all())
+    crate::db::write_private_file(path, pem.as_bytes())
         .with_context(|| format!("cannot write the signing key {}", path.display()))
 }
 
