@@ -130,17 +130,16 @@ async fn feed(
         Feed::Certificates => {
             let changes =
                 store::certificate_changes(pool, &client.scope, &cursor, until, limit + 1).await?;
-            let mut rows = Vec::with_capacity(changes.len());
-            let mut positions = Vec::with_capacity(changes.len());
-            let mut conn = pool.acquire().await?;
-            for (id, changed_at) in changes {
-                let view = certificate::by_id(&mut *conn, &id)
-                    .await?
-                    .ok_or(ApiError::NotFound)?;
-                rows.push(Row::Certificate(Box::new(view)));
-                positions.push(Cursor { at: changed_at, id });
+            let ids: Vec<String> = changes.iter().map(|(id, _)| id.clone()).collect();
+            let views = certificate::by_ids(pool, &ids).await?;
+            if views.len() != changes.len() {
+                return Err(ApiError::NotFound);
             }
-            (rows, positions)
+            views
+                .into_iter()
+                .zip(changes)
+                .map(|(view, (id, at))| (Row::Certificate(Box::new(view)), Cursor { at, id }))
+                .unzip()
         }
     };
     let more = rows.len() as i64 > limit;

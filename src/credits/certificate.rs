@@ -217,6 +217,33 @@ where
     one(executor, "id", id).await
 }
 
+/// The certificates with these ids, in the order given (ids with no certificate are left
+/// out); one query for the whole list.
+pub async fn by_ids<'e, E>(executor: E, ids: &[String]) -> anyhow::Result<Vec<CertificateView>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{SELECT} WHERE c.id IN {}",
+        crate::db::values_list(1, ids.len())
+    );
+    let mut query = sqlx::query_as::<_, Row>(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    let today = today();
+    let mut found: std::collections::HashMap<String, CertificateView> = query
+        .fetch_all(executor)
+        .await?
+        .into_iter()
+        .map(|r| r.view(today).map(|v| (v.id.clone(), v)))
+        .collect::<anyhow::Result<_>>()?;
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
 /// The certificate with this public number (in its printed form, `7KQ2-M9XD-4TRB`).
 pub async fn by_number<'e, E>(executor: E, number: &str) -> anyhow::Result<Option<CertificateView>>
 where
