@@ -68,6 +68,25 @@ pub fn local_to_ms(day: crate::vocab::Date, time_of_day: &str) -> Option<i64> {
     Some((at.assume_offset(VIETNAM).unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
+/// RFC 3339 in UTC to the second (`2026-02-01T00:30:09Z`), as signed records state moments.
+pub fn rfc3339_utc(ms: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|at| {
+            at.format(format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// The moment an RFC 3339 date-time names, in UTC milliseconds (any offset).
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let at = OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
 /// The calendar day in Vietnam at a moment.
 pub fn local_date(ms: i64) -> crate::vocab::Date {
     let at = in_vietnam(ms).unwrap_or(OffsetDateTime::UNIX_EPOCH.to_offset(VIETNAM));
@@ -99,5 +118,19 @@ mod tests {
         );
         assert_eq!(local_to_ms(day, "25:00"), None);
         assert_eq!(local_date(1_769_880_600_000), day);
+    }
+
+    #[test]
+    fn rfc_3339_round_trips_in_utc() {
+        assert_eq!(rfc3339_utc(1_769_880_609_000), "2026-01-31T17:30:09Z");
+        assert_eq!(
+            parse_rfc3339("2026-02-01T00:30:09+07:00"),
+            Some(1_769_880_609_000)
+        );
+        assert_eq!(
+            parse_rfc3339("2026-01-31T17:30:09Z"),
+            Some(1_769_880_609_000)
+        );
+        assert_eq!(parse_rfc3339("31/01/2026"), None);
     }
 }

@@ -12,6 +12,7 @@ pub mod checker;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod credits;
 pub mod db;
 pub mod demo;

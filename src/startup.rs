@@ -95,6 +95,7 @@ impl Application {
                 .configure(crate::results::person::routes)
                 .configure(crate::results::regrade::pages::routes)
                 .configure(crate::credits::pages::routes)
+                .configure(crate::credentials::routes)
                 .configure(crate::api::routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)

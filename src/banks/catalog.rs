@@ -120,6 +120,10 @@ pub fn catalog() -> &'static Catalog {
 }
 
 impl Catalog {
+    pub fn scheme(&self, code: &str) -> Option<&Scheme> {
+        self.schemes.iter().find(|s| s.code == code)
+    }
+
     pub fn module(&self, code: &str) -> Option<&Module> {
         self.modules.iter().find(|m| m.code == code)
     }

@@ -89,6 +89,9 @@ pub enum Command {
     /// Organisations' signing keys: rotate, list.
     #[command(subcommand)]
     Key(crate::keys::cli::KeyCommand),
+    /// Check signed credentials offline.
+    #[command(subcommand)]
+    Credential(crate::credentials::cli::CredentialCommand),
     /// Check one upload read on stdin and write the result as JSON (the server's child process).
     #[command(hide = true)]
     CheckUpload(crate::checker::child::CheckUploadArgs),
@@ -211,6 +214,9 @@ pub fn main() -> ExitCode {
     // A check runs bare: no runtime, settings or database, only the readers under limits.
     let cli = match cli.command {
         Command::CheckUpload(args) => return crate::checker::child::run(&args),
+        Command::Credential(command) => {
+            return crate::credentials::cli::run(command, cli.global.lang);
+        }
         command => Cli {
             global: cli.global,
             command,
@@ -319,6 +325,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             code if code == ExitCode::SUCCESS => Ok(()),
             _ => Err(Failure::Content("the upload could not be checked".into())),
         },
+        Command::Credential(command) => {
+            match crate::credentials::cli::run(command, cli.global.lang) {
+                code if code == ExitCode::SUCCESS => Ok(()),
+                _ => Err(Failure::Content("the credential is not valid".into())),
+            }
+        }
         Command::User(UserCommand::Add {
             org,
             role,

@@ -86,6 +86,11 @@ impl CertificateView {
         self.rule().map_or(&self.code, |c| &c.name_en)
     }
 
+    /// Neither revoked nor replaced (an expired certificate still attests what it did).
+    pub fn in_force(&self) -> bool {
+        matches!(self.state, State::Valid | State::Expired)
+    }
+
     /// The national ID as shown: all but its last digits hidden (`********1234`).
     pub fn holder_id_shown(&self) -> Option<String> {
         self.holder_id_tail.as_ref().map(|t| format!("********{t}"))

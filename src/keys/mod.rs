@@ -30,9 +30,28 @@ pub struct Signer {
 }
 
 impl Signer {
+    /// A signer for `key`, the current key of the organisation `organisation_code`.
+    pub fn from_key(organisation_code: &str, key: SigningKey) -> Signer {
+        Signer {
+            kid: model::thumbprint(&key.verifying_key()),
+            organisation_code: organisation_code.into(),
+            key,
+        }
+    }
+
     /// An Ed25519 signature (RFC 8032) of `message`.
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.key.sign(message).to_bytes()
+    }
+
+    /// The key as the JOSE library signs with it (PKCS#8 inside).
+    pub fn jose_key(&self) -> anyhow::Result<jsonwebtoken::EncodingKey> {
+        use pkcs8::EncodePrivateKey;
+        let der = self
+            .key
+            .to_pkcs8_der()
+            .context("cannot encode the signing key")?;
+        Ok(jsonwebtoken::EncodingKey::from_ed_der(der.as_bytes()))
     }
 
     pub fn verifying_key(&self) -> VerifyingKey {

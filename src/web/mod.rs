@@ -30,6 +30,8 @@ pub struct AppState {
     pub checker: crate::checker::Checker,
     /// Public certificate look-ups per client address (this node's count; see `web::rate`).
     pub lookups: rate::RateLimit,
+    /// Status lists this node signed recently (see `credentials::pages`).
+    pub signed_lists: crate::credentials::pages::SignedLists,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             seen: Default::default(),
             checker,
             lookups,
+            signed_lists: Default::default(),
         }
     }
 
