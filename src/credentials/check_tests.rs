@@ -33,7 +33,8 @@ fn jwks(signers: &[&Signer]) -> KeySet {
             retired_at: None,
         })
         .collect();
-    KeySet::parse(&keys::model::jwks(&published).to_string()).unwrap()
+    let did = keys::model::did_web(&url(), &signers[0].organisation_code);
+    KeySet::parse(&keys::model::jwks(&did, &published).to_string()).unwrap()
 }
 
 fn credential(signer: &Signer, fields: Value) -> Value {

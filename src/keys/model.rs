@@ -35,13 +35,15 @@ impl PublicKey {
         self.retired_at.is_none()
     }
 
-    /// The public JWK (OKP, Ed25519) with its `kid`, `alg` and `use`.
-    pub fn jwk(&self) -> Value {
+    /// The public JWK (OKP, Ed25519) with its `alg`, `use` and `kid`: the verification
+    /// method's DID URL (`did:web:…#THUMBPRINT`), exactly what a credential's JWS header
+    /// names, so JOSE libraries that match a `kid` exactly find the key.
+    pub fn jwk(&self, did: &str) -> Value {
         json!({
             "kty": "OKP",
             "crv": "Ed25519",
             "x": self.public_key,
-            "kid": self.kid,
+            "kid": format!("{did}#{}", self.kid),
             "alg": "EdDSA",
             "use": "sig",
         })
@@ -105,7 +107,7 @@ pub fn did_document(did: &str, keys: &[PublicKey]) -> Value {
                 "id": format!("{did}#{}", k.kid),
                 "type": "JsonWebKey",
                 "controller": did,
-                "publicKeyJwk": k.jwk(),
+                "publicKeyJwk": k.jwk(did),
             })
         })
         .collect();
@@ -119,8 +121,8 @@ pub fn did_document(did: &str, keys: &[PublicKey]) -> Value {
 }
 
 /// The JWK Set (RFC 7517) of the same keys.
-pub fn jwks(keys: &[PublicKey]) -> Value {
-    json!({ "keys": keys.iter().map(PublicKey::jwk).collect::<Vec<_>>() })
+pub fn jwks(did: &str, keys: &[PublicKey]) -> Value {
+    json!({ "keys": keys.iter().map(|k| k.jwk(did)).collect::<Vec<_>>() })
 }
 
 #[cfg(test)]
@@ -169,8 +171,11 @@ mod tests {
         let keys = [key("old", Some(2)), key("new", None)];
         let doc = did_document("did:web:h:orgs:X", &keys);
         assert_eq!(doc["assertionMethod"][0], "did:web:h:orgs:X#old");
-        assert_eq!(doc["verificationMethod"][1]["publicKeyJwk"]["kid"], "new");
-        assert_eq!(jwks(&keys)["keys"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            doc["verificationMethod"][1]["publicKeyJwk"]["kid"],
+            "did:web:h:orgs:X#new"
+        );
+        assert_eq!(jwks("did:web:h:orgs:X", &keys)["keys"].as_array().unwrap().len(), 2);
         assert_eq!(keys[0].fingerprint().len(), 64);
     }
 }

@@ -52,8 +52,9 @@ async fn jwks(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, keys) = public_keys(&state, &path).await?;
-    Ok(public_json(&model::jwks(&keys)))
+    let (organisation, keys) = public_keys(&state, &path).await?;
+    let did = model::did_web(&state.settings.public_url, &organisation.code);
+    Ok(public_json(&model::jwks(&did, &keys)))
 }
 
 /// One key as the staff page shows it.

@@ -16,7 +16,7 @@ use crate::{
     results_fixture::{close, scored_session, sit},
 };
 
-async fn other_department_admin(app: &TestApp) -> TestApp {
+pub async fn other_department_admin(app: &TestApp) -> TestApp {
     sathach::orgs::cli_add(
         &app.db,
         "SGD-KHAC",

@@ -25,6 +25,8 @@ mod cli;
 mod console;
 mod console_races;
 mod console_seen;
+mod credentials;
+mod credentials_status;
 mod credits;
 mod credits_access;
 mod credits_demo;
