@@ -21,6 +21,9 @@ pub enum ApiError {
     /// Not there, or not in the token's scope (the two are not told apart).
     #[error("not found")]
     NotFound,
+    /// What only a Department's token may have (a transcript spans its centres).
+    #[error("a Department's token is required")]
+    DepartmentOnly,
     #[error(transparent)]
     App(#[from] AppError),
 }
@@ -45,6 +48,8 @@ impl ApiError {
             ApiError::BadCursor => ("bad_cursor", "api.error.bad_cursor"),
             ApiError::BadLimit => ("bad_limit", "api.error.bad_limit"),
             ApiError::NotFound => ("not_found", "api.error.not_found"),
+            ApiError::DepartmentOnly => ("department_token_required", "api.error.department_only"),
+            ApiError::App(AppError::Conflict(key)) => ("conflict", key),
             ApiError::App(AppError::Unavailable(_)) => ("unavailable", "error.unavailable"),
             ApiError::App(_) => ("internal", "error.internal"),
         }
@@ -57,6 +62,8 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::BadCursor | ApiError::BadLimit => StatusCode::BAD_REQUEST,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::DepartmentOnly => StatusCode::FORBIDDEN,
+            ApiError::App(AppError::Conflict(_)) => StatusCode::CONFLICT,
             ApiError::App(AppError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::App(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -175,7 +175,13 @@ mod tests {
             doc["verificationMethod"][1]["publicKeyJwk"]["kid"],
             "did:web:h:orgs:X#new"
         );
-        assert_eq!(jwks("did:web:h:orgs:X", &keys)["keys"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            jwks("did:web:h:orgs:X", &keys)["keys"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
         assert_eq!(keys[0].fingerprint().len(), 64);
     }
 }

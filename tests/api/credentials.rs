@@ -14,6 +14,7 @@ use sathach::credentials::{
 use serde_json::Value;
 
 use crate::{
+    api_tokens::{api, token_for},
     credits_access::other_department_admin,
     helpers::{ADMIN, MANAGER, PROCTOR, TestApp, spawn_app_with_demo},
 };
@@ -33,7 +34,10 @@ pub async fn download(who: &TestApp, path: &str) -> String {
     assert_eq!(res.status(), StatusCode::OK, "{path}");
     assert_eq!(res.headers()["content-type"], "application/vc+jwt");
     let disposition = res.headers()["content-disposition"].to_str().unwrap();
-    assert!(disposition.starts_with("attachment; filename="), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment; filename="),
+        "{disposition}"
+    );
     res.text().await.unwrap()
 }
 
@@ -45,7 +49,9 @@ pub async fn jwks(app: &TestApp, code: &str) -> String {
 /// A JWS's header and payload, read without checking anything.
 pub fn parts(jws: &str) -> (Value, Value) {
     let part = |i: usize| {
-        let bytes = URL_SAFE_NO_PAD.decode(jws.split('.').nth(i).unwrap()).unwrap();
+        let bytes = URL_SAFE_NO_PAD
+            .decode(jws.split('.').nth(i).unwrap())
+            .unwrap();
         serde_json::from_slice::<Value>(&bytes).unwrap()
     };
     (part(0), part(1))
@@ -87,7 +93,9 @@ const CLR_SCHEMA: &str = "clr_v2p0_clrcredential_schema.json";
 /// The JWS with one character of its payload changed (still valid base64url).
 pub fn tampered(jws: &str) -> String {
     let (header, payload) = parts(jws);
-    let forged = payload.to_string().replace("Trần Thị Bình", "Trần Thị Bính");
+    let forged = payload
+        .to_string()
+        .replace("Trần Thị Bình", "Trần Thị Bính");
     assert_ne!(forged, payload.to_string());
     let sig = jws.rsplit('.').next().unwrap();
     let encode = |v: &str| URL_SAFE_NO_PAD.encode(v);
@@ -105,7 +113,10 @@ async fn a_certificate_s_credential_verifies_with_two_jose_implementations_and_i
         .unwrap();
     let page = app.get_text(&format!("/verify/{number}")).await;
     let path = format!("/verify/{number}/credential.jwt");
-    assert!(page.contains(&format!("href=\"{path}\"")), "the public page offers it");
+    assert!(
+        page.contains(&format!("href=\"{path}\"")),
+        "the public page offers it"
+    );
     assert!(page.contains("Tải chứng nhận điện tử (Open Badges 3.0, đã ký số)"));
 
     // Signed out, as the holder would fetch it for her wallet.
@@ -118,21 +129,40 @@ async fn a_certificate_s_credential_verifies_with_two_jose_implementations_and_i
     let kid = header["kid"].as_str().unwrap();
     assert!(kid.starts_with(&format!("{did}#")), "{kid}");
     let published: Value = serde_json::from_str(&keys).unwrap();
-    assert_eq!(published["keys"][0]["kid"], kid, "the JWKS names the key as the JWS does");
+    assert_eq!(
+        published["keys"][0]["kid"], kid,
+        "the JWKS names the key as the JWS does"
+    );
 
     assert_eq!(credential["type"][1], "OpenBadgeCredential");
-    assert_eq!(credential["id"], format!("http://127.0.0.1/verify/{number}"));
+    assert_eq!(
+        credential["id"],
+        format!("http://127.0.0.1/verify/{number}")
+    );
     assert_eq!(credential["issuer"]["id"], did);
     let subject = &credential["credentialSubject"];
-    assert_eq!(subject["achievement"]["id"], "urn:sathach:certificate:TT03-CB");
+    assert_eq!(
+        subject["achievement"]["id"],
+        "urn:sathach:certificate:TT03-CB"
+    );
     assert_eq!(subject["achievement"]["achievementType"], "Certificate");
     assert_eq!(subject["identifier"][0]["identityHash"], "Trần Thị Bình");
     assert_eq!(subject["creditsEarned"], 6);
-    assert_eq!(credential["evidence"].as_array().unwrap().len(), 6, "IU01–IU06");
-    assert!(credential.get("validUntil").is_none(), "Circular 03 does not expire");
+    assert_eq!(
+        credential["evidence"].as_array().unwrap().len(),
+        6,
+        "IU01–IU06"
+    );
+    assert!(
+        credential.get("validUntil").is_none(),
+        "Circular 03 does not expire"
+    );
     let status = &credential["credentialStatus"];
     assert_eq!(status["type"], "BitstringStatusListEntry");
-    assert_eq!(status["statusListCredential"], "http://127.0.0.1/orgs/TT-SAOMAI/status/0");
+    assert_eq!(
+        status["statusListCredential"],
+        "http://127.0.0.1/orgs/TT-SAOMAI/status/0"
+    );
     assert_eq!(schema_errors(OB_SCHEMA, &credential), Vec::<String>::new());
     // The schema does refuse what Open Badges requires and a credential lacks.
     let mut incomplete = credential.clone();
@@ -147,11 +177,20 @@ async fn a_certificate_s_credential_verifies_with_two_jose_implementations_and_i
     let key_set = KeySet::parse(&keys).unwrap();
     let now = sathach::clock::now_ms();
     let list = download(&app, "/orgs/TT-SAOMAI/status/0").await;
-    assert_eq!(check(&jws, &key_set, Some(&list), now).verdict, Verdict::Valid);
+    assert_eq!(
+        check(&jws, &key_set, Some(&list), now).verdict,
+        Verdict::Valid
+    );
     assert_eq!(josekit_verify(&jws, &keys).unwrap(), credential);
     let forged = tampered(&jws);
-    assert!(matches!(check(&forged, &key_set, None, now).verdict, Verdict::Tampered(_)));
-    assert!(josekit_verify(&forged, &keys).is_err(), "josekit accepted a forgery");
+    assert!(matches!(
+        check(&forged, &key_set, None, now).verdict,
+        Verdict::Tampered(_)
+    ));
+    assert!(
+        josekit_verify(&forged, &keys).is_err(),
+        "josekit accepted a forgery"
+    );
 
     // Downloading it again keeps its place in the status list.
     let again = download(&app, &path).await;
@@ -175,16 +214,27 @@ async fn the_transcript_bundles_the_whole_record_for_staff_who_may_see_it() {
 
     let jws = download(&admin, &path).await;
     let keys = jwks(&app, "SGD-DEMO").await;
-    let report = check(&jws, &KeySet::parse(&keys).unwrap(), None, sathach::clock::now_ms());
+    let report = check(
+        &jws,
+        &KeySet::parse(&keys).unwrap(),
+        None,
+        sathach::clock::now_ms(),
+    );
     assert_eq!(report.verdict, Verdict::Valid, "signed by the Department");
     let clr = josekit_verify(&jws, &keys).unwrap();
     assert_eq!(clr["type"][1], "ClrCredential");
     assert_eq!(clr["issuer"]["id"], "did:web:127.0.0.1:orgs:SGD-DEMO");
     assert_eq!(schema_errors(CLR_SCHEMA, &clr), Vec::<String>::new());
-    let bundled = clr["credentialSubject"]["verifiableCredential"].as_array().unwrap();
+    let bundled = clr["credentialSubject"]["verifiableCredential"]
+        .as_array()
+        .unwrap();
     let mut achievements: Vec<&str> = bundled
         .iter()
-        .map(|c| c["credentialSubject"]["achievement"]["humanCode"].as_str().unwrap())
+        .map(|c| {
+            c["credentialSubject"]["achievement"]["humanCode"]
+                .as_str()
+                .unwrap()
+        })
         .collect();
     achievements.sort();
     assert_eq!(
@@ -193,9 +243,18 @@ async fn the_transcript_bundles_the_whole_record_for_staff_who_may_see_it() {
     );
     for credential in bundled {
         assert_eq!(schema_errors(OB_SCHEMA, credential), Vec::<String>::new());
-        assert_eq!(credential["issuer"]["id"], "did:web:127.0.0.1:orgs:TT-SAOMAI");
+        assert_eq!(
+            credential["issuer"]["id"],
+            "did:web:127.0.0.1:orgs:TT-SAOMAI"
+        );
     }
-    assert_eq!(clr["credentialSubject"]["achievement"].as_array().unwrap().len(), 7);
+    assert_eq!(
+        clr["credentialSubject"]["achievement"]
+            .as_array()
+            .unwrap()
+            .len(),
+        7
+    );
 
     // A centre manager of the Department may too; a proctor may not, nor another Department.
     let manager = app.another_browser();
@@ -217,7 +276,12 @@ async fn a_server_without_the_issuer_s_key_file_refuses_to_sign() {
     let folder = app.settings.data_dir.join("keys");
     for file in std::fs::read_dir(&folder).unwrap() {
         let file = file.unwrap().path();
-        if file.file_name().unwrap().to_string_lossy().starts_with("SGD-DEMO-") {
+        if file
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("SGD-DEMO-")
+        {
             std::fs::remove_file(file).unwrap();
         }
     }
@@ -226,7 +290,10 @@ async fn a_server_without_the_issuer_s_key_file_refuses_to_sign() {
     let res = admin.get(&format!("/people/{person}/transcript.jwt")).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let body = res.text().await.unwrap();
-    assert!(body.contains("Máy chủ này không giữ khoá ký số của đơn vị cấp"), "{body}");
+    assert!(
+        body.contains("Máy chủ này không giữ khoá ký số của đơn vị cấp"),
+        "{body}"
+    );
     let keys = app
         .count("SELECT COUNT(*) FROM signing_keys k JOIN organisations o ON o.id = k.organisation_id WHERE o.code = 'SGD-DEMO'")
         .await;
@@ -238,4 +305,48 @@ async fn a_server_without_the_issuer_s_key_file_refuses_to_sign() {
         .await
         .unwrap();
     download(&app, &format!("/verify/{number}/credential.jwt")).await;
+}
+
+#[tokio::test]
+async fn the_provincial_api_hands_a_department_the_signed_transcript() {
+    let app = spawn_app_with_demo().await;
+    let person = demo_holder(&app).await;
+    let path = format!("/api/v1/people/{person}/transcript");
+    let department = token_for(&app, "SGD-DEMO").await;
+    let res = reqwest::Client::new()
+        .get(app.url(&path))
+        .bearer_auth(&department)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/vc+jwt");
+    let jws = res.text().await.unwrap();
+    let keys = jwks(&app, "SGD-DEMO").await;
+    let clr = josekit_verify(&jws, &keys).unwrap();
+    assert_eq!(
+        clr["credentialSubject"]["verifiableCredential"]
+            .as_array()
+            .unwrap()
+            .len(),
+        7
+    );
+
+    let centre = token_for(&app, "TT-SAOMAI").await;
+    let (status, _, body) = api(&app, Some(&centre), &path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"], "department_token_required");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("mã truy cập API của Sở")
+    );
+    let (status, challenge, _) = api(&app, None, &path).await;
+    assert_eq!(
+        (status, challenge.as_str()),
+        (StatusCode::UNAUTHORIZED, "Bearer realm=\"sathach\"")
+    );
+    let (status, _, _) = api(&app, Some(&department), "/api/v1/people/nobody/transcript").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

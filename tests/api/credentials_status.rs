@@ -75,9 +75,16 @@ async fn a_revoked_module_and_its_certificate_are_revoked_in_the_published_list(
         .unwrap();
     let certificate = download(&app, &format!("/verify/{number}/credential.jwt")).await;
     let (_, payload) = parts(&credit);
-    assert_eq!(payload["credentialSubject"]["achievement"]["id"], "urn:sathach:module:IU03");
+    assert_eq!(
+        payload["credentialSubject"]["achievement"]["id"],
+        "urn:sathach:module:IU03"
+    );
     let index = |jws: &str| parts(jws).1["credentialStatus"]["statusListIndex"].clone();
-    assert_ne!(index(&credit), index(&certificate), "each has its own place");
+    assert_ne!(
+        index(&credit),
+        index(&certificate),
+        "each has its own place"
+    );
 
     let keys = jwks(&app, "TT-SAOMAI").await;
     let key_set = KeySet::parse(&keys).unwrap();
@@ -85,9 +92,16 @@ async fn a_revoked_module_and_its_certificate_are_revoked_in_the_published_list(
     let list = download(&app, "/orgs/TT-SAOMAI/status/0").await;
     josekit_verify(&list, &keys).expect("the list is signed too");
     for jws in [&credit, &certificate] {
-        assert_eq!(check(jws, &key_set, Some(&list), now).verdict, Verdict::Valid);
+        assert_eq!(
+            check(jws, &key_set, Some(&list), now).verdict,
+            Verdict::Valid
+        );
     }
-    says(&verify_offline(&credit, Some(&keys), Some(&list), "vi"), 0, "HỢP LỆ");
+    says(
+        &verify_offline(&credit, Some(&keys), Some(&list), "vi"),
+        0,
+        "HỢP LỆ",
+    );
     let unchecked = verify_offline(&credit, Some(&keys), None, "vi");
     says(&unchecked, 0, "Chưa kiểm tra thu hồi");
     says(&unchecked, 0, "Người được cấp: Trần Thị Bình");
@@ -96,7 +110,11 @@ async fn a_revoked_module_and_its_certificate_are_revoked_in_the_published_list(
         2,
         "https://127.0.0.1/orgs/TT-SAOMAI/did.json",
     );
-    says(&verify_offline(&tampered(&credit), Some(&keys), None, "vi"), 1, "ĐÃ BỊ SỬA");
+    says(
+        &verify_offline(&tampered(&credit), Some(&keys), None, "vi"),
+        1,
+        "ĐÃ BỊ SỬA",
+    );
 
     let res = admin
         .post_form(
@@ -108,14 +126,28 @@ async fn a_revoked_module_and_its_certificate_are_revoked_in_the_published_list(
 
     let list = download(&app, "/orgs/TT-SAOMAI/status/0").await;
     for jws in [&credit, &certificate] {
-        assert_eq!(check(jws, &key_set, Some(&list), now).verdict, Verdict::Revoked);
+        assert_eq!(
+            check(jws, &key_set, Some(&list), now).verdict,
+            Verdict::Revoked
+        );
     }
-    says(&verify_offline(&credit, Some(&keys), Some(&list), "vi"), 1, "ĐÃ BỊ THU HỒI");
-    says(&verify_offline(&certificate, Some(&keys), Some(&list), "en"), 1, "REVOKED");
+    says(
+        &verify_offline(&credit, Some(&keys), Some(&list), "vi"),
+        1,
+        "ĐÃ BỊ THU HỒI",
+    );
+    says(
+        &verify_offline(&certificate, Some(&keys), Some(&list), "en"),
+        1,
+        "REVOKED",
+    );
     // The revoked module is no longer offered, nor served.
     let page = admin.get_text(&record).await;
     assert!(!page.contains(&credit_path));
-    assert_eq!(admin.get(&credit_path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        admin.get(&credit_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
     // A list past the last one in use does not exist.
     let past = app.get("/orgs/TT-SAOMAI/status/1").await;
     assert_eq!(past.status(), StatusCode::NOT_FOUND);
@@ -176,9 +208,21 @@ async fn the_offline_command_says_expired_and_unknown_key_in_words() {
     });
     let jws = sathach::credentials::jws::sign(&signer, public_url, &credential).unwrap();
     let keys = jwks(&app, "TT-SAOMAI").await;
-    says(&verify_offline(&jws, Some(&keys), None, "vi"), 1, "HẾT HIỆU LỰC");
+    says(
+        &verify_offline(&jws, Some(&keys), None, "vi"),
+        1,
+        "HẾT HIỆU LỰC",
+    );
     says(&verify_offline(&jws, Some(&keys), None, "en"), 1, "EXPIRED");
     let other = jwks(&app, "SGD-DEMO").await;
-    says(&verify_offline(&jws, Some(&other), None, "vi"), 1, "KHÔNG KIỂM TRA ĐƯỢC");
-    says(&verify_offline("không phải JWS", Some(&keys), None, "vi"), 1, "KHÔNG ĐỌC ĐƯỢC");
+    says(
+        &verify_offline(&jws, Some(&other), None, "vi"),
+        1,
+        "KHÔNG KIỂM TRA ĐƯỢC",
+    );
+    says(
+        &verify_offline("không phải JWS", Some(&keys), None, "vi"),
+        1,
+        "KHÔNG ĐỌC ĐƯỢC",
+    );
 }

@@ -49,7 +49,10 @@ async fn the_demo_department_publishes_its_did_document_and_jwks_at_once() {
     assert_eq!(methods.len(), 1, "{doc}");
     let method = &methods[0];
     let id = method["id"].as_str().unwrap();
-    assert_eq!(method["publicKeyJwk"]["kid"], id, "the JWK names itself as the method");
+    assert_eq!(
+        method["publicKeyJwk"]["kid"], id,
+        "the JWK names itself as the method"
+    );
     let kid = id.strip_prefix(&format!("{did}#")).unwrap().to_string();
     assert_eq!(method["type"], "JsonWebKey");
     assert_eq!(method["controller"], did);
