@@ -25,7 +25,9 @@ fn rich(text: String) -> Rich {
 
 fn item(i: usize) -> Item {
     let body = if i % 5 == 4 {
-        Body::TrueFalse { answer: i % 2 == 0 }
+        Body::TrueFalse {
+            answer: i.is_multiple_of(2),
+        }
     } else {
         Body::Single {
             options: (0..4)

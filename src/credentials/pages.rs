@@ -41,16 +41,21 @@ const LIST_FRESH_MS: i64 = 3_600_000;
 /// list is signed again only when a revocation changed it, or after an hour (a key file
 /// encrypted with a passphrase is slow to open, and the lists are public).
 #[derive(Default)]
-pub struct SignedLists(Mutex<HashMap<(String, u64), (Vec<u64>, i64, String)>>);
+pub struct SignedLists(Mutex<HashMap<ListKey, SignedList>>);
+
+/// (organisation id, list number).
+type ListKey = (String, u64);
+/// The revoked places the list carries, when it was signed (UTC ms), and its JWS.
+type SignedList = (Vec<u64>, i64, String);
 
 impl SignedLists {
-    fn get(&self, key: &(String, u64), revoked: &[u64], now: i64) -> Option<String> {
+    fn get(&self, key: &ListKey, revoked: &[u64], now: i64) -> Option<String> {
         let lists = self.0.lock().ok()?;
         let (places, at, jws) = lists.get(key)?;
         (places == revoked && now - at < LIST_FRESH_MS).then(|| jws.clone())
     }
 
-    fn put(&self, key: (String, u64), revoked: Vec<u64>, now: i64, jws: String) {
+    fn put(&self, key: ListKey, revoked: Vec<u64>, now: i64, jws: String) {
         if let Ok(mut lists) = self.0.lock() {
             lists.insert(key, (revoked, now, jws));
         }
@@ -70,16 +75,9 @@ impl From<ExportError> for AppError {
     }
 }
 
-/// A signed record as a file: `name` is what the browser saves it as.
-fn signed_file(jws: String, name: &str, cache: &'static str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(jws::MEDIA_TYPE)
-        .insert_header((header::CACHE_CONTROL, cache))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .body(jws)
+/// A signed record as a file to keep: `name` is what the browser saves it as.
+fn signed_file(jws: String, name: String) -> HttpResponse {
+    crate::web::download(jws.into_bytes(), jws::MEDIA_TYPE, name)
 }
 
 /// `/orgs/{code}/status/{list}`: the organisation's revocation status list, for anyone.
@@ -112,8 +110,13 @@ async fn status_list(
             signed
         }
     };
-    let name = format!("status-{}-{list}.jwt", org.code);
-    Ok(signed_file(jws, &name, "public, max-age=60"))
+    // Public and the same for everyone: verifiers may keep it a minute.
+    let mut res = signed_file(jws, format!("status-{}-{list}.jwt", org.code));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=60"),
+    );
+    Ok(res)
 }
 
 /// `/verify/{number}/credential.jwt`: a certificate's credential, for whoever has its number
@@ -135,11 +138,7 @@ async fn certificate(
     let jws = Exporter::new(&state.db, &state.settings.public_url)
         .certificate(&c)
         .await?;
-    Ok(signed_file(
-        jws,
-        &format!("chung-chi-{number}.jwt"),
-        "no-store",
-    ))
+    Ok(signed_file(jws, format!("chung-chi-{number}.jwt")))
 }
 
 /// `/people/{id}/credits/{entry}/credential.jwt`: a module the person holds, as a credential.
@@ -157,7 +156,7 @@ async fn credit(
         .credit(&credit)
         .await?;
     let name = format!("tin-chi-{}-{}.jwt", credit.module, credit.earned_on);
-    Ok(signed_file(jws, &name, "no-store"))
+    Ok(signed_file(jws, name))
 }
 
 /// `/people/{id}/transcript.jwt`: the person's whole record as a signed CLR 2.0 transcript.
@@ -171,5 +170,5 @@ async fn transcript(
     let jws = Exporter::new(&state.db, &state.settings.public_url)
         .transcript(&person, &certificates)
         .await?;
-    Ok(signed_file(jws, "ho-so-tin-chi.jwt", "no-store"))
+    Ok(signed_file(jws, "ho-so-tin-chi.jwt".into()))
 }

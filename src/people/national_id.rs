@@ -66,7 +66,7 @@ impl NationalId {
             6 | 7 => 2200,
             _ => 1800,
         };
-        let sex = if code % 2 == 0 {
+        let sex = if code.is_multiple_of(2) {
             Sex::Male
         } else {
             Sex::Female

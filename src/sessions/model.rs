@@ -177,10 +177,10 @@ pub fn parse_schedule(
     if late_entry_minutes.is_none() {
         errors.push(("late_entry", "session.late_entry_invalid"));
     }
-    if let (Some(start), Some(end), Some(duration)) = (starts_at, ends_at, duration_minutes) {
-        if end - start < duration * 60_000 {
-            errors.push(("end", "session.window_too_short"));
-        }
+    if let (Some(start), Some(end), Some(duration)) = (starts_at, ends_at, duration_minutes)
+        && end - start < duration * 60_000
+    {
+        errors.push(("end", "session.window_too_short"));
     }
     match (title, starts_at, ends_at, late_entry_minutes) {
         (Some(title), Some(starts_at), Some(ends_at), Some(late)) if errors.is_empty() => {

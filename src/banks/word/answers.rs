@@ -239,7 +239,7 @@ pub fn truths(raw: &str) -> Option<Vec<bool>> {
         _ => None,
     };
     let labelled = tokens.len() >= 2
-        && tokens.len() % 2 == 0
+        && tokens.len().is_multiple_of(2)
         && tokens
             .iter()
             .step_by(2)

@@ -52,13 +52,12 @@ pub(super) fn choice(
             args![value = unknown],
         )));
     }
-    if let ([a, b], false, [answer]) = (options.as_slice(), multiple, key) {
-        if let (Some(x), Some(y)) = (truth(&a.0, &a.1), truth(&b.0, &b.1))
-            && x != y
-        {
-            let answer = if *answer == a.0 { x } else { y };
-            return Ok(DraftBody::TrueFalse { answer });
-        }
+    if let ([a, b], false, [answer]) = (options.as_slice(), multiple, key)
+        && let (Some(x), Some(y)) = (truth(&a.0, &a.1), truth(&b.0, &b.1))
+        && x != y
+    {
+        let answer = if *answer == a.0 { x } else { y };
+        return Ok(DraftBody::TrueFalse { answer });
     }
     let options = options
         .into_iter()
