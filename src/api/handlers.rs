@@ -205,13 +205,7 @@ async fn record(
     query: web::Query<RecordQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let pool = &state.db.read;
-    let person_id = path.into_inner();
-    if !store::person_in_scope(pool, &client.scope, &person_id).await? {
-        return Err(ApiError::NotFound);
-    }
-    let person = crate::people::store::by_id(pool, &person_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let person = scoped_person(pool, &client.scope, &path).await?;
     let entries = store::entries(pool, &client.scope, Range::Person(&person.id)).await?;
     if format_of(&req, query.format.as_deref()) == Format::Csv {
         let lines: Vec<Vec<String>> = entries.iter().map(shape::entry_csv).collect();
@@ -254,6 +248,20 @@ async fn record(
         "entries": lines,
         "certificates": certificates,
     })))
+}
+
+/// The person with this id, if the token's scope covers them (404 otherwise, as if unknown).
+pub async fn scoped_person(
+    pool: &sqlx::AnyPool,
+    scope: &Scope,
+    id: &str,
+) -> Result<crate::people::model::Person, ApiError> {
+    if !store::person_in_scope(pool, scope, id).await? {
+        return Err(ApiError::NotFound);
+    }
+    crate::people::store::by_id(pool, id)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// The person's credits under the catalog's rules, from the standing rows in scope (a

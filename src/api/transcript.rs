@@ -4,7 +4,7 @@
 
 use actix_web::{HttpResponse, http::header, web};
 
-use super::{errors::ApiError, model::Scope, store, tokens::ApiClient};
+use super::{errors::ApiError, model::Scope, tokens::ApiClient};
 use crate::{
     credentials::{export::Exporter, jws::MEDIA_TYPE},
     credits::certificate,
@@ -24,13 +24,7 @@ async fn transcript(
         return Err(ApiError::DepartmentOnly);
     }
     let pool = &state.db.read;
-    let person_id = path.into_inner();
-    if !store::person_in_scope(pool, &client.scope, &person_id).await? {
-        return Err(ApiError::NotFound);
-    }
-    let person = crate::people::store::by_id(pool, &person_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let person = super::handlers::scoped_person(pool, &client.scope, &path).await?;
     let certificates = certificate::of_person(pool, &person.id).await?;
     let jws = Exporter::new(&state.db, &state.settings.public_url)
         .transcript(&person, &certificates)

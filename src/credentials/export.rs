@@ -146,9 +146,16 @@ impl<'a> Exporter<'a> {
         organisation_id: &str,
         subject: Subject<'_>,
     ) -> Result<StatusEntry, ExportError> {
-        let mut tx = self.db.begin_write().await?;
-        let place = store::place(&mut tx, organisation_id, subject).await?;
-        tx.commit().await?;
+        // Taken once; later exports only read it (no write lock for a download).
+        let place = match store::known_place(&self.db.read, subject).await? {
+            Some(place) => place,
+            None => {
+                let mut tx = self.db.begin_write().await?;
+                let place = store::place(&mut tx, organisation_id, subject).await?;
+                tx.commit().await?;
+                place
+            }
+        };
         let code = self.issuers.get(organisation_id).map_or("", |i| &i.code);
         let (list, index) = model::list_position(place);
         Ok(StatusEntry {

@@ -28,6 +28,21 @@ impl Subject<'_> {
     }
 }
 
+/// The credential's place, if it has been exported before.
+pub async fn known_place<'e, E>(executor: E, subject: Subject<'_>) -> sqlx::Result<Option<u64>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let place: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT list_index FROM credential_status WHERE {} = $1",
+        subject.column()
+    ))
+    .bind(subject.id())
+    .fetch_optional(executor)
+    .await?;
+    Ok(place.map(i64::unsigned_abs))
+}
+
 /// The credential's place among everything `organisation_id` has exported, taken in the
 /// caller's transaction the first time (numbered from 0 without gaps or races).
 pub async fn place(
@@ -35,17 +50,14 @@ pub async fn place(
     organisation_id: &str,
     subject: Subject<'_>,
 ) -> sqlx::Result<u64> {
-    let column = subject.column();
-    let existing: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT list_index FROM credential_status WHERE {column} = $1"
-    ))
-    .bind(subject.id())
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(index) = existing {
-        return Ok(index.unsigned_abs());
-    }
+    // Taken in turn per organisation: a second export of the same credential waits here,
+    // then finds the first one's place.
     let scope = format!("credential-status:{organisation_id}");
+    crate::db::serialize_on(&mut *conn, &scope).await?;
+    if let Some(place) = known_place(&mut *conn, subject).await? {
+        return Ok(place);
+    }
+    let column = subject.column();
     let index = crate::db::next_number(&mut *conn, &scope, 0).await? - 1;
     sqlx::query(&format!(
         "INSERT INTO credential_status (organisation_id, list_index, {column}, created_at)

@@ -16,7 +16,8 @@ use serde_json::Value;
 use crate::{
     api_tokens::{api, token_for},
     credits_access::other_department_admin,
-    helpers::{ADMIN, MANAGER, PROCTOR, TestApp, spawn_app_with_demo},
+    credits_record::admin,
+    helpers::{MANAGER, PROCTOR, TestApp, spawn_app_with_demo},
 };
 
 /// The demo's past loaded: Trần Thị Bình holds IU01–IU06 (TT-SAOMAI) and TT03-CB. Her id.
@@ -204,8 +205,7 @@ async fn the_transcript_bundles_the_whole_record_for_staff_who_may_see_it() {
     let app = spawn_app_with_demo().await;
     let person = demo_holder(&app).await;
     let path = format!("/people/{person}/transcript.jwt");
-    let admin = app.another_browser();
-    admin.signed_in_as(ADMIN).await;
+    let admin = admin(&app).await;
     let page = admin.get_text(&format!("/people/{person}/credits")).await;
     assert!(page.contains(&format!("href=\"{path}\"")));
     assert!(page.contains("Tải hồ sơ tín chỉ điện tử (CLR 2.0, đã ký số)"));
@@ -285,8 +285,7 @@ async fn a_server_without_the_issuer_s_key_file_refuses_to_sign() {
             std::fs::remove_file(file).unwrap();
         }
     }
-    let admin = app.another_browser();
-    admin.signed_in_as(ADMIN).await;
+    let admin = admin(&app).await;
     let res = admin.get(&format!("/people/{person}/transcript.jwt")).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let body = res.text().await.unwrap();
@@ -349,4 +348,29 @@ async fn the_provincial_api_hands_a_department_the_signed_transcript() {
     );
     let (status, _, _) = api(&app, Some(&department), "/api/v1/people/nobody/transcript").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn simultaneous_first_downloads_give_the_credential_one_place() {
+    let app = spawn_app_with_demo().await;
+    let person = demo_holder(&app).await;
+    let number: String = sqlx::query_scalar("SELECT number FROM certificates WHERE person_id = $1")
+        .bind(&person)
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap();
+    let path = format!("/verify/{number}/credential.jwt");
+    let downloads = (0..8).map(|_| {
+        let browser = app.another_browser();
+        let path = path.clone();
+        async move { download(&browser, &path).await }
+    });
+    let places: std::collections::BTreeSet<String> = futures_util::future::join_all(downloads)
+        .await
+        .iter()
+        .map(|jws| parts(jws).1["credentialStatus"]["id"].to_string())
+        .collect();
+    assert_eq!(places.len(), 1, "{places:?}");
+    let rows = app.count("SELECT COUNT(*) FROM credential_status").await;
+    assert_eq!(rows, 1);
 }

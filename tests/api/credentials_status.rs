@@ -14,8 +14,8 @@ use serde_json::json;
 
 use crate::{
     credentials::{demo_holder, download, josekit_verify, jwks, parts, tampered},
-    credits_record::revoke_link,
-    helpers::{ADMIN, TestApp, location, spawn_app_with_demo},
+    credits_record::{admin, revoke_link},
+    helpers::{location, spawn_app_with_demo},
 };
 
 /// Runs `sathach credential verify` on these files (written to a temporary folder).
@@ -49,12 +49,6 @@ fn says(out: &Output, code: i32, text: &str) {
         stdout.contains(text) || stderr.contains(text),
         "{text:?} not in: {stdout}{stderr}"
     );
-}
-
-async fn admin(app: &TestApp) -> TestApp {
-    let admin = app.another_browser();
-    admin.signed_in_as(ADMIN).await;
-    admin
 }
 
 #[tokio::test]

@@ -35,7 +35,8 @@ fn abc(issued_on: &str) -> [(&'static str, &str); 4] {
     ]
 }
 
-async fn admin(app: &TestApp) -> TestApp {
+/// The demo admin, signed in on a browser of their own.
+pub async fn admin(app: &TestApp) -> TestApp {
     let admin = app.another_browser();
     admin.signed_in_as(ADMIN).await;
     admin
