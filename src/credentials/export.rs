@@ -180,7 +180,7 @@ impl<'a> Exporter<'a> {
             recorded_at: credit.created_at,
             valid_until: None,
             evidence: vec![format!(
-                "Thi đạt ngày {} tại {} (passed on that day at that centre)",
+                "Thi đạt ngày {} tại {}.",
                 display_date(&credit.earned_on),
                 credit.centre_name
             )],
