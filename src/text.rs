@@ -32,6 +32,19 @@ pub fn random_chars(alphabet: &[u8], n: usize) -> String {
         .collect()
 }
 
+/// A number with at most `places` decimals, trailing zeros dropped, written with `comma` as
+/// its decimal separator ("9,5", "0.833", "7"). For display only.
+pub fn decimal_text(value: f64, places: usize, comma: char) -> String {
+    let text = format!("{value:.places$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    let text = if text == "-0" { "0" } else { text };
+    text.replace('.', &comma.to_string())
+}
+
 /// Elements whose start separates words.
 const BLOCKS: [&str; 12] = [
     "p", "br", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3",

@@ -5,7 +5,9 @@ pub mod check;
 pub mod cli;
 pub mod display;
 pub mod draw;
+pub mod keyed;
 pub mod model;
+pub mod overview;
 pub mod pages;
 pub mod papers;
 pub mod read;
@@ -13,6 +15,7 @@ mod read_marking;
 pub mod rng;
 pub mod sample;
 pub mod simulate;
+pub mod simulation_view;
 pub mod store;
 
 #[cfg(test)]

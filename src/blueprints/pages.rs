@@ -9,6 +9,9 @@ use serde::Deserialize;
 use super::{
     draw::candidates,
     model::Blueprint,
+    overview::{Overview, overview},
+    rng,
+    simulation_view::{self, SimulationView},
     store::{self, BlueprintRow, Saved, VersionRow},
 };
 use crate::{
@@ -196,6 +199,9 @@ struct DetailPage {
     source: String,
     lines: Vec<String>,
     saved: Option<i64>,
+    overview: Option<Overview>,
+    /// Asked for on the page (`?simulate=1`); None inside when the banks cannot serve it.
+    simulation: Option<Option<SimulationView>>,
 }
 
 impl DetailPage {
@@ -216,6 +222,21 @@ impl DetailPage {
 #[derive(Deserialize)]
 struct DetailQuery {
     saved: Option<i64>,
+    /// Run the simulation ("Chạy mô phỏng"), from `seed` when given (64 hex digits).
+    simulate: Option<String>,
+    seed: Option<String>,
+}
+
+impl DetailQuery {
+    fn simulation_seed(&self) -> Option<[u8; 32]> {
+        self.simulate.as_ref()?;
+        Some(
+            self.seed
+                .as_deref()
+                .and_then(rng::seed_from_hex)
+                .unwrap_or_else(rng::new_seed),
+        )
+    }
 }
 
 async fn detail_page(
@@ -224,6 +245,7 @@ async fn detail_page(
     id: &str,
     edited: Option<(String, Vec<String>)>,
     saved: Option<i64>,
+    simulate: Option<[u8; 32]>,
 ) -> Result<DetailPage, AppError> {
     let (row, org, versions) = visible(&staff, state, id).await?;
     let current = &versions[0].source;
@@ -255,6 +277,18 @@ async fn detail_page(
             });
         }
     }
+    let lang = staff.chrome.lang;
+    let overview = parsed.as_ref().map(|bp| overview(bp, &pool, lang));
+    let simulation = match simulate {
+        Some(seed) => Some(match parsed.clone().filter(|_| !report.has_errors()) {
+            // Hundreds of draws: off the request threads.
+            Some(bp) => web::block(move || simulation_view::run(&bp, &pool, seed, lang))
+                .await
+                .map_err(anyhow::Error::from)?,
+            None => None,
+        }),
+        None => None,
+    };
     let (source, lines) =
         edited.unwrap_or_else(|| (current.clone(), report.lines(staff.chrome.lang)));
     Ok(DetailPage {
@@ -266,6 +300,8 @@ async fn detail_page(
         source,
         lines,
         saved,
+        overview,
+        simulation,
     })
 }
 
@@ -276,7 +312,15 @@ async fn detail(
     query: web::Query<DetailQuery>,
 ) -> Result<HttpResponse, AppError> {
     render(
-        &detail_page(staff, &state, &path, None, query.saved).await?,
+        &detail_page(
+            staff,
+            &state,
+            &path,
+            None,
+            query.saved,
+            query.simulation_seed(),
+        )
+        .await?,
         200,
     )
 }
@@ -296,6 +340,7 @@ async fn update(
                 &state,
                 &path,
                 Some((form.into_inner().source, lines)),
+                None,
                 None,
             )
             .await?,

@@ -1,5 +1,6 @@
-//! Sample papers for staff: drawn now from the blueprint's newest version, shown with the keys
-//! marked; nothing is stored, and the seed in the address draws the same paper again.
+//! Sample papers for staff: drawn now from the blueprint's newest version, every item shown
+//! whole with its key, printable; nothing is stored, and the seed in the address draws the
+//! same paper again.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -7,6 +8,7 @@ use serde::Deserialize;
 
 use super::{
     draw::{DrawInputs, Form, PoolItem, draw},
+    keyed::{Keyed, keyed},
     pages::visible,
     read::read_blueprint,
     rng,
@@ -14,7 +16,7 @@ use super::{
 };
 use crate::{
     accounts::Staff,
-    banks::model::{Body, Item},
+    banks::model::Item,
     web::{AppError, AppState, Chrome, render},
 };
 
@@ -26,7 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct SampleItem {
     number: usize,
     item: Item,
-    order: Vec<usize>,
+    keyed: Keyed,
     points: u32,
 }
 
@@ -38,12 +40,6 @@ struct SamplePage {
     version: i64,
     form: Form,
     sections: Vec<(String, Vec<SampleItem>)>,
-}
-
-impl SamplePage {
-    fn letter(&self, slot: &usize) -> char {
-        crate::banks::model::option_letter(*slot)
-    }
 }
 
 #[derive(Deserialize)]
@@ -78,6 +74,7 @@ async fn sample(
         seed,
     })
     .map_err(|_| AppError::BadRequest("blueprint.cannot_draw"))?;
+    let lang = staff.chrome.lang;
     let mut number = 0;
     let sections = form
         .sections
@@ -92,7 +89,7 @@ async fn sample(
                     Some(SampleItem {
                         number,
                         item: p.item.clone(),
-                        order: fi.order.clone(),
+                        keyed: keyed(&p.item, &fi.order, lang),
                         points: fi.points,
                     })
                 })
@@ -110,18 +107,4 @@ async fn sample(
         },
         200,
     )
-}
-
-impl SampleItem {
-    /// The option texts (HTML) in the order drawn, with whether each is a key.
-    fn shown_options(&self) -> Vec<(String, bool)> {
-        match &self.item.body {
-            Body::Single { options } | Body::Multiple { options, .. } => self
-                .order
-                .iter()
-                .map(|i| (options[*i].text.html.clone(), options[*i].correct))
-                .collect(),
-            _ => vec![],
-        }
-    }
 }

@@ -6,12 +6,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::simulate::{CandidateSimulation, simulate_candidates};
+use super::simulate::{CandidateSimulation, simulate_blueprint};
 use crate::{
     banks::cli::OutputFormat,
     blueprints::{
-        check::check_against_pool, cli::read_file, read::read_blueprint, rng, simulate::simulate,
-        store::pool_for,
+        check::check_against_pool, cli::read_file, read::read_blueprint, rng, store::pool_for,
     },
     db::Db,
     orgs,
@@ -81,20 +80,14 @@ async fn simulate_papers(db: &Db, args: SimulateArgs, lang: Lang) -> Result<(), 
             .ok_or_else(|| Failure::Environment("--seed takes 64 hexadecimal digits".into()))?,
         None => rng::new_seed(),
     };
-    let result =
-        simulate(&blueprint, &pool, forms, seed).map_err(|e| Failure::Content(e.to_string()))?;
-    let scored = (candidates > 0)
-        .then(|| simulate_candidates(&blueprint, &pool, candidates, seed))
-        .transpose()
+    let report = simulate_blueprint(&blueprint, &pool, forms, candidates, seed)
         .map_err(|e| Failure::Content(e.to_string()))?;
+    let (result, scored) = (&report.papers, &report.candidates);
     match format {
-        OutputFormat::Json => {
-            let json = serde_json::json!({ "papers": result, "candidates": scored });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).expect("simulation serialises")
-            )
-        }
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("simulation serialises")
+        ),
         OutputFormat::Text => {
             println!(
                 "{}: {} papers drawn from {} items (seed {})",
@@ -124,7 +117,7 @@ async fn simulate_papers(db: &Db, args: SimulateArgs, lang: Lang) -> Result<(), 
                 .first_violations
                 .iter()
                 .for_each(|v| println!("    {v}"));
-            if let Some(c) = &scored {
+            if let Some(c) = scored {
                 print_candidates(c);
             }
         }

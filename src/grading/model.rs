@@ -99,15 +99,11 @@ pub fn points_vi(points: Points) -> String {
 }
 
 fn rounded(points: Points, places: usize, comma: char) -> String {
-    let value = *points.numer() as f64 / *points.denom() as f64;
-    let text = format!("{value:.places$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &text
-    };
-    let text = if text == "-0" { "0" } else { text };
-    text.replace('.', &comma.to_string())
+    crate::text::decimal_text(
+        *points.numer() as f64 / *points.denom() as f64,
+        places,
+        comma,
+    )
 }
 
 /// Which rule gave an item its points (a catalog key under `score.rule`).

@@ -17,6 +17,7 @@ use crate::{
         draw::{DrawError, DrawInputs, Excluded, Exposure, PoolItem, draw},
         model::Blueprint,
         rng::DrawRng,
+        simulate::{Simulation, simulate},
     },
 };
 
@@ -33,6 +34,31 @@ impl CandidateSimulation {
     pub fn flagged(&self) -> impl Iterator<Item = &ItemStats> {
         self.items.iter().filter(|i| i.check_key)
     }
+}
+
+/// What `blueprint simulate` prints and the blueprint page shows: papers drawn in a row and,
+/// when asked, simulated candidates answering papers of their own.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub papers: Simulation,
+    pub candidates: Option<CandidateSimulation>,
+}
+
+/// Draws `forms` papers in a row and, when `candidates` > 0, simulates that many candidates,
+/// both from `seed`.
+pub fn simulate_blueprint(
+    blueprint: &Blueprint,
+    pool: &[PoolItem],
+    forms: usize,
+    candidates: usize,
+    seed: [u8; 32],
+) -> Result<Report, DrawError> {
+    Ok(Report {
+        papers: simulate(blueprint, pool, forms, seed)?,
+        candidates: (candidates > 0)
+            .then(|| simulate_candidates(blueprint, pool, candidates, seed))
+            .transpose()?,
+    })
 }
 
 /// A uniform number in [0, 1).

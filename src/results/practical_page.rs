@@ -202,18 +202,7 @@ pub(super) async fn page(
 
 fn part_view(part: &Part, lang: Lang) -> PartView {
     let marking = part.marking.unwrap_or_default();
-    let decimal = |t: Thousandths| points_vi(Points::new(i64::from(t.0), 1000));
-    let mut rule = if marking.graders == 2 {
-        lang.fill(
-            "practical.rule_double",
-            &[("difference", &decimal(marking.max_difference))],
-        )
-    } else {
-        lang.t("practical.rule_single").to_string()
-    };
-    if let Some(step) = marking.rounding {
-        rule.push_str(&lang.fill("practical.rule_rounding", &[("step", &decimal(step))]));
-    }
+    let rule = crate::blueprints::overview::marking_rule(marking, lang);
     PartView {
         code: part.code.clone(),
         title: part.title.clone(),

@@ -35,6 +35,16 @@ impl Lang {
         }
     }
 
+    /// A measure (a mean, a reliability) for display: at most `places` decimals, with a
+    /// decimal comma in Vietnamese and a point in English.
+    pub fn number(self, value: f64, places: usize) -> String {
+        let comma = match self {
+            Lang::Vi => ',',
+            Lang::En => '.',
+        };
+        crate::text::decimal_text(value, places, comma)
+    }
+
     /// Looks a message up; a missing key shows itself so it is noticed, never panics.
     pub fn t(self, key: &str) -> &'static str {
         let catalog = match self {

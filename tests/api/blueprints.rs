@@ -27,7 +27,7 @@ async fn a_manager_sees_the_rules_and_draws_sample_papers_with_keys() {
 
     let sample = app.get_text(&format!("{page}/sample")).await;
     assert_eq!(sample.matches("<li value=").count(), 40, "a 40-item paper");
-    assert!(sample.contains("✓ Đáp án"));
+    assert!(sample.contains("<span class=\"key-mark\" aria-hidden=\"true\">✓</span>"));
     let seed_start = sample.find("?seed=").unwrap() + 6;
     let seed = &sample[seed_start..seed_start + 64];
     let again = app.get_text(&format!("{page}/sample?seed={seed}")).await;

@@ -12,6 +12,8 @@ mod bank_staging;
 mod bank_word;
 mod banks;
 mod blueprint_cli;
+mod blueprint_page;
+mod blueprint_sample;
 mod blueprints;
 mod browser;
 mod browser_practical;
