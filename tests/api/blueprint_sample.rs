@@ -277,6 +277,20 @@ async fn the_sample_paper_and_the_blueprint_page_pass_axe_with_and_without_javas
             javascript,
             "the print button needs JavaScript; the hint does not"
         );
+        // Each ✓ sits on the line of its own option's text, not between two options.
+        let keys = client.find_all(Locator::Css("li.is-key")).await.unwrap();
+        assert_eq!(keys.len(), 4, "single, both multiple keys, true/false");
+        for key in keys {
+            let mark = key.find(Locator::Css(".key-mark")).await.unwrap();
+            let words = key.find(Locator::Css(".text")).await.unwrap();
+            let (_, my, _, mh) = mark.rectangle().await.unwrap();
+            let (_, ty, _, th) = words.rectangle().await.unwrap();
+            let middle = my + mh / 2.0;
+            assert!(
+                ty <= middle && middle <= ty + th,
+                "the mark ({my}+{mh}) beside its text ({ty}+{th})"
+            );
+        }
         let hint = client.find(Locator::Css("#print-hint")).await.unwrap();
         assert!(hint.text().await.unwrap().contains("Ctrl + P"));
         no_axe_violations(&client, axe.as_deref(), "sample paper").await;
