@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, http::header, web};
 const APP_CSS: &str = include_str!("../../static/app.css");
 const CONSOLE_JS: &str = include_str!("../../static/console.js");
 const EXAM_JS: &str = include_str!("../../static/exam.js");
+const BUILDER_JS: &str = include_str!("../../static/builder.js");
 
 /// Bumped with the package version so a new release busts caches.
 pub const CSS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/app.css");
@@ -16,10 +17,15 @@ pub const CONSOLE_JS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"),
 /// The candidate's page enhancer: saving without reloading, the countdown (the exam works without it).
 pub const EXAM_JS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/exam.js");
 
+/// The blueprint builder's enhancer: rows added and counts refreshed in place (the builder
+/// works without it).
+pub const BUILDER_JS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/builder.js");
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(CSS_PATH, web::get().to(app_css))
         .route(CONSOLE_JS_PATH, web::get().to(|| script(CONSOLE_JS)))
-        .route(EXAM_JS_PATH, web::get().to(|| script(EXAM_JS)));
+        .route(EXAM_JS_PATH, web::get().to(|| script(EXAM_JS)))
+        .route(BUILDER_JS_PATH, web::get().to(|| script(BUILDER_JS)));
 }
 
 async fn script(body: &'static str) -> HttpResponse {
