@@ -13,7 +13,8 @@
   function post(action) {
     var data = new URLSearchParams(new FormData(form));
     data.set("action", action);
-    return fetch(form.action, {
+    // Not form.action: the buttons named "action" hide that property.
+    return fetch(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "Accept": "text/html" },

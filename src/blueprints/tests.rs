@@ -208,9 +208,10 @@ sections = [
     let vi = report.lines(Lang::Vi).join("\n");
     assert!(vi.contains("thiếu 3"), "{vi}");
 
-    let enough = text
-        .replace("count = 12", "count = 5")
-        .replace("\"IU01-MAU\", \"KHONG-CO\"], count = 40", "\"IU01-MAU\"], count = 10");
+    let enough = text.replace("count = 12", "count = 5").replace(
+        "\"IU01-MAU\", \"KHONG-CO\"], count = 40",
+        "\"IU01-MAU\"], count = 10",
+    );
     let (bp, mut report) = read_blueprint("x.toml", &enough);
     check_against_pool(&bp.unwrap(), &pool, &mut report);
     let lines = report.lines(Lang::En).join("\n");

@@ -35,7 +35,10 @@ impl Fields {
             };
             fields.push((name.to_string(), value.to_string()));
         }
-        assert!(!fields.is_empty(), "the page has the builder's form: {html}");
+        assert!(
+            !fields.is_empty(),
+            "the page has the builder's form: {html}"
+        );
         Self(fields)
     }
 
@@ -60,8 +63,17 @@ impl Fields {
     }
 
     /// Presses a button: the page's status and HTML, or the redirect.
-    pub(crate) async fn press(&self, app: &TestApp, path: &str, action: &str) -> (StatusCode, String) {
-        let mut all: Vec<(&str, &str)> = self.0.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    pub(crate) async fn press(
+        &self,
+        app: &TestApp,
+        path: &str,
+        action: &str,
+    ) -> (StatusCode, String) {
+        let mut all: Vec<(&str, &str)> = self
+            .0
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         all.push(("action", action));
         let res = app.post_raw(path, &all).await;
         let status = res.status();
@@ -94,16 +106,25 @@ async fn stored(app: &TestApp, code: &str) -> Vec<(i64, String)> {
 /// part; gives its page's path.
 pub(crate) async fn build_without_javascript(app: &TestApp) -> String {
     let html = app.get_text("/blueprints/new").await;
-    assert!(html.contains("IU03-MAU") && !html.contains("<textarea"), "{html}");
+    assert!(
+        html.contains("IU03-MAU") && !html.contains("<textarea"),
+        "{html}"
+    );
     let mut f = Fields::of(&html);
     f.set("code", "tin-hoc-thu")
         .set("title", "Thi thử tin học cơ bản")
         .tick("banks", "IU01-MAU", false)
         .tick("banks", "IU03-MAU", false);
     let (html, mut f) = press(app, "/blueprints/new", &f, "refresh").await;
-    assert!(f.has("modules", "IU01") && f.has("modules", "IU03"), "modules of the banks");
+    assert!(
+        f.has("modules", "IU01") && f.has("modules", "IU03"),
+        "modules of the banks"
+    );
     assert!(f.has("p0.s0.banks", "IU01-MAU") && f.has("p0.s0.banks", "IU03-MAU"));
-    assert!(html.contains("IU01.1 "), "topics of IU01 for the first section");
+    assert!(
+        html.contains("IU01.1 "),
+        "topics of IU01 for the first section"
+    );
     f.set("p0.title", "Phần trắc nghiệm")
         .set("p0.pass", "5/10")
         .set("p0.s0.title", "Máy tính")
@@ -112,10 +133,17 @@ pub(crate) async fn build_without_javascript(app: &TestApp) -> String {
         .set("p0.s0.count", "4");
     let (html, mut f) = press(app, "/blueprints/new", &f, "add_section-0").await;
     assert!(html.contains("id=\"p0-s1-title\""), "a second section row");
-    assert!(html.contains("Hiện có 9 câu khớp."), "IU01.1's items: {html}");
-    f.set("p0.s1.title", "Soạn thảo").set("p0.s1.module", "IU03");
+    assert!(
+        html.contains("Hiện có 9 câu khớp."),
+        "IU01.1's items: {html}"
+    );
+    f.set("p0.s1.title", "Soạn thảo")
+        .set("p0.s1.module", "IU03");
     let (html, mut f) = press(app, "/blueprints/new", &f, "add_section-0").await;
-    assert!(html.contains("IU03.2 "), "IU03's topics once the module is chosen");
+    assert!(
+        html.contains("IU03.2 "),
+        "IU03's topics once the module is chosen"
+    );
     f.tick("p0.s1.topics", "IU03.2", true)
         .tick("p0.s1.banks", "IU03-MAU", true)
         .set("p0.s1.count", "3")
@@ -156,25 +184,46 @@ async fn a_blueprint_is_built_through_the_form_without_javascript_and_stored_as_
     let bp = bp.unwrap_or_else(|| panic!("{:?}\n{source}", report.lines(sathach::vocab::Lang::En)));
     assert_eq!(bp.title, "Thi thử tin học cơ bản");
     assert_eq!(bp.modules, ["IU01", "IU03"]);
-    assert_eq!((bp.duration_minutes, bp.attempts_allowed, bp.retake_wait_days), (40, 2, 7));
+    assert_eq!(
+        (
+            bp.duration_minutes,
+            bp.attempts_allowed,
+            bp.retake_wait_days
+        ),
+        (40, 2, 7)
+    );
     assert_eq!(bp.parts.len(), 2);
     let sections: Vec<_> = bp.parts[0]
         .sections
         .iter()
-        .map(|s| (s.title.as_str(), s.module.as_str(), s.banks.join(","), s.count, s.points))
+        .map(|s| {
+            (
+                s.title.as_str(),
+                s.module.as_str(),
+                s.banks.join(","),
+                s.count,
+                s.points,
+            )
+        })
         .collect();
     assert_eq!(
         sections,
         [
             ("Máy tính", "IU01", "IU01-MAU".to_string(), 4, None),
             ("Soạn thảo", "IU03", "IU03-MAU".to_string(), 3, None),
-            ("Nhận biết văn bản", "IU03", "IU03-MAU".to_string(), 5, Some(2)),
+            (
+                "Nhận biết văn bản",
+                "IU03",
+                "IU03-MAU".to_string(),
+                5,
+                Some(2)
+            ),
         ]
     );
     assert_eq!(bp.parts[0].sections[0].filter.topics, ["IU01.1"]);
     assert_eq!(bp.parts[1].external_max_points, Some(10));
     assert!(source.contains("review = \"score_by_topic\""), "{source}");
-    let detail = app.get_text(&page).await;
+    let detail = app.get_text(&format!("{page}?saved=1")).await;
     assert!(detail.contains("Đã lưu phiên bản 1") && detail.contains("/builder\""));
 }
 
@@ -194,24 +243,52 @@ async fn one_submit_shows_every_problem_at_its_field_and_the_shortage_first() {
     let doc = Html::parse_document(&html);
     let links: Vec<(String, String)> = doc
         .select(&Selector::parse(".error-summary a").unwrap())
-        .map(|a| (a.value().attr("href").unwrap().to_string(), a.text().collect()))
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap().to_string(),
+                a.text().collect(),
+            )
+        })
         .collect();
     assert_eq!(links.len(), 2, "{links:?}");
     assert_eq!(links[0].0, "#pass");
-    assert!(links[0].1.contains("“150%” không phải điểm đạt hợp lệ"), "{links:?}");
+    assert!(
+        links[0].1.contains("“150%” không phải điểm đạt hợp lệ"),
+        "{links:?}"
+    );
     assert_eq!(links[1].0, "#p0-s0-count");
     assert!(
-        links[1].1.contains("Phần thi 1, nhóm câu hỏi 1 – Số câu rút: Cần 10 câu nhưng chỉ có 9 câu khớp"),
+        links[1].1.contains(
+            "Phần thi 1, nhóm câu hỏi 1 – Số câu rút: Cần 10 câu nhưng chỉ có 9 câu khớp"
+        ),
         "{links:?}"
     );
     let beside = Selector::parse(".has-error .field-error").unwrap();
     let at_fields: Vec<String> = doc.select(&beside).map(|e| e.text().collect()).collect();
-    assert!(at_fields.iter().any(|t| t.contains("Cần 10 câu nhưng chỉ có 9 câu khớp")), "{at_fields:?}");
-    assert!(doc.select(&Selector::parse("#p0-s0-count").unwrap()).next().is_some());
-    assert!(!html.contains("Không thể đạt độ khó"), "no difficulty message behind a shortage");
-    assert!(!html.contains(".toml") && !html.contains("`"), "no file, no keys");
+    assert!(
+        at_fields
+            .iter()
+            .any(|t| t.contains("Cần 10 câu nhưng chỉ có 9 câu khớp")),
+        "{at_fields:?}"
+    );
+    assert!(
+        doc.select(&Selector::parse("#p0-s0-count").unwrap())
+            .next()
+            .is_some()
+    );
+    assert!(
+        !html.contains("Không thể đạt độ khó"),
+        "no difficulty message behind a shortage"
+    );
+    assert!(
+        !html.contains(".toml") && !html.contains("`"),
+        "no file, no keys"
+    );
     let kept = Fields::of(&html);
-    assert!(kept.has("p0.s0.count", "10") && kept.has("pass", "150%"), "the form as typed");
+    assert!(
+        kept.has("p0.s0.count", "10") && kept.has("pass", "150%"),
+        "the form as typed"
+    );
     assert_eq!(stored(&app, "TIN-HOC-THU").await.len(), 1, "nothing stored");
 }
 
@@ -228,7 +305,10 @@ async fn the_stored_blueprint_opens_in_the_builder_and_saves_a_new_version() {
     assert!(f.has("review", "score_by_topic") && f.has("p0.pass", "5/10"));
     let (status, again) = f.press(&app, &path, "save").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert!(again.ends_with("?saved=0"), "the same blueprint is no new version: {again}");
+    assert!(
+        again.ends_with("?saved=0"),
+        "the same blueprint is no new version: {again}"
+    );
     f.set("p0.s0.count", "6").set("duration_minutes", "45");
     let (html, f) = press(&app, &path, &f, "remove_section-0-2").await;
     assert!(!html.contains("id=\"p0-s2-title\""));

@@ -31,7 +31,13 @@ async fn type_into(client: &Client, css: &str, text: &str) {
 }
 
 async fn text_of(client: &Client, css: &str) -> String {
-    client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 async fn script(client: &Client, js: &str) -> serde_json::Value {
@@ -83,7 +89,10 @@ async fn with_javascript_a_blueprint_is_built_in_place_and_the_builder_passes_ax
     let before = text_of(&client, "#p0-s0-matches").await;
     click(&client, "#p0-s0-topics input[value='IU01.1']").await;
     let after = wait_for_change(&client, "#p0-s0-matches", &before).await;
-    assert!(after.starts_with("Hiện có 9 câu khớp"), "{before} → {after}");
+    assert!(
+        after.starts_with("Hiện có 9 câu khớp"),
+        "{before} → {after}"
+    );
     type_into(&client, "#p0-s0-count", "30").await;
 
     click(&client, "button[value='add_section-0']").await;
@@ -108,12 +117,17 @@ async fn with_javascript_a_blueprint_is_built_in_place_and_the_builder_passes_ax
     click(&client, "#p1-practical").await;
     wait_for(&client, "#p1-max_points").await;
     type_into(&client, "#p1-max_points", "10").await;
-    assert_eq!(script(&client, "return window.sameLoad === true;").await, true);
+    assert_eq!(
+        script(&client, "return window.sameLoad === true;").await,
+        true
+    );
 
     click(&client, "button[value='save']").await;
     let summary = wait_for_text(&client, ".error-summary", "Cần 30 câu").await;
     assert!(
-        summary.contains("Phần thi 1, nhóm câu hỏi 1 – Số câu rút: Cần 30 câu nhưng chỉ có 9 câu khớp"),
+        summary.contains(
+            "Phần thi 1, nhóm câu hỏi 1 – Số câu rút: Cần 30 câu nhưng chỉ có 9 câu khớp"
+        ),
         "{summary}"
     );
     no_axe_violations(&client, Some(&axe), "the builder with errors").await;
@@ -127,7 +141,9 @@ async fn with_javascript_a_blueprint_is_built_in_place_and_the_builder_passes_ax
     .fetch_one(&app.db.read)
     .await
     .unwrap();
-    let bp = sathach::blueprints::read::read_blueprint("stored", &source).0.unwrap();
+    let bp = sathach::blueprints::read::read_blueprint("stored", &source)
+        .0
+        .unwrap();
     let counts: Vec<u32> = bp.parts[0].sections.iter().map(|s| s.count).collect();
     assert_eq!(counts, [4, 3, 5]);
     assert_eq!(bp.parts[1].external_max_points, Some(10));

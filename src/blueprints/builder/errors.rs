@@ -48,7 +48,11 @@ impl Problems {
 
     fn add(&mut self, lang: Lang, place: &Place, key: &str, message: String) {
         let field = place.id(key);
-        if self.0.iter().any(|p| p.field == field && p.message == message) {
+        if self
+            .0
+            .iter()
+            .any(|p| p.field == field && p.message == message)
+        {
             return;
         }
         let summary = format!("{}: {message}", where_is(lang, place, key));

@@ -2,7 +2,6 @@
 //! kept as typed, so a mistake is shown back unchanged), filled from a stored blueprint, and
 //! changed by the buttons that add or remove a part or a section.
 
-
 /// Parts and sections beyond these are ignored: no page needs more, and a crafted index must
 /// not make the server build huge forms.
 const MAX_PARTS: usize = 20;
@@ -72,9 +71,8 @@ pub enum Action {
 
 impl Action {
     fn parse(value: &str) -> Self {
-        let numbers = |rest: &str| -> Vec<usize> {
-            rest.split('-').filter_map(|n| n.parse().ok()).collect()
-        };
+        let numbers =
+            |rest: &str| -> Vec<usize> { rest.split('-').filter_map(|n| n.parse().ok()).collect() };
         match value.split_once('-') {
             _ if value == "save" => Action::Save,
             _ if value == "add_part" => Action::AddPart,
@@ -232,10 +230,10 @@ impl BuilderForm {
             Action::RemovePart(p) if p < self.parts.len() => {
                 self.parts.remove(p);
             }
-            Action::RemoveSection(p, s) if p < self.parts.len() => {
-                if s < self.parts[p].sections.len() {
-                    self.parts[p].sections.remove(s);
-                }
+            Action::RemoveSection(p, s)
+                if p < self.parts.len() && s < self.parts[p].sections.len() =>
+            {
+                self.parts[p].sections.remove(s);
             }
             _ => {}
         }

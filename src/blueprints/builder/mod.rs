@@ -5,9 +5,9 @@
 
 mod errors;
 pub mod form;
+mod pages;
 mod stored;
 mod view;
-mod pages;
 mod write;
 
 pub use errors::{Problem, Problems};

@@ -27,9 +27,8 @@ fn every_shipped_blueprint_comes_back_the_same_through_the_form() {
         let form = BuilderForm::from_blueprint(&original, "org", true);
         let written = write(&form, false);
         let (again, report) = read_blueprint(name, &written.text);
-        let again = again.unwrap_or_else(|| {
-            panic!("{name}: {:?}\n{}", report.lines(Lang::En), written.text)
-        });
+        let again = again
+            .unwrap_or_else(|| panic!("{name}: {:?}\n{}", report.lines(Lang::En), written.text));
         assert_eq!(without_lines(again), without_lines(original), "{name}");
     }
 }
@@ -44,7 +43,9 @@ fn a_shortage_and_a_bad_pass_rule_are_shown_at_their_fields_in_one_submit() {
     form.difficulty_tolerance = "0,01".into();
     let (problems, saved) = check(Lang::Vi, &form, &pool);
     assert!(saved.is_none());
-    let count = problems.at("p0-s3-count").expect("the shortage at the count");
+    let count = problems
+        .at("p0-s3-count")
+        .expect("the shortage at the count");
     assert!(
         count.starts_with("Cần 30 câu nhưng chỉ có 9 câu khớp"),
         "{count}"
@@ -53,8 +54,14 @@ fn a_shortage_and_a_bad_pass_rule_are_shown_at_their_fields_in_one_submit() {
     assert!(pass.contains("“150%” không phải điểm đạt hợp lệ"), "{pass}");
     assert_eq!(problems.0.len(), 2, "{:?}", problems.0);
     for p in &problems.0 {
-        assert!(!p.summary.contains("độ khó"), "no difficulty message: {p:?}");
-        assert!(!p.summary.contains("toml") && !p.summary.contains('`'), "{p:?}");
+        assert!(
+            !p.summary.contains("độ khó"),
+            "no difficulty message: {p:?}"
+        );
+        assert!(
+            !p.summary.contains("toml") && !p.summary.contains('`'),
+            "{p:?}"
+        );
     }
     assert_eq!(problems.0[0].field, "pass", "the page's order");
     assert_eq!(
@@ -66,7 +73,10 @@ fn a_shortage_and_a_bad_pass_rule_are_shown_at_their_fields_in_one_submit() {
     form.pass = "50%".into();
     let (problems, _) = check(Lang::Vi, &form, &pool);
     let target = problems.at("target_difficulty").expect("then the target");
-    assert!(target.starts_with("Không thể đạt độ khó mục tiêu 0.95±0.01"), "{target}");
+    assert!(
+        target.starts_with("Không thể đạt độ khó mục tiêu 0.95±0.01"),
+        "{target}"
+    );
 }
 
 #[test]
@@ -85,7 +95,11 @@ fn words_in_a_number_field_and_rules_out_of_range_are_at_their_fields() {
         problems.at("p0-s2-count").as_deref(),
         Some("0 không hợp lệ: hãy nhập một số từ 1–500.")
     );
-    assert!(problems.at("p1-max_difference").is_some(), "{:?}", problems.0);
+    assert!(
+        problems.at("p1-max_difference").is_some(),
+        "{:?}",
+        problems.0
+    );
 }
 
 #[test]

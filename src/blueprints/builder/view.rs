@@ -6,7 +6,11 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 
-use super::{Problems, form::{BuilderForm, SectionForm}, matching, module_of};
+use super::{
+    Problems,
+    form::{BuilderForm, SectionForm},
+    matching, module_of,
+};
 use crate::{
     accounts::{Staff, model::Role},
     banks::{self, catalog::catalog, model::Difficulty, store::BankRow},
@@ -76,7 +80,9 @@ impl BuilderPage {
     fn matches_text(&self, part: usize, section: usize) -> String {
         let n = self.matched(part, section).to_string();
         let count = self.form.parts[part].sections[section].count.as_str();
-        let short = count.parse::<usize>().is_ok_and(|c| c > self.matched(part, section));
+        let short = count
+            .parse::<usize>()
+            .is_ok_and(|c| c > self.matched(part, section));
         let key = if short {
             "blueprint.builder.matching_short"
         } else {
@@ -145,9 +151,11 @@ pub(super) async fn page(
     let topics = by_topic
         .into_iter()
         .map(|(code, n)| {
-            let (module, title) = catalog().topic(code).map_or((String::new(), String::new()), |(m, t)| {
-                (m.code.clone(), name(&t.name_vi, &t.name_en))
-            });
+            let (module, title) = catalog()
+                .topic(code)
+                .map_or((String::new(), String::new()), |(m, t)| {
+                    (m.code.clone(), name(&t.name_vi, &t.name_en))
+                });
             let items = lang.fill("blueprint.builder.items_n", &[("n", &n.to_string())]);
             Choice {
                 value: code.to_string(),
@@ -183,7 +191,12 @@ pub(super) async fn page(
     let matches = form
         .parts
         .iter()
-        .map(|p| p.sections.iter().map(|s| matching(&form, s, pool)).collect())
+        .map(|p| {
+            p.sections
+                .iter()
+                .map(|s| matching(&form, s, pool))
+                .collect()
+        })
         .collect();
     let banks = banks
         .into_iter()

@@ -40,7 +40,9 @@ pub struct Written {
 impl Written {
     /// The place of a 1-based line (the last table's for lines past the end).
     pub fn place(&self, line: usize) -> Place {
-        let index = line.saturating_sub(1).min(self.places.len().saturating_sub(1));
+        let index = line
+            .saturating_sub(1)
+            .min(self.places.len().saturating_sub(1));
         self.places.get(index).cloned().unwrap_or_default()
     }
 
@@ -100,7 +102,10 @@ impl Written {
 }
 
 fn decimal(text: &str) -> Option<f64> {
-    text.replace(',', ".").parse::<f64>().ok().filter(|n| n.is_finite())
+    text.replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
 }
 
 fn quoted(text: &str) -> String {
