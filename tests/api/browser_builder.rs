@@ -1,7 +1,8 @@
 //! The blueprint builder in headless Chromium with JavaScript: banks, sections and a practical
 //! part are added in place (no page load), a section's matching count follows its pickers, a
 //! shortage is shown at its field, and the saved blueprint is stored; axe-core finds nothing
-//! on the builder, with and without errors.
+//! on the builder, with and without errors. Without JavaScript every button posts the form and
+//! the same blueprint is built page by page.
 
 use std::time::Duration;
 
@@ -147,5 +148,53 @@ async fn with_javascript_a_blueprint_is_built_in_place_and_the_builder_passes_ax
     let counts: Vec<u32> = bp.parts[0].sections.iter().map(|s| s.count).collect();
     assert_eq!(counts, [4, 3, 5]);
     assert_eq!(bp.parts[1].external_max_points, Some(10));
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn without_javascript_every_builder_button_posts_the_form() {
+    let test = "without_javascript_every_builder_button_posts_the_form";
+    let Some((_driver, client)) = browser(test, false).await else {
+        return;
+    };
+    let app = spawn_app_with_demo().await;
+    staff_signed_in(&client, &app, None, MANAGER).await;
+    client.goto(&app.url("/blueprints/new")).await.unwrap();
+    type_into(&client, "#code", "TIN-HOC-HTML").await;
+    type_into(&client, "#title", "Thi thử không có JavaScript").await;
+    click(&client, "#banks input[value='IU01-MAU']").await;
+    assert!(
+        client.find(Locator::Css("#modules")).await.is_err(),
+        "no script: nothing changes yet"
+    );
+    click(&client, "button[value='refresh']").await;
+    wait_for_text(&client, "#modules", "IU01").await;
+    type_into(&client, "#p0-s0-title", "Máy tính").await;
+    click(&client, "#p0-s0-topics input[value='IU01.1']").await;
+    type_into(&client, "#p0-s0-count", "20").await;
+    click(&client, "#add-part").await;
+    wait_for(&client, "#p1-code").await;
+    let matches = text_of(&client, "#p0-s0-matches").await;
+    assert_eq!(matches, "Hiện có 9 câu khớp, chưa đủ 20 câu.");
+    type_into(&client, "#p1-code", "thuc-hanh").await;
+    click(&client, "#p1-practical").await;
+    click(&client, ".actions button[value='refresh']").await;
+    wait_for(&client, "#p1-max_points").await;
+    type_into(&client, "#p1-max_points", "10").await;
+    click(&client, "button[value='save']").await;
+    wait_for_text(
+        &client,
+        ".error-summary",
+        "Cần 20 câu nhưng chỉ có 9 câu khớp",
+    )
+    .await;
+    // axe-core needs scripts: the same page with errors is checked in the test above.
+    type_into(&client, "#p0-s0-count", "5").await;
+    click(&client, "button[value='save']").await;
+    wait_for_text(&client, "main", "Đã lưu phiên bản 1").await;
+    let versions = app
+        .count("SELECT COUNT(*) FROM blueprint_versions v JOIN blueprints b ON b.id = v.blueprint_id WHERE b.code = 'TIN-HOC-HTML'")
+        .await;
+    assert_eq!(versions, 1);
     client.close().await.unwrap();
 }
