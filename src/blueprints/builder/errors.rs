@@ -100,16 +100,22 @@ fn where_is(lang: Lang, place: &Place, key: &str) -> String {
         .prefix
         .split('-')
         .filter_map(|n| n.get(1..).and_then(|n| n.parse::<usize>().ok()));
-    let n = |i: Option<usize>| (i.unwrap_or(0) + 1).to_string();
-    let whole = match (numbers.next(), numbers.next()) {
-        (Some(p), Some(s)) => lang.fill(
-            "blueprint.builder.where_section",
-            &[("part", &n(Some(p))), ("section", &n(Some(s)))],
+    let n = |i: usize| (i + 1).to_string();
+    let (whole, depth) = match (numbers.next(), numbers.next()) {
+        (Some(p), Some(s)) => (
+            lang.fill(
+                "blueprint.builder.where_section",
+                &[("part", &n(p)), ("section", &n(s))],
+            ),
+            2,
         ),
-        (Some(p), None) => lang.fill("blueprint.builder.where_part", &[("part", &n(Some(p)))]),
-        _ => String::new(),
+        (Some(p), None) => (
+            lang.fill("blueprint.builder.where_part", &[("part", &n(p))]),
+            1,
+        ),
+        _ => (String::new(), 0),
     };
-    let label = field_label(key).map(|k| lang.t(k));
+    let label = field_label(key, depth).map(|k| lang.t(k));
     match (whole.is_empty(), label) {
         (true, Some(label)) => label.to_string(),
         (false, Some(label)) => format!("{whole} – {label}"),
@@ -117,8 +123,19 @@ fn where_is(lang: Lang, place: &Place, key: &str) -> String {
     }
 }
 
-/// The label of a field, by its key.
-fn field_label(key: &str) -> Option<&'static str> {
+/// The label of a field, by its key and where it is (0 the blueprint, 1 a part, 2 a section).
+fn field_label(key: &str, depth: usize) -> Option<&'static str> {
+    Some(match (key, depth) {
+        ("code", 1) => "blueprint.builder.part_code",
+        ("title", 1) => "blueprint.builder.part_title",
+        ("pass", 1) => "blueprint.builder.part_pass",
+        ("title", 2) => "blueprint.builder.section_title",
+        ("banks", 2) => "blueprint.builder.section_banks",
+        (key, _) => return top_label(key),
+    })
+}
+
+fn top_label(key: &str) -> Option<&'static str> {
     Some(match key {
         "code" => "blueprint.builder.code",
         "title" => "blueprint.builder.title",

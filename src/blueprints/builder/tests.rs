@@ -86,7 +86,17 @@ fn words_in_a_number_field_and_rules_out_of_range_are_at_their_fields() {
     form.parts[0].sections[1].count = "mười".into();
     form.parts[0].sections[2].count = "0".into();
     form.parts[1].graders = "2".into();
+    form.parts[0].sections[0].title.clear();
     let (problems, _) = check(Lang::Vi, &form, &pool);
+    let untitled = problems
+        .0
+        .iter()
+        .find(|p| p.field == "p0-s0-title")
+        .unwrap();
+    assert_eq!(
+        untitled.summary,
+        "Phần thi 1, nhóm câu hỏi 1 – Tên nhóm câu hỏi: Hãy điền mục này."
+    );
     assert_eq!(
         problems.at("p0-s1-count").as_deref(),
         Some("Hãy nhập một số nguyên, ví dụ 10.")
