@@ -1,5 +1,5 @@
 //! Checks of a blueprint against the banks it draws from (enough items for every rule, no
-//! rule starving another, a reachable difficulty target), and of a drawn form against its
+//! rule starving another, then a reachable difficulty target), and of a drawn form against its
 //! blueprint (used by `simulate` and the property tests).
 
 use std::collections::HashSet;
@@ -10,8 +10,11 @@ use super::{
 };
 use crate::banks::report::{FileReport, args};
 
-/// Adds to `report` every way the pool cannot serve the blueprint.
+/// Adds to `report` every way the pool cannot serve the blueprint. A shortage is reported
+/// alone: the difficulty target is judged only once every rule finds its items, since the
+/// range of a paper that cannot be drawn means nothing and would hide the real problem.
 pub fn check_against_pool(blueprint: &Blueprint, pool: &[PoolItem], report: &mut FileReport) {
+    let errors_before = report.errors.len();
     let banks: HashSet<&str> = pool.iter().map(|p| p.bank.as_str()).collect();
     let sections: Vec<_> = blueprint.sections().map(|(_, s)| s).collect();
     let mut supply: Vec<HashSet<usize>> = Vec::new();
@@ -63,7 +66,8 @@ pub fn check_against_pool(blueprint: &Blueprint, pool: &[PoolItem], report: &mut
     if blueprint.review == super::model::Review::Full {
         report.warning(1, "report.bp.review_full", args![]);
     }
-    if let Some(target) = blueprint.difficulty {
+    let short = report.errors.len() > errors_before;
+    if let Some(target) = blueprint.difficulty.filter(|_| !short) {
         let (low, high) = difficulty_range(blueprint, pool, &supply);
         let (lo, hi) = (
             f64::from(target.target) - f64::from(target.tolerance),

@@ -1,6 +1,7 @@
 //! Blueprints and randomized papers: what a paper must contain, and the reproducible,
 //! exposure-aware, difficulty-balanced draw of each candidate's paper.
 
+pub mod builder;
 pub mod check;
 pub mod cli;
 pub mod display;

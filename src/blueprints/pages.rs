@@ -25,6 +25,7 @@ use crate::{
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    super::builder::routes(cfg);
     super::sample::routes(cfg);
     cfg.route("/blueprints", web::get().to(list))
         .route("/blueprints", web::post().to(create))
@@ -83,7 +84,7 @@ struct SourceForm {
 }
 
 /// The organisation a blueprint belongs to: a manager's own centre, or the one an admin chose.
-async fn owner(
+pub(super) async fn owner(
     staff: &Staff,
     state: &AppState,
     chosen: Option<&str>,
@@ -147,7 +148,7 @@ async fn create(
     }
 }
 
-fn saved_redirect(saved: Saved) -> HttpResponse {
+pub(super) fn saved_redirect(saved: Saved) -> HttpResponse {
     let target = match saved {
         Saved::Version {
             blueprint_id,

@@ -48,10 +48,20 @@ pub async fn bank_versions_for(
     department_id: &str,
     blueprint: &Blueprint,
 ) -> anyhow::Result<Vec<(String, String)>> {
-    let mut codes: Vec<&str> = blueprint
+    let codes: Vec<&str> = blueprint
         .sections()
         .flat_map(|(_, s)| s.banks.iter().map(String::as_str))
         .collect();
+    bank_versions_of(pool, organisation_id, department_id, codes).await
+}
+
+/// The newest version of each named bank the organisation (or its department) has.
+pub async fn bank_versions_of(
+    pool: &AnyPool,
+    organisation_id: &str,
+    department_id: &str,
+    mut codes: Vec<&str>,
+) -> anyhow::Result<Vec<(String, String)>> {
     codes.sort_unstable();
     codes.dedup();
     let mut found = Vec::new();

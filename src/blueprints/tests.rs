@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// Every shipped item as version 1 of itself.
-fn shipped_pool() -> Vec<PoolItem> {
+pub(super) fn shipped_pool() -> Vec<PoolItem> {
     banks::SHIPPED
         .iter()
         .flat_map(|(name, text)| {
@@ -202,11 +202,23 @@ sections = [
     assert!(lines.contains("bank KHONG-CO"), "{lines}");
     assert!(lines.contains("together need 52, but only 45"), "{lines}");
     assert!(
-        lines.contains("difficulty target 0.95±0.01 cannot be reached"),
-        "{lines}"
+        !lines.contains("difficulty target"),
+        "a shortage is not hidden behind the difficulty target: {lines}"
     );
     let vi = report.lines(Lang::Vi).join("\n");
     assert!(vi.contains("thiếu 3"), "{vi}");
+
+    let enough = text.replace("count = 12", "count = 5").replace(
+        "\"IU01-MAU\", \"KHONG-CO\"], count = 40",
+        "\"IU01-MAU\"], count = 10",
+    );
+    let (bp, mut report) = read_blueprint("x.toml", &enough);
+    check_against_pool(&bp.unwrap(), &pool, &mut report);
+    let lines = report.lines(Lang::En).join("\n");
+    assert!(
+        lines.contains("difficulty target 0.95±0.01 cannot be reached") && !lines.contains("short"),
+        "once every rule finds its items, the target is judged: {lines}"
+    );
 }
 
 #[test]

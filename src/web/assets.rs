@@ -7,6 +7,7 @@ const APP_CSS: &str = include_str!("../../static/app.css");
 const CONSOLE_JS: &str = include_str!("../../static/console.js");
 const EXAM_JS: &str = include_str!("../../static/exam.js");
 const PRINT_JS: &str = include_str!("../../static/print.js");
+const BUILDER_JS: &str = include_str!("../../static/builder.js");
 
 /// Bumped with the package version so a new release busts caches.
 pub const CSS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/app.css");
@@ -19,12 +20,16 @@ pub const EXAM_JS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/
 
 /// Print buttons on printable pages (the pages say how to print without it).
 pub const PRINT_JS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/print.js");
+/// The blueprint builder's enhancer: rows added and counts refreshed in place (the builder
+/// works without it).
+pub const BUILDER_JS_PATH: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/builder.js");
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(CSS_PATH, web::get().to(app_css))
         .route(CONSOLE_JS_PATH, web::get().to(|| script(CONSOLE_JS)))
         .route(EXAM_JS_PATH, web::get().to(|| script(EXAM_JS)))
-        .route(PRINT_JS_PATH, web::get().to(|| script(PRINT_JS)));
+        .route(PRINT_JS_PATH, web::get().to(|| script(PRINT_JS)))
+        .route(BUILDER_JS_PATH, web::get().to(|| script(BUILDER_JS)));
 }
 
 async fn script(body: &'static str) -> HttpResponse {
