@@ -1,7 +1,10 @@
 //! Test data shared by the unit tests: the fixture bank with one item of every type.
 
 use crate::{
-    banks::{self, model::Item},
+    banks::{
+        self,
+        model::{Body, Difficulty, Item, Rich},
+    },
     blueprints::draw::PoolItem,
 };
 
@@ -55,5 +58,28 @@ pub fn foreign_defaults() -> crate::banks::foreign::Defaults {
         topic: Some("IU01.1".into()),
         level: Some(crate::banks::model::Difficulty::TH),
         ..Default::default()
+    }
+}
+
+/// Rich text of one paragraph.
+pub fn rich(text: &str) -> Rich {
+    Rich {
+        source: text.into(),
+        html: format!("<p>{text}</p>"),
+    }
+}
+
+/// An item T-1 of topic IU01.1, level TH, one point, stem "Câu hỏi", with this body.
+pub fn item_with(body: Body) -> Item {
+    Item {
+        id: "T-1".into(),
+        topic: "IU01.1".into(),
+        difficulty: Difficulty::TH,
+        points: 1,
+        tags: vec![],
+        stem: rich("Câu hỏi"),
+        explanation: None,
+        media: vec![],
+        body,
     }
 }

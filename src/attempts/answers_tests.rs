@@ -3,30 +3,10 @@
 
 use super::*;
 use crate::{
-    banks::model::{Difficulty, Pair, Rich, Statement},
+    banks::model::{Pair, Statement},
     grading::model::{Points, Rule},
+    test_fixtures::{item_with as item, rich},
 };
-
-fn rich(text: &str) -> Rich {
-    Rich {
-        source: text.into(),
-        html: format!("<p>{text}</p>"),
-    }
-}
-
-fn item(body: Body) -> Item {
-    Item {
-        id: "T-1".into(),
-        topic: "IU01.1".into(),
-        difficulty: Difficulty::TH,
-        points: 1,
-        tags: vec![],
-        stem: rich("Câu hỏi"),
-        explanation: None,
-        media: vec![],
-        body,
-    }
-}
 
 fn scored(response: &str, key: &str) -> ItemScore {
     ItemScore {

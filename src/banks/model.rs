@@ -340,13 +340,7 @@ fn strip_key(value: &mut serde_json::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rich(text: &str) -> Rich {
-        Rich {
-            source: text.into(),
-            html: format!("<p>{text}</p>"),
-        }
-    }
+    use crate::test_fixtures::rich;
 
     fn single(correct: usize) -> Item {
         let options = (0..4)

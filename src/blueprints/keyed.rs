@@ -173,28 +173,10 @@ pub fn numeric(key: &NumericKey, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::banks::model::{Difficulty, Pair, Rich};
-
-    fn rich(text: &str) -> Rich {
-        Rich {
-            source: text.into(),
-            html: format!("<p>{text}</p>"),
-        }
-    }
-
-    fn item(body: Body) -> Item {
-        Item {
-            id: "X-1".into(),
-            topic: "IU01.1".into(),
-            difficulty: Difficulty::NB,
-            points: 1,
-            tags: vec![],
-            stem: rich("?"),
-            explanation: None,
-            media: vec![],
-            body,
-        }
-    }
+    use crate::{
+        banks::model::Pair,
+        test_fixtures::{item_with as item, rich},
+    };
 
     #[test]
     fn matching_keys_use_the_letters_drawn_and_shared_rights_once() {
