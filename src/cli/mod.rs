@@ -321,16 +321,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             crate::results::cli::run(command, &settings, cli.global.lang).await
         }
         Command::Key(command) => crate::keys::cli::run(command, &settings).await,
-        Command::CheckUpload(args) => match crate::checker::child::run(&args) {
-            code if code == ExitCode::SUCCESS => Ok(()),
-            _ => Err(Failure::Content("the upload could not be checked".into())),
-        },
-        Command::Credential(command) => {
-            match crate::credentials::cli::run(command, cli.global.lang) {
-                code if code == ExitCode::SUCCESS => Ok(()),
-                _ => Err(Failure::Content("the credential is not valid".into())),
-            }
-        }
+        // Both run bare, before the runtime (see `main`): never here.
+        Command::CheckUpload(_) | Command::Credential(_) => Ok(()),
         Command::User(UserCommand::Add {
             org,
             role,

@@ -162,6 +162,25 @@ fn did_document_url(token: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// A credential file over the limit is refused before it is read, saying so.
+    #[test]
+    fn an_oversized_file_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lon.jwt");
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(MAX_FILE + 1)
+            .unwrap();
+        let refused = verify(&path, None, Some(&path), Lang::En).unwrap_err();
+        assert!(refused.contains("lon.jwt"), "{refused}");
+        assert!(
+            refused.contains(&format!("{} bytes", MAX_FILE + 1)),
+            "{refused}"
+        );
+    }
+
     #[test]
     fn the_did_document_is_found_from_the_kid() {
         use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};

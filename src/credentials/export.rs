@@ -140,10 +140,11 @@ impl<'a> Exporter<'a> {
         Ok(issuer)
     }
 
-    /// The credential's status entry: its place taken (once) in its issuer's lists.
+    /// The credential's status entry: its place taken (once) in `issuer`'s lists.
     async fn status(
         &self,
         organisation_id: &str,
+        issuer: &Issuer,
         subject: Subject<'_>,
     ) -> Result<StatusEntry, ExportError> {
         // Taken once; later exports only read it (no write lock for a download).
@@ -156,10 +157,9 @@ impl<'a> Exporter<'a> {
                 place
             }
         };
-        let code = self.issuers.get(organisation_id).map_or("", |i| &i.code);
         let (list, index) = model::list_position(place);
         Ok(StatusEntry {
-            list_url: list_url(self.public_url, code, list),
+            list_url: list_url(self.public_url, &issuer.code, list),
             index,
         })
     }
@@ -167,7 +167,7 @@ impl<'a> Exporter<'a> {
     async fn credit_award(&mut self, credit: &EarnedCredit) -> Result<Award, ExportError> {
         let issuer = self.issuer(&credit.centre_id).await?;
         let status = self
-            .status(&credit.centre_id, Subject::Credit(&credit.id))
+            .status(&credit.centre_id, &issuer, Subject::Credit(&credit.id))
             .await?;
         Ok(Award {
             id: format!("urn:uuid:{}", credit.id),
@@ -191,7 +191,7 @@ impl<'a> Exporter<'a> {
     async fn certificate_award(&mut self, c: &CertificateView) -> Result<Award, ExportError> {
         let issuer = self.issuer(&c.issuer_id).await?;
         let status = self
-            .status(&c.issuer_id, Subject::Certificate(&c.id))
+            .status(&c.issuer_id, &issuer, Subject::Certificate(&c.id))
             .await?;
         let modules = c.printed.modules.iter().map(|m| {
             format!(

@@ -29,6 +29,15 @@ pub async fn demo_holder(app: &TestApp) -> String {
         .unwrap()
 }
 
+/// The public number of the person's (only) certificate.
+pub async fn certificate_number(app: &TestApp, person: &str) -> String {
+    sqlx::query_scalar("SELECT number FROM certificates WHERE person_id = $1")
+        .bind(person)
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap()
+}
+
 /// A signed record downloaded by `who`: its JWS, after checking how it is served.
 pub async fn download(who: &TestApp, path: &str) -> String {
     let res = who.get(path).await;
@@ -107,11 +116,7 @@ pub fn tampered(jws: &str) -> String {
 async fn a_certificate_s_credential_verifies_with_two_jose_implementations_and_its_schema() {
     let app = spawn_app_with_demo().await;
     let person = demo_holder(&app).await;
-    let number: String = sqlx::query_scalar("SELECT number FROM certificates WHERE person_id = $1")
-        .bind(&person)
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
+    let number = certificate_number(&app, &person).await;
     let page = app.get_text(&format!("/verify/{number}")).await;
     let path = format!("/verify/{number}/credential.jwt");
     assert!(
@@ -298,11 +303,7 @@ async fn a_server_without_the_issuer_s_key_file_refuses_to_sign() {
         .await;
     assert_eq!(keys, 1, "no second key is made");
     // The centre's key is still here: its credentials are signed.
-    let number: String = sqlx::query_scalar("SELECT number FROM certificates WHERE person_id = $1")
-        .bind(&person)
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
+    let number = certificate_number(&app, &person).await;
     download(&app, &format!("/verify/{number}/credential.jwt")).await;
 }
 
@@ -354,11 +355,7 @@ async fn the_provincial_api_hands_a_department_the_signed_transcript() {
 async fn simultaneous_first_downloads_give_the_credential_one_place() {
     let app = spawn_app_with_demo().await;
     let person = demo_holder(&app).await;
-    let number: String = sqlx::query_scalar("SELECT number FROM certificates WHERE person_id = $1")
-        .bind(&person)
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
+    let number = certificate_number(&app, &person).await;
     let path = format!("/verify/{number}/credential.jwt");
     let downloads = (0..8).map(|_| {
         let browser = app.another_browser();

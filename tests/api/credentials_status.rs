@@ -13,7 +13,9 @@ use sathach::credentials::{
 use serde_json::json;
 
 use crate::{
-    credentials::{demo_holder, download, josekit_verify, jwks, parts, tampered},
+    credentials::{
+        certificate_number, demo_holder, download, josekit_verify, jwks, parts, tampered,
+    },
     credits_record::{admin, revoke_link},
     helpers::{location, spawn_app_with_demo},
 };
@@ -62,11 +64,7 @@ async fn a_revoked_module_and_its_certificate_are_revoked_in_the_published_list(
     let credit_path = format!("/people/{person}/credits/{entry}/credential.jwt");
     assert!(page.contains(&format!("href=\"{credit_path}\"")));
     let credit = download(&admin, &credit_path).await;
-    let number: String = sqlx::query_scalar("SELECT number FROM certificates WHERE person_id = $1")
-        .bind(&person)
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
+    let number = certificate_number(&app, &person).await;
     let certificate = download(&app, &format!("/verify/{number}/credential.jwt")).await;
     let (_, payload) = parts(&credit);
     assert_eq!(

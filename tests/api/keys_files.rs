@@ -77,10 +77,7 @@ async fn a_server_without_the_key_file_refuses_to_sign_and_makes_no_second_key()
     let app = app.restart(|_| async {}).await;
     assert_eq!(kids(&app.db).await, before, "no second key");
     assert!(!file.exists());
-    let refused = sathach::keys::signer(&app.db, &department)
-        .await
-        .err()
-        .expect("refused");
+    let refused = refusal(&app.db, &department).await;
     assert!(
         matches!(refused, SignError::File(KeyFileError::Missing(_))),
         "{refused:?}"
@@ -117,10 +114,7 @@ async fn an_encrypted_key_file_opens_only_with_its_passphrase() {
     let mut settings = app.settings.clone();
     settings.signing_key_passphrase = None;
     let without = Db::connect(&settings).await.unwrap();
-    let refused = sathach::keys::signer(&without, &department)
-        .await
-        .err()
-        .expect("refused");
+    let refused = refusal(&without, &department).await;
     assert!(
         matches!(refused, SignError::File(KeyFileError::Locked(_))),
         "{refused:?}"
@@ -133,10 +127,7 @@ async fn an_encrypted_key_file_opens_only_with_its_passphrase() {
 
     settings.signing_key_passphrase = Some(Secret::new("sai mật khẩu"));
     let wrong = Db::connect(&settings).await.unwrap();
-    let refused = sathach::keys::signer(&wrong, &department)
-        .await
-        .err()
-        .expect("refused");
+    let refused = refusal(&wrong, &department).await;
     assert!(
         refused.to_string().contains("does not open it"),
         "{refused}"
@@ -208,14 +199,19 @@ async fn nodes_sharing_a_key_folder_sign_with_the_same_key_and_others_refuse() {
     alone.signing_keys_dir = Some(shared.path().join("other"));
     let third = Db::connect(&alone).await.unwrap();
     assert_eq!(sathach::keys::ensure_all(&third).await.unwrap(), 0);
-    let refused = sathach::keys::signer(&third, &department)
-        .await
-        .err()
-        .expect("refused");
+    let refused = refusal(&third, &department).await;
     assert!(
         matches!(refused, SignError::File(KeyFileError::Missing(_))),
         "{refused:?}"
     );
     third.close().await;
     assert_eq!(kids(&app.db).await.len(), 1);
+}
+
+/// Why the node on `db` refuses to sign for the organisation (it must refuse).
+async fn refusal(db: &Db, organisation: &str) -> SignError {
+    sathach::keys::signer(db, organisation)
+        .await
+        .err()
+        .expect("the node refuses to sign")
 }
