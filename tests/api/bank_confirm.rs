@@ -272,3 +272,56 @@ async fn the_upload_page_links_the_help_and_shipped_banks_are_samples() {
     let own = app.get_text(&location(&res)).await;
     assert!(!own.contains("Đây là ngân hàng mẫu"), "{own}");
 }
+
+/// The upload, the confirm page with its preview, the help page and a sample bank's pages, in
+/// a browser: no axe-core violations.
+#[tokio::test]
+async fn the_confirm_help_and_sample_pages_pass_axe() {
+    use fantoccini::Locator;
+
+    use crate::{
+        browser::{axe_source, browser, click, no_axe_violations, wait_for_text},
+        browser_practical::staff_signed_in,
+    };
+    let test = "the_confirm_help_and_sample_pages_pass_axe";
+    let Some((_driver, client)) = browser(test, true).await else {
+        return;
+    };
+    let axe = axe_source();
+    let app = spawn_app_with_demo().await;
+    staff_signed_in(&client, &app, Some(&axe), MANAGER).await;
+    for page in ["/banks", "/help/banks"] {
+        client.goto(&app.url(page)).await.unwrap();
+        no_axe_violations(&client, Some(&axe), page).await;
+    }
+    client.goto(&app.url("/banks")).await.unwrap();
+    client
+        .find(Locator::LinkText("IU01-MAU"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "main", "Đây là ngân hàng mẫu").await;
+    no_axe_violations(&client, Some(&axe), "a sample bank").await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bank.zip");
+    std::fs::write(&file, zip_with(&fixture_toml())).unwrap();
+    client.goto(&app.url("/banks")).await.unwrap();
+    client
+        .find(Locator::Css("#file"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    click(
+        &client,
+        "form[enctype='multipart/form-data'] button[type=submit]",
+    )
+    .await;
+    wait_for_text(&client, "main", "5 câu hỏi đầu tiên").await;
+    no_axe_violations(&client, Some(&axe), "the confirm page").await;
+    client.close().await.unwrap();
+}
