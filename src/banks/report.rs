@@ -223,7 +223,9 @@ impl FileReport {
             };
             let args = args![
                 counts = per_type(&self.counts, &kind_label),
-                skipped = per_type(&self.skipped, &|k: &str| k.to_string()),
+                skipped = per_type(&self.skipped, &|k: &str| {
+                    crate::banks::foreign::kinds::label(k).render(lang)
+                }),
             ];
             let key = if self.skipped.is_empty() {
                 "report.counts"

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Defaults, DraftBody, Foreign, code_from_name};
+use super::{Defaults, DraftBody, Foreign, Skipped, code_from_name, kinds};
 use crate::banks::{
     ParsedBank,
     catalog::{catalog, topic_in},
@@ -28,6 +28,7 @@ pub fn read_drafts(
 ) -> (Option<ParsedBank>, FileReport) {
     // Module, topic, level and an empty file are said below in terms of the other format.
     let mut out = TomlLines::speaking_for(&["module", "topic", "difficulty"], true);
+    let unreadable = !found.errors.is_empty();
     let mut errors: Vec<(usize, Msg)> = found.errors;
     // The module: chosen, else the module of the first topic a category or tag names.
     let module = defaults.module.clone().or_else(|| {
@@ -56,6 +57,8 @@ pub fn read_drafts(
     out.line(format!("title = {}", quoted(&title)), first, None);
     match &module {
         Some(module) => out.line(format!("module = {}", quoted(module)), first, None),
+        // A file with nothing to import is told so, not asked for a module.
+        None if found.drafts.is_empty() => {}
         None => errors.push((0, ("report.foreign_no_module", vec![]))),
     }
     let mut without_topic = Vec::new();
@@ -116,18 +119,14 @@ pub fn read_drafts(
         }
     }
     if found.drafts.is_empty() {
-        errors.push((0, ("report.foreign_no_items", args![format = format])));
+        errors.push((0, nothing_read(&found.skipped, unreadable, format)));
     }
     let (parsed, mut report) = out.read(name, format, found.media);
     for (line, (key, args)) in errors {
         report.error(line, key, args);
     }
     for skipped in &found.skipped {
-        let args = args![name = &skipped.name, kind = &skipped.kind];
-        let key = match skipped.kind.as_str() {
-            "description" => "report.foreign_description",
-            _ => "report.foreign_skipped",
-        };
+        let (key, args) = kinds::skipped_message(&skipped.name, &skipped.kind);
         report.warning(skipped.line, key, args);
     }
     for (line, (key, args)) in found.warnings {
@@ -150,6 +149,23 @@ pub fn read_drafts(
     }
     let parsed = parsed.filter(|_| !report.has_errors());
     (parsed, report)
+}
+
+/// Why a file gave no item: only types sathach does not support (when nothing was broken),
+/// else nothing read at all in this format.
+fn nothing_read(skipped: &[Skipped], unreadable: bool, format: &str) -> Msg {
+    let questions: Vec<&Skipped> = skipped.iter().filter(|s| s.kind != "description").collect();
+    if questions.is_empty() || unreadable {
+        return ("report.foreign_no_items", args![format = format]);
+    }
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for s in questions {
+        *counts.entry(s.kind.clone()).or_default() += 1;
+    }
+    (
+        "bank.foreign2.only_unsupported",
+        args![skipped = kinds::counted(&counts)],
+    )
 }
 
 fn write_body(body: &DraftBody, line: &mut impl FnMut(String)) {

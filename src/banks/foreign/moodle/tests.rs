@@ -67,7 +67,7 @@ fn nested_categories_true_false_and_a_skipped_essay() {
         "{summary}"
     );
     assert!(report.lines(Lang::Vi).iter().any(|l| {
-        l.contains("bỏ qua câu “Kappa Essay Question”: sathach chưa hỗ trợ loại câu hỏi essay")
+        l.contains("bỏ qua câu “Kappa Essay Question”: sathach chưa hỗ trợ câu tự luận (essay)")
     }));
 }
 
