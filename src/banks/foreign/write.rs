@@ -118,8 +118,8 @@ pub fn read_drafts(
             errors.push((*first, (key, args![count = missing.len()])));
         }
     }
-    if found.drafts.is_empty() {
-        errors.push((0, nothing_read(&found.skipped, unreadable, format)));
+    if found.drafts.is_empty() && !unreadable {
+        errors.push((0, nothing_read(&found.skipped, format)));
     }
     let (parsed, mut report) = out.read(name, format, found.media);
     for (line, (key, args)) in errors {
@@ -151,11 +151,11 @@ pub fn read_drafts(
     (parsed, report)
 }
 
-/// Why a file gave no item: only types sathach does not support (when nothing was broken),
-/// else nothing read at all in this format.
-fn nothing_read(skipped: &[Skipped], unreadable: bool, format: &str) -> Msg {
+/// Why a file in which nothing was broken gave no item: only types sathach does not
+/// support, or nothing read at all in this format.
+fn nothing_read(skipped: &[Skipped], format: &str) -> Msg {
     let questions: Vec<&Skipped> = skipped.iter().filter(|s| s.kind != "description").collect();
-    if questions.is_empty() || unreadable {
+    if questions.is_empty() {
         return ("report.foreign_no_items", args![format = format]);
     }
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();

@@ -84,6 +84,13 @@ pub fn read(xml: &str) -> Foreign {
                 continue;
             }
         };
+        let partial = partial(question, kind, &mut texts);
+        if !partial.is_empty() {
+            let args = args![answers = partial.join(" | ")];
+            found
+                .warnings
+                .push((line, ("report.foreign_partial_dropped", args)));
+        }
         let mut stem = texts.rich(question, "questiontext");
         if let Some(picture) = texts.old_image(question) {
             stem = format!("{stem}\n\n{picture}");
@@ -156,12 +163,15 @@ fn choice(question: Node, texts: &mut Texts) -> Read {
     let options: Vec<(String, f64)> = answers(question)
         .map(|(a, fraction)| (texts.rich_node(a), fraction))
         .collect();
-    let best = options.iter().map(|(_, f)| *f).fold(0.0, f64::max);
+    // One right answer: the one with full marks (a part-marks one is left out, see `partial`).
+    if single && !options.iter().any(|(_, f)| full(*f)) {
+        return Some(Err(("report.moodle_no_key", args![kind = "multichoice"])));
+    }
     let options: Vec<DraftOption> = options
         .iter()
         .map(|(text, fraction)| {
             let correct = if single {
-                *fraction > 0.0 && *fraction >= best
+                full(*fraction)
             } else {
                 *fraction > 0.0
             };
@@ -176,9 +186,27 @@ fn choice(question: Node, texts: &mut Texts) -> Read {
     }))
 }
 
+/// Full marks (Moodle writes `100`, or `99.99999` for thirds added up).
+fn full(fraction: f64) -> bool {
+    fraction >= 99.99
+}
+
+/// Answers worth part of the marks where sathach marks right or wrong (a single-choice
+/// option, a short or numeric answer): they are left out, and the report says so.
+fn partial(question: Node, kind: &str, texts: &mut Texts) -> Vec<String> {
+    let single = child_text(question, "single").is_none_or(|s| s.trim() != "false");
+    if !matches!(kind, "shortanswer" | "numerical") && !(kind == "multichoice" && single) {
+        return vec![];
+    }
+    answers(question)
+        .filter(|(_, f)| *f > 0.0 && !full(*f))
+        .map(|(a, _)| texts.plain(a))
+        .collect()
+}
+
 fn true_false(question: Node) -> Read {
     let truth = answers(question)
-        .find(|(_, f)| *f >= 100.0)
+        .find(|(_, f)| full(*f))
         .and_then(
             |(a, _)| match child_text(a, "text")?.trim().to_lowercase().as_str() {
                 "true" | "đúng" => Some(true),
@@ -195,7 +223,7 @@ fn true_false(question: Node) -> Read {
 
 fn short_answer(question: Node, texts: &mut Texts) -> Read {
     let answers: Vec<String> = answers(question)
-        .filter(|(_, f)| *f >= 100.0)
+        .filter(|(_, f)| full(*f))
         .map(|(a, _)| texts.plain(a))
         .filter(|a| !a.is_empty())
         .collect();
@@ -212,7 +240,7 @@ fn short_answer(question: Node, texts: &mut Texts) -> Read {
 }
 
 fn numerical(question: Node) -> Read {
-    let best = answers(question).find(|(_, f)| *f >= 100.0)?;
+    let best = answers(question).find(|(_, f)| full(*f))?;
     let value = child_text(best.0, "text").and_then(|t| crate::banks::answers::parse_number(&t));
     let tolerance = child_text(best.0, "tolerance")
         .and_then(|t| t.trim().parse::<f64>().ok())
