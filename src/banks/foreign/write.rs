@@ -132,6 +132,13 @@ pub fn read_drafts(
     for (line, (key, args)) in found.warnings {
         report.warning(line, key, args);
     }
+    for draft in &found.drafts {
+        let names = pictures_as_text(draft);
+        if !names.is_empty() {
+            let args = args![names = names.join(", ")];
+            report.warning(draft.line, "bank.foreign2.picture_as_text", args);
+        }
+    }
     report.counts = parsed
         .as_ref()
         .map(|p| {
@@ -166,6 +173,21 @@ fn nothing_read(skipped: &[Skipped], format: &str) -> Msg {
         "bank.foreign2.only_unsupported",
         args![skipped = kinds::counted(&counts)],
     )
+}
+
+/// Picture file names a draft's text gives as text, not as pictures.
+fn pictures_as_text(draft: &super::Draft) -> Vec<String> {
+    let mut texts = vec![draft.stem.as_str()];
+    if let DraftBody::Choice { options, .. } = &draft.body {
+        texts.extend(options.iter().map(|o| o.text.as_str()));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for name in texts.into_iter().flat_map(super::left_out::pictures_named) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 fn write_body(body: &DraftBody, line: &mut impl FnMut(String)) {

@@ -95,7 +95,8 @@ pub fn read(xml: &str) -> Foreign {
         if let Some(picture) = texts.old_image(question) {
             stem = format!("{stem}\n\n{picture}");
         }
-        let explanation = Some(texts.rich(question, "generalfeedback")).filter(|e| !e.is_empty());
+        let explanation =
+            Some(texts.feedback(question, "generalfeedback")).filter(|e| !e.is_empty());
         let tags = child(question, "tags")
             .map(|tags| {
                 tags.children()
@@ -124,6 +125,7 @@ pub fn read(xml: &str) -> Foreign {
     }
     found.media = texts.media;
     found.errors.extend(texts.errors);
+    found.warnings.extend(texts.warnings);
     found
 }
 
@@ -195,7 +197,12 @@ fn full(fraction: f64) -> bool {
 /// option, a short or numeric answer): they are left out, and the report says so.
 fn partial(question: Node, kind: &str, texts: &mut Texts) -> Vec<String> {
     let single = child_text(question, "single").is_none_or(|s| s.trim() != "false");
-    if !matches!(kind, "shortanswer" | "numerical") && !(kind == "multichoice" && single) {
+    let right_or_wrong = match kind {
+        "shortanswer" | "numerical" => true,
+        "multichoice" => single,
+        _ => false,
+    };
+    if !right_or_wrong {
         return vec![];
     }
     answers(question)

@@ -10,8 +10,9 @@ use crate::banks::{
     foreign::{
         add_picture,
         html::{escape, nesting, to_markdown},
+        left_out::{PLUGINFILE, drop_pictures, media_in},
     },
-    report::Msg,
+    report::{Msg, args},
 };
 
 /// The text of a child element (`<name><text>…</text></name>` → its `text`), CDATA included.
@@ -31,6 +32,8 @@ pub fn child_text(node: Node, name: &str) -> Option<String> {
 pub struct Texts {
     pub media: Vec<MediaFile>,
     pub errors: Vec<(usize, Msg)>,
+    /// Content left out: audio, video, pictures the file does not carry.
+    pub warnings: Vec<(usize, Msg)>,
 }
 
 impl Texts {
@@ -59,10 +62,30 @@ impl Texts {
                     self.errors.push((line, too_deep));
                     return String::new();
                 }
+                let media = media_in(&html);
+                if !media.is_empty() {
+                    let args = args![what = media.join(", ")];
+                    self.warnings
+                        .push((line, ("bank.foreign2.media_left_out", args)));
+                }
                 let mut picture = |src: &str| self.embedded(node, src, line);
                 to_markdown(&html, &mut picture)
             }
         }
+    }
+
+    /// Feedback as Markdown, without the pictures the file refers to but does not carry
+    /// (which would refuse the file for what the candidate never needs): they are named.
+    pub fn feedback(&mut self, node: Node, field: &str) -> String {
+        let text = self.rich(node, field);
+        let (text, dropped) = drop_pictures(&text, PLUGINFILE);
+        if !dropped.is_empty() {
+            let line = node.document().text_pos_at(node.range().start).row as usize;
+            let args = args![names = dropped.join(", ")];
+            self.warnings
+                .push((line, ("bank.foreign2.feedback_picture_dropped", args)));
+        }
+        text
     }
 
     /// A field as plain text (short answers, matching answers): tags dropped, entities read.

@@ -104,6 +104,11 @@ pub(super) fn read_item(item: Node, cx: &mut Context, out: &mut Foreign) -> Read
         }
     };
     let stem = md(body);
+    let media = media_of(body);
+    if !media.is_empty() {
+        let args = args![what = media.join(", ")];
+        notes.push(("bank.foreign2.media_left_out", args));
+    }
     let feedback: Vec<Node> = kids(item, "modalFeedback").collect();
     let explanation = match feedback.as_slice() {
         [one] => Some(md(*one)).filter(|e| !e.is_empty()),
@@ -131,6 +136,25 @@ pub(super) fn read_item(item: Node, cx: &mut Context, out: &mut Foreign) -> Read
         explanation,
         points: points(item),
     })
+}
+
+/// Audio, video and other embedded content of an item body (pictures are kept), by address.
+fn media_of(body: Node) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for node in body.descendants().filter(|n| n.is_element()) {
+        let what = match name(node).as_str() {
+            "object" if attr(node, "type").is_some_and(|t| t.starts_with("image/")) => continue,
+            "object" | "audio" | "video" | "source" | "embed" | "iframe" => node
+                .attribute("data")
+                .or(node.attribute("src"))
+                .map_or_else(|| format!("<{}>", node.tag_name().name()), str::to_string),
+            _ => continue,
+        };
+        if !found.contains(&what) {
+            found.push(what);
+        }
+    }
+    found
 }
 
 /// Points from a `MAXSCORE` outcome's default value, when a whole number sathach accepts.
