@@ -33,6 +33,9 @@ pub fn drop_pictures(markdown: &str, prefix: &str) -> (String, Vec<String>) {
             None => out.push_str(&picture[..len]),
         }
         rest = &picture[len..];
+        if out.ends_with(' ') && rest.starts_with(' ') {
+            rest = &rest[1..];
+        }
     }
     out.push_str(rest);
     let text = out

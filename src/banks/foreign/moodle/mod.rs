@@ -2,9 +2,10 @@
 //! become the category of the questions after them; multichoice (single and multiple, with
 //! fractions), truefalse, shortanswer, numerical, matching and ordering are read; pictures
 //! embedded as `<file encoding="base64">` (referred to as `@@PLUGINFILE@@/name`) and the old
-//! `<image_base64>` become the bank's media; other types (essay, cloze, calculated, drag and
-//! drop…) are skipped by name and type.
+//! `<image_base64>` become the bank's media; cloze questions become an item per gap (see
+//! `cloze`); other types (essay, calculated, drag and drop…) are skipped by name and type.
 
+mod cloze;
 mod text;
 
 use roxmltree::Node;
@@ -59,6 +60,33 @@ pub fn read(xml: &str) -> Foreign {
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty());
         let shown_name = name.clone().unwrap_or_else(|| format!("#{}", position + 1));
+        if matches!(kind, "cloze" | "multianswer") {
+            match cloze::read(question, line, &mut texts) {
+                Ok(gaps) if !gaps.is_empty() => {
+                    let explanation =
+                        Some(texts.feedback(question, "generalfeedback")).filter(|e| !e.is_empty());
+                    for gap in gaps {
+                        found.drafts.push(Draft {
+                            line,
+                            name: Some(format!("{shown_name} ({})", gap.number)),
+                            category: category.clone(),
+                            tags: tags_of(question),
+                            level: None,
+                            stem: gap.stem,
+                            body: gap.body,
+                            explanation: explanation.clone(),
+                            points: gap.points,
+                        });
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+                Err(msg) => {
+                    found.errors.push((line, msg));
+                    continue;
+                }
+            }
+        }
         let body = match kind {
             "multichoice" => choice(question, &mut texts),
             "truefalse" => true_false(question),
@@ -97,16 +125,7 @@ pub fn read(xml: &str) -> Foreign {
         }
         let explanation =
             Some(texts.feedback(question, "generalfeedback")).filter(|e| !e.is_empty());
-        let tags = child(question, "tags")
-            .map(|tags| {
-                tags.children()
-                    .filter(|t| t.tag_name().name() == "tag")
-                    .filter_map(|t| child_text(t, "text"))
-                    .map(|t| t.trim().to_string())
-                    .filter(|t| !t.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let tags = tags_of(question);
         let points = child_text(question, "defaultgrade")
             .and_then(|g| g.trim().parse::<f64>().ok())
             .filter(|g| *g >= 1.0 && g.fract() == 0.0)
@@ -127,6 +146,20 @@ pub fn read(xml: &str) -> Foreign {
     found.errors.extend(texts.errors);
     found.warnings.extend(texts.warnings);
     found
+}
+
+/// A question's tags.
+fn tags_of(question: Node) -> Vec<String> {
+    child(question, "tags")
+        .map(|tags| {
+            tags.children()
+                .filter(|t| t.tag_name().name() == "tag")
+                .filter_map(|t| child_text(t, "text"))
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `$course$/Iota/Kappa` → `Iota/Kappa` (the contexts Moodle puts first mean nothing here).
@@ -291,5 +324,7 @@ fn ordering(question: Node, texts: &mut Texts) -> Read {
     }))
 }
 
+#[cfg(test)]
+mod cloze_tests;
 #[cfg(test)]
 mod tests;

@@ -46,6 +46,11 @@ impl Texts {
     /// subquestion) as Markdown.
     pub fn rich_node(&mut self, node: Node) -> String {
         let text = child_text(node, "text").unwrap_or_default();
+        self.rich_text(node, &text)
+    }
+
+    /// A text of a field (`node`, whose `format` and `<file>`s apply) as Markdown.
+    pub fn rich_text(&mut self, node: Node, text: &str) -> String {
         let text = text.trim();
         match node.attribute("format").unwrap_or("html") {
             "plain_text" => escape(text),
@@ -91,21 +96,12 @@ impl Texts {
     /// A field as plain text (short answers, matching answers): tags dropped, entities read.
     pub fn plain(&mut self, node: Node) -> String {
         let text = child_text(node, "text").unwrap_or_default();
-        if !text.contains('<') {
-            return text.trim().to_string();
-        }
         if let Err(too_deep) = nesting(&text) {
             let line = node.document().text_pos_at(node.range().start).row as usize;
             self.errors.push((line, too_deep));
             return String::new();
         }
-        scraper::Html::parse_fragment(&text)
-            .root_element()
-            .text()
-            .collect::<String>()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        plain_text(&text)
     }
 
     /// The picture `@@PLUGINFILE@@/name` refers to, from the `<file>`s of the field.
@@ -121,9 +117,16 @@ impl Texts {
 
     /// The old single picture of a question: `<image>name</image>` with `<image_base64>`.
     pub fn old_image(&mut self, question: Node) -> Option<String> {
-        let name = child_text(question, "image")?;
-        let bytes = decode_base64(&child_text(question, "image_base64")?)?;
+        let name = child_text(question, "image").filter(|n| !n.trim().is_empty())?;
         let line = question.document().text_pos_at(question.range().start).row as usize;
+        let data = child_text(question, "image_base64").and_then(|d| decode_base64(&d));
+        let Some(bytes) = data else {
+            // Only the picture's path: the file does not carry it.
+            let args = args![names = name.trim()];
+            let warning = ("bank.foreign2.picture_as_text", args);
+            self.warnings.push((line, warning));
+            return None;
+        };
         let name = name.rsplit('/').next().unwrap_or(&name).to_string();
         let path = self.add(&name, bytes, line)?;
         Some(format!("![Hình]({path})"))
@@ -135,6 +138,22 @@ impl Texts {
             .map_err(|msg| self.errors.push((line, msg)))
             .ok()
     }
+}
+
+/// HTML as plain text: tags dropped, entities read, white space collapsed (HTML nested past
+/// the limit, which readers report with `nesting`, loses its tags unparsed).
+pub fn plain_text(text: &str) -> String {
+    if !text.contains('<') {
+        return text.trim().to_string();
+    }
+    let text = match nesting(text) {
+        Ok(()) => scraper::Html::parse_fragment(text)
+            .root_element()
+            .text()
+            .collect::<String>(),
+        Err(_) => text.replace(['<', '>'], " "),
+    };
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
