@@ -7,6 +7,7 @@ mod api_tokens;
 mod attempt_state;
 mod bank_cli;
 mod bank_foreign;
+mod bank_foreign2;
 mod bank_sheets;
 mod bank_staging;
 mod bank_word;
