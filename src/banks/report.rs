@@ -247,7 +247,11 @@ impl FileReport {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let skipped = self.skipped.iter().map(|(k, n)| (k.clone(), *n)).collect();
+            let skipped = self
+                .skipped
+                .iter()
+                .map(|(k, n)| (crate::banks::foreign::kinds::label(k).render(lang), *n))
+                .collect();
             let args = args![
                 counts = joined(self.per_type(lang)),
                 skipped = joined(skipped),
