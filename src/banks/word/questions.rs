@@ -228,7 +228,7 @@ impl State {
                 // The stem as Word shows it, without the level written in it.
                 let shown: Vec<_> = (rest.min(p.chars.len())..p.chars.len())
                     .filter(|i| level.as_ref().is_none_or(|(_, r)| !r.contains(i)))
-                    .map(|i| p.chars[i].clone())
+                    .map(|i| p.chars[i])
                     .collect();
                 self.found.questions.push(Question {
                     number,
