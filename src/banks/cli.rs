@@ -233,6 +233,7 @@ async fn import(
             .lines(lang)
             .iter()
             .for_each(|line| eprintln!("{line}"));
+        println!("{}", report.summary(lang));
         let path = args![path = &report.path];
         let Some(parsed) = parsed else {
             eprintln!("{}", render(lang, "report.not_imported_fix", &path));

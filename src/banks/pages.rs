@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use super::{
     catalog::catalog,
-    model::{Body, Difficulty, Item, ItemKind},
+    item_view::ItemView,
+    model::{Difficulty, Item, ItemKind},
     store::{self, BankRow, VersionRow},
 };
 use crate::{
@@ -23,6 +24,7 @@ use crate::{
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     super::upload::routes(cfg);
+    super::help::routes(cfg);
     cfg.route("/banks", web::get().to(list))
         .route("/banks/template.xlsx", web::get().to(template))
         .route("/banks/template.docx", web::get().to(word_template))
@@ -79,6 +81,16 @@ impl ListPage {
             .iter()
             .map(|d| (format!("{d:?}"), self.chrome.t(d.label_key()).to_string()))
             .collect()
+    }
+
+    fn is_sample(&self, code: &str) -> bool {
+        super::shipped::is_sample(code)
+    }
+
+    fn any_sample(&self) -> bool {
+        self.banks
+            .iter()
+            .any(|b| super::shipped::is_sample(&b.code))
     }
 
     fn module_name(&self, code: &str) -> String {
@@ -155,6 +167,8 @@ struct DetailPage {
     filters: Filters,
     kinds: [ItemKind; 8],
     levels: [Difficulty; 4],
+    /// A shipped sample bank, not sized for certification.
+    sample: bool,
 }
 
 impl DetailPage {
@@ -227,7 +241,7 @@ async fn detail(
             items.push(ItemRow {
                 version_id: row.id,
                 kind: item.body.kind(),
-                stem: item.stem.source.chars().take(140).collect(),
+                stem: super::item_view::stem_line(&item.stem.html),
                 tags: item.tags.join(", "),
                 id: item.id,
                 topic: item.topic,
@@ -246,6 +260,7 @@ async fn detail(
         })
         .unwrap_or_default();
     let page = DetailPage {
+        sample: super::shipped::is_sample(&bank.code),
         chrome: staff.chrome,
         shown: chosen.map(|v| v.number),
         bank,
@@ -272,8 +287,10 @@ struct PreviewPage {
     chrome: Chrome,
     bank: BankRow,
     item: Item,
+    item_html: String,
     version: i64,
     key_correction: bool,
+    sample: bool,
 }
 
 impl PreviewPage {
@@ -282,18 +299,6 @@ impl PreviewPage {
             .topic(&self.item.topic)
             .map(|(_, t)| t.name(self.chrome.lang).to_string())
             .unwrap_or_default()
-    }
-    fn numeric_key(&self) -> String {
-        match &self.item.body {
-            Body::Numeric { key } => key.to_string(),
-            _ => String::new(),
-        }
-    }
-    fn letter(&self, index: &usize) -> char {
-        super::model::option_letter(*index)
-    }
-    fn statement_letter(&self, index: &usize) -> char {
-        super::model::statement_letter(*index)
     }
 }
 
@@ -311,11 +316,21 @@ async fn preview(
         return Err(AppError::NotFound);
     }
     let item = row.item().map_err(anyhow::Error::from)?;
+    let item_html = ItemView {
+        chrome: &staff.chrome,
+        item: &item,
+        show_key: true,
+        prefix: String::new(),
+    }
+    .html()
+    .map_err(anyhow::Error::from)?;
     render(
         &PreviewPage {
+            sample: super::shipped::is_sample(&bank.code),
             chrome: staff.chrome,
             bank,
             item,
+            item_html,
             version: row.number,
             key_correction: row.key_correction != 0,
         },

@@ -146,7 +146,7 @@ pub struct FileReport {
     pub items: usize,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
-    /// Items read per type (`single`, `matching`…), for formats from other platforms.
+    /// Items read per type (`single`, `matching`…), in every format: see [`FileReport::count`].
     pub counts: BTreeMap<String, usize>,
     /// Items skipped per type, by the other format's own type name (`essay`, `cloze`…).
     pub skipped: BTreeMap<String, usize>,
@@ -185,6 +185,37 @@ impl FileReport {
         !self.errors.is_empty()
     }
 
+    /// Counts the items read, in all and per type. Every format's items pass through the
+    /// native reader, which calls this: the one place reports are counted.
+    pub fn count(&mut self, items: &[crate::banks::model::Item]) {
+        self.items = items.len();
+        self.counts.clear();
+        for item in items {
+            *self
+                .counts
+                .entry(item.body.kind().as_str().to_string())
+                .or_default() += 1;
+        }
+    }
+
+    /// The items per type in the order of the types, each with its name in a language.
+    pub fn per_type(&self, lang: Lang) -> Vec<(String, usize)> {
+        let known = crate::banks::model::ItemKind::ALL
+            .into_iter()
+            .filter_map(|k| {
+                Some((
+                    lang.t(k.label_key()).to_string(),
+                    *self.counts.get(k.as_str())?,
+                ))
+            });
+        let other = self
+            .counts
+            .iter()
+            .filter(|(kind, _)| crate::banks::model::ItemKind::parse(kind).is_none())
+            .map(|(kind, n)| (kind.clone(), *n));
+        known.chain(other).collect()
+    }
+
     /// Errors and warnings merged in line order, as `path:line: severity: message` (a Word
     /// file shows no paragraph numbers: `path: Câu 5 (“…”): severity: message`).
     pub fn lines(&self, lang: Lang) -> Vec<String> {
@@ -205,24 +236,20 @@ impl FileReport {
     }
 
     /// `path: N items, E errors, W warnings (format)`, then the items per type and the
-    /// skipped ones when the format is another platform's.
+    /// skipped ones (a format from another platform may have items sathach does not take).
     pub fn summary(&self, lang: Lang) -> String {
         let mut summary = self.totals(lang);
         if !self.counts.is_empty() || !self.skipped.is_empty() {
-            let per_type = |counts: &BTreeMap<String, usize>, label: &dyn Fn(&str) -> String| {
-                counts
-                    .iter()
-                    .map(|(kind, n)| format!("{} {n}", label(kind)))
+            let joined = |list: Vec<(String, usize)>| {
+                list.iter()
+                    .map(|(label, n)| format!("{label} {n}"))
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let kind_label = |kind: &str| match crate::banks::model::ItemKind::parse(kind) {
-                Some(k) => lang.t(k.label_key()).to_string(),
-                None => kind.to_string(),
-            };
+            let skipped = self.skipped.iter().map(|(k, n)| (k.clone(), *n)).collect();
             let args = args![
-                counts = per_type(&self.counts, &kind_label),
-                skipped = per_type(&self.skipped, &|k: &str| k.to_string()),
+                counts = joined(self.per_type(lang)),
+                skipped = joined(skipped),
             ];
             let key = if self.skipped.is_empty() {
                 "report.counts"
@@ -353,6 +380,29 @@ mod tests {
             report.summary(Lang::En),
             "iu01.toml: 3 items, 2 errors, 1 warnings (sathach-toml)"
         );
+    }
+
+    #[test]
+    fn every_format_counts_its_items_by_type_in_the_summary_and_json() {
+        let (name, text) = crate::banks::SHIPPED[0];
+        let (parsed, report) = crate::banks::native::read_bank(name, text, vec![]);
+        let items = parsed.unwrap().items;
+        let singles = items
+            .iter()
+            .filter(|i| i.body.kind() == crate::banks::model::ItemKind::Single)
+            .count();
+        assert!(singles > 0);
+        assert_eq!(report.counts.values().sum::<usize>(), items.len());
+        assert_eq!(report.counts["single"], singles);
+        assert!(
+            report
+                .summary(Lang::Vi)
+                .contains(&format!("theo loại: Trắc nghiệm một đáp án {singles}")),
+            "{}",
+            report.summary(Lang::Vi)
+        );
+        let json = serde_json::to_value(report.json(Lang::En)).unwrap();
+        assert_eq!(json["counts"]["single"], singles);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::{
     model::Difficulty,
     report::{FileReport, args},
     source, store,
+    upload_preview::UploadPreview,
 };
 use crate::{
     accounts::{Staff, model::Action},
@@ -25,6 +26,7 @@ use crate::{
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/banks/upload", web::post().to(upload))
         .route("/banks/upload/{id}/confirm", web::post().to(confirm));
+    super::upload_preview::routes(cfg);
 }
 
 #[derive(Template)]
@@ -33,6 +35,9 @@ struct ReportPage {
     chrome: Chrome,
     report: FileReport,
     lines: Vec<String>,
+    /// The items read per type, named in the page's language.
+    counts: Vec<(String, usize)>,
+    preview: Option<UploadPreview>,
     pending_id: Option<String>,
     key_correction: bool,
     reason: String,
@@ -49,6 +54,29 @@ impl ReportPage {
     fn valid(&self) -> String {
         self.chrome
             .fill("bank.valid", &[("n", &self.report.items.to_string())])
+    }
+    /// Key corrections concern a bank's earlier version: offered only when the bank exists.
+    fn offers_key_correction(&self) -> bool {
+        self.preview.as_ref().is_some_and(|p| p.existing.is_some())
+    }
+    fn existing(&self, bank: &store::BankRow) -> String {
+        self.chrome.fill(
+            "bank.confirm.existing",
+            &[
+                ("items", &bank.items.to_string()),
+                ("versions", &bank.versions.to_string()),
+            ],
+        )
+    }
+    fn first_questions(&self) -> String {
+        let shown = self.preview.as_ref().map_or(0, |p| p.items.len());
+        self.chrome.fill(
+            "bank.confirm.first",
+            &[
+                ("n", &shown.to_string()),
+                ("total", &self.report.items.to_string()),
+            ],
+        )
     }
 }
 
@@ -118,26 +146,38 @@ async fn upload(
     }
     let mut tx = state.db.begin_write().await?;
     store::prune_pending(&mut tx).await?;
-    let pending_id = match checked.filter(|_| !report.has_errors()) {
-        Some(checked) => Some(
+    let pending = match checked.filter(|_| !report.has_errors()) {
+        Some(checked) => Some((
             store::insert_pending(
                 &mut tx,
                 &organisation_id,
                 &staff.user.id,
                 &form.file_name,
-                checked,
+                checked.clone(),
                 &serde_json::to_string(&read_options).expect("options serialise"),
             )
             .await?,
-        ),
+            checked,
+        )),
         None => None,
     };
     tx.commit().await?;
+    let (pending_id, preview) = match pending {
+        Some((id, checked)) => {
+            let preview =
+                UploadPreview::of_check(&state, &staff.chrome, &organisation_id, &id, checked)
+                    .await?;
+            (Some(id), preview)
+        }
+        None => (None, None),
+    };
     let status = if pending_id.is_some() { 200 } else { 422 };
     let page = ReportPage {
         lines: report.lines(staff.chrome.lang),
+        counts: report.per_type(staff.chrome.lang),
         chrome: staff.chrome,
         report,
+        preview,
         pending_id,
         key_correction,
         reason,
@@ -200,9 +240,20 @@ async fn confirm(
         }
         Err(ImportError::Content(problems)) => {
             let lang = staff.chrome.lang;
+            let preview = UploadPreview::build(
+                &state,
+                &staff.chrome,
+                &pending.organisation_id,
+                &pending.id,
+                &parsed.meta,
+                &parsed.items,
+            )
+            .await?;
             let page = ReportPage {
                 chrome: staff.chrome,
                 lines: report.lines(lang),
+                counts: report.per_type(lang),
+                preview: Some(preview),
                 report,
                 pending_id: Some(pending.id),
                 key_correction,

@@ -6,6 +6,7 @@ mod api_scope;
 mod api_tokens;
 mod attempt_state;
 mod bank_cli;
+mod bank_confirm;
 mod bank_foreign;
 mod bank_sheets;
 mod bank_staging;

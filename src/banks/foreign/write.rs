@@ -18,8 +18,8 @@ fn level_of(tags: &[String]) -> Option<Difficulty> {
     tags.iter().find_map(|t| Difficulty::parse(t))
 }
 
-/// Writes the drafts as native TOML and reads them with the native reader; the report counts
-/// the items imported and skipped per type.
+/// Writes the drafts as native TOML and reads them with the native reader (which counts the
+/// items per type); the report adds the items skipped per type.
 pub fn read_drafts(
     name: &str,
     format: &str,
@@ -133,18 +133,6 @@ pub fn read_drafts(
     for (line, (key, args)) in found.warnings {
         report.warning(line, key, args);
     }
-    report.counts = parsed
-        .as_ref()
-        .map(|p| {
-            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-            for item in &p.items {
-                *counts
-                    .entry(item.body.kind().as_str().to_string())
-                    .or_default() += 1;
-            }
-            counts
-        })
-        .unwrap_or_default();
     for skipped in &found.skipped {
         *report.skipped.entry(skipped.kind.clone()).or_default() += 1;
     }

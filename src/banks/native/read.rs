@@ -55,7 +55,7 @@ pub fn read_bank(
         }
     };
     top.finish(&mut ctx);
-    ctx.report.items = items.len();
+    ctx.report.count(&items);
     let used: Vec<&String> = items
         .iter()
         .flat_map(|i| i.media.iter().map(|m| &m.path))
