@@ -1,6 +1,6 @@
 //! Which format a bank file is in, and reading it: by content first (GIFT and Aiken are both
-//! `.txt`), or as the importer says (`--from`, or the choice on the upload page). Files from
-//! other platforms take what they lack (module, topic, level, code) from `ReadOptions`.
+//! `.txt`), or as the importer says (`--from`, or the choice on the upload page). Files in any
+//! format but TOML take what they lack (module, topic, level, code) from `ReadOptions`.
 
 use std::path::Path;
 
@@ -78,7 +78,7 @@ impl Format {
 }
 
 /// How to read a file: its format if the importer chose one, and the defaults for what
-/// files from other platforms do not say.
+/// the file does not say (Word, spreadsheets, files from other platforms).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ReadOptions {
     pub from: Option<Format>,
@@ -97,8 +97,8 @@ pub fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> (Option<ParsedBa
     };
     match format {
         Format::Toml => source::read_upload(name, bytes),
-        Format::Word => super::word::read_docx(name, bytes),
-        Format::Spreadsheet => source::read_spreadsheet(name, bytes),
+        Format::Word => super::word::read_docx(name, bytes, &options.defaults),
+        Format::Spreadsheet => source::read_spreadsheet(name, bytes, &options.defaults),
         Format::Qti => foreign(format, foreign::qti::read(name, bytes)),
         Format::Gift | Format::Aiken | Format::MoodleXml => match text() {
             Ok(text) => {

@@ -25,6 +25,7 @@ pub mod source;
 pub mod spreadsheet;
 pub mod store;
 pub mod toml_lines;
+pub mod unsaid;
 pub mod upload;
 pub mod upload_preview;
 pub mod word;

@@ -216,22 +216,21 @@ impl FileReport {
         known.chain(other).collect()
     }
 
-    /// Errors and warnings merged in line order, as `path:line: severity: message`.
+    /// Errors and warnings merged in line order, as `path:line: severity: message` (a Word
+    /// file shows no paragraph numbers: `path: Câu 5 (“…”): severity: message`).
     pub fn lines(&self, lang: Lang) -> Vec<String> {
         let mut all: Vec<&Diagnostic> = self.errors.iter().chain(&self.warnings).collect();
         all.sort_by_key(|d| (d.line, d.severity == Severity::Warning));
+        let numbered = self.format != crate::banks::word::FORMAT;
         all.iter()
             .map(|d| {
-                let place = match &d.column {
-                    Some(column) => format!("{}:{column}", d.line),
-                    None => d.line.to_string(),
+                let place = match (&d.column, numbered) {
+                    (Some(column), true) => format!("{}:{}:{column}", self.path, d.line),
+                    (None, true) => format!("{}:{}", self.path, d.line),
+                    (Some(column), false) => format!("{}: {column}", self.path),
+                    (None, false) => self.path.clone(),
                 };
-                format!(
-                    "{}:{place}: {}: {}",
-                    self.path,
-                    d.severity.label(lang),
-                    d.message(lang)
-                )
+                format!("{place}: {}: {}", d.severity.label(lang), d.message(lang))
             })
             .collect()
     }
@@ -286,6 +285,7 @@ impl FileReport {
             list.iter()
                 .map(|d| JsonDiagnostic {
                     line: d.line,
+                    column: d.column.clone(),
                     severity: d.severity,
                     key: d.key,
                     message: d.message(lang),
@@ -323,6 +323,9 @@ pub struct JsonReport<'r> {
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic {
     pub line: usize,
+    /// The spreadsheet column, or the question as a Word file shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
     pub severity: Severity,
     pub key: &'static str,
     pub message: String,

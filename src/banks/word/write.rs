@@ -10,34 +10,47 @@ use super::{
 };
 use crate::banks::{
     answers::parse_number,
+    foreign::Defaults,
     report::{Msg, args},
     toml_lines::{TomlLines, quoted},
+    unsaid::{self, How, Missing},
 };
 
-/// An error: paragraph, question label, message.
+/// How a Word file itself says the module, a topic, a level.
+const HOW: How = How {
+    module: "bank.sheets.word_how_module",
+    topic: "bank.sheets.word_how_topic",
+    level: "bank.sheets.word_how_level",
+};
+
+/// An error: paragraph, the question as Word shows it (`Câu 5 (“…”)`), message.
 pub type Problem = (usize, Option<String>, Msg);
 
-/// The bank's fields, then each question, as TOML lines.
-pub fn write(found: &Found, file_stem: &str, out: &mut TomlLines, problems: &mut Vec<Problem>) {
-    write_bank(found, file_stem, out, problems);
+/// The bank's fields, then each question, as TOML lines; what the file does not say comes
+/// from the importer's choices (`defaults`), and what is still missing is said once.
+pub fn write(
+    found: &Found,
+    name: &str,
+    defaults: &Defaults,
+    out: &mut TomlLines,
+    problems: &mut Vec<Problem>,
+) {
+    write_bank(found, name, defaults, out, problems);
+    let mut missing = Missing::default();
     let listed = match_answers(found, problems);
     let unique_numbers = {
         let numbers: BTreeSet<u32> = found.questions.iter().map(|q| q.number).collect();
         numbers.len() == found.questions.len()
     };
-    let mut seen: BTreeMap<(usize, u32), usize> = BTreeMap::new();
+    let mut seen: BTreeMap<(usize, u32), String> = BTreeMap::new();
     for (index, question) in found.questions.iter().enumerate() {
-        if let Some(first) = seen.insert((question.part, question.number), question.paragraph) {
+        if let Some(first) = seen.insert((question.part, question.number), question.place()) {
             problems.push((
                 question.paragraph,
-                Some(question.label.clone()),
+                Some(question.place()),
                 (
                     "report.word_question_twice",
-                    args![
-                        label = &question.label,
-                        first = first,
-                        paragraph = question.paragraph
-                    ],
+                    args![label = &question.label, first = first],
                 ),
             ));
             continue;
@@ -47,26 +60,78 @@ pub fn write(found: &Found, file_stem: &str, out: &mut TomlLines, problems: &mut
         } else {
             format!("P{}.C{}", question.part + 1, question.number)
         };
+        let question = &with_defaults(question, defaults, &mut missing);
         write_question(question, &id, listed.get(&index), out, problems);
+    }
+    let first = found.questions.first().map_or(0, |q| q.paragraph);
+    for msg in missing.messages(&HOW, "bank.sheets.word_which") {
+        problems.push((first, None, msg));
     }
 }
 
-fn write_bank(found: &Found, file_stem: &str, out: &mut TomlLines, problems: &mut Vec<Problem>) {
+/// A question with the chosen topic and level where the file gives none; what is still
+/// missing is noted by the question's label.
+fn with_defaults(question: &Question, defaults: &Defaults, missing: &mut Missing) -> Question {
+    let mut question = question.clone();
+    let at = question.paragraph;
+    if question.topic.is_none() {
+        question.topic = defaults.topic.clone().map(|t| (t, at));
+    }
+    if question.level.is_none() {
+        question.level = defaults.level.map(|l| (l, at));
+    }
+    if question.topic.is_none() {
+        missing.topic.push(question.label.clone());
+    }
+    if question.level.is_none() {
+        missing.level.push(question.label.clone());
+    }
+    question
+}
+
+/// The bank's lines: what the file says, else the importer's choices, else the file name
+/// (code and title); a bank whose module nobody says is one error.
+fn write_bank(
+    found: &Found,
+    name: &str,
+    defaults: &Defaults,
+    out: &mut TomlLines,
+    problems: &mut Vec<Problem>,
+) {
     let first = found.questions.first().map_or(1, |q| q.paragraph);
     out.line("[bank]".into(), first, None);
-    for (key, line) in [("code", "Mã ngân hàng: …"), ("module", "Mô đun: IU01")] {
-        if !found.fields.contains_key(key) {
-            problems.push((0, None, ("report.word_missing_field", args![line = line])));
-        }
+    let said = |key: &str| {
+        found
+            .fields
+            .get(key)
+            .map(|(v, p)| (v.trim().to_string(), *p))
+    };
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let code = unsaid::code(said("code").map(|(v, _)| v).as_deref(), defaults, file);
+    let topics = found.questions.iter().filter_map(|q| q.topic.as_ref());
+    let module = unsaid::module(
+        said("module").map(|(v, _)| v).as_deref(),
+        defaults,
+        topics.map(|(t, _)| t.as_str()),
+    );
+    if module.is_none() {
+        problems.push((0, None, unsaid::no_module(&HOW)));
     }
-    for key in ["code", "title", "module", "language"] {
-        let (value, paragraph) = match (found.fields.get(key), key) {
-            (Some((v, p)), _) => (v.clone(), *p),
-            (None, "title") => (file_stem.to_string(), first),
-            (None, "language") => ("vi".to_string(), first),
-            (None, _) => continue,
-        };
-        out.line(format!("{key} = {}", quoted(value.trim())), paragraph, None);
+    let stem = file.strip_suffix(".docx").unwrap_or(file).to_string();
+    let fields = [
+        ("code", Some(code)),
+        ("title", Some(said("title").map_or(stem, |(v, _)| v))),
+        ("module", module),
+        (
+            "language",
+            Some(said("language").map_or("vi".into(), |(v, _)| v)),
+        ),
+    ];
+    for (key, value) in fields {
+        let paragraph = said(key).map_or(first, |(_, p)| p);
+        if let Some(value) = value {
+            out.line(format!("{key} = {}", quoted(&value)), paragraph, None);
+        }
     }
 }
 
@@ -111,7 +176,7 @@ fn match_answers(found: &Found, problems: &mut Vec<Problem>) -> BTreeMap<usize, 
             let label = &found.questions[index].label;
             problems.push((
                 entry.paragraph,
-                Some(label.clone()),
+                Some(found.questions[index].place()),
                 (
                     "report.word_answer_twice",
                     args![label = label, paragraph = entry.paragraph],
@@ -136,15 +201,15 @@ fn write_question(
     out: &mut TomlLines,
     problems: &mut Vec<Problem>,
 ) {
-    let label = Some(q.label.clone());
+    let label = Some(q.place());
     let at = q.paragraph;
     let mut problem = |paragraph: usize, msg: Msg| problems.push((paragraph, label.clone(), msg));
     // The key as the answer section or a "Đáp án:" line gives it.
     let given: Option<(String, usize)> = listed
         .map(|e| (e.raw.clone(), e.paragraph))
         .or_else(|| q.key.clone());
-    let mut line =
-        |text: String, paragraph: usize| out.line(text, paragraph, Some(q.label.clone()));
+    let place = q.place();
+    let mut line = |text: String, paragraph: usize| out.line(text, paragraph, Some(place.clone()));
     line(String::new(), at);
     line("[[items]]".into(), at);
     line(format!("id = {}", quoted(id)), at);
@@ -158,16 +223,15 @@ fn write_question(
         problem(at, (key, args![label = &q.label, paragraph = at]));
         return;
     };
-    match &q.topic {
-        Some((topic, paragraph)) => line(format!("topic = {}", quoted(topic)), *paragraph),
-        None => problem(at, ("report.word_no_topic", args![label = &q.label])),
+    // A question without topic or level is said once for the whole file (see `write`).
+    if let Some((topic, paragraph)) = &q.topic {
+        line(format!("topic = {}", quoted(topic)), *paragraph);
     }
-    match &q.level {
-        Some((level, paragraph)) => line(
+    if let Some((level, paragraph)) = &q.level {
+        line(
             format!("difficulty = {}", quoted(&format!("{level:?}"))),
             *paragraph,
-        ),
-        None => problem(at, ("report.word_no_level", args![label = &q.label])),
+        );
     }
     line(format!("stem = {}", quoted(&q.stem.join("\n\n"))), at);
     match kind {
