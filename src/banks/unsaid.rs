@@ -89,21 +89,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_file_says_first_then_the_choice_then_the_file_name() {
+    fn the_choice_first_then_the_file_then_the_file_name() {
         let chosen = Defaults {
             code: Some("CHON".into()),
             module: Some("IU02".into()),
             ..Defaults::default()
         };
-        assert_eq!(code(Some("TEP"), &chosen, "x.docx"), "TEP");
-        assert_eq!(code(None, &chosen, "x.docx"), "CHON");
+        assert_eq!(code(Some("TEP"), &chosen, "x.docx"), "CHON");
+        assert_eq!(code(Some("TEP"), &Defaults::default(), "x.docx"), "TEP");
         assert_eq!(
             code(Some(" "), &Defaults::default(), "đề số 1.xlsx"),
             "DE-SO-1"
         );
-        assert_eq!(module(Some("IU01"), &chosen, []), Some("IU01".into()));
-        assert_eq!(module(None, &chosen, ["IU01.1"]), Some("IU02".into()));
+        assert_eq!(module(Some("IU01"), &chosen, []), Some("IU02".into()));
         let none = Defaults::default();
+        assert_eq!(module(Some("IU01"), &none, ["IU03.1"]), Some("IU01".into()));
+        assert_eq!(module(None, &chosen, ["IU01.1"]), Some("IU02".into()));
         assert_eq!(module(None, &none, ["IU03.2"]), Some("IU03".into()));
         assert_eq!(module(None, &none, ["không rõ"]), None);
     }

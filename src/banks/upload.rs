@@ -116,7 +116,7 @@ async fn upload(
             level: chosen("level").and_then(|l| Difficulty::parse(&l)),
         },
     };
-    let (checked, mut report) = if form.too_large {
+    let (checked, report) = if form.too_large {
         let mut report = FileReport::new(&form.file_name, "upload");
         let args = args![limit = source::human_size(limit)];
         report.error(0, "bank.too_large", args);
