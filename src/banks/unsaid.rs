@@ -15,7 +15,11 @@ pub fn code(file: Option<&str>, defaults: &Defaults, name: &str) -> String {
     defaults
         .code
         .clone()
-        .or_else(|| file.map(str::trim).filter(|c| !c.is_empty()).map(str::to_string))
+        .or_else(|| {
+            file.map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| code_from_name(name))
 }
 
@@ -30,7 +34,11 @@ pub fn module<'t>(
     defaults
         .module
         .clone()
-        .or_else(|| file.map(str::trim).filter(|m| !m.is_empty()).map(str::to_string))
+        .or_else(|| {
+            file.map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(str::to_string)
+        })
         .or_else(|| topics.into_iter().find_map(of_topic))
         .or_else(|| defaults.topic.as_deref().and_then(of_topic))
 }

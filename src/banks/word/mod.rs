@@ -9,11 +9,13 @@
 
 mod answers;
 mod document;
+mod keys;
 mod layout;
 pub mod legacy;
 mod markdown;
 mod numbering;
 mod package;
+mod place;
 mod questions;
 pub mod sample;
 mod write;

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use super::{
     answers::{self, Entry},
-    document::{Block, PICTURE, Paragraph},
+    document::{Block, Paragraph},
     layout::{Field, Line, OptionSpan, classify, fold, level_in},
     markdown,
+    place::excerpt,
 };
 use crate::banks::{
     catalog::{Module, catalog, topic_in},
@@ -380,36 +381,4 @@ fn letter(index: usize, first: char) -> String {
     char::from_u32(first as u32 + index as u32)
         .unwrap_or(first)
         .to_string()
-}
-
-/// The beginning of a paragraph's text (pictures left out), for a message that must say which
-/// paragraph or question it means, as Word shows it.
-pub fn excerpt(chars: &[(char, super::document::Look)]) -> String {
-    let text: String = chars
-        .iter()
-        .map(|(c, _)| if c.is_control() { ' ' } else { *c })
-        .filter(|c| *c != PICTURE)
-        .collect();
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = text.trim_start_matches([':', '.', ')', ' ']);
-    // About 32 characters, cut between words.
-    let Some((end, _)) = text.char_indices().nth(32) else {
-        return text.to_string();
-    };
-    let head = &text[..end];
-    let head = match text[end..].starts_with(' ') {
-        true => head,
-        false => head.rsplit_once(' ').map_or(head, |(words, _)| words),
-    };
-    format!("{}…", head.trim_end())
-}
-
-impl Question {
-    /// The question as Word shows it: `Câu 5 (“Đơn vị đo tốc độ…”)`.
-    pub fn place(&self) -> String {
-        match self.excerpt.as_str() {
-            "" => self.label.clone(),
-            text => format!("{} (“{text}”)", self.label),
-        }
-    }
 }
