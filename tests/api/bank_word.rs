@@ -27,12 +27,7 @@ async fn the_word_template_downloads_and_imports_with_its_picture() {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     );
     let template = res.bytes().await.unwrap().to_vec();
-    let (status, page) = app.upload_bank("mau.docx", template, &[]).await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!(
-        app.confirm_upload(&page).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    app.import_bank_file("mau.docx", template, &[]).await;
     let bank = "SELECT COUNT(*) FROM items i JOIN banks b ON b.id = i.bank_id \
                 WHERE b.code = 'IU01-WORD-MAU'";
     assert_eq!(app.count(bank).await, 8);
@@ -43,14 +38,8 @@ async fn the_word_template_downloads_and_imports_with_its_picture() {
     let detail = app.get_text(&format!("/banks/{id}")).await;
     assert!(detail.contains("Hình dưới đây là thiết bị gì?"), "{detail}");
     // Re-importing the same file changes nothing (ids come from the question numbers).
-    let (status, page) = app
-        .upload_bank("mau.docx", sathach::banks::word::sample::template(), &[])
+    app.import_bank_file("mau.docx", sathach::banks::word::sample::template(), &[])
         .await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!(
-        app.confirm_upload(&page).await.status(),
-        StatusCode::SEE_OTHER
-    );
     let versions = "SELECT COUNT(*) FROM item_versions v JOIN items i ON i.id = v.item_id \
                     JOIN banks b ON b.id = i.bank_id WHERE b.code = 'IU01-WORD-MAU'";
     assert_eq!(app.count(versions).await, 8);
@@ -179,14 +168,8 @@ async fn a_teachers_plain_word_file_imports_with_the_pages_choices() {
         "{page}"
     );
     let fields = [("module", "IU01"), ("topic", "IU01.2"), ("level", "TH")];
-    let (status, page) = app
-        .upload_bank("de-kiem-tra.docx", plain_word_file(), &fields)
+    app.import_bank_file("de-kiem-tra.docx", plain_word_file(), &fields)
         .await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!(
-        app.confirm_upload(&page).await.status(),
-        StatusCode::SEE_OTHER
-    );
     let items = "SELECT COUNT(*) FROM item_versions v JOIN items i ON i.id = v.item_id \
                  JOIN banks b ON b.id = i.bank_id WHERE b.code = 'DE-KIEM-TRA' \
                  AND b.module = 'IU01' AND b.title = 'de-kiem-tra' \
