@@ -261,7 +261,7 @@ async fn sign_in_help(
     }
     Ok(back_to_console(
         &session.id,
-        "console.done",
+        "staff.more.done_unlock",
         &entry.candidate_number,
     ))
 }

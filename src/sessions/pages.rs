@@ -16,7 +16,11 @@ use crate::{
     },
     attempts::store::{self as attempts, RosterEntry},
     orgs::{self, model::OrgKind},
-    web::{AppError, AppState, Chrome, FormErrors, render},
+    web::{
+        AppError, AppState, Chrome, FormErrors,
+        pager::{PageQuery, Paged},
+        render,
+    },
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -31,12 +35,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[template(path = "sessions/list.html")]
 struct ListPage {
     chrome: Chrome,
-    sessions: Vec<ExamSession>,
+    sessions: Paged<ExamSession>,
     /// Centres a new session may be scheduled at: (id, name).
     schedule_at: Vec<(String, String)>,
 }
 
-async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn list(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     staff.require(Action::RunSessions)?;
     let user = &staff.user;
     let sessions = store::listed(&state.db.read, Scope::of(user)).await?;
@@ -52,7 +60,7 @@ async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, 
     };
     let page = ListPage {
         chrome: staff.chrome,
-        sessions,
+        sessions: Paged::from_query(sessions, &query),
         schedule_at,
     };
     render(&page, 200)
