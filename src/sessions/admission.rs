@@ -114,8 +114,17 @@ async fn open(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let session = accepting(&staff, &state, &path).await?;
+    let now = clock::now_ms();
+    if let Some(from) = session.opens_from(state.settings.open_early_minutes, now) {
+        let from = clock::format_local(from);
+        return Ok(back_to_console(
+            &session.id,
+            "session.more.open_early_not_allowed",
+            &from,
+        ));
+    }
     let mut tx = state.db.begin_write().await?;
-    if store::open(&mut tx, &session.id, clock::now_ms()).await? {
+    if store::open(&mut tx, &session.id, now).await? {
         let note = Note {
             actor: Some(&staff.user.id),
             ..Note::default()

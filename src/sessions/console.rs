@@ -44,7 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Messages the console shows after an action (only these keys are accepted from the URL).
-const NOTICES: [&str; 9] = [
+const NOTICES: [&str; 10] = [
     "console.device_approved",
     "console.done",
     "console.opened",
@@ -54,6 +54,7 @@ const NOTICES: [&str; 9] = [
     "console.room_done",
     "console.conflict",
     "console.not_allowed",
+    "session.more.open_early_not_allowed",
 ];
 
 #[derive(Template)]
@@ -122,8 +123,8 @@ pub(super) async fn accepting(
     id: &str,
 ) -> Result<ExamSession, AppError> {
     let session = runnable(staff, state, id).await?;
-    if session.status() == Status::Closed {
-        return Err(AppError::Conflict("session.closed"));
+    if let Some(key) = session.over() {
+        return Err(AppError::Conflict(key));
     }
     Ok(session)
 }

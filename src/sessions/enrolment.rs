@@ -9,7 +9,7 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use super::{
-    model::{ExamSession, Status},
+    model::ExamSession,
     pages::DetailPage,
     roster::{RowProblem, parse_roster},
     visible_to,
@@ -118,8 +118,8 @@ pub fn describe(problem: &RowProblem, lang: Lang) -> String {
 async fn open_roster(staff: &Staff, state: &AppState, id: &str) -> Result<ExamSession, AppError> {
     staff.require(Action::ScheduleSessions)?;
     let session = visible_to(&state.db, &staff.user, id).await?;
-    if session.status() == Status::Closed {
-        return Err(AppError::Conflict("session.closed"));
+    if let Some(key) = session.over() {
+        return Err(AppError::Conflict(key));
     }
     Ok(session)
 }

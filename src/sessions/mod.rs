@@ -3,6 +3,7 @@
 //! report, which shows results, is `results::report`.)
 
 pub mod admission;
+pub mod cancel;
 pub mod codes;
 pub mod console;
 pub mod enrolment;
@@ -27,6 +28,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     pages::routes(cfg);
     console::routes(cfg);
     slips::routes(cfg);
+    cancel::routes(cfg);
 }
 
 /// The session, if this staff member may act on it: an admin on their department's, a centre
