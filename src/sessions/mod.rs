@@ -26,9 +26,10 @@ use model::ExamSession;
 
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     pages::routes(cfg);
+    // Before the console's `/attempts/{attempt}/{action}`.
+    cancel::routes(cfg);
     console::routes(cfg);
     slips::routes(cfg);
-    cancel::routes(cfg);
 }
 
 /// The session, if this staff member may act on it: an admin on their department's, a centre
