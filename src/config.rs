@@ -182,13 +182,18 @@ impl Settings {
                         .parse::<std::net::IpAddr>()
                         .is_ok_and(|ip| ip.is_loopback())
             });
-        let public_local = match self.public_url.host() {
-            Some(url::Host::Domain(d)) => d == "localhost",
+        listen_local && self.public_url_is_loopback()
+    }
+
+    /// Whether the public address is this computer's own (127.0.0.0/8, ::1, localhost): no
+    /// other computer reaches it, so printed slips must not carry it.
+    pub fn public_url_is_loopback(&self) -> bool {
+        match self.public_url.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
             Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
             Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
             None => false,
-        };
-        listen_local && public_local
+        }
     }
 
     /// Cookies get `Secure` and the `__Host-` prefix when the public URL is https.

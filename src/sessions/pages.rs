@@ -99,6 +99,11 @@ impl DetailPage {
         })
     }
 
+    /// The category picked on the add-a-candidate form (a pupil by default).
+    fn category(&self) -> crate::people::model::Category {
+        crate::people::model::Category::parse(&self.form.group).unwrap_or_default()
+    }
+
     /// The plan may still change: scheduled, neither opened nor cancelled.
     fn planned(&self) -> bool {
         self.can_schedule && self.session.status() == super::model::Status::Scheduled

@@ -82,6 +82,7 @@ mod session_access;
 mod session_cancel;
 mod session_log;
 mod session_schedule;
+mod session_slips;
 mod sessions;
 mod sign_in;
 mod staff_abuse;
