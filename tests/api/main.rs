@@ -20,6 +20,7 @@ mod blueprints;
 mod browser;
 mod browser_builder;
 mod browser_practical;
+mod browser_sessions;
 mod browser_storage;
 mod browser_unsaved;
 mod candidates;
