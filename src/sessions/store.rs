@@ -241,7 +241,7 @@ pub async fn cancel(
 }
 
 /// Other sessions in the same room whose window meets `[starts_at, ends_at)` and that are
-/// not cancelled or closed: (code, title, when).
+/// not cancelled or closed, earliest first; `except` is the session being rescheduled.
 pub async fn overlapping(
     pool: &AnyPool,
     room_id: &str,
