@@ -135,6 +135,14 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Table, Unreadable> {
 /// The name and rows of the first worksheet of an `.xlsx` file, its cells read as a stream
 /// (never the whole used range at once) within the limits, after its zip passed the limits.
 pub fn first_sheet(bytes: &[u8]) -> Result<(String, Table), Unreadable> {
+    first_sheet_where(bytes, |_| true)
+}
+
+/// The first worksheet whose name `wanted` accepts (an instructions sheet can be passed over).
+pub fn first_sheet_where(
+    bytes: &[u8],
+    wanted: impl Fn(&str) -> bool,
+) -> Result<(String, Table), Unreadable> {
     let unreadable = |e: &dyn std::fmt::Display| Unreadable {
         key: "sheet.xlsx_unreadable",
         detail: e.to_string(),
@@ -144,8 +152,8 @@ pub fn first_sheet(bytes: &[u8]) -> Result<(String, Table), Unreadable> {
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let name = workbook
         .sheet_names()
-        .first()
-        .cloned()
+        .into_iter()
+        .find(|name| wanted(name))
         .ok_or_else(|| unreadable(&"the workbook has no worksheet"))?;
     let mut cells = workbook
         .worksheet_cells_reader(&name)

@@ -65,23 +65,25 @@ pub enum BankCommand {
     },
 }
 
-/// How to read the files: their format (else recognised from the content) and, for files
-/// from other platforms (GIFT, Aiken, Moodle XML, QTI), what they do not say.
+/// How to read the files: their format (else recognised from the content) and what Word
+/// files, spreadsheets and files from other platforms (GIFT, Aiken, Moodle XML, QTI) do not say.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReadArgs {
     /// The files' format, when recognising it from the content is not wanted.
     #[arg(long, value_enum, value_name = "FORMAT")]
     from: Option<Format>,
-    /// Bank code (default: from the file name).
+    /// Bank code when the file names none (default: from the file name).
     #[arg(long, value_name = "CODE")]
     code: Option<String>,
-    /// Module of the bank, e.g. IU01 (default: the module of a topic the categories name).
+    /// Module of the bank when the file names none, e.g. IU01 (default: the module of a
+    /// topic the file names).
     #[arg(long, value_name = "MODULE")]
     module: Option<String>,
-    /// Topic of items whose category or tags name none, e.g. IU01.1.
+    /// Topic of questions that name none (no topic in a Word part, an empty Topic cell, no
+    /// category or tag naming one), e.g. IU01.1.
     #[arg(long, value_name = "TOPIC")]
     topic: Option<String>,
-    /// Level of items whose tags name none: NB, TH, VD or VDC.
+    /// Level of questions that name none: NB, TH, VD or VDC.
     #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
     level: Option<Difficulty>,
 }

@@ -118,7 +118,7 @@ fn each_hostile_file_is_refused_by_the_limit_it_passes() {
             "sau.docx",
             docx_nested(6_000),
             "limit.xml_nesting",
-            "sau.docx:0: lỗi: tệp có quá nhiều cấp lồng nhau (hơn 128 cấp",
+            "sau.docx: lỗi: tệp có quá nhiều cấp lồng nhau (hơn 128 cấp",
         ),
         (
             "ngan-hang.xlsx",

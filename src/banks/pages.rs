@@ -359,13 +359,7 @@ async fn media(
 /// The spreadsheet template for banks kept in Excel (the layout `spreadsheet` reads).
 async fn template(staff: Staff) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageBanks)?;
-    let rows = super::spreadsheet::template_rows();
-    let sheet = crate::sheets::Sheet {
-        name: "Ngân hàng câu hỏi",
-        header: &[],
-        rows: &rows,
-    };
-    let bytes = crate::sheets::xlsx(&[sheet])?;
+    let bytes = super::spreadsheet::template_xlsx()?;
     Ok(HttpResponse::Ok()
         .insert_header((
             actix_web::http::header::CONTENT_TYPE,

@@ -216,22 +216,21 @@ impl FileReport {
         known.chain(other).collect()
     }
 
-    /// Errors and warnings merged in line order, as `path:line: severity: message`.
+    /// Errors and warnings merged in line order, as `path:line: severity: message` (a Word
+    /// file shows no paragraph numbers: `path: Câu 5 (“…”): severity: message`).
     pub fn lines(&self, lang: Lang) -> Vec<String> {
         let mut all: Vec<&Diagnostic> = self.errors.iter().chain(&self.warnings).collect();
         all.sort_by_key(|d| (d.line, d.severity == Severity::Warning));
+        let numbered = self.format != crate::banks::word::FORMAT;
         all.iter()
             .map(|d| {
-                let place = match &d.column {
-                    Some(column) => format!("{}:{column}", d.line),
-                    None => d.line.to_string(),
+                let place = match (&d.column, numbered) {
+                    (Some(column), true) => format!("{}:{}:{column}", self.path, d.line),
+                    (None, true) => format!("{}:{}", self.path, d.line),
+                    (Some(column), false) => format!("{}: {column}", self.path),
+                    (None, false) => self.path.clone(),
                 };
-                format!(
-                    "{}:{place}: {}: {}",
-                    self.path,
-                    d.severity.label(lang),
-                    d.message(lang)
-                )
+                format!("{place}: {}: {}", d.severity.label(lang), d.message(lang))
             })
             .collect()
     }
@@ -247,7 +246,11 @@ impl FileReport {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let skipped = self.skipped.iter().map(|(k, n)| (k.clone(), *n)).collect();
+            let skipped = self
+                .skipped
+                .iter()
+                .map(|(k, n)| (crate::banks::foreign::kinds::label(k).render(lang), *n))
+                .collect();
             let args = args![
                 counts = joined(self.per_type(lang)),
                 skipped = joined(skipped),
@@ -282,6 +285,7 @@ impl FileReport {
             list.iter()
                 .map(|d| JsonDiagnostic {
                     line: d.line,
+                    column: d.column.clone(),
                     severity: d.severity,
                     key: d.key,
                     message: d.message(lang),
@@ -319,6 +323,9 @@ pub struct JsonReport<'r> {
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic {
     pub line: usize,
+    /// The spreadsheet column, or the question as a Word file shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
     pub severity: Severity,
     pub key: &'static str,
     pub message: String,
@@ -326,110 +333,5 @@ pub struct JsonDiagnostic {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> FileReport {
-        let mut report = FileReport::new("iu01.toml", "sathach-toml");
-        report.warning(
-            3,
-            "report.same_stem",
-            args![id = "IU01-002", other = "IU01-001"],
-        );
-        report.error(
-            7,
-            "report.no_key_option",
-            args![what = Arg::msg("report.what.item", args![id = "IU01-003"])],
-        );
-        report.error(2, "report.unknown_topic", args![topic = "\"IU01.9\""]);
-        report.items = 3;
-        report
-    }
-
-    #[test]
-    fn lines_are_sorted_and_prefixed_with_the_path() {
-        let report = sample();
-        assert_eq!(
-            report.lines(Lang::En),
-            vec![
-                "iu01.toml:2: error: unknown topic \"IU01.9\"",
-                "iu01.toml:3: warning: item IU01-002 has the same stem as item IU01-001",
-                "iu01.toml:7: error: item IU01-003 has no answer key: mark the right option with correct = true",
-            ]
-        );
-    }
-
-    #[test]
-    fn the_same_report_reads_in_vietnamese() {
-        let report = sample();
-        let lines = report.lines(Lang::Vi);
-        assert!(lines[0].starts_with("iu01.toml:2: lỗi: không có chủ đề \"IU01.9\""));
-        assert!(lines[1].starts_with("iu01.toml:3: cảnh báo: câu hỏi IU01-002"));
-        assert!(
-            lines[2].starts_with("iu01.toml:7: lỗi: câu hỏi IU01-003 chưa có đáp án"),
-            "{lines:?}"
-        );
-        assert_eq!(
-            report.summary(Lang::Vi),
-            "iu01.toml: 3 câu hỏi, 2 lỗi, 1 cảnh báo (sathach-toml)"
-        );
-        assert_eq!(
-            report.summary(Lang::En),
-            "iu01.toml: 3 items, 2 errors, 1 warnings (sathach-toml)"
-        );
-    }
-
-    #[test]
-    fn every_format_counts_its_items_by_type_in_the_summary_and_json() {
-        let (name, text) = crate::banks::SHIPPED[0];
-        let (parsed, report) = crate::banks::native::read_bank(name, text, vec![]);
-        let items = parsed.unwrap().items;
-        let singles = items
-            .iter()
-            .filter(|i| i.body.kind() == crate::banks::model::ItemKind::Single)
-            .count();
-        assert!(singles > 0);
-        assert_eq!(report.counts.values().sum::<usize>(), items.len());
-        assert_eq!(report.counts["single"], singles);
-        assert!(
-            report
-                .summary(Lang::Vi)
-                .contains(&format!("theo loại: Trắc nghiệm một đáp án {singles}")),
-            "{}",
-            report.summary(Lang::Vi)
-        );
-        let json = serde_json::to_value(report.json(Lang::En)).unwrap();
-        assert_eq!(json["counts"]["single"], singles);
-    }
-
-    #[test]
-    fn json_carries_the_key_and_the_rendered_message() {
-        let json = serde_json::to_value(sample().json(Lang::En)).unwrap();
-        assert_eq!(json["errors"][0]["key"], "report.no_key_option");
-        assert_eq!(json["errors"][0]["line"], 7);
-        assert_eq!(json["errors"][0]["severity"], "error");
-        assert_eq!(json["errors"][0]["args"]["what"], "item IU01-003");
-        assert!(
-            json["errors"][0]["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("item IU01-003 has no answer key")
-        );
-        let vi = serde_json::to_value(sample().json(Lang::Vi)).unwrap();
-        assert_eq!(vi["lang"], "vi");
-        assert_eq!(vi["errors"][0]["args"]["what"], "câu hỏi IU01-003");
-    }
-
-    #[test]
-    fn every_message_a_placeholder_names_is_filled() {
-        let text = render(
-            Lang::En,
-            "report.duplicate_id",
-            &args![id = "\"{first}\"", first = 6],
-        );
-        assert_eq!(
-            text,
-            "duplicate id \"{first}\": line 6 already uses it; give each item its own id"
-        );
-    }
-}
+#[path = "report_tests.rs"]
+mod tests;

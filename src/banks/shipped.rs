@@ -46,8 +46,11 @@ mod tests {
         // Square, as the template places it (one inch by one inch), and large enough to see.
         assert_eq!(width, height);
         assert!(width >= 128, "{width}×{height}");
-        let (parsed, _) =
-            crate::banks::word::read_docx("mau.docx", &crate::banks::word::sample::template());
+        let (parsed, _) = crate::banks::word::read_docx(
+            "mau.docx",
+            &crate::banks::word::sample::template(),
+            &Default::default(),
+        );
         assert_eq!(parsed.unwrap().media[0].bytes, png);
     }
 }

@@ -106,8 +106,14 @@ fn media_beside(file: &Path, report_errors: &mut Vec<Msg>) -> Vec<MediaFile> {
         .collect()
 }
 
-/// Reads a bank kept in a spreadsheet: `.csv` by name, else an `.xlsx` workbook.
-pub fn read_spreadsheet(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
+/// Reads a bank kept in a spreadsheet: `.csv` by name, else an `.xlsx` workbook (its first
+/// sheet that is not the template's instructions); `defaults` gives what the sheet does not say.
+pub fn read_spreadsheet(
+    name: &str,
+    bytes: &[u8],
+    defaults: &super::foreign::Defaults,
+) -> (Option<ParsedBank>, FileReport) {
+    use super::spreadsheet::{INSTRUCTIONS, read_table};
     let unreadable = |e: crate::sheets::Unreadable| match e.key {
         key if key.starts_with("limit.") => failed(name, (key, args![value = e.detail])),
         _ => failed(name, ("report.sheet_unreadable", args![error = e.detail])),
@@ -115,16 +121,16 @@ pub fn read_spreadsheet(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileRe
     if name.to_lowercase().ends_with(".csv") {
         return match decode(bytes) {
             Ok(text) => match crate::sheets::read_csv(text) {
-                Ok(table) => super::spreadsheet::read_table(name, &table, vec![]),
+                Ok(table) => read_table(name, None, &table, defaults),
                 Err(e) => unreadable(e),
             },
             Err(message) => failed(name, message),
         };
     }
-    match crate::sheets::first_sheet(bytes) {
-        Ok((sheet, table)) => {
-            super::spreadsheet::read_table(&format!("{name} [{sheet}]"), &table, vec![])
-        }
+    let instructions = super::spreadsheet::fold(INSTRUCTIONS);
+    let bank_sheet = |sheet: &str| super::spreadsheet::fold(sheet) != instructions;
+    match crate::sheets::first_sheet_where(bytes, bank_sheet) {
+        Ok((sheet, table)) => read_table(name, Some(&sheet), &table, defaults),
         Err(e) => unreadable(e),
     }
 }

@@ -18,7 +18,19 @@ pub struct TomlLines {
     missing_said: &'static [&'static str],
     /// The writing reader reports a file without items in its own words.
     empty_said: bool,
+    /// Native messages the writing reader words in its own terms (rows and columns, Word's
+    /// questions) instead of TOML keys.
+    rewrites: &'static [Rewrite],
+    /// Native messages the writing reader gives itself, in its own terms: left out.
+    said: &'static [&'static str],
+    /// How the writing reader names an item in `{what}` ("this row", "this question"): the
+    /// place the message is shown at already says which one.
+    item: Option<&'static str>,
 }
+
+/// A native message said in the writing reader's terms: the native key, the value of its
+/// `key` argument if only that field is concerned, and the reader's key (same arguments).
+pub type Rewrite = (&'static str, Option<&'static str>, &'static str);
 
 impl TomlLines {
     /// Lines for a reader that reports these missing fields (and, if `empty`, a file without
@@ -32,9 +44,44 @@ impl TomlLines {
         }
     }
 
+    /// Native messages said in the reader's own terms, those it gives itself (left out), and
+    /// how it names an item in them.
+    pub fn rewording(
+        mut self,
+        rewrites: &'static [Rewrite],
+        said: &'static [&'static str],
+        item: &'static str,
+    ) -> Self {
+        self.rewrites = rewrites;
+        self.said = said;
+        self.item = Some(item);
+        self
+    }
+
+    /// A native message in the reader's terms: its key rewritten, an item named the reader's way.
+    fn reword(&self, d: &mut Diagnostic) {
+        let field = d.args.iter().find_map(|(name, value)| match value {
+            Arg::Text(text) if *name == "key" => Some(text.clone()),
+            _ => None,
+        });
+        if let Some((_, _, key)) = self.rewrites.iter().find(|(native, only, _)| {
+            *native == d.key && only.is_none_or(|f| field.as_deref() == Some(f))
+        }) {
+            d.key = key;
+        }
+        if let Some(item) = self.item {
+            for (name, value) in d.args.iter_mut() {
+                if *name == "what" && matches!(value, Arg::Msg("report.what.item", _)) {
+                    *value = Arg::msg(item, vec![]);
+                }
+            }
+        }
+    }
+
     /// A native message the writing reader has already given in its own terms.
     fn said_by_reader(&self, d: &Diagnostic) -> bool {
         match d.key {
+            key if self.said.contains(&key) => true,
             "report.no_items" => self.empty_said,
             "report.field_missing" => d.args.iter().any(|(name, value)| {
                 *name == "key" && self.missing_said.iter().any(|f| *value == Arg::from(*f))
@@ -61,6 +108,7 @@ impl TomlLines {
         report.format = format.into();
         report.errors.retain(|d| !self.said_by_reader(d));
         for d in report.errors.iter_mut().chain(report.warnings.iter_mut()) {
+            self.reword(d);
             if let Some((place, column)) = d.line.checked_sub(1).and_then(|i| self.places.get(i)) {
                 d.line = *place;
                 d.column = column.clone();

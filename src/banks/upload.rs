@@ -106,7 +106,6 @@ async fn upload(
     let form = multipart::read(payload, limit).await?;
     let organisation_id =
         target_organisation(&staff, &state, &form.text("organisation_id")).await?;
-    let (key_correction, reason) = (form.checked("key_correction"), form.text("reason"));
     let chosen = |name: &str| Some(form.text(name).trim().to_string()).filter(|v| !v.is_empty());
     let read_options = ReadOptions {
         from: chosen("format").and_then(|f| Format::parse(&f)),
@@ -117,7 +116,7 @@ async fn upload(
             level: chosen("level").and_then(|l| Difficulty::parse(&l)),
         },
     };
-    let (checked, mut report) = if form.too_large {
+    let (checked, report) = if form.too_large {
         let mut report = FileReport::new(&form.file_name, "upload");
         let args = args![limit = source::human_size(limit)];
         report.error(0, "bank.too_large", args);
@@ -141,9 +140,6 @@ async fn upload(
             }
         }
     };
-    if key_correction && reason.is_empty() {
-        report.error(0, "bank.reason_required", vec![]);
-    }
     let mut tx = state.db.begin_write().await?;
     store::prune_pending(&mut tx).await?;
     let pending = match checked.filter(|_| !report.has_errors()) {
@@ -179,8 +175,8 @@ async fn upload(
         report,
         preview,
         pending_id,
-        key_correction,
-        reason,
+        key_correction: false,
+        reason: String::new(),
         problems: vec![],
     };
     render(&page, status)
@@ -211,20 +207,27 @@ async fn confirm(
         return Err(AppError::BadRequest("bank.upload_changed"));
     };
     let reason = form.reason.clone().unwrap_or_default();
-    let key_correction = form.key_correction.is_some() && !reason.trim().is_empty();
+    let key_correction = form.key_correction.is_some();
+    // A correction is recorded with its reason, or not at all: a ticked box without one is
+    // sent back, never imported as if it were not ticked.
+    let unexplained = key_correction && reason.trim().is_empty();
     let options = ImportOptions {
         key_correction: key_correction.then_some(reason.trim()),
         actor: Some(&staff.user.id),
     };
-    match import_bank(
-        &state.db,
-        &pending.organisation_id,
-        &pending.file_name,
-        &parsed,
-        options,
-    )
-    .await
-    {
+    let imported = if unexplained {
+        Err(ImportError::Content(vec![("bank.reason_required", vec![])]))
+    } else {
+        import_bank(
+            &state.db,
+            &pending.organisation_id,
+            &pending.file_name,
+            &parsed,
+            options,
+        )
+        .await
+    };
+    match imported {
         Ok(outcome) => {
             let mut tx = state.db.begin_write().await?;
             store::delete_pending(&mut tx, &pending.id).await?;

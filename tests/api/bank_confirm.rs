@@ -3,47 +3,19 @@
 //! type in every format's report, the item list's rendered stems, the format help page and the
 //! shipped banks marked as samples.
 
-use std::io::Write;
-
-use reqwest::{StatusCode, multipart};
+use reqwest::StatusCode;
 
 use crate::{
+    banks::{fixture_toml, zip_with},
     cli::{sathach, text},
     helpers::{MANAGER, TestApp, location, spawn_app, spawn_app_with_demo},
 };
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn fixture_toml() -> String {
-    std::fs::read_to_string(format!("{ROOT}/tests/fixtures/banks/all-types/bank.toml")).unwrap()
-}
-
-fn zip_with(toml: &str) -> Vec<u8> {
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default();
-    out.start_file("bank/bank.toml", options).unwrap();
-    out.write_all(toml.as_bytes()).unwrap();
-    out.start_file("bank/media/may-tinh.png", options).unwrap();
-    let picture = format!("{ROOT}/tests/fixtures/banks/all-types/media/may-tinh.png");
-    out.write_all(&std::fs::read(picture).unwrap()).unwrap();
-    out.finish().unwrap().into_inner()
-}
-
+/// Uploads a bank as a .zip; the report page, which must offer the import.
 async fn upload(app: &TestApp, bytes: Vec<u8>) -> String {
-    let token = app.csrf().await;
-    let form = multipart::Form::new().part(
-        "file",
-        multipart::Part::bytes(bytes).file_name("bank.zip".to_string()),
-    );
-    let res = app
-        .client
-        .post(app.url(&format!("/banks/upload?csrf={token}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.text().await.unwrap()
+    let (status, html) = app.upload_bank("bank.zip", bytes, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    html
 }
 
 /// The pending upload's id, from the confirm form's address.
@@ -172,12 +144,18 @@ fn every_format_counts_its_items_by_type_in_text_and_json() {
     .unwrap();
     let cases = [
         (
-            format!("{ROOT}/tests/fixtures/banks/all-types/bank.toml"),
+            format!(
+                "{}/tests/fixtures/banks/all-types/bank.toml",
+                env!("CARGO_MANIFEST_DIR")
+            ),
             "Single choice 1, Multiple response 1, True/false 1",
             ("single", 1),
         ),
         (
-            format!("{ROOT}/question_banks/mau-ngan-hang-cau-hoi.docx"),
+            format!(
+                "{}/question_banks/mau-ngan-hang-cau-hoi.docx",
+                env!("CARGO_MANIFEST_DIR")
+            ),
             "by type: Single choice 4, Multiple response 1",
             ("grouped_true_false", 2),
         ),

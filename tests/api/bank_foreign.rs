@@ -36,7 +36,7 @@ async fn a_moodle_export_imports_with_the_chosen_topic_and_level_and_names_its_s
     let (status, page) = upload(&app, fixture, &fields).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(
-        page.contains("bỏ qua câu “Kappa Essay Question”: sathach chưa hỗ trợ loại câu hỏi essay"),
+        page.contains("bỏ qua câu “Kappa Essay Question”: sathach chưa hỗ trợ câu tự luận (essay)"),
         "{page}"
     );
     let res = app.confirm_upload(&page).await;
@@ -131,7 +131,7 @@ fn gift_exports_from_moodle_check_with_their_counts_and_skips() {
         "{all}"
     );
     assert!(
-        all.contains("item “Q8” skipped: sathach does not support the question type essay"),
+        all.contains("item “Q8” skipped: sathach does not support essay questions (essay)"),
         "{all}"
     );
 }

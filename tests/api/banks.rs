@@ -12,12 +12,12 @@ const FIXTURE: &str = concat!(
     "/tests/fixtures/banks/all-types"
 );
 
-fn fixture_toml() -> String {
+pub fn fixture_toml() -> String {
     std::fs::read_to_string(format!("{FIXTURE}/bank.toml")).unwrap()
 }
 
 /// The fixture bank (with its picture) as a .zip, with the bank text replaced by `toml`.
-fn zip_with(toml: &str) -> Vec<u8> {
+pub fn zip_with(toml: &str) -> Vec<u8> {
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
     out.start_file("bank/bank.toml", options).unwrap();

@@ -126,14 +126,8 @@ max_difference = "1"
 /// Imports the every-type bank and saves its blueprint as the signed-in manager; the
 /// blueprint page's address.
 pub async fn every_type_blueprint(app: &TestApp) -> String {
-    let (status, report) = app
-        .upload_bank("du-loai.toml", EVERY_TYPE.as_bytes().to_vec(), &[])
+    app.import_bank_file("du-loai.toml", EVERY_TYPE.as_bytes().to_vec(), &[])
         .await;
-    assert_eq!(status, StatusCode::OK, "{report}");
-    assert_eq!(
-        app.confirm_upload(&report).await.status(),
-        StatusCode::SEE_OTHER
-    );
     let res = app
         .post_form("/blueprints", &[("source", EVERY_TYPE_BLUEPRINT)])
         .await;
@@ -348,14 +342,8 @@ async fn a_blueprint_the_banks_cannot_serve_is_not_simulated() {
     // The bank loses two items after the blueprint was saved: 6 items for a rule of 8.
     let smaller = EVERY_TYPE.split("[[items]]\nid = \"DL-8\"").next().unwrap();
     let smaller = smaller.split("[[items]]\nid = \"DL-7\"").next().unwrap();
-    let (status, report) = app
-        .upload_bank("du-loai.toml", smaller.as_bytes().to_vec(), &[])
+    app.import_bank_file("du-loai.toml", smaller.as_bytes().to_vec(), &[])
         .await;
-    assert_eq!(status, StatusCode::OK, "{report}");
-    assert_eq!(
-        app.confirm_upload(&report).await.status(),
-        StatusCode::SEE_OTHER
-    );
     let html = app.get_text(&format!("{page}?simulate=1")).await;
     assert!(html.contains("Chưa mô phỏng được"), "{html}");
     assert!(texts(&html, ".simulation table caption").is_empty());

@@ -185,6 +185,15 @@ impl TestApp {
         self.post_file(&path, (name, bytes), fields).await
     }
 
+    /// Uploads a bank file with these form fields and confirms its import: the file must be
+    /// valid and the import done.
+    pub async fn import_bank_file(&self, name: &str, bytes: Vec<u8>, fields: &[(&str, &str)]) {
+        let (status, page) = self.upload_bank(name, bytes, fields).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let res = self.confirm_upload(&page).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{name}");
+    }
+
     /// Confirms the import offered on an upload's report page.
     pub async fn confirm_upload(&self, report: &str) -> Response {
         self.confirm_upload_with(report, &[]).await

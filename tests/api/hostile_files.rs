@@ -110,7 +110,7 @@ async fn each_hostile_bank_file_is_refused_with_its_limit_and_the_server_keeps_s
         (
             "sau.docx",
             docx(),
-            "sau.docx:0: lỗi: tệp có quá nhiều cấp lồng nhau (hơn 128 cấp",
+            "sau.docx: lỗi: tệp có quá nhiều cấp lồng nhau (hơn 128 cấp",
         ),
         (
             "ngan-hang.xlsx",

@@ -8,6 +8,7 @@ mod attempt_state;
 mod bank_cli;
 mod bank_confirm;
 mod bank_foreign;
+mod bank_foreign2;
 mod bank_sheets;
 mod bank_staging;
 mod bank_word;

@@ -9,6 +9,8 @@ pub mod aiken;
 pub mod gift;
 pub mod html;
 mod html_nesting;
+pub mod kinds;
+pub mod left_out;
 pub mod moodle;
 pub mod qti;
 mod write;

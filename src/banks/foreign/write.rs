@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Defaults, DraftBody, Foreign, code_from_name};
+use super::{Defaults, DraftBody, Foreign, Skipped, code_from_name, kinds};
 use crate::banks::{
     ParsedBank,
     catalog::{catalog, topic_in},
@@ -28,6 +28,7 @@ pub fn read_drafts(
 ) -> (Option<ParsedBank>, FileReport) {
     // Module, topic, level and an empty file are said below in terms of the other format.
     let mut out = TomlLines::speaking_for(&["module", "topic", "difficulty"], true);
+    let unreadable = !found.errors.is_empty();
     let mut errors: Vec<(usize, Msg)> = found.errors;
     // The module: chosen, else the module of the first topic a category or tag names.
     let module = defaults.module.clone().or_else(|| {
@@ -56,6 +57,8 @@ pub fn read_drafts(
     out.line(format!("title = {}", quoted(&title)), first, None);
     match &module {
         Some(module) => out.line(format!("module = {}", quoted(module)), first, None),
+        // A file with nothing to import is told so, not asked for a module.
+        None if found.drafts.is_empty() => {}
         None => errors.push((0, ("report.foreign_no_module", vec![]))),
     }
     let mut without_topic = Vec::new();
@@ -115,29 +118,64 @@ pub fn read_drafts(
             errors.push((*first, (key, args![count = missing.len()])));
         }
     }
-    if found.drafts.is_empty() {
-        errors.push((0, ("report.foreign_no_items", args![format = format])));
+    if found.drafts.is_empty() && !unreadable {
+        errors.push((0, nothing_read(&found.skipped, format)));
     }
     let (parsed, mut report) = out.read(name, format, found.media);
     for (line, (key, args)) in errors {
         report.error(line, key, args);
     }
     for skipped in &found.skipped {
-        let args = args![name = &skipped.name, kind = &skipped.kind];
-        let key = match skipped.kind.as_str() {
-            "description" => "report.foreign_description",
-            _ => "report.foreign_skipped",
-        };
+        let (key, args) = kinds::skipped_message(&skipped.name, &skipped.kind);
         report.warning(skipped.line, key, args);
     }
     for (line, (key, args)) in found.warnings {
         report.warning(line, key, args);
+    }
+    for draft in &found.drafts {
+        let names = pictures_as_text(draft);
+        if !names.is_empty() {
+            let args = args![names = names.join(", ")];
+            report.warning(draft.line, "bank.foreign2.picture_as_text", args);
+        }
     }
     for skipped in &found.skipped {
         *report.skipped.entry(skipped.kind.clone()).or_default() += 1;
     }
     let parsed = parsed.filter(|_| !report.has_errors());
     (parsed, report)
+}
+
+/// Why a file in which nothing was broken gave no item: only types sathach does not
+/// support, or nothing read at all in this format.
+fn nothing_read(skipped: &[Skipped], format: &str) -> Msg {
+    let questions: Vec<&Skipped> = skipped.iter().filter(|s| s.kind != "description").collect();
+    if questions.is_empty() {
+        return ("report.foreign_no_items", args![format = format]);
+    }
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for s in questions {
+        *counts.entry(s.kind.clone()).or_default() += 1;
+    }
+    (
+        "bank.foreign2.only_unsupported",
+        args![skipped = kinds::counted(&counts)],
+    )
+}
+
+/// Picture file names a draft's text gives as text, not as pictures.
+fn pictures_as_text(draft: &super::Draft) -> Vec<String> {
+    let mut texts = vec![draft.stem.as_str()];
+    if let DraftBody::Choice { options, .. } = &draft.body {
+        texts.extend(options.iter().map(|o| o.text.as_str()));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for name in texts.into_iter().flat_map(super::left_out::pictures_named) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 fn write_body(body: &DraftBody, line: &mut impl FnMut(String)) {

@@ -12,7 +12,12 @@ const BANK: &str = "Mã ngân hàng;IU01-EXCEL\nTên ngân hàng;IU01 từ Excel
 
 #[test]
 fn a_spreadsheet_bank_reads_like_the_native_format() {
-    let (parsed, report) = read_table("ngan-hang.csv", &read_csv(BANK).unwrap(), vec![]);
+    let (parsed, report) = read_table(
+        "ngan-hang.csv",
+        None,
+        &read_csv(BANK).unwrap(),
+        &Default::default(),
+    );
     assert!(report.errors.is_empty(), "{:?}", report.lines(Lang::En));
     let bank = parsed.unwrap();
     assert_eq!(
@@ -51,7 +56,12 @@ fn problems_name_their_row_and_column() {
     let text = BANK
         .replace(";A;IU01.1;NB;Bàn", ";E;IU01.1;NB;Bàn")
         .replace("RAM | bộ nhớ RAM;IU01.1;NB", "RAM;IU01.1;Khó");
-    let (parsed, report) = read_table("ngan-hang.csv", &read_csv(&text).unwrap(), vec![]);
+    let (parsed, report) = read_table(
+        "ngan-hang.csv",
+        None,
+        &read_csv(&text).unwrap(),
+        &Default::default(),
+    );
     assert!(parsed.is_none());
     let lines = report.lines(Lang::Vi);
     assert!(
@@ -73,7 +83,12 @@ fn another_tools_layout_gets_the_columns_sathach_expects() {
     let text = include_str!(
         "../../../tests/fixtures/import/csv/gopalsharma-qformat_csv-extended_sample.csv"
     );
-    let (parsed, report) = read_table("moodle.csv", &read_csv(text).unwrap(), vec![]);
+    let (parsed, report) = read_table(
+        "moodle.csv",
+        None,
+        &read_csv(text).unwrap(),
+        &Default::default(),
+    );
     assert!(parsed.is_none());
     let line = &report.lines(Lang::En)[0];
     assert!(
@@ -111,7 +126,7 @@ fn the_template_is_a_valid_bank() {
         .enumerate()
         .map(|(i, r)| (i + 1, r))
         .collect();
-    let (parsed, report) = read_table("template.xlsx", &table, vec![]);
+    let (parsed, report) = read_table("template.xlsx", None, &table, &Default::default());
     assert!(report.errors.is_empty(), "{:?}", report.lines(Lang::En));
     assert_eq!(parsed.unwrap().items.len(), 5);
     // The CSV copy in question_banks/ holds the same rows.
@@ -153,7 +168,7 @@ proptest::proptest! {
             text.push('\n');
         }
         if let Ok(table) = read_csv(&text) {
-            let _ = read_table("fuzz.csv", &table, vec![]);
+            let _ = read_table("fuzz.csv", None, &table, &Default::default());
         }
     }
 }

@@ -52,7 +52,7 @@ fn malformed_files_are_refused_with_a_message() {
         ),
     ];
     for (bytes, expected) in cases {
-        let (parsed, report) = read_docx("hong.docx", &bytes);
+        let (parsed, report) = read_docx("hong.docx", &bytes, &Default::default());
         let lines = report.lines(Lang::Vi);
         assert!(parsed.is_none());
         assert!(lines[0].contains(expected), "{expected}: {lines:#?}");
@@ -66,7 +66,7 @@ fn malformed_files_are_refused_with_a_message() {
 proptest::proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
-        let _ = read_docx("x.docx", &bytes);
+        let _ = read_docx("x.docx", &bytes, &Default::default());
     }
 
     #[test]

@@ -3,15 +3,19 @@
 //! labels, options "A." to "H.", keys underlined, red, starred or listed in an answer section,
 //! parts as topics, levels in brackets, grouped true/false statements, pictures and tables.
 //! The questions are written as native TOML and read by the native reader, so every rule is
-//! the same; messages name the paragraph and the question (`de.docx:23:Câu 5: lỗi: …`).
+//! the same; messages name the question as Word shows it (`de.docx: Câu 5 (“Đơn vị…”): lỗi: …`).
+//! What the file does not say (bank code, module, topics, levels) comes from the importer's
+//! choices (`Defaults`), as for files from other platforms.
 
 mod answers;
 mod document;
+mod keys;
 mod layout;
 pub mod legacy;
 mod markdown;
 mod numbering;
 mod package;
+mod place;
 mod questions;
 pub mod sample;
 mod write;
@@ -20,15 +24,44 @@ use std::collections::BTreeMap;
 
 use super::{
     MediaFile, ParsedBank,
+    foreign::Defaults,
     report::{FileReport, Msg, args},
     source::media_file,
-    toml_lines::TomlLines,
+    toml_lines::{Rewrite, TomlLines},
 };
 
 pub const FORMAT: &str = "word";
 
-/// Reads a bank from a Word document.
-pub fn read_docx(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
+/// Native messages that speak of TOML keys, said in Word's terms.
+const REWRITES: &[Rewrite] = &[
+    (
+        "report.field_missing",
+        Some("stem"),
+        "bank.sheets.word_no_stem",
+    ),
+    (
+        "report.field_empty",
+        Some("stem"),
+        "bank.sheets.word_no_stem",
+    ),
+    (
+        "report.list_too_short",
+        Some("options"),
+        "bank.sheets.word_few_options",
+    ),
+    (
+        "report.list_too_short",
+        Some("statements"),
+        "bank.sheets.word_few_options",
+    ),
+];
+
+/// Reads a bank from a Word document; `defaults` gives what the file does not say.
+pub fn read_docx(
+    name: &str,
+    bytes: &[u8],
+    defaults: &Defaults,
+) -> (Option<ParsedBank>, FileReport) {
     let failed = |msg: Msg| {
         let mut report = FileReport::new(name, FORMAT);
         report.error(0, msg.0, msg.1);
@@ -49,15 +82,14 @@ pub fn read_docx(name: &str, bytes: &[u8]) -> (Option<ParsedBank>, FileReport) {
         return failed(("report.word_no_questions", vec![]));
     }
     // The Word writer names missing bank lines, topics and levels in the document's terms.
-    let mut out = TomlLines::speaking_for(&["code", "module", "topic", "difficulty"], false);
+    let mut out = TomlLines::speaking_for(&["code", "module", "topic", "difficulty"], false)
+        .rewording(
+            REWRITES,
+            &["report.no_key_option"],
+            "bank.sheets.this_question",
+        );
     let mut problems = found.errors.clone();
-    let stem = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(name)
-        .trim_end_matches(".docx")
-        .to_string();
-    write::write(&found, &stem, &mut out, &mut problems);
+    write::write(&found, name, defaults, &mut out, &mut problems);
     let media = pictures(&found, &package.files, &mut problems);
     let (parsed, mut report) = out.read(name, FORMAT, media);
     for (paragraph, label, (key, args)) in problems {
@@ -103,6 +135,8 @@ fn pictures(
     media
 }
 
+#[cfg(test)]
+mod defaults_tests;
 #[cfg(test)]
 mod malformed_tests;
 #[cfg(test)]

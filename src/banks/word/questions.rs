@@ -9,6 +9,7 @@ use super::{
     document::{Block, Paragraph},
     layout::{Field, Line, OptionSpan, classify, fold, level_in},
     markdown,
+    place::excerpt,
 };
 use crate::banks::{
     catalog::{Module, catalog, topic_in},
@@ -31,6 +32,8 @@ pub struct Question {
     pub number: u32,
     /// "Câu 3", as the file writes it: messages name the question so.
     pub label: String,
+    /// The beginning of its stem, so a message names it as Word shows it.
+    pub excerpt: String,
     pub paragraph: usize,
     /// The part (0 before any part heading).
     pub part: usize,
@@ -143,7 +146,7 @@ impl State {
     }
 
     fn error(&mut self, paragraph: usize, msg: Msg) {
-        let label = self.current().map(|q| q.label.clone());
+        let label = self.current().map(Question::place);
         self.found.errors.push((paragraph, label, msg));
     }
 
@@ -223,9 +226,15 @@ impl State {
                     stem.push(std::mem::take(&mut text));
                 }
                 let paragraph = p.number;
+                // The stem as Word shows it, without the level written in it.
+                let shown: Vec<_> = (rest.min(p.chars.len())..p.chars.len())
+                    .filter(|i| level.as_ref().is_none_or(|(_, r)| !r.contains(i)))
+                    .map(|i| p.chars[i])
+                    .collect();
                 self.found.questions.push(Question {
                     number,
                     label,
+                    excerpt: excerpt(&shown),
                     paragraph,
                     part: self.part,
                     single_only: self.part_single_only,
@@ -264,6 +273,9 @@ impl State {
                 };
                 if explanation {
                     q.explanation.push(text);
+                } else if q.options.is_empty() && q.statements.is_empty() && q.excerpt.is_empty() {
+                    q.excerpt = excerpt(&p.chars);
+                    q.stem.push(text);
                 } else if let Some(last) = q.statements.last_mut().or(q.options.last_mut()) {
                     // A paragraph after the options continues the last one (a picture, say).
                     last.text = format!("{}\\\n{text}", last.text);
@@ -279,7 +291,7 @@ impl State {
         let first = if statements { 'a' } else { 'A' };
         let Some(question) = self.current() else {
             let letter = letter(spans[0].letter, first);
-            let args = args![letter = letter, text = excerpt(p)];
+            let args = args![letter = letter, text = excerpt(&p.chars)];
             return self.error(p.number, ("report.word_option_before_question", args));
         };
         let (own, other) = if statements {
@@ -369,14 +381,4 @@ fn letter(index: usize, first: char) -> String {
     char::from_u32(first as u32 + index as u32)
         .unwrap_or(first)
         .to_string()
-}
-
-/// The beginning of a paragraph, for a message that must say which one.
-fn excerpt(p: &Paragraph) -> String {
-    let text = p.text();
-    let text = text.trim();
-    match text.char_indices().nth(40) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_string(),
-    }
 }

@@ -5,39 +5,53 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    answers::{Entry, letters, truths},
-    questions::{Choice, Found, Question},
+    answers::{Entry, letters},
+    keys::{agree, letter_list, match_answers, statement_truths},
+    questions::{Found, Question},
 };
 use crate::banks::{
     answers::parse_number,
+    foreign::Defaults,
     report::{Msg, args},
     toml_lines::{TomlLines, quoted},
+    unsaid::{self, How, Missing},
 };
 
-/// An error: paragraph, question label, message.
+/// How a Word file itself says the module, a topic, a level.
+const HOW: How = How {
+    module: "bank.sheets.word_how_module",
+    topic: "bank.sheets.word_how_topic",
+    level: "bank.sheets.word_how_level",
+};
+
+/// An error: paragraph, the question as Word shows it (`Câu 5 (“…”)`), message.
 pub type Problem = (usize, Option<String>, Msg);
 
-/// The bank's fields, then each question, as TOML lines.
-pub fn write(found: &Found, file_stem: &str, out: &mut TomlLines, problems: &mut Vec<Problem>) {
-    write_bank(found, file_stem, out, problems);
+/// The bank's fields, then each question, as TOML lines; what the file does not say comes
+/// from the importer's choices (`defaults`), and what is still missing is said once.
+pub fn write(
+    found: &Found,
+    name: &str,
+    defaults: &Defaults,
+    out: &mut TomlLines,
+    problems: &mut Vec<Problem>,
+) {
+    write_bank(found, name, defaults, out, problems);
+    let mut missing = Missing::default();
     let listed = match_answers(found, problems);
     let unique_numbers = {
         let numbers: BTreeSet<u32> = found.questions.iter().map(|q| q.number).collect();
         numbers.len() == found.questions.len()
     };
-    let mut seen: BTreeMap<(usize, u32), usize> = BTreeMap::new();
+    let mut seen: BTreeMap<(usize, u32), String> = BTreeMap::new();
     for (index, question) in found.questions.iter().enumerate() {
-        if let Some(first) = seen.insert((question.part, question.number), question.paragraph) {
+        if let Some(first) = seen.insert((question.part, question.number), question.place()) {
             problems.push((
                 question.paragraph,
-                Some(question.label.clone()),
+                Some(question.place()),
                 (
                     "report.word_question_twice",
-                    args![
-                        label = &question.label,
-                        first = first,
-                        paragraph = question.paragraph
-                    ],
+                    args![label = &question.label, first = first],
                 ),
             ));
             continue;
@@ -47,86 +61,79 @@ pub fn write(found: &Found, file_stem: &str, out: &mut TomlLines, problems: &mut
         } else {
             format!("P{}.C{}", question.part + 1, question.number)
         };
+        let question = &with_defaults(question, defaults, &mut missing);
         write_question(question, &id, listed.get(&index), out, problems);
     }
+    let first = found.questions.first().map_or(0, |q| q.paragraph);
+    for msg in missing.messages(&HOW, "bank.sheets.word_which") {
+        problems.push((first, None, msg));
+    }
 }
 
-fn write_bank(found: &Found, file_stem: &str, out: &mut TomlLines, problems: &mut Vec<Problem>) {
+/// A question with the chosen topic and level where the file gives none; what is still
+/// missing is noted by the question's label.
+fn with_defaults(question: &Question, defaults: &Defaults, missing: &mut Missing) -> Question {
+    let mut question = question.clone();
+    let at = question.paragraph;
+    if question.topic.is_none() {
+        question.topic = defaults.topic.clone().map(|t| (t, at));
+    }
+    if question.level.is_none() {
+        question.level = defaults.level.map(|l| (l, at));
+    }
+    if question.topic.is_none() {
+        missing.topic.push(question.label.clone());
+    }
+    if question.level.is_none() {
+        missing.level.push(question.label.clone());
+    }
+    question
+}
+
+/// The bank's lines: what the file says, else the importer's choices, else the file name
+/// (code and title); a bank whose module nobody says is one error.
+fn write_bank(
+    found: &Found,
+    name: &str,
+    defaults: &Defaults,
+    out: &mut TomlLines,
+    problems: &mut Vec<Problem>,
+) {
     let first = found.questions.first().map_or(1, |q| q.paragraph);
     out.line("[bank]".into(), first, None);
-    for (key, line) in [("code", "Mã ngân hàng: …"), ("module", "Mô đun: IU01")] {
-        if !found.fields.contains_key(key) {
-            problems.push((0, None, ("report.word_missing_field", args![line = line])));
+    let said = |key: &str| {
+        found
+            .fields
+            .get(key)
+            .map(|(v, p)| (v.trim().to_string(), *p))
+    };
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let code = unsaid::code(said("code").map(|(v, _)| v).as_deref(), defaults, file);
+    let topics = found.questions.iter().filter_map(|q| q.topic.as_ref());
+    let module = unsaid::module(
+        said("module").map(|(v, _)| v).as_deref(),
+        defaults,
+        topics.map(|(t, _)| t.as_str()),
+    );
+    if module.is_none() {
+        problems.push((0, None, unsaid::no_module(&HOW)));
+    }
+    let stem = file.strip_suffix(".docx").unwrap_or(file).to_string();
+    let fields = [
+        ("code", Some(code)),
+        ("title", Some(said("title").map_or(stem, |(v, _)| v))),
+        ("module", module),
+        (
+            "language",
+            Some(said("language").map_or("vi".into(), |(v, _)| v)),
+        ),
+    ];
+    for (key, value) in fields {
+        let paragraph = said(key).map_or(first, |(_, p)| p);
+        if let Some(value) = value {
+            out.line(format!("{key} = {}", quoted(&value)), paragraph, None);
         }
     }
-    for key in ["code", "title", "module", "language"] {
-        let (value, paragraph) = match (found.fields.get(key), key) {
-            (Some((v, p)), _) => (v.clone(), *p),
-            (None, "title") => (file_stem.to_string(), first),
-            (None, "language") => ("vi".to_string(), first),
-            (None, _) => continue,
-        };
-        out.line(format!("{key} = {}", quoted(value.trim())), paragraph, None);
-    }
-}
-
-/// The answer section's entries matched to questions (by index): by number when numbers are
-/// unique in the file; else by part, the part advancing at a part heading of the answer
-/// section or when numbering restarts.
-fn match_answers(found: &Found, problems: &mut Vec<Problem>) -> BTreeMap<usize, Entry> {
-    let numbers: BTreeSet<u32> = found.questions.iter().map(|q| q.number).collect();
-    let unique = numbers.len() == found.questions.len();
-    let parts: Vec<usize> = found
-        .questions
-        .iter()
-        .map(|q| q.part)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut matched = BTreeMap::new();
-    let mut ordinal = 0;
-    let mut previous: Option<u32> = None;
-    for entry in &found.answers {
-        if let Some(part) = entry.part {
-            ordinal = part;
-        } else if previous.is_some_and(|p| entry.number <= p) {
-            ordinal += 1;
-        }
-        previous = Some(entry.number);
-        let index = found.questions.iter().position(|q| {
-            q.number == entry.number && (unique || parts.get(ordinal) == Some(&q.part))
-        });
-        let Some(index) = index else {
-            problems.push((
-                entry.paragraph,
-                None,
-                (
-                    "report.word_answer_without_question",
-                    args![number = entry.number as usize, paragraph = entry.paragraph],
-                ),
-            ));
-            continue;
-        };
-        if matched.insert(index, entry.clone()).is_some() {
-            let label = &found.questions[index].label;
-            problems.push((
-                entry.paragraph,
-                Some(label.clone()),
-                (
-                    "report.word_answer_twice",
-                    args![label = label, paragraph = entry.paragraph],
-                ),
-            ));
-        }
-    }
-    matched
-}
-
-fn letter_list(keys: &[usize]) -> String {
-    keys.iter()
-        .map(|k| char::from(b'A' + *k as u8).to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn write_question(
@@ -136,15 +143,15 @@ fn write_question(
     out: &mut TomlLines,
     problems: &mut Vec<Problem>,
 ) {
-    let label = Some(q.label.clone());
+    let label = Some(q.place());
     let at = q.paragraph;
     let mut problem = |paragraph: usize, msg: Msg| problems.push((paragraph, label.clone(), msg));
     // The key as the answer section or a "Đáp án:" line gives it.
     let given: Option<(String, usize)> = listed
         .map(|e| (e.raw.clone(), e.paragraph))
         .or_else(|| q.key.clone());
-    let mut line =
-        |text: String, paragraph: usize| out.line(text, paragraph, Some(q.label.clone()));
+    let place = q.place();
+    let mut line = |text: String, paragraph: usize| out.line(text, paragraph, Some(place.clone()));
     line(String::new(), at);
     line("[[items]]".into(), at);
     line(format!("id = {}", quoted(id)), at);
@@ -158,16 +165,15 @@ fn write_question(
         problem(at, (key, args![label = &q.label, paragraph = at]));
         return;
     };
-    match &q.topic {
-        Some((topic, paragraph)) => line(format!("topic = {}", quoted(topic)), *paragraph),
-        None => problem(at, ("report.word_no_topic", args![label = &q.label])),
+    // A question without topic or level is said once for the whole file (see `write`).
+    if let Some((topic, paragraph)) = &q.topic {
+        line(format!("topic = {}", quoted(topic)), *paragraph);
     }
-    match &q.level {
-        Some((level, paragraph)) => line(
+    if let Some((level, paragraph)) = &q.level {
+        line(
             format!("difficulty = {}", quoted(&format!("{level:?}"))),
             *paragraph,
-        ),
-        None => problem(at, ("report.word_no_level", args![label = &q.label])),
+        );
     }
     line(format!("stem = {}", quoted(&q.stem.join("\n\n"))), at);
     match kind {
@@ -298,54 +304,4 @@ fn out_kind(q: &Question, given: &Option<(String, usize)>) -> Option<Kind> {
     } else {
         None
     }
-}
-
-/// Which statements are true: from the answer section (or a "Đáp án:" line), else the marked
-/// ones; the two must agree when both are given.
-fn statement_truths(
-    q: &Question,
-    given: &Option<(String, usize)>,
-    problem: &mut impl FnMut(usize, Msg),
-) -> Vec<bool> {
-    let marked: Vec<bool> = q.statements.iter().map(|s: &Choice| s.marked).collect();
-    let any_marked = marked.iter().any(|m| *m);
-    let Some((raw, paragraph)) = given else {
-        if !any_marked {
-            problem(q.paragraph, ("report.word_no_key", args![label = &q.label]));
-        }
-        return marked;
-    };
-    match truths(raw) {
-        Some(listed) if listed.len() == q.statements.len() => {
-            let show = |v: &[bool]| v.iter().map(|t| if *t { "Đ" } else { "S" }).collect();
-            agree(listed, &marked, any_marked, show, *paragraph, problem)
-        }
-        _ => {
-            problem(
-                *paragraph,
-                (
-                    "report.word_truths_unreadable",
-                    args![label = &q.label, key = raw, count = q.statements.len()],
-                ),
-            );
-            marked
-        }
-    }
-}
-
-/// The key the answer section (or a "Đáp án:" line) gives, which must agree with the marks in
-/// the question when there are any.
-fn agree<T: PartialEq>(
-    listed: Vec<T>,
-    marked: &[T],
-    has_marks: bool,
-    show: impl Fn(&[T]) -> String,
-    paragraph: usize,
-    problem: &mut impl FnMut(usize, Msg),
-) -> Vec<T> {
-    if has_marks && listed != marked {
-        let args = args![listed = show(&listed), marked = show(marked)];
-        problem(paragraph, ("report.word_key_conflict", args));
-    }
-    listed
 }

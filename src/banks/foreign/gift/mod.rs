@@ -21,7 +21,10 @@ mod tests;
 mod text_tests;
 
 use self::text::{BLANK, Format, markdown, protect, restore, summary, with_format};
-use super::{Draft, Foreign, Skipped};
+use super::{
+    Draft, Foreign, Skipped,
+    left_out::{PLUGINFILE, drop_pictures, media_in},
+};
 use crate::banks::report::args;
 
 /// Reads a GIFT file.
@@ -165,15 +168,38 @@ impl Reader {
                 return;
             }
         };
+        // GIFT carries no pictures: one Moodle keeps (`@@PLUGINFILE@@/…`) cannot come along.
+        let (stem, pictures) = drop_pictures(&markdown(stem, format), PLUGINFILE);
+        if !pictures.is_empty() {
+            let args = args![names = pictures.join(", ")];
+            self.found
+                .errors
+                .push((line, ("bank.foreign2.gift_picture", args)));
+            return;
+        }
+        let media = media_in(&restore(text));
+        if !media.is_empty() {
+            let args = args![what = media.join(", ")];
+            self.found
+                .warnings
+                .push((line, ("bank.foreign2.media_left_out", args)));
+        }
         let (feedback_format, feedback) = with_format(feedback, format);
-        let explanation = Some(markdown(feedback, feedback_format)).filter(|e| !e.is_empty());
+        let (explanation, pictures) =
+            drop_pictures(&markdown(feedback, feedback_format), PLUGINFILE);
+        if !pictures.is_empty() {
+            let args = args![names = pictures.join(", ")];
+            let warning = ("bank.foreign2.feedback_picture_dropped", args);
+            self.found.warnings.push((line, warning));
+        }
+        let explanation = Some(explanation).filter(|e| !e.is_empty());
         self.found.drafts.push(Draft {
             line,
             name,
             category: self.category.clone(),
             tags: q.tags.clone(),
             level: None,
-            stem: markdown(stem, format),
+            stem,
             body,
             explanation,
             points: None,

@@ -78,3 +78,37 @@ proptest::proptest! {
         let _ = read_drafts("x.gift", "gift", found, &defaults());
     }
 }
+
+#[test]
+fn what_gift_cannot_carry_is_named() {
+    let text = "::F:: Phím sao chép? {=Ctrl+C ~Ctrl+V ####[html]Xem <img src=\"@@PLUGINFILE@@/a.png\"> nhé}\n\n\
+                ::A:: [html]Nghe <audio src=\"bai.mp3\"></audio> rồi chọn {=Một ~Hai}\n\n\
+                ::P:: Quan sát hình anh1.png: đây là? {=Chuột ~Bàn phím}\n\n\
+                ::S:: Đây là? <img src=\"@@PLUGINFILE@@/b.png\"> {=Chuột ~Bàn phím}\n";
+    let found = read(text);
+    let warnings: Vec<&str> = found.warnings.iter().map(|(_, (k, _))| *k).collect();
+    assert_eq!(
+        warnings,
+        [
+            "bank.foreign2.feedback_picture_dropped",
+            "bank.foreign2.media_left_out"
+        ]
+    );
+    assert_eq!(found.drafts[0].explanation.as_deref(), Some("Xem nhé"));
+    assert_eq!(
+        found.errors.len(),
+        1,
+        "the stem's picture: {:?}",
+        found.errors
+    );
+    assert_eq!(
+        found.errors[0],
+        (7, ("bank.foreign2.gift_picture", args![names = "b.png"]))
+    );
+    let (_, report) = read_drafts("x.gift", "gift", found, &defaults());
+    let lines = report.lines(Lang::Vi).join("\n");
+    assert!(
+        lines.contains("x.gift:5: cảnh báo: câu hỏi ghi tên tệp hình (anh1.png)"),
+        "{lines}"
+    );
+}

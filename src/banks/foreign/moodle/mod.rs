@@ -2,9 +2,10 @@
 //! become the category of the questions after them; multichoice (single and multiple, with
 //! fractions), truefalse, shortanswer, numerical, matching and ordering are read; pictures
 //! embedded as `<file encoding="base64">` (referred to as `@@PLUGINFILE@@/name`) and the old
-//! `<image_base64>` become the bank's media; other types (essay, cloze, calculated, drag and
-//! drop…) are skipped by name and type.
+//! `<image_base64>` become the bank's media; cloze questions become an item per gap (see
+//! `cloze`); other types (essay, calculated, drag and drop…) are skipped by name and type.
 
+mod cloze;
 mod text;
 
 use roxmltree::Node;
@@ -59,6 +60,33 @@ pub fn read(xml: &str) -> Foreign {
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty());
         let shown_name = name.clone().unwrap_or_else(|| format!("#{}", position + 1));
+        if matches!(kind, "cloze" | "multianswer") {
+            match cloze::read(question, line, &mut texts) {
+                Ok(gaps) if !gaps.is_empty() => {
+                    let explanation =
+                        Some(texts.feedback(question, "generalfeedback")).filter(|e| !e.is_empty());
+                    for gap in gaps {
+                        found.drafts.push(Draft {
+                            line,
+                            name: Some(format!("{shown_name} ({})", gap.number)),
+                            category: category.clone(),
+                            tags: tags_of(question),
+                            level: None,
+                            stem: gap.stem,
+                            body: gap.body,
+                            explanation: explanation.clone(),
+                            points: gap.points,
+                        });
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+                Err(msg) => {
+                    found.errors.push((line, msg));
+                    continue;
+                }
+            }
+        }
         let body = match kind {
             "multichoice" => choice(question, &mut texts),
             "truefalse" => true_false(question),
@@ -84,21 +112,20 @@ pub fn read(xml: &str) -> Foreign {
                 continue;
             }
         };
+        let partial = partial(question, kind, &mut texts);
+        if !partial.is_empty() {
+            let args = args![answers = partial.join(" | ")];
+            found
+                .warnings
+                .push((line, ("report.foreign_partial_dropped", args)));
+        }
         let mut stem = texts.rich(question, "questiontext");
         if let Some(picture) = texts.old_image(question) {
             stem = format!("{stem}\n\n{picture}");
         }
-        let explanation = Some(texts.rich(question, "generalfeedback")).filter(|e| !e.is_empty());
-        let tags = child(question, "tags")
-            .map(|tags| {
-                tags.children()
-                    .filter(|t| t.tag_name().name() == "tag")
-                    .filter_map(|t| child_text(t, "text"))
-                    .map(|t| t.trim().to_string())
-                    .filter(|t| !t.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let explanation =
+            Some(texts.feedback(question, "generalfeedback")).filter(|e| !e.is_empty());
+        let tags = tags_of(question);
         let points = child_text(question, "defaultgrade")
             .and_then(|g| g.trim().parse::<f64>().ok())
             .filter(|g| *g >= 1.0 && g.fract() == 0.0)
@@ -117,7 +144,22 @@ pub fn read(xml: &str) -> Foreign {
     }
     found.media = texts.media;
     found.errors.extend(texts.errors);
+    found.warnings.extend(texts.warnings);
     found
+}
+
+/// A question's tags.
+fn tags_of(question: Node) -> Vec<String> {
+    child(question, "tags")
+        .map(|tags| {
+            tags.children()
+                .filter(|t| t.tag_name().name() == "tag")
+                .filter_map(|t| child_text(t, "text"))
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `$course$/Iota/Kappa` → `Iota/Kappa` (the contexts Moodle puts first mean nothing here).
@@ -156,12 +198,15 @@ fn choice(question: Node, texts: &mut Texts) -> Read {
     let options: Vec<(String, f64)> = answers(question)
         .map(|(a, fraction)| (texts.rich_node(a), fraction))
         .collect();
-    let best = options.iter().map(|(_, f)| *f).fold(0.0, f64::max);
+    // One right answer: the one with full marks (a part-marks one is left out, see `partial`).
+    if single && !options.iter().any(|(_, f)| full(*f)) {
+        return Some(Err(("report.moodle_no_key", args![kind = "multichoice"])));
+    }
     let options: Vec<DraftOption> = options
         .iter()
         .map(|(text, fraction)| {
             let correct = if single {
-                *fraction > 0.0 && *fraction >= best
+                full(*fraction)
             } else {
                 *fraction > 0.0
             };
@@ -176,9 +221,32 @@ fn choice(question: Node, texts: &mut Texts) -> Read {
     }))
 }
 
+/// Full marks (Moodle writes `100`, or `99.99999` for thirds added up).
+fn full(fraction: f64) -> bool {
+    fraction >= 99.99
+}
+
+/// Answers worth part of the marks where sathach marks right or wrong (a single-choice
+/// option, a short or numeric answer): they are left out, and the report says so.
+fn partial(question: Node, kind: &str, texts: &mut Texts) -> Vec<String> {
+    let single = child_text(question, "single").is_none_or(|s| s.trim() != "false");
+    let right_or_wrong = match kind {
+        "shortanswer" | "numerical" => true,
+        "multichoice" => single,
+        _ => false,
+    };
+    if !right_or_wrong {
+        return vec![];
+    }
+    answers(question)
+        .filter(|(_, f)| *f > 0.0 && !full(*f))
+        .map(|(a, _)| texts.plain(a))
+        .collect()
+}
+
 fn true_false(question: Node) -> Read {
     let truth = answers(question)
-        .find(|(_, f)| *f >= 100.0)
+        .find(|(_, f)| full(*f))
         .and_then(
             |(a, _)| match child_text(a, "text")?.trim().to_lowercase().as_str() {
                 "true" | "đúng" => Some(true),
@@ -195,7 +263,7 @@ fn true_false(question: Node) -> Read {
 
 fn short_answer(question: Node, texts: &mut Texts) -> Read {
     let answers: Vec<String> = answers(question)
-        .filter(|(_, f)| *f >= 100.0)
+        .filter(|(_, f)| full(*f))
         .map(|(a, _)| texts.plain(a))
         .filter(|a| !a.is_empty())
         .collect();
@@ -212,7 +280,7 @@ fn short_answer(question: Node, texts: &mut Texts) -> Read {
 }
 
 fn numerical(question: Node) -> Read {
-    let best = answers(question).find(|(_, f)| *f >= 100.0)?;
+    let best = answers(question).find(|(_, f)| full(*f))?;
     let value = child_text(best.0, "text").and_then(|t| crate::banks::answers::parse_number(&t));
     let tolerance = child_text(best.0, "tolerance")
         .and_then(|t| t.trim().parse::<f64>().ok())
@@ -256,5 +324,7 @@ fn ordering(question: Node, texts: &mut Texts) -> Read {
     }))
 }
 
+#[cfg(test)]
+mod cloze_tests;
 #[cfg(test)]
 mod tests;

@@ -82,28 +82,41 @@ pub(super) fn text_entry(
 ) -> Result<DraftBody, Problem> {
     let numeric = matches!(declaration.base_type.as_str(), "float" | "integer");
     if !numeric {
-        let mut answers: Vec<String> = Vec::new();
         let best = declaration.mapping.iter().map(|m| m.1).fold(0.0, f64::max);
-        for answer in declaration.correct.iter().chain(&declaration.positive()) {
+        let is_correct = |answer: &str| declaration.correct.iter().any(|c| c.trim() == answer);
+        let mut answers: Vec<String> = Vec::new();
+        let mut partial: Vec<&str> = Vec::new();
+        let positive = declaration.positive();
+        for answer in declaration.correct.iter().chain(&positive) {
             let answer = answer.trim();
-            let folded = fold_text(answer, false);
-            if !answer.is_empty() && !answers.iter().any(|a| fold_text(a, false) == folded) {
-                answers.push(answer.to_string());
-                // An answer worth part of the score is accepted as right: say so.
-                let score = declaration
-                    .mapping
-                    .iter()
-                    .find(|m| m.0 == answer)
-                    .map(|m| m.1);
-                if let Some(score) = score.filter(|s| *s < best) {
-                    let args = args![
-                        answer = answer,
-                        score = score.to_string(),
-                        best = best.to_string()
-                    ];
-                    notes.push(("report.qti_partial_answer", args));
-                }
+            if answer.is_empty() {
+                continue;
             }
+            let score = declaration.mapping.iter().find(|m| m.0 == answer);
+            // An answer worth part of the score is never taken as right.
+            if score.is_some_and(|m| m.1 < best) && !is_correct(answer) {
+                partial.push(answer);
+                continue;
+            }
+            let folded = fold_text(answer, false);
+            if !answers.iter().any(|a| fold_text(a, false) == folded) {
+                answers.push(answer.to_string());
+            }
+        }
+        let mut dropped: Vec<&str> = Vec::new();
+        for answer in partial {
+            let folded = fold_text(answer, false);
+            if let Some(right) = answers.iter().find(|a| fold_text(a, false) == folded) {
+                // sathach's matching cannot tell them apart: say so.
+                let args = args![answer = answer, right = right];
+                notes.push(("bank.foreign2.partial_same_as_right", args));
+            } else if !dropped.iter().any(|d| fold_text(d, false) == folded) {
+                dropped.push(answer);
+            }
+        }
+        if !dropped.is_empty() {
+            let args = args![answers = dropped.join(" | ")];
+            notes.push(("bank.foreign2.qti_partial_dropped", args));
         }
         if answers.is_empty() {
             return Err(Problem::Error(no_key(response)));
@@ -125,6 +138,17 @@ pub(super) fn text_entry(
             best.map(|(value, _)| number(value)).transpose()?
         }
     };
+    let best = declaration.mapping.iter().map(|m| m.1).fold(0.0, f64::max);
+    let partial: Vec<&str> = declaration
+        .mapping
+        .iter()
+        .filter(|(_, score)| *score > 0.0 && *score < best)
+        .map(|(value, _)| value.as_str())
+        .collect();
+    if !partial.is_empty() {
+        let args = args![answers = partial.join(" | ")];
+        notes.push(("bank.foreign2.qti_partial_dropped", args));
+    }
     match scoring {
         Scoring::Range { min, max } => Ok(DraftBody::NumericRange { min, max }),
         Scoring::Tolerance {

@@ -290,10 +290,19 @@ fn unsupported_and_combined_interactions_are_skipped_by_name() {
     assert!(parsed.is_none(), "nothing to import");
     let lines = report.lines(crate::vocab::Lang::Vi);
     assert!(
-        lines
-            .iter()
-            .any(|l| l
-                .contains("bỏ qua câu “q1”: sathach chưa hỗ trợ loại câu hỏi hottextInteraction")),
+        lines.iter().any(|l| l.contains(
+            "bỏ qua câu “q1”: sathach chưa hỗ trợ câu chọn chữ trong đoạn văn (hottextInteraction)"
+        )),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains(
+            "lỗi: tệp chỉ có câu hỏi loại chưa hỗ trợ: chọn chữ trong đoạn văn 1; sathach không nhập được câu nào"
+        )),
+        "a file of unsupported items says so: {lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("hãy kiểm tra tệp")),
         "{lines:?}"
     );
 }

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::banks::{
     foreign::{Draft, DraftBody, DraftOption, Foreign, Skipped, html::to_markdown},
-    report::Msg,
+    report::{Msg, args},
 };
 
 /// Where an item comes from: its section in a test, tags from the package's metadata, and
@@ -30,6 +30,13 @@ pub(super) enum Read {
     Skipped(Skipped),
     /// Errors were reported.
     Failed,
+    /// The item reads, but its pictures cannot be had: the item is left out (in a package,
+    /// the others are still read), with the problems and the item's name.
+    Refused {
+        line: usize,
+        name: String,
+        problems: Vec<Msg>,
+    },
 }
 
 /// The tool name the exporter writes; its items keep their sathach id in `label`.
@@ -97,12 +104,23 @@ pub(super) fn read_item(item: Node, cx: &mut Context, out: &mut Foreign) -> Read
         }
     };
     let stem = md(body);
+    let media = media_of(body);
+    if !media.is_empty() {
+        let args = args![what = media.join(", ")];
+        notes.push(("bank.foreign2.media_left_out", args));
+    }
     let feedback: Vec<Node> = kids(item, "modalFeedback").collect();
     let explanation = match feedback.as_slice() {
         [one] => Some(md(*one)).filter(|e| !e.is_empty()),
         _ => None,
     };
-    out.errors.append(&mut problems);
+    if !problems.is_empty() {
+        return Read::Refused {
+            line: at,
+            name: shown,
+            problems: problems.into_iter().map(|(_, p)| p).collect(),
+        };
+    }
     for (key, mut args) in notes {
         args.insert(0, ("name", shown.as_str().into()));
         out.warnings.push((at, (key, args)));
@@ -118,6 +136,25 @@ pub(super) fn read_item(item: Node, cx: &mut Context, out: &mut Foreign) -> Read
         explanation,
         points: points(item),
     })
+}
+
+/// Audio, video and other embedded content of an item body (pictures are kept), by address.
+fn media_of(body: Node) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for node in body.descendants().filter(|n| n.is_element()) {
+        let what = match name(node).as_str() {
+            "object" if attr(node, "type").is_some_and(|t| t.starts_with("image/")) => continue,
+            "object" | "audio" | "video" | "source" | "embed" | "iframe" => node
+                .attribute("data")
+                .or(node.attribute("src"))
+                .map_or_else(|| format!("<{}>", node.tag_name().name()), str::to_string),
+            _ => continue,
+        };
+        if !found.contains(&what) {
+            found.push(what);
+        }
+    }
+    found
 }
 
 /// Points from a `MAXSCORE` outcome's default value, when a whole number sathach accepts.
@@ -178,6 +215,20 @@ fn read_body(
             let fixed: Vec<bool> = kids(interaction, element)
                 .map(|c| attr(c, "fixed") == Some("true"))
                 .collect();
+            let key = if multiple {
+                key
+            } else {
+                let (key, partial) = declaration.single_key();
+                if !partial.is_empty() {
+                    let answers: Vec<String> = partial
+                        .iter()
+                        .map(|id| text_of(&options, id))
+                        .collect::<Result<_, _>>()?;
+                    let args = args![answers = answers.join(" | ")];
+                    notes.push(("bank.foreign2.qti_partial_dropped", args));
+                }
+                key
+            };
             let mut body = choice(options, &key, multiple, scoring == Scoring::Map)?;
             if let DraftBody::Choice { options, .. } = &mut body {
                 for (option, fixed) in options.iter_mut().zip(fixed) {

@@ -28,6 +28,28 @@ impl Declaration {
         self.positive()
     }
 
+    /// For a question with one right answer: the correct response, or else the mapped values
+    /// with the best score; and the other values with a positive score, worth part of the
+    /// marks in the file, which sathach never takes as right.
+    pub fn single_key(&self) -> (Vec<String>, Vec<String>) {
+        let best = self.mapping.iter().map(|m| m.1).fold(0.0, f64::max);
+        let key: Vec<String> = if self.correct.is_empty() {
+            self.mapping
+                .iter()
+                .filter(|(_, score)| *score > 0.0 && *score >= best)
+                .map(|(k, _)| k.clone())
+                .collect()
+        } else {
+            self.correct.clone()
+        };
+        let partial = self
+            .positive()
+            .into_iter()
+            .filter(|value| !key.contains(value))
+            .collect();
+        (key, partial)
+    }
+
     /// Mapped values with a positive score, in the file's order.
     pub fn positive(&self) -> Vec<String> {
         self.mapping

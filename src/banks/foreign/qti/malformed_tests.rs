@@ -134,7 +134,7 @@ fn broken_packages_are_refused_with_a_message() {
                 ("imsmanifest.xml", manifest.as_bytes()),
                 ("items/a.xml", picture_outside.as_bytes()),
             ]),
-            vec![(1, "report.qti_path_outside")],
+            vec![(1, "bank.foreign2.qti_item_problem")],
             "“../../x.png” trỏ ra ngoài gói",
         ),
         (

@@ -64,7 +64,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Foreign {
         path: file,
         ..ItemFile::default()
     };
-    read_file(&package, &only, &mut pictures, &mut out);
+    read_file(&package, &only, &mut pictures, &mut out, false);
     out.media = pictures.media;
     out
 }
@@ -87,7 +87,7 @@ pub fn read_item_file(file: &std::path::Path) -> Foreign {
         ..ItemFile::default()
     };
     let mut pictures = Pictures::new();
-    read_file(&package, &only, &mut pictures, &mut out);
+    read_file(&package, &only, &mut pictures, &mut out, false);
     out.media = pictures.media;
     out
 }
@@ -140,13 +140,35 @@ fn read_package(package: &Package, out: &mut Foreign) {
     let files = manifest::items(package, out);
     let mut pictures = Pictures::new();
     for file in &files {
-        read_file(package, file, &mut pictures, out);
+        read_file(package, file, &mut pictures, out, true);
     }
     out.media.append(&mut pictures.media);
+    if out.drafts.is_empty() {
+        // Every item left out: the package imports nothing, and says why.
+        let (refused, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut out.warnings)
+            .into_iter()
+            .partition(|(_, (key, _))| *key == REFUSED);
+        out.warnings = kept;
+        let problems = refused
+            .into_iter()
+            .map(|(line, (_, args))| (line, (PROBLEM, args)));
+        out.errors.extend(problems);
+    }
 }
 
+/// An item of a package left out for its pictures (a warning: the others are read), and the
+/// same as an error when no item of the package is read.
+const REFUSED: &str = "bank.foreign2.qti_item_refused";
+const PROBLEM: &str = "bank.foreign2.qti_item_problem";
+
 /// Reads one item file of a package (or the file sent).
-fn read_file(package: &Package, file: &ItemFile, pictures: &mut Pictures, out: &mut Foreign) {
+fn read_file(
+    package: &Package,
+    file: &ItemFile,
+    pictures: &mut Pictures,
+    out: &mut Foreign,
+    in_package: bool,
+) {
     let path = file.path.as_str();
     let bytes = match package.get(path) {
         Ok(bytes) => bytes,
@@ -174,6 +196,20 @@ fn read_file(package: &Package, file: &ItemFile, pictures: &mut Pictures, out: &
                 Read::Draft(draft) => out.drafts.push(draft),
                 Read::Skipped(skipped) => out.skipped.push(skipped),
                 Read::Failed => {}
+                // Alone, the item's problems are the file's; in a package, the others read.
+                Read::Refused { line, problems, .. } if !in_package => {
+                    out.errors.extend(problems.into_iter().map(|p| (line, p)));
+                }
+                Read::Refused {
+                    line,
+                    name,
+                    problems,
+                } => {
+                    for problem in problems {
+                        let args = args![name = &name, problem = problem];
+                        out.warnings.push((line, (REFUSED, args)));
+                    }
+                }
             }
             return;
         }

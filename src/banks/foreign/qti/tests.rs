@@ -114,7 +114,31 @@ pub(super) fn png() -> Vec<u8> {
 #[test]
 fn ims_choice_reads_as_single_choice_and_wants_its_picture() {
     let found = read("ims-choice.xml", &fixture("qti21/ims-choice.xml"));
-    assert_eq!(found.drafts.len(), 1);
+    // The picture is not in a lone .xml file: the item is refused, the error at its line.
+    assert!(found.drafts.is_empty());
+    assert_eq!(keys(&found.errors), [(3, "report.qti_picture_not_sent")]);
+    let (_, report) = pipeline("ims-choice.xml", found);
+    let lines = report.lines(Lang::Vi);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("hình images/sign.png nằm ngoài tệp .xml")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("hãy kiểm tra tệp")),
+        "{lines:?}"
+    );
+
+    // In a package with its picture, the item imports whole.
+    let item = fixture("qti21/ims-choice.xml");
+    let manifest = manifest_for(&["ims-choice.xml"]);
+    let zip = zip_of(&[
+        ("imsmanifest.xml", manifest.as_bytes()),
+        ("images/sign.png", &png()),
+        ("ims-choice.xml", &item),
+    ]);
+    let found = read("goi.zip", &zip);
     let draft = &found.drafts[0];
     assert_eq!((draft.name.as_deref(), draft.line), (Some("choice"), 3));
     assert_eq!(
@@ -133,30 +157,6 @@ fn ims_choice_reads_as_single_choice_and_wants_its_picture() {
             ..
         }
     ));
-    // The picture is not in a lone .xml file: reported at the item, dropped from the stem.
-    assert_eq!(
-        draft.stem,
-        "Look at the text in the picture.\n\nWhat does it say?"
-    );
-    assert_eq!(keys(&found.errors), [(3, "report.qti_picture_not_sent")]);
-    let (_, report) = pipeline("ims-choice.xml", found);
-    let lines = report.lines(Lang::Vi);
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.contains("hình images/sign.png nằm ngoài tệp .xml")),
-        "{lines:?}"
-    );
-
-    // In a package with its picture, the item imports whole.
-    let item = fixture("qti21/ims-choice.xml");
-    let manifest = manifest_for(&["ims-choice.xml"]);
-    let zip = zip_of(&[
-        ("imsmanifest.xml", manifest.as_bytes()),
-        ("ims-choice.xml", &item),
-        ("images/sign.png", &png()),
-    ]);
-    let found = read("goi.zip", &zip);
     assert!(found.errors.is_empty(), "{:?}", found.errors);
     assert_eq!(
         found.drafts[0].stem,
