@@ -44,7 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Messages the console shows after an action (only these keys are accepted from the URL).
-const NOTICES: [&str; 18] = [
+const NOTICES: [&str; 19] = [
     "console.device_approved",
     "console.done",
     "staff.more.done_check_in",
@@ -63,6 +63,7 @@ const NOTICES: [&str; 18] = [
     "console.room_done",
     "console.conflict",
     "console.not_allowed",
+    "session.more.open_early_not_allowed",
 ];
 
 #[derive(Template)]
@@ -113,8 +114,15 @@ fn named(chrome: &Chrome, rows: &[Row], who: &str) -> String {
     }
 }
 
-/// The notice a console action left in the URL, filled in; unknown keys show nothing.
-fn notice_text(chrome: &Chrome, rows: &[Row], query: &ConsoleQuery) -> Option<(String, bool)> {
+/// The notice a console action left in the URL, filled in; unknown keys show nothing. What it
+/// names comes from the roster and the session (`opens`: from when the session may be opened),
+/// never as text from the URL.
+fn notice_text(
+    chrome: &Chrome,
+    rows: &[Row],
+    query: &ConsoleQuery,
+    opens: &str,
+) -> Option<(String, bool)> {
     let key = NOTICES
         .into_iter()
         .find(|k| Some(*k) == query.notice.as_deref())?;
@@ -135,9 +143,18 @@ fn notice_text(chrome: &Chrome, rows: &[Row], query: &ConsoleQuery) -> Option<(S
     // Never a notice with a hole where the minutes go.
     let key = match key {
         "staff.more.done_extra_time" if minutes.is_empty() => "console.done",
+        // The time has come since: nothing to say.
+        "session.more.open_early_not_allowed" if opens.is_empty() => return None,
         key => key,
     };
-    let text = chrome.fill(key, &[("who", &named(chrome, rows, &who)), ("n", &minutes)]);
+    let text = chrome.fill(
+        key,
+        &[
+            ("who", &named(chrome, rows, &who)),
+            ("n", &minutes),
+            ("from", opens),
+        ],
+    );
     Some((
         text,
         key.ends_with("conflict") || key.ends_with("not_allowed"),
@@ -201,8 +218,8 @@ pub(super) async fn accepting(
     id: &str,
 ) -> Result<ExamSession, AppError> {
     let session = runnable(staff, state, id).await?;
-    if session.status() == Status::Closed {
-        return Err(AppError::Conflict("session.closed"));
+    if let Some(key) = session.over() {
+        return Err(AppError::Conflict(key));
     }
     Ok(session)
 }
@@ -230,7 +247,9 @@ async fn console(
         return render(&part, 200);
     }
     let guessed = guessing::guessed(&state.db.read, &session.id, now).await?;
-    let notice = notice_text(&staff.chrome, &rows, &query);
+    let opens = session.opens_from(state.settings.open_early_minutes, now);
+    let opens = opens.map(clock::format_local).unwrap_or_default();
+    let notice = notice_text(&staff.chrome, &rows, &query, &opens);
     let page = ConsolePage {
         chrome: staff.chrome,
         session,

@@ -38,6 +38,8 @@ struct ListPage {
     sessions: Paged<ExamSession>,
     /// Centres a new session may be scheduled at: (id, name).
     schedule_at: Vec<(String, String)>,
+    /// The viewer sees several centres' sessions (an admin): the list names each one's centre.
+    show_centre: bool,
 }
 
 async fn list(
@@ -59,6 +61,7 @@ async fn list(
         Role::Proctor => vec![],
     };
     let page = ListPage {
+        show_centre: user.role == Role::Admin,
         chrome: staff.chrome,
         sessions: Paged::from_query(sessions, &query),
         schedule_at,
@@ -79,6 +82,8 @@ pub(super) struct DetailPage {
     /// Warnings the manager must confirm before the candidate is added.
     pub warnings: Vec<String>,
     pub added: Option<String>,
+    /// The candidate number just taken off the roster.
+    pub removed: Option<String>,
 }
 
 impl DetailPage {
@@ -98,7 +103,18 @@ impl DetailPage {
             errors: FormErrors::default(),
             warnings: vec![],
             added: None,
+            removed: None,
         })
+    }
+
+    /// The category picked on the add-a-candidate form (a pupil by default).
+    fn category(&self) -> crate::people::model::Category {
+        crate::people::model::Category::parse(&self.form.group).unwrap_or_default()
+    }
+
+    /// The plan may still change: scheduled, neither opened nor cancelled.
+    fn planned(&self) -> bool {
+        self.can_schedule && self.session.status() == super::model::Status::Scheduled
     }
 
     fn proctor_names(&self) -> String {
@@ -113,6 +129,7 @@ impl DetailPage {
 #[derive(serde::Deserialize)]
 struct AddedQuery {
     added: Option<String>,
+    removed: Option<String>,
 }
 
 async fn detail(
@@ -122,9 +139,12 @@ async fn detail(
     query: web::Query<AddedQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut page = DetailPage::load(staff, &state, &path).await?;
+    let query = query.into_inner();
     page.added = query
-        .into_inner()
         .added
         .filter(|n| page.roster.iter().any(|r| &r.candidate_number == n));
+    page.removed = query
+        .removed
+        .filter(|n| n.len() <= 20 && !page.roster.iter().any(|r| &r.candidate_number == n));
     render(&page, 200)
 }
