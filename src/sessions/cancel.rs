@@ -61,6 +61,23 @@ struct ConfirmPage {
 }
 
 impl ConfirmPage {
+    /// The page asking for the reason (`form`, with its `errors` when sent back).
+    fn of(
+        staff: Staff,
+        session: ExamSession,
+        candidate: Option<RosterEntry>,
+        form: ReasonForm,
+        errors: FormErrors,
+    ) -> Self {
+        ConfirmPage {
+            chrome: staff.chrome,
+            session,
+            candidate,
+            form,
+            errors,
+        }
+    }
+
     fn action(&self) -> String {
         match &self.candidate {
             Some(c) => format!("/sessions/{}/attempts/{}/remove", self.session.id, c.id),
@@ -114,13 +131,13 @@ async fn cancel_page(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let session = still_planned(&staff, &state, &path).await?;
-    let page = ConfirmPage {
-        chrome: staff.chrome,
+    let page = ConfirmPage::of(
+        staff,
         session,
-        candidate: None,
-        form: ReasonForm::default(),
-        errors: FormErrors::default(),
-    };
+        None,
+        ReasonForm::default(),
+        FormErrors::default(),
+    );
     render(&page, 200)
 }
 
@@ -168,13 +185,7 @@ async fn cancel(
     let reason = match form.reason() {
         Ok(reason) => reason,
         Err(errors) => {
-            let page = ConfirmPage {
-                chrome: staff.chrome,
-                session,
-                candidate: None,
-                form,
-                errors,
-            };
+            let page = ConfirmPage::of(staff, session, None, form, errors);
             return render(&page, 422);
         }
     };
@@ -203,13 +214,13 @@ async fn remove_page(
 ) -> Result<HttpResponse, AppError> {
     let (id, attempt) = path.into_inner();
     let (session, entry) = removable(&staff, &state, (&id, &attempt)).await?;
-    let page = ConfirmPage {
-        chrome: staff.chrome,
+    let page = ConfirmPage::of(
+        staff,
         session,
-        candidate: Some(entry),
-        form: ReasonForm::default(),
-        errors: FormErrors::default(),
-    };
+        Some(entry),
+        ReasonForm::default(),
+        FormErrors::default(),
+    );
     render(&page, 200)
 }
 
@@ -225,13 +236,7 @@ async fn remove(
     let reason = match form.reason() {
         Ok(reason) => reason,
         Err(errors) => {
-            let page = ConfirmPage {
-                chrome: staff.chrome,
-                session,
-                candidate: Some(entry),
-                form,
-                errors,
-            };
+            let page = ConfirmPage::of(staff, session, Some(entry), form, errors);
             return render(&page, 422);
         }
     };
