@@ -88,3 +88,5 @@ mod storage;
 mod system;
 mod tools;
 mod users;
+mod words;
+mod words_check;
