@@ -89,4 +89,5 @@ mod system;
 mod tools;
 mod users;
 mod words;
+mod words_catalog;
 mod words_check;
