@@ -77,6 +77,8 @@ pub struct Settings {
     pub upload_limit_bytes: usize,
     /// Seconds after a deadline during which saves in flight are accepted.
     pub grace_seconds: i64,
+    /// How many minutes before a session's start its proctor may open it (0: not before).
+    pub open_early_minutes: i64,
     /// This server's stable name among the nodes sharing a database (default: the host name);
     /// a restart recognises its own earlier heartbeats by it.
     pub node_name: String,
@@ -155,6 +157,7 @@ impl Settings {
             workers: Some(2),
             upload_limit_bytes: DEFAULT_UPLOAD_LIMIT_BYTES,
             grace_seconds: 30,
+            open_early_minutes: 0,
             node_name: default_node_name(),
             checker: crate::checker::CheckerSettings::default(),
             server_key: None,
@@ -179,13 +182,18 @@ impl Settings {
                         .parse::<std::net::IpAddr>()
                         .is_ok_and(|ip| ip.is_loopback())
             });
-        let public_local = match self.public_url.host() {
-            Some(url::Host::Domain(d)) => d == "localhost",
+        listen_local && self.public_url_is_loopback()
+    }
+
+    /// Whether the public address is this computer's own (127.0.0.0/8, ::1, localhost): no
+    /// other computer reaches it, so printed slips must not carry it.
+    pub fn public_url_is_loopback(&self) -> bool {
+        match self.public_url.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
             Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
             Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
             None => false,
-        };
-        listen_local && public_local
+        }
     }
 
     /// Cookies get `Secure` and the `__Host-` prefix when the public URL is https.
@@ -248,6 +256,7 @@ pub struct FileSettings {
     pub signin_window_minutes: Option<u32>,
     pub upload_limit_mb: Option<usize>,
     pub grace_seconds: Option<i64>,
+    pub open_early_minutes: Option<i64>,
     pub node_name: Option<String>,
     pub checker_program: Option<PathBuf>,
     pub checker_memory_mb: Option<u64>,

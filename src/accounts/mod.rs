@@ -1,6 +1,7 @@
 //! Staff accounts: who may sign in, in which role, to see what.
 
 pub mod auth;
+mod edit;
 pub mod model;
 pub mod pages;
 pub mod password;

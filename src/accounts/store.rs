@@ -311,3 +311,21 @@ pub async fn clear_failures(
         .await?;
     Ok(())
 }
+
+/// Sets an account's name, role and organisation.
+pub async fn update_user(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    full_name: &str,
+    role: Role,
+    organisation_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET full_name = $1, role = $2, organisation_id = $3 WHERE id = $4")
+        .bind(full_name)
+        .bind(role.as_str())
+        .bind(organisation_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

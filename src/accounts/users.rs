@@ -1,5 +1,6 @@
-//! Administrators manage the staff of their department: create accounts, disable and
-//! re-enable them, and reset forgotten passwords (a temporary password shown once).
+//! Administrators manage the staff of their department: the paged list, creating accounts,
+//! disabling (after a confirmation, in `edit`) and re-enabling them, and resetting forgotten
+//! passwords (a temporary password shown once). Editing an account is in `edit`.
 
 use actix_web::{HttpResponse, http::header, web};
 use askama::Template;
@@ -14,10 +15,11 @@ use super::{
 use crate::{
     audit,
     orgs::{self, model::Organisation},
-    web::{AppError, AppState, Chrome, FormErrors, render},
+    web::{AppError, AppState, Chrome, FormErrors, pager, render},
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    super::edit::routes(cfg);
     cfg.route("/users", web::get().to(list))
         .route("/users", web::post().to(create))
         .route("/users/{id}/disable", web::post().to(disable))
@@ -29,17 +31,65 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[template(path = "accounts/users.html")]
 struct UsersPage {
     chrome: Chrome,
+    /// The accounts on this page.
     users: Vec<UserRow>,
-    organisations: Vec<Organisation>,
+    page: usize,
+    pages: usize,
+    organisations: Vec<OrgGroup>,
     form: NewUserForm,
     errors: FormErrors,
-    done: Option<&'static str>,
+    /// The notice after a change, filled in.
+    done: Option<String>,
     roles: [Role; 3],
+}
+
+/// Organisations a staff account may belong to, under the label of the roles that fit them.
+pub(super) type OrgGroup = (&'static str, Vec<Organisation>);
+
+/// The department (for administrators), then the centres (for managers and proctors): schools
+/// take no staff account, so they are not offered.
+pub(super) fn org_groups(organisations: Vec<Organisation>) -> Vec<OrgGroup> {
+    let (department, rest): (Vec<_>, Vec<_>) = organisations
+        .into_iter()
+        .partition(|o| Role::Admin.fits_organisation(o.kind()));
+    let centres = rest
+        .into_iter()
+        .filter(|o| Role::Proctor.fits_organisation(o.kind()))
+        .collect();
+    vec![
+        ("staff.more.group_department", department),
+        ("staff.more.group_centres", centres),
+    ]
+}
+
+/// The organisation chosen on an account form, if it is one this administrator may use for
+/// the role (the same rules for a new account and an edited one).
+pub(super) async fn chosen_org(
+    state: &AppState,
+    staff: &Staff,
+    organisation_id: &str,
+    role: Option<Role>,
+    errors: &mut FormErrors,
+) -> Result<Option<Organisation>, AppError> {
+    let org = orgs::store::by_id(&state.db.read, organisation_id)
+        .await?
+        .filter(|o| o.visible_to(&staff.user));
+    match (&org, role) {
+        (None, _) => errors.push(("organisation_id", "error.organisation_invalid")),
+        (Some(org), Some(role)) if !role.fits_organisation(org.kind()) => {
+            errors.push(("organisation_id", "error.role_organisation_mismatch"));
+        }
+        _ => {}
+    }
+    Ok(org)
 }
 
 impl UsersPage {
     fn is_me(&self, user: &UserRow) -> bool {
         self.chrome.user.as_ref().is_some_and(|me| me.id == user.id)
+    }
+    fn page_prefix(&self) -> &'static str {
+        "/users?page="
     }
 }
 
@@ -52,30 +102,47 @@ struct NewUserForm {
 }
 
 #[derive(Deserialize)]
-struct DoneQuery {
+struct ListQuery {
     done: Option<String>,
+    /// The account a change was made to (named in the notice).
+    user: Option<String>,
+    page: Option<String>,
 }
 
 async fn list(
     staff: Staff,
     state: web::Data<AppState>,
-    query: web::Query<DoneQuery>,
+    query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageUsers)?;
-    let done = match query.done.as_deref() {
+    let query = query.into_inner();
+    let key = match query.done.as_deref() {
         Some("disabled") => Some("users.disabled_done"),
         Some("enabled") => Some("users.enabled_done"),
+        Some("updated") => Some("staff.more.updated"),
         _ => None,
     };
-    let page = users_page(
-        staff,
-        &state,
-        NewUserForm::default(),
-        FormErrors::default(),
-        done,
-    )
-    .await?;
+    let asked = pager::asked(query.page.as_deref());
+    let form = NewUserForm::default();
+    let Loaded {
+        mut page,
+        all_users,
+    } = users_page(staff, &state, form, FormErrors::default(), asked).await?;
+    page.done = key.map(|key| {
+        let email = query
+            .user
+            .and_then(|id| all_users.iter().find(|u| u.id == id))
+            .map(|u| u.email.as_str())
+            .unwrap_or_default();
+        page.chrome.fill(key, &[("email", email)])
+    });
     render(&page, 200)
+}
+
+/// The users page and every account of the department (the page shows one page of them).
+struct Loaded {
+    page: UsersPage,
+    all_users: Vec<UserRow>,
 }
 
 async fn users_page(
@@ -83,17 +150,25 @@ async fn users_page(
     state: &AppState,
     form: NewUserForm,
     errors: FormErrors,
-    done: Option<&'static str>,
-) -> Result<UsersPage, AppError> {
+    page: usize,
+) -> Result<Loaded, AppError> {
     let department = &staff.user.department_id;
-    Ok(UsersPage {
-        users: store::users_of_department(&state.db.read, department).await?,
-        organisations: orgs::store::of_department(&state.db.read, department).await?,
-        chrome: staff.chrome,
-        form,
-        errors,
-        done,
-        roles: Role::ALL,
+    let all_users = store::users_of_department(&state.db.read, department).await?;
+    let (page, shown) = pager::page_of(&all_users, page);
+    let organisations = orgs::store::of_department(&state.db.read, department).await?;
+    Ok(Loaded {
+        page: UsersPage {
+            users: shown.to_vec(),
+            page,
+            pages: pager::page_count(all_users.len()),
+            organisations: org_groups(organisations),
+            chrome: staff.chrome,
+            form,
+            errors,
+            done: None,
+            roles: Role::ALL,
+        },
+        all_users,
     })
 }
 
@@ -124,21 +199,12 @@ async fn create(
     if role.is_none() {
         errors.push(("role", "error.role_invalid"));
     }
-    let org = orgs::store::by_id(&state.db.read, &form.organisation_id)
-        .await?
-        .filter(|o| o.visible_to(&staff.user));
-    match (&org, role) {
-        (None, _) => errors.push(("organisation_id", "error.organisation_invalid")),
-        (Some(org), Some(role)) if !role.fits_organisation(org.kind()) => {
-            errors.push(("organisation_id", "error.role_organisation_mismatch"));
-        }
-        _ => {}
-    }
+    let org = chosen_org(&state, &staff, &form.organisation_id, role, &mut errors).await?;
     let (Some(name), Some(email), Some(role), Some(org), true) =
         (name, email, role, org, errors.is_empty())
     else {
-        let page = users_page(staff, &state, form, errors, None).await?;
-        return render(&page, 422);
+        let page = users_page(staff, &state, form, errors, 1).await?;
+        return render(&page.page, 422);
     };
     let temporary =
         match super::create_account(&state.db, &org, role, &email, &name, Some(&staff.user.id))
@@ -146,15 +212,9 @@ async fn create(
         {
             Ok((_, temporary)) => temporary,
             Err(super::EmailTaken) => {
-                let page = users_page(
-                    staff,
-                    &state,
-                    form,
-                    FormErrors::one("email", "error.email_taken"),
-                    None,
-                )
-                .await?;
-                return render(&page, 422);
+                let errors = FormErrors::one("email", "error.email_taken");
+                let page = users_page(staff, &state, form, errors, 1).await?;
+                return render(&page.page, 422);
             }
         };
     let page = TemporaryPasswordPage {
@@ -167,7 +227,7 @@ async fn create(
 }
 
 /// The account to act on, if it belongs to the administrator's department.
-async fn target(staff: &Staff, state: &AppState, id: &str) -> Result<UserRow, AppError> {
+pub(super) async fn target(staff: &Staff, state: &AppState, id: &str) -> Result<UserRow, AppError> {
     staff.require(Action::ManageUsers)?;
     store::user(&state.db.read, id)
         .await?

@@ -13,6 +13,8 @@ pub enum AttemptState {
     Paused,
     Submitted,
     Terminated,
+    /// Taken off the roster before starting (kept, since the log refers to it).
+    Removed,
 }
 
 /// A state read from the database that is none of ours: reading the attempt fails with it.
@@ -60,7 +62,7 @@ pub enum AttemptEvent {
 }
 
 impl AttemptState {
-    pub const ALL: [AttemptState; 7] = [
+    pub const ALL: [AttemptState; 8] = [
         AttemptState::NotArrived,
         AttemptState::CheckedIn,
         AttemptState::Authorised,
@@ -68,6 +70,7 @@ impl AttemptState {
         AttemptState::Paused,
         AttemptState::Submitted,
         AttemptState::Terminated,
+        AttemptState::Removed,
     ];
 
     /// The stored form (and the suffix of the catalog key `attempt.state_*`).
@@ -80,6 +83,7 @@ impl AttemptState {
             AttemptState::Paused => "paused",
             AttemptState::Submitted => "submitted",
             AttemptState::Terminated => "terminated",
+            AttemptState::Removed => "removed",
         }
     }
 
@@ -96,6 +100,7 @@ impl AttemptState {
             AttemptState::Paused => "attempt.state_paused",
             AttemptState::Submitted => "attempt.state_submitted",
             AttemptState::Terminated => "attempt.state_terminated",
+            AttemptState::Removed => "session.more.state_removed",
         }
     }
 
@@ -119,6 +124,14 @@ impl AttemptState {
             (S::Terminated | S::Submitted, E::Reopen) => S::Paused,
             _ => return None,
         })
+    }
+
+    /// The candidate may still be taken off the roster: they have not started.
+    pub fn removable(self) -> bool {
+        matches!(
+            self,
+            AttemptState::NotArrived | AttemptState::CheckedIn | AttemptState::Authorised
+        )
     }
 
     /// Nothing more happens to the attempt (short of a reopening).

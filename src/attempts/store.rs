@@ -87,10 +87,10 @@ fn roster_select() -> String {
     )
 }
 
-/// The session's roster in candidate-number order.
+/// The session's roster in candidate-number order (without those taken off it).
 pub async fn roster(pool: &AnyPool, session_id: &str) -> sqlx::Result<Vec<RosterEntry>> {
     sqlx::query_as(&format!(
-        "{} WHERE a.session_id = $1 ORDER BY a.candidate_number",
+        "{} WHERE a.session_id = $1 AND a.state <> 'removed' ORDER BY a.candidate_number",
         roster_select()
     ))
     .bind(session_id)
@@ -115,15 +115,24 @@ pub async fn add_to_roster(
     person_id: &str,
     code_digest: &dyn Fn(&str, i64) -> String,
 ) -> sqlx::Result<Option<(String, String)>> {
-    let present: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM attempts WHERE session_id = $1 AND person_id = $2",
+    let present: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT id, candidate_number, state FROM attempts WHERE session_id = $1 AND person_id = $2",
     )
     .bind(session_id)
     .bind(person_id)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    if present > 0 {
-        return Ok(None);
+    if let Some((id, number, state)) = present {
+        // Someone taken off the roster by mistake comes back with their number.
+        if state != AttemptState::Removed.as_str() {
+            return Ok(None);
+        }
+        sqlx::query("UPDATE attempts SET state = $1, revision = revision + 1 WHERE id = $2")
+            .bind(AttemptState::NotArrived.as_str())
+            .bind(&id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(Some((id, number)));
     }
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE session_id = $1")
         .bind(session_id)
@@ -148,6 +157,28 @@ pub async fn add_to_roster(
     .execute(&mut *conn)
     .await?;
     Ok(Some((id, number)))
+}
+
+/// Takes a candidate who has not started off the roster (the caller signs their computers
+/// out: `devices::revoke_all`); false when the attempt has started, ended or was already removed.
+pub async fn remove_from_roster(conn: &mut AnyConnection, attempt_id: &str) -> sqlx::Result<bool> {
+    let removable: Vec<&str> = AttemptState::ALL
+        .into_iter()
+        .filter(|s| s.removable())
+        .map(AttemptState::as_str)
+        .collect();
+    let done = sqlx::query(
+        "UPDATE attempts SET state = $1, revision = revision + 1
+         WHERE id = $2 AND started_at IS NULL AND state IN ($3, $4, $5)",
+    )
+    .bind(AttemptState::Removed.as_str())
+    .bind(attempt_id)
+    .bind(removable[0])
+    .bind(removable[1])
+    .bind(removable[2])
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Moves an attempt's code to the next generation: the old code stops working.

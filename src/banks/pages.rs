@@ -19,7 +19,11 @@ use crate::{
     },
     clock, orgs,
     orgs::model::Organisation,
-    web::{AppError, AppState, Chrome, render},
+    web::{
+        AppError, AppState, Chrome,
+        pager::{PageQuery, Paged},
+        render,
+    },
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -40,7 +44,7 @@ type ModuleChoice = (String, String, Vec<(String, String)>);
 #[template(path = "banks/list.html")]
 struct ListPage {
     chrome: Chrome,
-    banks: Vec<BankRow>,
+    banks: Paged<BankRow>,
     organisations: Vec<Organisation>,
     limit: String,
 }
@@ -89,6 +93,7 @@ impl ListPage {
 
     fn any_sample(&self) -> bool {
         self.banks
+            .rows
             .iter()
             .any(|b| super::shipped::is_sample(&b.code))
     }
@@ -101,7 +106,11 @@ impl ListPage {
     }
 }
 
-async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn list(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageBanks)?;
     let own = (staff.user.role != Role::Admin).then_some(staff.user.organisation_id.as_str());
     let banks = store::banks_of(&state.db.read, &staff.user.department_id, own).await?;
@@ -114,7 +123,7 @@ async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, 
     render(
         &ListPage {
             chrome: staff.chrome,
-            banks,
+            banks: Paged::from_query(banks, &query),
             organisations,
             limit,
         },

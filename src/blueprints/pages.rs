@@ -21,7 +21,11 @@ use crate::{
     },
     clock, orgs,
     orgs::model::Organisation,
-    web::{AppError, AppState, Chrome, render},
+    web::{
+        AppError, AppState, Chrome,
+        pager::{PageQuery, Paged},
+        render,
+    },
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -39,20 +43,25 @@ const STARTER: &str = include_str!("../../question_banks/iu01-thi.toml");
 #[template(path = "blueprints/list.html")]
 struct ListPage {
     chrome: Chrome,
-    blueprints: Vec<BlueprintRow>,
+    blueprints: Paged<BlueprintRow>,
     organisations: Vec<Organisation>,
     source: String,
     lines: Vec<String>,
 }
 
-async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn list(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     staff.require(Action::ManageBlueprints)?;
     // The starter is a shipped blueprint under a new code, so saving it unchanged never
     // touches the original.
     let starter = STARTER
         .replace("\"IU01-THI\"", "\"MA-TRAN-MOI\"")
         .replace("Thi mô đun IU01 –", "Ma trận đề mới:");
-    render(&list_page(staff, &state, starter, vec![]).await?, 200)
+    let page = list_page(staff, &state, starter, vec![], &query).await?;
+    render(&page, 200)
 }
 
 async fn list_page(
@@ -60,6 +69,7 @@ async fn list_page(
     state: &AppState,
     source: String,
     lines: Vec<String>,
+    query: &PageQuery,
 ) -> Result<ListPage, AppError> {
     let own = (staff.user.role != Role::Admin).then_some(staff.user.organisation_id.as_str());
     let blueprints = store::blueprints_of(&state.db.read, &staff.user.department_id, own).await?;
@@ -70,7 +80,7 @@ async fn list_page(
     };
     Ok(ListPage {
         chrome: staff.chrome,
-        blueprints,
+        blueprints: Paged::from_query(blueprints, query),
         organisations,
         source,
         lines,
@@ -141,10 +151,11 @@ async fn create(
     let org = owner(&staff, &state, form.organisation_id.as_deref()).await?;
     match validate_and_save(&staff, &state, &org, &form.source, None).await? {
         Ok(saved) => Ok(saved_redirect(saved)),
-        Err(lines) => render(
-            &list_page(staff, &state, form.into_inner().source, lines).await?,
-            422,
-        ),
+        Err(lines) => {
+            let source = form.into_inner().source;
+            let page = list_page(staff, &state, source, lines, &PageQuery::default()).await?;
+            render(&page, 422)
+        }
     }
 }
 

@@ -130,6 +130,9 @@ pub struct ServeArgs {
     /// the server submits overdue attempts once it has passed [default: 30].
     #[arg(long, env = "SATHACH_GRACE_SECONDS")]
     pub grace_seconds: Option<i64>,
+    /// How many minutes before a session's start its proctor may open it, 0–240 [default: 0].
+    #[arg(long, env = "SATHACH_OPEN_EARLY_MINUTES")]
+    pub open_early_minutes: Option<i64>,
     /// This node's name among the servers sharing a PostgreSQL database; it must stay the same
     /// across restarts and differ between servers [default: the host name].
     #[arg(long, env = "SATHACH_NODE_NAME", value_name = "NAME")]

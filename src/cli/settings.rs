@@ -109,6 +109,11 @@ pub(super) fn resolve(
             .or(file.grace_seconds)
             .unwrap_or(30)
             .clamp(0, 600),
+        open_early_minutes: serve
+            .and_then(|s| s.open_early_minutes)
+            .or(file.open_early_minutes)
+            .unwrap_or(0)
+            .clamp(0, 240),
         node_name: serve
             .and_then(|s| s.node_name.clone())
             .or(file.node_name)

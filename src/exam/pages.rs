@@ -43,6 +43,7 @@ impl Exam {
     pub async fn load(candidate: &Candidate, state: &AppState) -> Result<Self, AppError> {
         let entry = attempts::entry(&state.db.read, &candidate.attempt_id)
             .await?
+            .filter(|e| e.clock.state() != AttemptState::Removed)
             .ok_or(AppError::CandidateSignInRequired)?;
         let session = sessions::by_id(&state.db.read, &entry.session_id)
             .await?
@@ -104,8 +105,11 @@ impl Standby {
         }
         let started = matches!(state, AttemptState::InProgress | AttemptState::Paused);
         let before = !started && state != AttemptState::Terminated;
-        if before && (session.closed_at.is_some() || now > session.cut_off_at()) {
-            let key = if session.closed_at.is_some() {
+        let over = session.closed_at.is_some() || session.cancelled_at.is_some();
+        if before && (over || now > session.cut_off_at()) {
+            let key = if session.cancelled_at.is_some() {
+                "session.more.cancelled_lobby"
+            } else if session.closed_at.is_some() {
                 "exam.session_closed"
             } else {
                 "attempt.refused_after_cut_off"
@@ -161,6 +165,19 @@ impl LobbyPage {
     fn birth(&self) -> String {
         display_date(&self.exam.entry.birth_date)
     }
+    /// Before the proctor opens the session: when it starts ("Chưa đến giờ thi: …").
+    fn not_yet(&self) -> Option<String> {
+        let session = &self.exam.session;
+        let waiting = self.standby.waiting.is_some() && self.standby.refreshes;
+        let before = self.exam.state().removable();
+        (waiting && before && session.status() == crate::sessions::model::Status::Scheduled).then(
+            || {
+                let at = clock::format_local_time(session.starts_at);
+                self.chrome.fill("session.more.not_yet", &[("time", &at)])
+            },
+        )
+    }
+
     fn minutes(&self) -> String {
         let c = &self.exam.entry.clock;
         let base = self.exam.session.duration_minutes;

@@ -115,9 +115,10 @@ pub fn closed(state: AttemptState, overdue: bool) -> Option<Refusal> {
         AttemptState::Paused => Some(Refusal::Paused),
         AttemptState::Submitted => Some(Refusal::Ended { terminated: false }),
         AttemptState::Terminated => Some(Refusal::Ended { terminated: true }),
-        AttemptState::NotArrived | AttemptState::CheckedIn | AttemptState::Authorised => {
-            Some(Refusal::NotRunning)
-        }
+        AttemptState::NotArrived
+        | AttemptState::CheckedIn
+        | AttemptState::Authorised
+        | AttemptState::Removed => Some(Refusal::NotRunning),
     }
 }
 

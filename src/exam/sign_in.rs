@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::attempts::{
     devices::{self, Candidate},
     guessing::{self, Verdict},
-    model::access_code_digest,
+    model::{AttemptState, access_code_digest},
     store::{self as attempts, LogEntry, Note},
 };
 use crate::{
@@ -169,6 +169,24 @@ async fn sign_in(
     let session = sessions::by_id(&state.db.read, &entry.session_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // A right code still opens nothing in a cancelled session or after a removal: say so.
+    let refused = if entry.clock.state() == AttemptState::Removed {
+        Some("session.more.removed_sign_in")
+    } else if session.cancelled_at.is_some() {
+        Some("session.more.cancelled_sign_in")
+    } else {
+        None
+    };
+    if let Some(key) = refused {
+        let page = SignInPage {
+            problem: Some(lang.fill(key, &[("title", &session.title)])),
+            chrome,
+            form,
+            notice: None,
+        };
+        let res = crate::web::render(&page, 409)?;
+        return Ok(with_device(res, &state, device));
+    }
     // The client's address (through a trusted proxy's header), shown to the proctor.
     let address = crate::web::client::client_addr(&req);
     let mut tx = state.db.begin_write().await?;

@@ -13,7 +13,11 @@ use crate::{
     accounts::{Staff, model::Action},
     audit,
     db::is_unique_violation,
-    web::{AppError, AppState, Chrome, FormErrors, render},
+    web::{
+        AppError, AppState, Chrome, FormErrors,
+        pager::{PageQuery, Paged},
+        render,
+    },
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -27,7 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[template(path = "orgs/list.html")]
 struct ListPage {
     chrome: Chrome,
-    organisations: Vec<Organisation>,
+    organisations: Paged<Organisation>,
     form: NewOrgForm,
     errors: FormErrors,
 }
@@ -40,7 +44,11 @@ struct NewOrgForm {
 }
 
 /// Admins see the whole department; centre staff go straight to their own centre.
-async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn list(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     if !staff.user.role.may(Action::ManageOrganisations) {
         staff.require(Action::ViewOwnCentre)?;
         let own = format!("/orgs/{}", staff.user.organisation_id);
@@ -52,7 +60,7 @@ async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, 
     render(
         &ListPage {
             chrome: staff.chrome,
-            organisations,
+            organisations: Paged::from_query(organisations, &query),
             form: NewOrgForm::default(),
             errors: FormErrors::default(),
         },
@@ -108,7 +116,7 @@ async fn create(
             render(
                 &ListPage {
                     chrome: staff.chrome,
-                    organisations,
+                    organisations: Paged::of(organisations, 1),
                     form,
                     errors,
                 },

@@ -26,6 +26,71 @@ impl Sex {
     }
 }
 
+/// Who a candidate is (đối tượng): a pupil, a teacher, a university student or a working
+/// adult. Stored as text; `is_teacher` is kept beside it for older readers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Category {
+    #[default]
+    Student,
+    Teacher,
+    UniversityStudent,
+    Worker,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::Student,
+        Category::UniversityStudent,
+        Category::Teacher,
+        Category::Worker,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Student => "student",
+            Category::Teacher => "teacher",
+            Category::UniversityStudent => "university_student",
+            Category::Worker => "worker",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// What a roster's "Đối tượng" cell says, folded (lower case, no diacritics); anything
+    /// else, or nothing, is a pupil (học sinh).
+    pub fn from_folded(cell: &str) -> Self {
+        match cell {
+            "giao vien" | "gv" | "teacher" => Category::Teacher,
+            "sinh vien" | "sv" | "university student" => Category::UniversityStudent,
+            "nguoi lao dong" | "lao dong" | "nguoi di lam" | "worker" | "working adult" => {
+                Category::Worker
+            }
+            _ => Category::Student,
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Category::Student => "person.student",
+            Category::Teacher => "person.teacher",
+            Category::UniversityStudent => "session.more.university_student",
+            Category::Worker => "session.more.worker",
+        }
+    }
+
+    /// The word a roster file uses (what the add-a-candidate form writes in its one row).
+    pub fn roster_word(self) -> &'static str {
+        match self {
+            Category::Student => "Học sinh",
+            Category::Teacher => "Giáo viên",
+            Category::UniversityStudent => "Sinh viên",
+            Category::Worker => "Người lao động",
+        }
+    }
+}
+
 /// A candidate as the roster gives them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterRow {
@@ -38,7 +103,7 @@ pub struct RosterRow {
     /// Another identifier for a student without a CCCD (flagged for a manager).
     pub other_id: Option<String>,
     pub unit: String,
-    pub is_teacher: bool,
+    pub category: Category,
     pub email: Option<String>,
 }
 
@@ -57,7 +122,7 @@ pub struct Person {
     pub birth_date: String,
     pub sex: Option<String>,
     pub unit: String,
-    pub is_teacher: i64,
+    pub category: String,
     pub email: Option<String>,
     pub flag: Option<String>,
     pub flag_detail: String,
@@ -85,11 +150,9 @@ impl Person {
     }
 
     pub fn group_key(&self) -> &'static str {
-        if self.is_teacher == 1 {
-            "person.teacher"
-        } else {
-            "person.student"
-        }
+        Category::parse(&self.category)
+            .unwrap_or_default()
+            .label_key()
     }
 
     pub fn flag_key(&self) -> Option<&'static str> {
@@ -188,7 +251,7 @@ mod tests {
             birth_date: birth.into(),
             sex: None,
             unit: String::new(),
-            is_teacher: 0,
+            category: "student".into(),
             email: None,
             flag: None,
             flag_detail: String::new(),

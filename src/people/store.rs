@@ -3,12 +3,13 @@
 use sqlx::{AnyConnection, AnyPool};
 
 use super::model::{
-    Accommodation, FLAG_CONFLICT, FLAG_NO_NATIONAL_ID, Person, RosterClaim, RosterRow, same_person,
+    Accommodation, Category, FLAG_CONFLICT, FLAG_NO_NATIONAL_ID, Person, RosterClaim, RosterRow,
+    same_person,
 };
 use crate::{clock, vocab::Date};
 
 const COLUMNS: &str = "id, department_id, national_id, other_id, full_name, birth_date, sex, unit, \
-                       is_teacher, email, flag, flag_detail";
+                       category, email, flag, flag_detail";
 
 /// The person a roster row names: the department's record with the same CCCD (flagged for a
 /// manager when name or birth date disagree), the record with the same other identifier and
@@ -56,8 +57,8 @@ pub async fn resolve_roster_row(
     let flag = row.national_id.is_none().then_some(FLAG_NO_NATIONAL_ID);
     sqlx::query(
         "INSERT INTO people (id, department_id, national_id, other_id, full_name, birth_date, sex, unit,
-                             is_teacher, email, flag, flag_detail, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12)",
+                             is_teacher, category, email, flag, flag_detail, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13)",
     )
     .bind(&id)
     .bind(department_id)
@@ -67,7 +68,8 @@ pub async fn resolve_roster_row(
     .bind(&birth)
     .bind(row.sex.map(|s| s.as_str()))
     .bind(&row.unit)
-    .bind(i64::from(row.is_teacher))
+    .bind(i64::from(row.category == Category::Teacher))
+    .bind(row.category.as_str())
     .bind(&row.email)
     .bind(flag)
     .bind(clock::now_ms())

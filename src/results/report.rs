@@ -104,7 +104,7 @@ fn interventions(entry: &RosterEntry, events: &[EventRow], lang: Lang) -> String
         .filter(|e| e.candidate_number.as_deref() == Some(entry.candidate_number.as_str()))
         .filter(|e| matches!(e.action.as_str(), "attempt_terminate" | "attempt_reopen"))
         .map(|e| {
-            let what = lang.t(&format!("minutes.action_{}", e.action));
+            let what = lang.t(&action_key(&e.action));
             let at = clock::format_local_full(e.at);
             match e.reason.as_deref() {
                 Some(r) => format!("{what} {at} ({})", lang.t(&reasons::label_key(r))),
@@ -172,9 +172,17 @@ pub(super) fn event_header(lang: Lang) -> Vec<&'static str> {
     .collect()
 }
 
+/// The catalog key of a logged action's label.
+fn action_key(action: &str) -> String {
+    match action {
+        "session_cancel" | "roster_remove" => format!("session.more.action_{action}"),
+        _ => format!("minutes.action_{action}"),
+    }
+}
+
 /// The action's label, with the state change when there was one.
 fn action_label(event: &EventRow, lang: Lang) -> String {
-    let action = lang.t(&format!("minutes.action_{}", event.action));
+    let action = lang.t(&action_key(&event.action));
     let state = |s: &Option<String>| {
         s.as_deref()
             .and_then(AttemptState::parse)
@@ -289,6 +297,8 @@ mod tests {
             "session_open",
             "session_close",
             "roster_add",
+            "roster_remove",
+            "session_cancel",
             "code_reissue",
             "incident",
         ];
@@ -303,11 +313,7 @@ mod tests {
                 .iter()
                 .map(|e| format!("minutes.action_{}", e.action()))
                 .collect();
-            keys.extend(
-                session_actions
-                    .iter()
-                    .map(|a| format!("minutes.action_{a}")),
-            );
+            keys.extend(session_actions.iter().map(|a| action_key(a)));
             keys.extend(ends.iter().map(|e| format!("minutes.end_{}", e.as_str())));
             keys.extend(AttemptState::ALL.iter().map(|s| s.label_key().to_string()));
             for key in keys {

@@ -18,7 +18,8 @@ pub struct PersonAttempt {
     pub closed_at: Option<i64>,
 }
 
-/// The person's attempts at the sessions this staff member sees, latest session first.
+/// The person's attempts at the sessions this staff member sees, latest session first
+/// (not those taken off a roster or in a cancelled session: they never sat).
 pub async fn attempts_of_person(
     pool: &AnyPool,
     person_id: &str,
@@ -29,7 +30,7 @@ pub async fn attempts_of_person(
         "SELECT a.id AS attempt_id, a.candidate_number, a.state, s.id AS session_id,
                 s.code AS session_code, s.title AS session_title, s.starts_at, s.closed_at
          FROM attempts a JOIN exam_sessions s ON s.id = a.session_id
-         WHERE a.person_id = $1 AND {seen}
+         WHERE a.person_id = $1 AND {seen} AND a.state <> 'removed' AND s.cancelled_at IS NULL
          ORDER BY s.starts_at DESC, s.code"
     ))
     .bind(person_id)

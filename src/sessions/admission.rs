@@ -115,8 +115,16 @@ async fn open(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let session = accepting(&staff, &state, &path).await?;
+    let now = clock::now_ms();
+    if session
+        .opens_from(state.settings.open_early_minutes, now)
+        .is_some()
+    {
+        let notice = "session.more.open_early_not_allowed";
+        return Ok(back_to_console(&session.id, notice, ""));
+    }
     let mut tx = state.db.begin_write().await?;
-    if store::open(&mut tx, &session.id, clock::now_ms()).await? {
+    if store::open(&mut tx, &session.id, now).await? {
         let note = Note {
             actor: Some(&staff.user.id),
             ..Note::default()
@@ -259,7 +267,7 @@ async fn sign_in_help(
     }
     Ok(back_to_console(
         &session.id,
-        "console.done",
+        "staff.more.done_unlock",
         &entry.candidate_number,
     ))
 }

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, http::header, web};
 use sqlx::AnyConnection;
 
-use super::{enrolment::code_digest, model::Status, visible_to};
+use super::{enrolment::code_digest, visible_to};
 use crate::{
     accounts::{Staff, model::Action},
     attempts::{
@@ -66,8 +66,8 @@ async fn reissue(
     staff.require(Action::RunSessions)?;
     let (session_id, attempt_id) = path.into_inner();
     let session = visible_to(&state.db, &staff.user, &session_id).await?;
-    if session.status() == Status::Closed {
-        return Err(AppError::Conflict("session.closed"));
+    if let Some(key) = session.over() {
+        return Err(AppError::Conflict(key));
     }
     let entry = attempts::entry(&state.db.read, &attempt_id)
         .await?

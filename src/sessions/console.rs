@@ -44,16 +44,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Messages the console shows after an action (only these keys are accepted from the URL).
-const NOTICES: [&str; 9] = [
+const NOTICES: [&str; 19] = [
     "console.device_approved",
     "console.done",
+    "staff.more.done_check_in",
+    "staff.more.done_authorise",
+    "staff.more.done_pause",
+    "staff.more.done_resume",
+    "staff.more.done_extra_time",
+    "staff.more.done_terminate",
+    "staff.more.done_reopen",
+    "staff.more.done_unlock",
     "console.opened",
     "console.closed",
     "console.incident_logged",
+    "staff.more.incident_logged_for",
     "console.authorised_all",
     "console.room_done",
     "console.conflict",
     "console.not_allowed",
+    "session.more.open_early_not_allowed",
 ];
 
 #[derive(Template)]
@@ -62,8 +72,10 @@ struct ConsolePage {
     chrome: Chrome,
     session: ExamSession,
     rows: Vec<Row>,
-    notice: Option<&'static str>,
-    who: String,
+    /// The notice after an action, filled in: what was done, to whom.
+    notice: Option<String>,
+    /// The notice tells of a refusal (shown as a warning).
+    notice_warning: bool,
     reason_groups: Vec<(&'static str, Vec<(&'static str, String)>)>,
     updated_at: String,
     /// `hh:mm:ss` of a restart that still keeps attempts paused.
@@ -87,18 +99,100 @@ impl ConsolePage {
     }
 }
 
-/// The irregularity list grouped for `<optgroup>`s: (category key, [(code, label key)]).
-pub(super) fn reason_groups() -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+/// Whom a notice names: "Nguyễn Văn A (SBD 012)" for a candidate number of the roster;
+/// anything else (a count) as it came.
+fn named(chrome: &Chrome, rows: &[Row], who: &str) -> String {
+    match rows.iter().find(|r| r.entry.candidate_number == who) {
+        Some(r) => chrome.fill(
+            "staff.more.candidate",
+            &[
+                ("name", &r.entry.full_name),
+                ("number", &r.entry.candidate_number),
+            ],
+        ),
+        None => who.to_string(),
+    }
+}
+
+/// The notice a console action left in the URL, filled in; unknown keys show nothing. What it
+/// names comes from the roster and the session (`opens`: from when the session may be opened),
+/// never as text from the URL.
+fn notice_text(
+    chrome: &Chrome,
+    rows: &[Row],
+    query: &ConsoleQuery,
+    opens: &str,
+) -> Option<(String, bool)> {
+    let key = NOTICES
+        .into_iter()
+        .find(|k| Some(*k) == query.notice.as_deref())?;
+    let who: String = query
+        .who
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .take(20)
+        .collect();
+    let minutes = query
+        .n
+        .as_deref()
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|n| (1..=120).contains(n))
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    // Never a notice with a hole where the minutes go.
+    let key = match key {
+        "staff.more.done_extra_time" if minutes.is_empty() => "console.done",
+        // The time has come since: nothing to say.
+        "session.more.open_early_not_allowed" if opens.is_empty() => return None,
+        key => key,
+    };
+    let text = chrome.fill(
+        key,
+        &[
+            ("who", &named(chrome, rows, &who)),
+            ("n", &minutes),
+            ("from", opens),
+        ],
+    );
+    Some((
+        text,
+        key.ends_with("conflict") || key.ends_with("not_allowed"),
+    ))
+}
+
+/// The console's notice after a change to one candidate: what was done.
+fn done_key(change: &Change) -> &'static str {
+    match change {
+        Change::CheckIn { .. } => "staff.more.done_check_in",
+        Change::Authorise => "staff.more.done_authorise",
+        Change::Pause => "staff.more.done_pause",
+        Change::Resume => "staff.more.done_resume",
+        Change::ExtraTime { .. } => "staff.more.done_extra_time",
+        Change::Terminate => "staff.more.done_terminate",
+        Change::Reopen => "staff.more.done_reopen",
+        _ => "console.done",
+    }
+}
+
+/// Reasons only closing the session may give ("the session ended as scheduled").
+pub(super) const CLOSING_ONLY: [&str; 1] = ["schedule.end"];
+
+/// The irregularity list grouped for `<optgroup>`s: (category key, [(code, label key)]);
+/// the reasons of closing only when `closing`, and no empty group.
+pub(super) fn reason_groups(closing: bool) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
     reasons::CATEGORIES
         .iter()
         .map(|c| {
             (
                 *c,
                 reasons::of_category(c)
+                    .filter(|r| closing || !CLOSING_ONLY.contains(r))
                     .map(|r| (r, reasons::label_key(r)))
-                    .collect(),
+                    .collect::<Vec<_>>(),
             )
         })
+        .filter(|(_, reasons)| !reasons.is_empty())
         .collect()
 }
 
@@ -106,6 +200,8 @@ pub(super) fn reason_groups() -> Vec<(&'static str, Vec<(&'static str, String)>)
 struct ConsoleQuery {
     notice: Option<String>,
     who: Option<String>,
+    /// Minutes of extra time, for its notice.
+    n: Option<String>,
     part: Option<String>,
 }
 
@@ -122,8 +218,8 @@ pub(super) async fn accepting(
     id: &str,
 ) -> Result<ExamSession, AppError> {
     let session = runnable(staff, state, id).await?;
-    if session.status() == Status::Closed {
-        return Err(AppError::Conflict("session.closed"));
+    if let Some(key) = session.over() {
+        return Err(AppError::Conflict(key));
     }
     Ok(session)
 }
@@ -151,15 +247,16 @@ async fn console(
         return render(&part, 200);
     }
     let guessed = guessing::guessed(&state.db.read, &session.id, now).await?;
+    let opens = session.opens_from(state.settings.open_early_minutes, now);
+    let opens = opens.map(clock::format_local).unwrap_or_default();
+    let notice = notice_text(&staff.chrome, &rows, &query, &opens);
     let page = ConsolePage {
         chrome: staff.chrome,
         session,
         rows,
-        notice: query
-            .notice
-            .and_then(|n| NOTICES.into_iter().find(|k| *k == n)),
-        who: query.who.unwrap_or_default().chars().take(20).collect(),
-        reason_groups: reason_groups(),
+        notice_warning: notice.as_ref().is_some_and(|(_, w)| *w),
+        notice: notice.map(|(text, _)| text),
+        reason_groups: reason_groups(false),
         updated_at,
         restarted,
         guessed,
@@ -170,6 +267,10 @@ async fn console(
 pub(super) fn back_to_console(session_id: &str, notice: &str, who: &str) -> HttpResponse {
     let who: String = url::form_urlencoded::byte_serialize(who.as_bytes()).collect();
     let target = format!("/sessions/{session_id}/console?notice={notice}&who={who}#progress");
+    see_other(target)
+}
+
+fn see_other(target: String) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, target))
         .finish()
@@ -191,7 +292,16 @@ pub(super) async fn change_one(
     let notice = match attempts::apply(&mut tx, &entry.id, &change, clock::now_ms(), note).await {
         Ok(_) => {
             tx.commit().await?;
-            "console.done"
+            if let Change::ExtraTime { ms } = change {
+                let (number, n) = (&entry.candidate_number, ms / 60_000);
+                let who: String = url::form_urlencoded::byte_serialize(number.as_bytes()).collect();
+                return Ok(see_other(format!(
+                    "/sessions/{}/console?notice={}&who={who}&n={n}#progress",
+                    session.id,
+                    done_key(&change)
+                )));
+            }
+            done_key(&change)
         }
         Err(ChangeError::NotAllowed(_)) => "console.not_allowed",
         Err(ChangeError::Conflict) => "console.conflict",
@@ -268,10 +378,12 @@ async fn incident(
     };
     attempts::log(&mut tx, entry).await?;
     tx.commit().await?;
-    let who = attempt.map(|a| a.candidate_number).unwrap_or_default();
-    Ok(back_to_console(
-        &session.id,
-        "console.incident_logged",
-        &who,
-    ))
+    Ok(match attempt {
+        Some(a) => back_to_console(
+            &session.id,
+            "staff.more.incident_logged_for",
+            &a.candidate_number,
+        ),
+        None => back_to_console(&session.id, "console.incident_logged", ""),
+    })
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use super::{
-    model::{ExamSession, Status},
+    model::ExamSession,
     pages::DetailPage,
     roster::{RowProblem, parse_roster},
     visible_to,
@@ -22,7 +22,10 @@ use crate::{
     },
     banks::report,
     checker::RosterCheck,
-    people::{model::RosterRow, store as people},
+    people::{
+        model::{Category, RosterRow},
+        store as people,
+    },
     sheets,
     vocab::Lang,
     web::{AppError, AppState, Chrome, FormErrors, multipart, render},
@@ -58,26 +61,15 @@ pub struct CandidateForm {
 impl CandidateForm {
     /// The form as a one-row roster, so it is checked exactly as a file would be.
     fn as_table(&self) -> sheets::Table {
-        let header = [
-            "Họ và tên",
-            "Ngày sinh",
-            "Giới tính",
-            "Số CCCD",
-            "Mã khác",
-            "Trường",
-            "Đối tượng",
-            "Email",
-        ];
+        let header = super::roster::TEMPLATE_HEADER;
         let sex = match self.sex.as_str() {
             "male" => "Nam",
             "female" => "Nữ",
             _ => "",
         };
-        let group = if self.group == "teacher" {
-            "Giáo viên"
-        } else {
-            "Học sinh"
-        };
+        let group = Category::parse(&self.group)
+            .unwrap_or_default()
+            .roster_word();
         let values = [
             &self.full_name,
             &self.birth_date,
@@ -122,8 +114,8 @@ pub fn describe(problem: &RowProblem, lang: Lang) -> String {
 async fn open_roster(staff: &Staff, state: &AppState, id: &str) -> Result<ExamSession, AppError> {
     staff.require(Action::ScheduleSessions)?;
     let session = visible_to(&state.db, &staff.user, id).await?;
-    if session.status() == Status::Closed {
-        return Err(AppError::Conflict("session.closed"));
+    if let Some(key) = session.over() {
+        return Err(AppError::Conflict(key));
     }
     Ok(session)
 }

@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{
-    console::{accepting, back_to_console, change_all, change_one, reason_groups},
+    console::{CLOSING_ONLY, accepting, back_to_console, change_all, change_one, reason_groups},
     model::ExamSession,
     progress::{Row, resume_reason},
     store,
@@ -84,6 +84,20 @@ pub(super) fn read_reason(
     }
 }
 
+/// Checks a reason form for an action: "the session ended as scheduled" is a reason for
+/// closing only, never for one candidate's pause, extra time or termination.
+fn read_reason_for(
+    form: &ReasonForm,
+    action: &str,
+    closing: bool,
+) -> Result<(Reason, String, i64), FormErrors> {
+    let read = read_reason(form, action == "extra-time")?;
+    if !closing && CLOSING_ONLY.contains(&read.0.code()) {
+        return Err(FormErrors::one("reason", "staff.more.reason_closing_only"));
+    }
+    Ok(read)
+}
+
 #[derive(Template)]
 #[template(path = "sessions/act.html")]
 struct ActPage {
@@ -109,6 +123,18 @@ impl ActPage {
     fn affected_text(&self) -> String {
         self.chrome
             .fill("console.affected", &[("n", &self.affected.to_string())])
+    }
+    /// What terminating does to the attempt, and whether it can be reopened in this session.
+    fn terminate_effect(&self) -> [&'static str; 2] {
+        let reopen = if self.session.allow_reopen == 1 {
+            "staff.more.terminate_reopen"
+        } else {
+            "staff.more.terminate_no_reopen"
+        };
+        [
+            self.chrome.t("staff.more.terminate_effect"),
+            self.chrome.t(reopen),
+        ]
     }
 }
 
@@ -146,7 +172,7 @@ pub(super) async fn act_page(
         row: Some(Row::new(entry, &state.seen, clock::now_ms())),
         action,
         affected: 1,
-        reason_groups: reason_groups(),
+        reason_groups: reason_groups(false),
         form,
         errors,
     };
@@ -181,13 +207,12 @@ pub(super) async fn act(
         return Err(AppError::Conflict("console.reopen_not_allowed"));
     }
     let form = form.into_inner();
-    let (reason, comment, minutes) =
-        match read_reason(&form, matches!(change, Change::ExtraTime { .. })) {
-            Ok(read) => read,
-            Err(errors) => {
-                return act_page(staff, &state, (id, attempt, action), form, errors).await;
-            }
-        };
+    let (reason, comment, minutes) = match read_reason_for(&form, &action, false) {
+        Ok(read) => read,
+        Err(errors) => {
+            return act_page(staff, &state, (id, attempt, action), form, errors).await;
+        }
+    };
     if let Change::ExtraTime { ms } = &mut change {
         *ms = minutes * 60_000;
     }
@@ -245,9 +270,9 @@ async fn room_page(
         chrome: staff.chrome,
         session,
         row: None,
+        reason_groups: reason_groups(action == "close"),
         action,
         affected,
-        reason_groups: reason_groups(),
         form,
         errors,
     };
@@ -281,7 +306,7 @@ pub(super) async fn room_act(
     let (from, change) = room_action(&action).ok_or(AppError::NotFound)?;
     let session = accepting(&staff, &state, &id).await?;
     let form = form.into_inner();
-    let (reason, comment, _) = match read_reason(&form, false) {
+    let (reason, comment, _) = match read_reason_for(&form, &action, action == "close") {
         Ok(read) => read,
         Err(errors) => return room_page(staff, &state, (id, action), form, errors).await,
     };

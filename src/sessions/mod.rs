@@ -3,6 +3,7 @@
 //! report, which shows results, is `results::report`.)
 
 pub mod admission;
+pub mod cancel;
 pub mod codes;
 pub mod console;
 pub mod enrolment;
@@ -11,6 +12,7 @@ pub mod model;
 pub mod pages;
 pub mod progress;
 pub mod roster;
+pub mod roster_template;
 pub mod schedule;
 pub mod slips;
 pub mod start;
@@ -24,7 +26,11 @@ use crate::{
 use model::ExamSession;
 
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
+    // Before `/sessions/{id}`.
+    roster_template::routes(cfg);
     pages::routes(cfg);
+    // Before the console's `/attempts/{attempt}/{action}`.
+    cancel::routes(cfg);
     console::routes(cfg);
     slips::routes(cfg);
 }

@@ -25,6 +25,11 @@ pub struct ExamSession {
     pub ask_birth_date: i64,
     pub opened_at: Option<i64>,
     pub closed_at: Option<i64>,
+    /// Set when a manager cancelled the session before it opened (it never opens then).
+    pub cancelled_at: Option<i64>,
+    pub cancel_reason: Option<String>,
+    /// The centre's name, for lists that show several centres' sessions.
+    pub centre_name: String,
 }
 
 /// Where a session is in its life.
@@ -33,11 +38,14 @@ pub enum Status {
     Scheduled,
     Open,
     Closed,
+    /// Cancelled before it opened: nothing can happen in it any more.
+    Cancelled,
 }
 
 impl ExamSession {
     pub fn status(&self) -> Status {
         match (self.opened_at, self.closed_at) {
+            _ if self.cancelled_at.is_some() => Status::Cancelled,
             (_, Some(_)) => Status::Closed,
             (Some(_), None) => Status::Open,
             (None, None) => Status::Scheduled,
@@ -49,7 +57,22 @@ impl ExamSession {
             Status::Scheduled => "session.status_scheduled",
             Status::Open => "session.status_open",
             Status::Closed => "session.status_closed",
+            Status::Cancelled => "session.more.status_cancelled",
         }
+    }
+
+    /// Why nothing more can be done in the session (a catalog key), if it is over for good.
+    pub fn over(&self) -> Option<&'static str> {
+        match self.status() {
+            Status::Closed => Some("session.closed"),
+            Status::Cancelled => Some("session.more.cancelled"),
+            Status::Scheduled | Status::Open => None,
+        }
+    }
+
+    /// Whether the session is over for good (closed or cancelled): lists grey it out.
+    pub fn ended(&self) -> bool {
+        matches!(self.status(), Status::Closed | Status::Cancelled)
     }
 
     pub fn window(&self) -> Window {
@@ -58,8 +81,15 @@ impl ExamSession {
             ends_at: self.ends_at,
             late_entry_minutes: self.late_entry_minutes,
             opened: self.opened_at.is_some(),
-            closed: self.closed_at.is_some(),
+            closed: self.closed_at.is_some() || self.cancelled_at.is_some(),
         }
+    }
+
+    /// When the proctor may open the session, if not yet at `now`: `early_minutes` before its
+    /// start (the `open_early_minutes` setting).
+    pub fn opens_from(&self, early_minutes: i64, now: i64) -> Option<i64> {
+        let from = self.starts_at - early_minutes * 60_000;
+        (now < from).then_some(from)
     }
 
     pub fn cut_off_at(&self) -> i64 {
@@ -116,7 +146,13 @@ pub struct ScheduleForm {
     /// Proctors' user ids (several `proctor` fields).
     #[serde(default)]
     pub proctor: Vec<String>,
+    /// The manager saw that the room is taken at that time and schedules anyway.
+    #[serde(default)]
+    pub overlap_ok: Option<String>,
 }
+
+/// Minutes added to the exam's duration for a default window (seating, sign-in).
+pub const DEFAULT_MARGIN_MINUTES: i64 = 15;
 
 impl ScheduleForm {
     /// What a fresh form shows: 15 minutes' late entry, re-authorisation and reopening on.
@@ -127,6 +163,25 @@ impl ScheduleForm {
             allow_reopen: Some("on".into()),
             ..Self::default()
         }
+    }
+
+    /// The fresh form's times: the next full hour (today, or tomorrow late at night) until
+    /// the exam's duration and a margin later, rounded up to five minutes.
+    pub fn starting_after(mut self, now: i64, duration_minutes: i64) -> Self {
+        let hour = 3_600_000;
+        let start = (now / hour + 1) * hour;
+        let five = 5 * 60_000;
+        let end = start + (duration_minutes + DEFAULT_MARGIN_MINUTES) * 60_000;
+        let end = (end + five - 1) / five * five;
+        self.date = clock::local_date(start).display();
+        self.start = clock::format_local_time(start);
+        // A window past midnight cannot be typed on one day: it ends at 23:59 then.
+        self.end = if clock::local_date(end) == clock::local_date(start) {
+            clock::format_local_time(end)
+        } else {
+            "23:59".into()
+        };
+        self
     }
 }
 
@@ -143,10 +198,12 @@ pub struct Schedule {
     pub ask_birth_date: bool,
 }
 
-/// Checks the form's times against the exam's duration; problems are (field, catalog key).
+/// Checks the form's times against the exam's duration and the present (`now`: a start
+/// whose minute has passed is refused); problems are (field, catalog key).
 pub fn parse_schedule(
     form: &ScheduleForm,
     duration_minutes: Option<i64>,
+    now: i64,
 ) -> Result<Schedule, Vec<(&'static str, &'static str)>> {
     let mut errors = Vec::new();
     let title = crate::text::required_name(&form.title, 200)
@@ -160,6 +217,9 @@ pub fn parse_schedule(
     let starts_at = at(&form.start);
     if day.is_some() && starts_at.is_none() {
         errors.push(("start", "session.time_invalid"));
+    }
+    if starts_at.is_some_and(|start| start + 60_000 <= now) {
+        errors.push(("start", "session.more.start_past"));
     }
     let ends_at = at(&form.end);
     if day.is_some() && ends_at.is_none() {
@@ -180,7 +240,7 @@ pub fn parse_schedule(
     if let (Some(start), Some(end), Some(duration)) = (starts_at, ends_at, duration_minutes)
         && end - start < duration * 60_000
     {
-        errors.push(("end", "session.window_too_short"));
+        errors.push(("end", "session.more.window_too_short"));
     }
     match (title, starts_at, ends_at, late_entry_minutes) {
         (Some(title), Some(starts_at), Some(ends_at), Some(late)) if errors.is_empty() => {
@@ -202,6 +262,9 @@ pub fn parse_schedule(
 mod tests {
     use super::*;
 
+    /// 01/11/2026 00:00 in Vietnam: before every schedule below.
+    const NOW: i64 = 1_793_466_000_000;
+
     fn form(date: &str, start: &str, end: &str) -> ScheduleForm {
         ScheduleForm {
             title: "Ca 1 – IU01".into(),
@@ -214,7 +277,7 @@ mod tests {
 
     #[test]
     fn a_schedule_is_read_in_vietnam_time_with_defaults() {
-        let s = parse_schedule(&form("01/12/2026", "07:30", "09:00"), Some(45)).unwrap();
+        let s = parse_schedule(&form("01/12/2026", "07:30", "09:00"), Some(45), NOW).unwrap();
         assert_eq!(clock::format_local(s.starts_at), "01/12/2026 07:30");
         assert_eq!(s.ends_at - s.starts_at, 90 * 60_000);
         assert_eq!(s.late_entry_minutes, 15);
@@ -223,14 +286,16 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_named() {
-        let errors = parse_schedule(&form("31/11/2026", "7:30", "9:00"), Some(45)).unwrap_err();
+        let errors =
+            parse_schedule(&form("31/11/2026", "7:30", "9:00"), Some(45), NOW).unwrap_err();
         assert_eq!(errors, vec![("date", "session.date_invalid")]);
-        let errors = parse_schedule(&form("01/12/2026", "07:30", "08:00"), Some(45)).unwrap_err();
-        assert_eq!(errors, vec![("end", "session.window_too_short")]);
+        let errors =
+            parse_schedule(&form("01/12/2026", "07:30", "08:00"), Some(45), NOW).unwrap_err();
+        assert_eq!(errors, vec![("end", "session.more.window_too_short")]);
         let mut late = form("01/12/2026", "07:30", "ab");
         late.late_entry = "-5".into();
         late.title = " ".into();
-        let errors = parse_schedule(&late, Some(45)).unwrap_err();
+        let errors = parse_schedule(&late, Some(45), NOW).unwrap_err();
         assert_eq!(
             errors,
             vec![
@@ -239,5 +304,30 @@ mod tests {
                 ("late_entry", "session.late_entry_invalid")
             ]
         );
+    }
+
+    #[test]
+    fn a_start_whose_minute_has_passed_is_refused() {
+        let at = clock::local_to_ms(Date::parse("01/12/2026").unwrap(), "07:30").unwrap();
+        let f = form("01/12/2026", "07:30", "09:00");
+        assert!(parse_schedule(&f, Some(45), at + 59_000).is_ok());
+        let errors = parse_schedule(&f, Some(45), at + 60_000).unwrap_err();
+        assert_eq!(errors, vec![("start", "session.more.start_past")]);
+    }
+
+    #[test]
+    fn a_fresh_form_starts_at_the_next_full_hour_for_the_exam_and_a_margin() {
+        let now = clock::local_to_ms(Date::parse("01/12/2026").unwrap(), "07:10").unwrap();
+        let f = ScheduleForm::blank().starting_after(now, 45);
+        assert_eq!((f.date.as_str(), f.start.as_str()), ("01/12/2026", "08:00"));
+        assert_eq!(f.end, "09:00", "45 minutes and 15 of margin");
+        let late = clock::local_to_ms(Date::parse("01/12/2026").unwrap(), "23:20").unwrap();
+        let f = ScheduleForm {
+            title: "Ca 1".into(),
+            ..ScheduleForm::blank().starting_after(late, 50)
+        };
+        assert_eq!((f.date.as_str(), f.start.as_str()), ("02/12/2026", "00:00"));
+        assert_eq!(f.end, "01:05");
+        assert!(parse_schedule(&f, Some(50), late).is_ok());
     }
 }

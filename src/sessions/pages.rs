@@ -16,7 +16,11 @@ use crate::{
     },
     attempts::store::{self as attempts, RosterEntry},
     orgs::{self, model::OrgKind},
-    web::{AppError, AppState, Chrome, FormErrors, render},
+    web::{
+        AppError, AppState, Chrome, FormErrors,
+        pager::{PageQuery, Paged},
+        render,
+    },
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -31,12 +35,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[template(path = "sessions/list.html")]
 struct ListPage {
     chrome: Chrome,
-    sessions: Vec<ExamSession>,
+    sessions: Paged<ExamSession>,
     /// Centres a new session may be scheduled at: (id, name).
     schedule_at: Vec<(String, String)>,
+    /// The viewer sees several centres' sessions (an admin): the list names each one's centre.
+    show_centre: bool,
 }
 
-async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn list(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     staff.require(Action::RunSessions)?;
     let user = &staff.user;
     let sessions = store::listed(&state.db.read, Scope::of(user)).await?;
@@ -51,8 +61,9 @@ async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, 
         Role::Proctor => vec![],
     };
     let page = ListPage {
+        show_centre: user.role == Role::Admin,
         chrome: staff.chrome,
-        sessions,
+        sessions: Paged::from_query(sessions, &query),
         schedule_at,
     };
     render(&page, 200)
@@ -71,6 +82,8 @@ pub(super) struct DetailPage {
     /// Warnings the manager must confirm before the candidate is added.
     pub warnings: Vec<String>,
     pub added: Option<String>,
+    /// The candidate number just taken off the roster.
+    pub removed: Option<String>,
 }
 
 impl DetailPage {
@@ -90,7 +103,18 @@ impl DetailPage {
             errors: FormErrors::default(),
             warnings: vec![],
             added: None,
+            removed: None,
         })
+    }
+
+    /// The category picked on the add-a-candidate form (a pupil by default).
+    fn category(&self) -> crate::people::model::Category {
+        crate::people::model::Category::parse(&self.form.group).unwrap_or_default()
+    }
+
+    /// The plan may still change: scheduled, neither opened nor cancelled.
+    fn planned(&self) -> bool {
+        self.can_schedule && self.session.status() == super::model::Status::Scheduled
     }
 
     fn proctor_names(&self) -> String {
@@ -105,6 +129,7 @@ impl DetailPage {
 #[derive(serde::Deserialize)]
 struct AddedQuery {
     added: Option<String>,
+    removed: Option<String>,
 }
 
 async fn detail(
@@ -114,9 +139,12 @@ async fn detail(
     query: web::Query<AddedQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut page = DetailPage::load(staff, &state, &path).await?;
+    let query = query.into_inner();
     page.added = query
-        .into_inner()
         .added
         .filter(|n| page.roster.iter().any(|r| &r.candidate_number == n));
+    page.removed = query
+        .removed
+        .filter(|n| n.len() <= 20 && !page.roster.iter().any(|r| &r.candidate_number == n));
     render(&page, 200)
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     people::{
-        model::RosterRow,
+        model::{Category, RosterRow},
         national_id::{IdError, NationalId, Sex},
     },
     sheets::Table,
@@ -38,6 +38,19 @@ enum Column {
     Role,
     Email,
 }
+
+/// The columns of a roster as the template and the add-a-candidate form write them (the
+/// reader also takes English and other spellings, in any order).
+pub const TEMPLATE_HEADER: [&str; 8] = [
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số CCCD",
+    "Mã khác",
+    "Trường",
+    "Đối tượng",
+    "Email",
+];
 
 /// Header words, folded (lower case, no diacritics), for each column.
 const HEADERS: [(Column, &[&str]); 8] = [
@@ -80,6 +93,7 @@ const HEADERS: [(Column, &[&str]); 8] = [
             "giao vien/hoc sinh",
             "role",
             "teacher or student",
+            "category",
         ],
     ),
     (Column::Email, &["email", "e-mail", "thu dien tu"]),
@@ -188,10 +202,7 @@ pub fn parse_roster(table: &Table) -> (Vec<RosterRow>, Vec<RowProblem>) {
                 }
             }
         };
-        let is_teacher = matches!(
-            fold(&cell(Column::Role)).as_str(),
-            "giao vien" | "gv" | "teacher"
-        );
+        let category = Category::from_folded(&fold(&cell(Column::Role)));
         let email = Some(cell(Column::Email)).filter(|v| !v.is_empty());
         if let Some(birth_date) = birth.filter(|_| !full_name.is_empty()) {
             rows.push(RosterRow {
@@ -202,7 +213,7 @@ pub fn parse_roster(table: &Table) -> (Vec<RosterRow>, Vec<RowProblem>) {
                 national_id,
                 other_id,
                 unit: cell(Column::Unit),
-                is_teacher,
+                category,
                 email,
             });
         }
@@ -263,7 +274,7 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].national_id.as_ref().unwrap().digits, "001208012345");
         assert_eq!(rows[0].birth_date, Date(2008, 3, 5));
-        assert!(rows[1].is_teacher && rows[1].sex == Some(Sex::Female));
+        assert!(rows[1].category == Category::Teacher && rows[1].sex == Some(Sex::Female));
         assert_eq!(
             problems,
             vec![RowProblem {

@@ -42,9 +42,21 @@ struct SchedulePage {
     proctors: Vec<(String, String)>,
     form: ScheduleForm,
     errors: FormErrors,
+    /// The chosen blueprint's duration, named by the message for a window that is too short.
+    exam_minutes: Option<i64>,
+    /// Sessions in the same room at that time: the manager confirms before scheduling.
+    overlaps: Vec<ExamSession>,
+    /// The session being rescheduled (it does not overlap itself).
+    editing: Option<String>,
 }
 
 impl SchedulePage {
+    /// A problem's message, with the exam's duration where the message names it.
+    fn message(&self, key: &str) -> String {
+        let minutes = self.exam_minutes.unwrap_or_default().to_string();
+        self.chrome.fill(key, &[("minutes", &minutes)])
+    }
+
     fn picked(&self, proctor: &str) -> bool {
         self.form.proctor.iter().any(|p| p == proctor)
     }
@@ -111,7 +123,25 @@ async fn schedule_page(
         proctors,
         form,
         errors: FormErrors::default(),
+        exam_minutes: None,
+        overlaps: vec![],
+        editing: None,
     })
+}
+
+/// A blueprint's newest version and its exam's duration in minutes.
+async fn newest_version(
+    state: &AppState,
+    blueprint_id: &str,
+) -> Result<Option<(blueprints::VersionRow, i64)>, AppError> {
+    let version = blueprints::versions(&state.db.read, blueprint_id)
+        .await?
+        .into_iter()
+        .next();
+    Ok(version.and_then(|v| {
+        let duration = read_blueprint("stored", &v.source).0?.duration_minutes;
+        Some((v, i64::from(duration)))
+    }))
 }
 
 /// A form that passed every check: what to store.
@@ -145,17 +175,11 @@ impl Checked {
 async fn check(state: &AppState, page: &mut SchedulePage) -> Result<Option<Checked>, AppError> {
     let form = &page.form;
     let mut errors = FormErrors::default();
-    let version = match page.blueprints.iter().find(|(id, _)| *id == form.blueprint) {
-        Some((id, _)) => blueprints::versions(&state.db.read, id)
-            .await?
-            .into_iter()
-            .next(),
-        None => None,
+    let (version, duration) = match page.blueprints.iter().find(|(id, _)| *id == form.blueprint) {
+        Some((id, _)) => newest_version(state, id).await?.unzip(),
+        None => (None, None),
     };
-    let duration = version
-        .as_ref()
-        .and_then(|v| read_blueprint("stored", &v.source).0)
-        .map(|b| i64::from(b.duration_minutes));
+    page.exam_minutes = duration;
     if duration.is_none() {
         errors.push(("blueprint", "session.blueprint_required"));
     }
@@ -170,9 +194,20 @@ async fn check(state: &AppState, page: &mut SchedulePage) -> Result<Option<Check
     {
         errors.push(("proctor", "session.proctor_required"));
     }
-    let schedule = parse_schedule(form, duration);
+    let schedule = parse_schedule(form, duration, clock::now_ms());
     if let Err(problems) = &schedule {
         problems.iter().for_each(|p| errors.push(*p));
+    }
+    if let Ok(s) = &schedule
+        && errors.is_empty()
+        && form.overlap_ok.is_none()
+    {
+        let window = (s.starts_at, s.ends_at);
+        let except = page.editing.as_deref();
+        page.overlaps = store::overlapping(&state.db.read, &form.room, window, except).await?;
+    }
+    if !page.overlaps.is_empty() {
+        errors.push(("overlap_ok", "session.more.overlap_confirm"));
     }
     match (schedule, version, duration) {
         (Ok(schedule), Some(version), Some(duration)) if errors.is_empty() => Ok(Some(Checked {
@@ -199,7 +234,7 @@ async fn new(
 ) -> Result<HttpResponse, AppError> {
     let centre = centre_for(&staff, &state, query.centre.as_deref()).await?;
     let action = format!("/sessions?centre={}", centre.id);
-    let page = schedule_page(
+    let mut page = schedule_page(
         staff,
         &state,
         centre,
@@ -207,6 +242,15 @@ async fn new(
         ScheduleForm::blank(),
     )
     .await?;
+    // One blueprint to choose from: chosen, and the window fits its exam.
+    let mut duration = 60;
+    if let [(only, _)] = page.blueprints.as_slice() {
+        page.form.blueprint.clone_from(only);
+        if let Some((_, minutes)) = newest_version(&state, only).await? {
+            duration = minutes;
+        }
+    }
+    page.form = std::mem::take(&mut page.form).starting_after(clock::now_ms(), duration);
     render(&page, 200)
 }
 
@@ -286,6 +330,7 @@ async fn as_scheduled(state: &AppState, session: &ExamSession) -> Result<Schedul
         allow_reopen: on(session.allow_reopen),
         ask_birth_date: on(session.ask_birth_date),
         proctor: proctors.into_iter().map(|(id, _)| id).collect(),
+        overlap_ok: None,
     })
 }
 
@@ -313,6 +358,7 @@ async fn update(
     let action = format!("/sessions/{}/edit", session.id);
     let mut page =
         schedule_page(staff, &state, centre, (action, "session.edit_title"), form).await?;
+    page.editing = Some(session.id.clone());
     let Some(checked) = check(&state, &mut page).await? else {
         return render(&page, 422);
     };

@@ -38,6 +38,8 @@ struct SlipsPage {
     session: ExamSession,
     centre_name: String,
     sign_in_url: String,
+    /// The public address is loopback: the page warns (not printed) before slips go out.
+    loopback: bool,
     slips: Vec<Slip>,
 }
 
@@ -80,6 +82,7 @@ async fn slips(
         session,
         centre_name,
         sign_in_url,
+        loopback: state.settings.public_url_is_loopback(),
         slips,
     };
     render(&page, 200)

@@ -11,10 +11,14 @@ use crate::{
 
 const COLUMNS: &str = "s.id, s.code, s.organisation_id, s.blueprint_version_id, s.room_id, r.name AS room_name, \
     s.title, s.duration_minutes, s.starts_at, s.ends_at, s.late_entry_minutes, s.reauthorise_on_return, \
-    s.allow_reopen, s.ask_birth_date, s.opened_at, s.closed_at";
+    s.allow_reopen, s.ask_birth_date, s.opened_at, s.closed_at, s.cancelled_at, s.cancel_reason, \
+    o.name AS centre_name";
 
 fn select(filter: &str) -> String {
-    format!("SELECT {COLUMNS} FROM exam_sessions s JOIN rooms r ON r.id = s.room_id {filter}")
+    format!(
+        "SELECT {COLUMNS} FROM exam_sessions s JOIN rooms r ON r.id = s.room_id \
+         JOIN organisations o ON o.id = s.organisation_id {filter}"
+    )
 }
 
 pub async fn by_id(pool: &AnyPool, id: &str) -> sqlx::Result<Option<ExamSession>> {
@@ -160,7 +164,7 @@ pub async fn reschedule(
         "UPDATE exam_sessions SET blueprint_version_id = $1, room_id = $2, title = $3, duration_minutes = $4,
              starts_at = $5, ends_at = $6, late_entry_minutes = $7, reauthorise_on_return = $8,
              allow_reopen = $9, ask_birth_date = $10
-         WHERE id = $11 AND opened_at IS NULL AND closed_at IS NULL",
+         WHERE id = $11 AND opened_at IS NULL AND closed_at IS NULL AND cancelled_at IS NULL",
     )
     .bind(new.blueprint_version_id)
     .bind(new.room_id)
@@ -205,7 +209,8 @@ async fn set_proctors(
 /// Opens a scheduled session; false when it was already open or closed.
 pub async fn open(conn: &mut AnyConnection, id: &str, at: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE exam_sessions SET opened_at = $1 WHERE id = $2 AND opened_at IS NULL AND closed_at IS NULL",
+        "UPDATE exam_sessions SET opened_at = $1
+         WHERE id = $2 AND opened_at IS NULL AND closed_at IS NULL AND cancelled_at IS NULL",
     )
     .bind(at)
     .bind(id)
@@ -214,11 +219,52 @@ pub async fn open(conn: &mut AnyConnection, id: &str, at: i64) -> sqlx::Result<b
     Ok(done.rows_affected() == 1)
 }
 
+/// Cancels a session that has not been opened; false when it was opened, closed or cancelled.
+pub async fn cancel(
+    conn: &mut AnyConnection,
+    id: &str,
+    by: &str,
+    reason: &str,
+    at: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE exam_sessions SET cancelled_at = $1, cancelled_by = $2, cancel_reason = $3
+         WHERE id = $4 AND opened_at IS NULL AND closed_at IS NULL AND cancelled_at IS NULL",
+    )
+    .bind(at)
+    .bind(by)
+    .bind(reason)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Other sessions in the same room whose window meets `[starts_at, ends_at)` and that are
+/// not cancelled or closed, earliest first; `except` is the session being rescheduled.
+pub async fn overlapping(
+    pool: &AnyPool,
+    room_id: &str,
+    (starts_at, ends_at): (i64, i64),
+    except: Option<&str>,
+) -> sqlx::Result<Vec<ExamSession>> {
+    sqlx::query_as(&select(
+        "WHERE s.room_id = $1 AND s.starts_at < $2 AND s.ends_at > $3 AND s.id <> $4
+           AND s.cancelled_at IS NULL AND s.closed_at IS NULL ORDER BY s.starts_at",
+    ))
+    .bind(room_id)
+    .bind(ends_at)
+    .bind(starts_at)
+    .bind(except.unwrap_or(""))
+    .fetch_all(pool)
+    .await
+}
+
 /// Closes a session; false when it was already closed.
 pub async fn close(conn: &mut AnyConnection, id: &str, at: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE exam_sessions SET closed_at = $1, opened_at = COALESCE(opened_at, $1)
-         WHERE id = $2 AND closed_at IS NULL",
+         WHERE id = $2 AND closed_at IS NULL AND cancelled_at IS NULL",
     )
     .bind(at)
     .bind(id)

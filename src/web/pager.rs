@@ -1,5 +1,6 @@
 //! Long lists cut into pages of fifty by plain `?page=N` links (no JavaScript): which rows a
-//! page holds, how many pages there are, and reading the page number from an address.
+//! page holds, how many pages there are, reading the page number from an address, and a page
+//! that owns its rows (`Paged`).
 
 /// The query of a paged list's address: `?page=N`.
 #[derive(Default, serde::Deserialize)]
@@ -27,9 +28,44 @@ pub fn page_of<T>(rows: &[T], page: usize) -> (usize, &[T]) {
     (page, &rows[start..(start + PAGE_SIZE).min(rows.len())])
 }
 
+/// One page of a list, owning its rows: what a paged list's page struct holds.
+pub struct Paged<T> {
+    pub page: usize,
+    pub pages: usize,
+    pub rows: Vec<T>,
+}
+
+impl<T> Paged<T> {
+    /// Page `asked` (1-based, clamped to the pages there are) of `rows`.
+    pub fn of(mut rows: Vec<T>, asked: usize) -> Self {
+        let pages = page_count(rows.len());
+        let page = asked.clamp(1, pages);
+        let start = ((page - 1) * PAGE_SIZE).min(rows.len());
+        rows.truncate(start + PAGE_SIZE);
+        rows.drain(..start);
+        Self { page, pages, rows }
+    }
+
+    /// The page asked for in an address's `?page=N`.
+    pub fn from_query(rows: Vec<T>, query: &PageQuery) -> Self {
+        Self::of(rows, asked(query.page.as_deref()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paged_list_owns_the_rows_of_its_page() {
+        let paged = Paged::of((0..120).collect::<Vec<usize>>(), 3);
+        assert_eq!((paged.page, paged.pages, paged.rows.len()), (3, 3, 20));
+        assert_eq!(paged.rows[0], 100);
+        let paged = Paged::of((0..120).collect::<Vec<usize>>(), 2);
+        assert_eq!((paged.rows[0], paged.rows[49]), (50, 99));
+        let empty = Paged::of(Vec::<usize>::new(), 5);
+        assert_eq!((empty.page, empty.pages, empty.rows.len()), (1, 1, 0));
+    }
 
     #[test]
     fn pages_hold_fifty_rows_and_a_page_past_the_end_shows_the_last() {

@@ -79,9 +79,9 @@ pub(crate) async fn browser(test: &str, javascript: bool) -> Option<(Driver, Cli
     panic!("chromedriver did not answer");
 }
 
-/// A Chrome DevTools command through chromedriver (to cut the network).
+/// A Chrome DevTools command through chromedriver (to cut the network, to print).
 #[derive(Debug)]
-struct Cdp(Value);
+pub(crate) struct Cdp(pub(crate) Value);
 
 impl WebDriverCompatibleCommand for Cdp {
     fn endpoint(

@@ -46,7 +46,7 @@ async fn every_console_action_changes_the_attempt_and_lands_in_the_log() {
     assert!(
         act(&app, &to("check-in"), &[])
             .await
-            .contains("notice=console.done")
+            .contains("notice=staff.more.done_check_in")
     );
     assert_eq!(app.clock_of(a).await.state.as_str(), "checked_in");
     act(&app, &to("authorise"), &[]).await;

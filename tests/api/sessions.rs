@@ -7,8 +7,15 @@ use sathach::{attempts::model::access_code_digest, clock, sessions::start::start
 
 use crate::helpers::{ADMIN, MANAGER, PROCTOR, TestApp, csrf_in, location, spawn_app_with_demo};
 
-/// Schedules a session at the demo centre through the form; returns its id.
+/// Schedules a session at the demo centre through the form, on 05/12/2030 07:30–09:00;
+/// returns its id.
 pub(crate) async fn schedule(app: &TestApp, title: &str) -> String {
+    schedule_at(app, title, ("07:30", "09:00")).await
+}
+
+/// Schedules a session at the demo centre through the form on 05/12/2030 (the demo has one
+/// room: two sessions at once would be an overlap to confirm); returns its id.
+pub(crate) async fn schedule_at(app: &TestApp, title: &str, (start, end): (&str, &str)) -> String {
     let form = app.get_text("/sessions/new").await;
     let pick = |name: &str| {
         let start = form.find(&format!("name=\"{name}\"")).unwrap();
@@ -25,9 +32,9 @@ pub(crate) async fn schedule(app: &TestApp, title: &str) -> String {
         ("title", title),
         ("blueprint", blueprint.as_str()),
         ("room", room.as_str()),
-        ("date", "05/12/2026"),
-        ("start", "07:30"),
-        ("end", "09:00"),
+        ("date", "05/12/2030"),
+        ("start", start),
+        ("end", end),
         ("late_entry", "15"),
         ("proctor", proctor.as_str()),
         ("reauthorise", "on"),
@@ -81,7 +88,7 @@ async fn a_manager_schedules_a_session_and_every_bad_field_is_named() {
     }
     let id = schedule(&app, "Ca 2 – IU01, sáng 05/12").await;
     let page = app.get_text(&format!("/sessions/{id}")).await;
-    assert!(page.contains("Ca 2 – IU01, sáng 05/12") && page.contains("05/12/2026 07:30–09:00"));
+    assert!(page.contains("Ca 2 – IU01, sáng 05/12") && page.contains("05/12/2030 07:30–09:00"));
     assert!(page.contains("07:45"), "the late-entry cut-off is shown");
     let log = app.log_of(&id).await;
     assert_eq!(
@@ -192,7 +199,7 @@ async fn an_xlsx_roster_is_repaired_and_people_are_matched_across_sessions() {
 
     // The same person on another session under a different name: refused and flagged for an
     // admin, the only one who settles it; one record still.
-    let second = schedule(&app, "Ca chiều").await;
+    let second = schedule_at(&app, "Ca chiều", ("13:30", "15:00")).await;
     let rows = [("Ngô Thị Lan Anh", "04/04/2008", "Nữ", 1_308_012_399.0)];
     let (status, page) = upload(&app, &second, "ds.xlsx", xlsx_roster(&rows)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -407,7 +414,7 @@ async fn a_schedule_can_change_until_the_session_opens() {
     let id = schedule(&app, "Ca gõ nhầm giờ").await;
     let form = app.get_text(&format!("/sessions/{id}/edit")).await;
     assert!(
-        form.contains("value=\"05/12/2026\"") && form.contains("value=\"07:30\""),
+        form.contains("value=\"05/12/2030\"") && form.contains("value=\"07:30\""),
         "prefilled"
     );
     let value = |name: &str| {
@@ -428,7 +435,7 @@ async fn a_schedule_can_change_until_the_session_opens() {
         ("title", "Ca gõ nhầm giờ"),
         ("blueprint", blueprint.as_str()),
         ("room", room.as_str()),
-        ("date", "05/12/2026"),
+        ("date", "05/12/2030"),
         ("start", "08:00"),
         ("end", "09:30"),
         ("late_entry", "10"),
@@ -445,7 +452,7 @@ async fn a_schedule_can_change_until_the_session_opens() {
     );
     let page = app.get_text(&format!("/sessions/{id}")).await;
     assert!(
-        page.contains("05/12/2026 08:00–09:30") && page.contains("08:10"),
+        page.contains("05/12/2030 08:00–09:30") && page.contains("08:10"),
         "{page}"
     );
     let log = app.log_of(&id).await;
@@ -459,7 +466,14 @@ async fn a_schedule_can_change_until_the_session_opens() {
             .status(),
         StatusCode::FORBIDDEN
     );
-    app.post_form(&format!("/sessions/{id}/open"), &[]).await;
+    // Opened (here directly: the proctor may open it only near its start, years away).
+    let mut tx = app.db.begin_write().await.unwrap();
+    assert!(
+        sathach::sessions::store::open(&mut tx, &id, clock::now_ms())
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
     assert_eq!(
         app.get(&format!("/sessions/{id}/edit")).await.status(),
         StatusCode::CONFLICT
