@@ -53,6 +53,15 @@ pub fn format_local_time(ms: i64) -> String {
     format_in_vietnam(ms, format_description!("[hour]:[minute]"))
 }
 
+/// `dd/mm/yyyy HH:MM:SS` in Asia/Ho_Chi_Minh: a moment in a log or a report, which is read
+/// long after the day.
+pub fn format_local_full(ms: i64) -> String {
+    format_in_vietnam(
+        ms,
+        format_description!("[day]/[month]/[year] [hour]:[minute]:[second]"),
+    )
+}
+
 /// `HH:MM:SS` in Asia/Ho_Chi_Minh (the proctor's "last activity").
 pub fn format_local_seconds(ms: i64) -> String {
     format_in_vietnam(ms, format_description!("[hour]:[minute]:[second]"))
@@ -102,6 +111,7 @@ mod tests {
         // 2026-01-31 17:30 UTC is 1 February 00:30 in Hà Nội.
         assert_eq!(format_local(1_769_880_600_000), "01/02/2026 00:30");
         assert_eq!(format_local_time(1_769_880_600_000), "00:30");
+        assert_eq!(format_local_full(1_769_880_609_000), "01/02/2026 00:30:09");
         assert_eq!(
             format_for_log(1_769_880_609_000),
             "2026-02-01T00:30:09+07:00"

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::{
     clock::EndCause,
+    detail::Detail,
     finish::finish,
     model::AttemptState,
     reasons,
@@ -89,7 +90,7 @@ pub async fn submit_forgotten(db: &Db, now: i64) -> anyhow::Result<usize> {
     let due = forgotten.into_iter().map(|(id, ends_at)| {
         let note = Note {
             reason: Some(reasons::WINDOW_ENDED),
-            detail: format!("window ended {}", clock::format_local(ends_at)),
+            detail: Detail::WindowEnded(clock::format_local(ends_at)).into(),
             ..Note::default()
         };
         (id, ends_at, note)

@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod clock;
+pub mod detail;
 pub mod devices;
 pub mod finish;
 pub mod guessing;

@@ -4,7 +4,7 @@
 
 use anyhow::bail;
 
-use super::{model::AttemptState, reasons};
+use super::{detail::Detail, model::AttemptState, reasons};
 use crate::{
     clock,
     db::{Backend, Db},
@@ -92,13 +92,7 @@ pub async fn pause_after_restart(db: &Db, me: &str, now: i64) -> anyhow::Result<
         }
         OnStart::PauseFrom(last_alive) => last_alive,
     };
-    let detail = match last_alive {
-        Some(t) => format!(
-            "paused from the last heartbeat, {}",
-            clock::format_local_seconds(t)
-        ),
-        None => "paused at start (no earlier heartbeat)".to_string(),
-    };
+    let detail = Detail::PausedFrom(last_alive.map(clock::format_local_full)).to_string();
     let running = AttemptState::InProgress.as_str();
     let mut tx = db.begin_write().await?;
     let logged = sqlx::query(

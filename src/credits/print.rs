@@ -16,7 +16,7 @@ use super::{
 use crate::{
     accounts::Staff,
     people,
-    vocab::{Both, Date},
+    vocab::{Both, Date, Lang},
     web::{AppError, AppState, Chrome, render},
 };
 
@@ -25,8 +25,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The QR code of `text` as inline SVG (dark modules on white, with its quiet zone), named
-/// for screen readers.
-pub fn qr_svg(text: &str, label: &str) -> anyhow::Result<String> {
+/// for screen readers in `lang` (the certificate around it is Vietnamese).
+pub fn qr_svg(text: &str, label: &str, lang: Lang) -> anyhow::Result<String> {
     let code = qrcode::QrCode::new(text.as_bytes())?;
     let svg = code
         .render::<qrcode::render::svg::Color<'_>>()
@@ -40,7 +40,10 @@ pub fn qr_svg(text: &str, label: &str) -> anyhow::Result<String> {
         .replace('<', "&lt;");
     Ok(svg[start..].replacen(
         "<svg",
-        &format!("<svg role=\"img\" aria-label=\"{label}\" class=\"qr\""),
+        &format!(
+            "<svg role=\"img\" aria-label=\"{label}\" lang=\"{}\" class=\"qr\"",
+            lang.code()
+        ),
         1,
     ))
 }
@@ -90,7 +93,8 @@ async fn page(
         .ok_or(AppError::NotFound)?;
     may_see_credits(&staff, &person.department_id)?;
     let verify_url = verify::address(&state.settings.public_url, &c.number);
-    let qr = qr_svg(&verify_url, staff.chrome.t("credit.print.qr_label"))?;
+    let lang = staff.chrome.lang;
+    let qr = qr_svg(&verify_url, staff.chrome.t("credit.print.qr_label"), lang)?;
     let place = place(&c.department_name);
     let Date(year, month, day) = Date::parse(&c.issued_on).unwrap_or(Date(0, 0, 0));
     let (day, month, year) = (format!("{day:02}"), format!("{month:02}"), year.to_string());
@@ -129,8 +133,9 @@ mod tests {
 
     #[test]
     fn the_qr_code_is_inline_svg_with_a_name() {
-        let svg = qr_svg("https://thi.example.vn/verify/7KQ2-M9XD-4TRB", "Mã \"QR\"").unwrap();
-        assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Mã &quot;QR&quot;\""));
+        let url = "https://thi.example.vn/verify/7KQ2-M9XD-4TRB";
+        let svg = qr_svg(url, "Mã \"QR\"", Lang::Vi).unwrap();
+        assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Mã &quot;QR&quot;\" lang=\"vi\""));
         assert!(!svg.contains("<?xml"));
         assert!(svg.trim_end().ends_with("</svg>"));
     }

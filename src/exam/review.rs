@@ -12,6 +12,7 @@ use super::{
 use crate::attempts::{
     answers::unfinished,
     clock::{EndCause, format_duration},
+    detail::Detail,
     devices::{Candidate, Standing},
     finish::finish,
     model::AttemptState,
@@ -115,7 +116,7 @@ pub(super) async fn submit(
     }
     let mut tx = state.db.begin_write().await?;
     let note = Note {
-        detail: "submitted by the candidate".into(),
+        detail: Detail::ByCandidate.into(),
         ..Note::default()
     };
     match finish(

@@ -32,6 +32,9 @@ pub struct NationalId {
 pub enum IdError {
     NotDigits,
     WrongLength,
+    /// Fewer than 12 digits, and not a number that lost its leading zeros (those would give a
+    /// province code): a digit was left out.
+    Short,
     UnknownProvince,
 }
 
@@ -56,7 +59,11 @@ impl NationalId {
         }
         let province: u16 = digits[..3].parse().map_err(|_| IdError::NotDigits)?;
         if !PROVINCES.contains(&province) {
-            return Err(IdError::UnknownProvince);
+            return Err(if repaired {
+                IdError::Short
+            } else {
+                IdError::UnknownProvince
+            });
         }
         let code = digits.as_bytes()[3] - b'0';
         let century = match code {
@@ -114,6 +121,13 @@ mod tests {
         let id = NationalId::parse("1203012345").unwrap();
         assert_eq!((id.digits.as_str(), id.repaired), ("001203012345", true));
         assert_eq!(NationalId::parse("12345"), Err(IdError::WrongLength));
+        // 11 digits of a Hà Nội number, one left out: not a number whose zeros were lost.
+        assert_eq!(NationalId::parse("00120301234"), Err(IdError::Short));
+        assert_eq!(NationalId::parse("99920301234"), Err(IdError::Short));
+        assert_eq!(
+            NationalId::parse("999203012345"),
+            Err(IdError::UnknownProvince)
+        );
         assert_eq!(
             NationalId::parse("0012030123456"),
             Err(IdError::WrongLength)

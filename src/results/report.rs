@@ -12,6 +12,7 @@ use crate::{
     accounts::{Staff, model::Action},
     attempts::{
         clock::format_duration,
+        detail,
         model::AttemptState,
         reasons,
         store::{self as attempts, RosterEntry},
@@ -90,12 +91,13 @@ pub(super) fn candidate_header(lang: Lang) -> Vec<&'static str> {
     .collect()
 }
 
+/// A moment with its day: the report is read long after the sitting.
 fn time_or_blank(ms: Option<i64>) -> String {
-    ms.map(clock::format_local_seconds).unwrap_or_default()
+    ms.map(clock::format_local_full).unwrap_or_default()
 }
 
-/// The terminations and reopenings of one candidate, from the log: "Đình chỉ thi 09:12:30
-/// (reason); …".
+/// The terminations and reopenings of one candidate, from the log: "Đình chỉ thi 28/11/2026
+/// 09:12:30 (reason); …".
 fn interventions(entry: &RosterEntry, events: &[EventRow], lang: Lang) -> String {
     events
         .iter()
@@ -103,7 +105,7 @@ fn interventions(entry: &RosterEntry, events: &[EventRow], lang: Lang) -> String
         .filter(|e| matches!(e.action.as_str(), "attempt_terminate" | "attempt_reopen"))
         .map(|e| {
             let what = lang.t(&action_key(&e.action));
-            let at = clock::format_local_seconds(e.at);
+            let at = clock::format_local_full(e.at);
             match e.reason.as_deref() {
                 Some(r) => format!("{what} {at} ({})", lang.t(&reasons::label_key(r))),
                 None => format!("{what} {at}"),
@@ -194,7 +196,7 @@ fn action_label(event: &EventRow, lang: Lang) -> String {
 
 fn event_row(event: &EventRow, lang: Lang) -> Vec<String> {
     vec![
-        clock::format_local_seconds(event.at),
+        clock::format_local_full(event.at),
         event
             .actor_name
             .clone()
@@ -207,7 +209,7 @@ fn event_row(event: &EventRow, lang: Lang) -> Vec<String> {
             .as_deref()
             .map(|r| lang.t(&reasons::label_key(r)).to_string())
             .unwrap_or_default(),
-        [event.comment.as_str(), event.detail.as_str()]
+        [event.comment.clone(), detail::in_words(&event.detail, lang)]
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()

@@ -14,6 +14,7 @@ use crate::{
     accounts::Staff,
     attempts::{
         clock::Change,
+        detail::Detail,
         devices, guessing,
         model::AttemptState,
         store::{self as attempts, LogEntry, Note},
@@ -59,7 +60,7 @@ async fn check_in(
     let session = accepting(&staff, &state, &id).await?;
     let note = Note {
         actor: Some(&staff.user.id),
-        detail: "identity document matches the roster".into(),
+        detail: Detail::IdentityChecked.into(),
         ..Note::default()
     };
     let change = Change::CheckIn {
@@ -90,7 +91,7 @@ async fn authorise_all(
     let session = accepting(&staff, &state, &path).await?;
     let note = Note {
         actor: Some(&staff.user.id),
-        detail: "everyone checked in".into(),
+        detail: Detail::EveryoneCheckedIn.into(),
         ..Note::default()
     };
     let n = change_all(
@@ -239,11 +240,8 @@ async fn sign_in_help(
         ("code_reissue", reissued.detail(&entry))
     } else {
         let forgotten = guessing::unlock(&mut tx, &entry, proctor).await?;
-        let detail = format!(
-            "{} {forgotten} wrong codes forgotten",
-            entry.candidate_number
-        );
-        ("sign_in_unlocked", detail)
+        let detail = Detail::Unlocked(entry.candidate_number.clone(), forgotten);
+        ("sign_in_unlocked", detail.into())
     };
     let note = Note {
         actor: Some(proctor),

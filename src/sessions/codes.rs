@@ -9,6 +9,7 @@ use super::{enrolment::code_digest, visible_to};
 use crate::{
     accounts::{Staff, model::Action},
     attempts::{
+        detail::Detail,
         devices, guessing,
         store::{self as attempts, LogEntry, Note, RosterEntry},
     },
@@ -31,10 +32,12 @@ pub struct Reissued {
 impl Reissued {
     /// The log's detail.
     pub fn detail(&self, entry: &RosterEntry) -> String {
-        format!(
-            "{} code #{}, {} computers signed out",
-            entry.candidate_number, self.generation, self.signed_out
+        Detail::Reissued(
+            entry.candidate_number.clone(),
+            self.generation,
+            self.signed_out,
         )
+        .into()
     }
 }
 

@@ -91,19 +91,23 @@ impl CandidateForm {
 fn field_of(key: &str) -> &'static str {
     match key {
         "person.name_missing" => "full_name",
-        "person.birth_invalid" => "birth_date",
+        "person.birth_invalid" | "words.birth_no_such_day" | "words.birth_year" => "birth_date",
         _ => "national_id",
     }
 }
 
-/// A roster problem as a sentence: `Dòng 4: …`.
+/// A roster problem as a sentence: `Dòng 4: …`, or `Dòng 4 (“31/02/2009”): …` when the message
+/// does not quote the value itself (the add-a-candidate form shows those messages beside the
+/// typed value).
 pub fn describe(problem: &RowProblem, lang: Lang) -> String {
     let row = problem.row.to_string();
-    format!(
-        "{}: {}",
-        lang.fill("person.row", &[("row", &row)]),
-        lang.fill(problem.key, &[("value", &problem.value)])
-    )
+    let value = &problem.value;
+    let at = if value.is_empty() || lang.t(problem.key).contains("{value}") {
+        lang.fill("person.row", &[("row", &row)])
+    } else {
+        lang.fill("words.row_value", &[("row", &row), ("value", value)])
+    };
+    format!("{at}: {}", lang.fill(problem.key, &[("value", value)]))
 }
 
 /// The session, if it may still take candidates and this user may manage its roster.

@@ -16,6 +16,7 @@ use crate::{
     accounts::Staff,
     attempts::{
         clock::{Change, EndCause},
+        detail::Detail,
         finish::finish,
         model::AttemptState,
         reasons::Reason,
@@ -220,7 +221,7 @@ pub(super) async fn act(
         reason: Some(reason.code()),
         comment: &comment,
         detail: if minutes > 0 {
-            format!("+{minutes} min")
+            Detail::ExtraMinutes(minutes).into()
         } else {
             String::new()
         },
@@ -313,7 +314,7 @@ pub(super) async fn room_act(
         actor: Some(&staff.user.id),
         reason: Some(reason.code()),
         comment: &comment,
-        detail: format!("room {action}"),
+        detail: Detail::Room(action.clone()).into(),
     };
     if action != "close" {
         let n = change_all(&state, &session, from, &change, &note).await?;
@@ -334,7 +335,7 @@ pub(super) async fn room_act(
             .map_err(|e| AppError::Internal(e.into()))?;
     }
     if store::close(&mut tx, &session.id, now).await? {
-        let detail = format!("{} attempts submitted", running.len());
+        let detail = Detail::Submitted(running.len()).into();
         let note = Note { detail, ..note };
         let entry = LogEntry {
             session_id: &session.id,

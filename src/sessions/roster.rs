@@ -14,7 +14,7 @@ use crate::{
     },
     sheets::Table,
     text::single_line,
-    vocab::Date,
+    vocab::{Date, DateError},
 };
 
 /// A problem at a row (catalog key and the value concerned).
@@ -146,10 +146,18 @@ pub fn parse_roster(table: &Table) -> (Vec<RosterRow>, Vec<RowProblem>) {
         if full_name.is_empty() {
             problems.add(row, true, "person.name_missing", "");
         }
-        let birth = Date::parse(&cell(Column::Birth));
-        if birth.is_none() {
-            problems.add(row, true, "person.birth_invalid", &cell(Column::Birth));
-        }
+        let birth = match Date::check(&cell(Column::Birth)) {
+            Ok(date) => Some(date),
+            Err(e) => {
+                let key = match e {
+                    DateError::Format => "person.birth_invalid",
+                    DateError::NoSuchDay => "words.birth_no_such_day",
+                    DateError::Year => "words.birth_year",
+                };
+                problems.add(row, true, key, &cell(Column::Birth));
+                None
+            }
+        };
         let sex = match fold(&cell(Column::Sex)).as_str() {
             "nam" | "m" | "male" => Some(Sex::Male),
             "nu" | "f" | "female" => Some(Sex::Female),
@@ -186,6 +194,7 @@ pub fn parse_roster(table: &Table) -> (Vec<RosterRow>, Vec<RowProblem>) {
                     let key = match e {
                         IdError::NotDigits => "person.cccd_not_digits",
                         IdError::WrongLength => "person.cccd_wrong_length",
+                        IdError::Short => "words.cccd_short",
                         IdError::UnknownProvince => "person.cccd_unknown_province",
                     };
                     problems.add(row, true, key, &id_text);
@@ -288,7 +297,7 @@ mod tests {
         let (rows, problems) = parse_roster(&read_csv(csv).unwrap());
         assert!(rows.is_empty(), "a file with errors imports nothing");
         let keys: Vec<(usize, &str)> = problems.iter().map(|p| (p.row, p.key)).collect();
-        assert!(keys.contains(&(2, "person.birth_invalid")));
+        assert!(keys.contains(&(2, "words.birth_no_such_day")));
         assert!(keys.contains(&(3, "person.name_missing")));
         assert!(keys.contains(&(4, "person.roster_duplicate")));
         assert!(keys.contains(&(4, "person.cccd_sex_mismatch")));

@@ -6,6 +6,7 @@ use anyhow::Context;
 use crate::{
     attempts::{
         clock::{AttemptClock, Change},
+        detail::Detail,
         guessing,
         model::{StartRefusal, may_retake, may_start},
         store::{self as attempts, ChangeError, LogEntry, Note},
@@ -106,14 +107,14 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
         item_count,
     };
     let note = Note {
-        detail: format!("paper {}", paper.id),
+        detail: Detail::Paper(paper.id.clone()).into(),
         ..Note::default()
     };
     let clock = attempts::apply(&mut tx, attempt_id, &change, now, note).await?;
     if let Some(proctor) = &late_by {
         let note = Note {
             actor: Some(proctor),
-            detail: "after the late-entry cut-off, allowed by the proctor".into(),
+            detail: Detail::LateStart.into(),
             ..Note::default()
         };
         let entry = LogEntry {

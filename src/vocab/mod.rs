@@ -7,6 +7,6 @@ pub mod failure;
 pub mod lang;
 pub mod token;
 
-pub use date::{Date, display_date};
+pub use date::{Date, DateError, display_date};
 pub use failure::Failure;
 pub use lang::{Both, Lang};

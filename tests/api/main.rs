@@ -94,3 +94,6 @@ mod storage;
 mod system;
 mod tools;
 mod users;
+mod words;
+mod words_catalog;
+mod words_check;

@@ -120,8 +120,8 @@ async fn a_roster_with_bad_rows_names_each_and_imports_nothing() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     for expected in [
         "Dòng 3: Thiếu họ và tên.",
-        "Dòng 4: Ngày sinh không hợp lệ: 31/02/2009",
-        "Dòng 5: Ba chữ số đầu của số CCCD không phải mã tỉnh",
+        "Dòng 4 (“31/02/2009”): Ngày sinh không có trong lịch",
+        "Dòng 5 (“999309000004”): Ba chữ số đầu của số CCCD không phải mã tỉnh",
         "Dòng 6: Số CCCD bị trùng: 001208012345 (2).",
     ] {
         assert!(page.contains(expected), "{expected} missing from {page}");
@@ -183,7 +183,7 @@ async fn an_xlsx_roster_is_repaired_and_people_are_matched_across_sessions() {
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Đã thêm 2 thí sinh"));
     assert!(
-        page.contains("Dòng 2: Số CCCD bị mất số 0 ở đầu"),
+        page.contains("Dòng 2 (“001308012399”): Số CCCD bị mất số 0 ở đầu"),
         "the repair is reported: {page}"
     );
     assert_eq!(
