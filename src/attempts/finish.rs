@@ -72,17 +72,39 @@ where
     serde_json::from_str(&body).context("a stored item is damaged")
 }
 
-/// The item versions a form uses, by version id.
+/// Version ids per `WHERE id IN (…)` statement: well under both engines' limits.
+const IDS_PER_STATEMENT: usize = 500;
+
+/// The distinct version ids a form places, in chunks of at most `IDS_PER_STATEMENT`.
+fn version_chunks(form: &Form) -> Vec<Vec<&str>> {
+    let mut ids: Vec<&str> = form.items().map(|p| p.version_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.chunks(IDS_PER_STATEMENT).map(<[&str]>::to_vec).collect()
+}
+
+/// The item versions a form uses, by version id: one query (per 500 versions).
 pub async fn items_of(
     conn: &mut AnyConnection,
     form: &Form,
 ) -> anyhow::Result<HashMap<String, Item>> {
     let mut items = HashMap::new();
-    for placed in form.items() {
-        items.insert(
-            placed.version_id.clone(),
-            item(&mut *conn, &placed.version_id).await?,
+    for chunk in version_chunks(form) {
+        let sql = format!(
+            "SELECT id, body FROM item_versions WHERE id IN {}",
+            crate::db::values_list(1, chunk.len())
         );
+        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+        for id in &chunk {
+            query = query.bind(*id);
+        }
+        for (id, body) in query.fetch_all(&mut *conn).await? {
+            let item = serde_json::from_str(&body).context("a stored item is damaged")?;
+            items.insert(id, item);
+        }
+        if let Some(missing) = chunk.iter().find(|id| !items.contains_key(**id)) {
+            anyhow::bail!("the paper's item version {missing} is missing");
+        }
     }
     Ok(items)
 }
@@ -90,28 +112,46 @@ pub async fn items_of(
 /// The item versions a form is scored with, by version id, each placed item's version giving
 /// way to the one whose key counts for it: the latest published key correction of the same
 /// item that candidates see exactly as they saw the placed version (same presentation).
-/// The form is changed to name the versions used.
+/// The form is changed to name the versions used. One query (per 500 versions).
 async fn corrected_items(
     conn: &mut AnyConnection,
     form: &mut Form,
 ) -> anyhow::Result<HashMap<String, Item>> {
-    let mut items = HashMap::new();
-    for placed in form.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
-        let (id, body): (String, String) = sqlx::query_as(
-            "SELECT c.id, c.body FROM item_versions v
+    // Placed version → (number, id, body) of the newest version that counts for it.
+    let mut counting: HashMap<String, (i64, String, String)> = HashMap::new();
+    for chunk in version_chunks(form) {
+        let sql = format!(
+            "SELECT v.id, c.number, c.id, c.body FROM item_versions v
              JOIN item_versions c ON c.item_id = v.item_id
                                  AND c.presentation_hash = v.presentation_hash
                                  AND (c.id = v.id OR (c.key_correction = 1 AND c.number > v.number))
-             WHERE v.id = $1
-               AND NOT EXISTS (SELECT 1 FROM bank_imports bi WHERE bi.id = c.import_id)
-             ORDER BY c.number DESC LIMIT 1",
-        )
-        .bind(&placed.version_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        let item = serde_json::from_str(&body).context("a stored item is damaged")?;
-        placed.version_id.clone_from(&id);
-        items.insert(id, item);
+             WHERE v.id IN {}
+               AND NOT EXISTS (SELECT 1 FROM bank_imports bi WHERE bi.id = c.import_id)",
+            crate::db::values_list(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (String, i64, String, String)>(&sql);
+        for id in &chunk {
+            query = query.bind(*id);
+        }
+        for (placed, number, id, body) in query.fetch_all(&mut *conn).await? {
+            match counting.get(&placed) {
+                Some((newest, _, _)) if *newest >= number => {}
+                _ => {
+                    counting.insert(placed, (number, id, body));
+                }
+            }
+        }
+    }
+    let mut items = HashMap::new();
+    for placed in form.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
+        let (_, id, body) = counting
+            .get(&placed.version_id)
+            .with_context(|| format!("the paper's item version {} is missing", placed.version_id))?;
+        if !items.contains_key(id) {
+            let item = serde_json::from_str(body).context("a stored item is damaged")?;
+            items.insert(id.clone(), item);
+        }
+        placed.version_id.clone_from(id);
     }
     Ok(items)
 }

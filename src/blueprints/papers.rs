@@ -37,24 +37,61 @@ impl PaperRow {
     }
 }
 
-/// How often each item was drawn in the organisation's earlier papers.
+/// How often each item was drawn in the organisation's earlier papers: the counts kept by
+/// `count_drawn` (the same numbers as counting the items of every paper the centre drew).
 async fn exposure(conn: &mut AnyConnection, organisation_id: &str) -> sqlx::Result<Exposure> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT pi.item_id, COUNT(*) FROM paper_items pi JOIN papers p ON p.id = pi.paper_id
-         WHERE p.organisation_id = $1 GROUP BY pi.item_id",
-    )
-    .bind(organisation_id)
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT item_id, drawn FROM item_exposure WHERE organisation_id = $1")
+            .bind(organisation_id)
+            .fetch_all(conn)
+            .await?;
     Ok(rows
         .into_iter()
         .map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX)))
         .collect())
 }
 
+/// Rows per multi-row statement: well under both engines' limits on bound values.
+const ROWS_PER_STATEMENT: usize = 300;
+
+/// Records a new paper's items: its `paper_items` rows and one more draw of each item in the
+/// centre's exposure counts, a statement per few hundred items. Items go in id order, so two
+/// transactions on PostgreSQL lock the same counters in the same order.
+async fn count_drawn(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    paper_id: &str,
+    form: &Form,
+) -> sqlx::Result<()> {
+    let mut ids: Vec<&str> = form.items().map(|i| i.item_id.as_str()).collect();
+    ids.sort_unstable();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO paper_items (paper_id, item_id) VALUES {}",
+            crate::db::values_list(chunk.len(), 2)
+        );
+        let mut insert = sqlx::query(&sql);
+        for id in chunk {
+            insert = insert.bind(paper_id).bind(*id);
+        }
+        insert.execute(&mut *conn).await?;
+        let sql = format!(
+            "INSERT INTO item_exposure (organisation_id, item_id, drawn) VALUES {}
+             ON CONFLICT (organisation_id, item_id) DO UPDATE SET drawn = item_exposure.drawn + 1",
+            crate::db::values_list(chunk.len(), 3)
+        );
+        let mut count = sqlx::query(&sql);
+        for id in chunk {
+            count = count.bind(organisation_id).bind(*id).bind(1_i64);
+        }
+        count.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// Items this person saw in earlier papers certifying any of the same modules.
 async fn seen_by(
-    conn: &mut AnyConnection,
+    pool: &AnyPool,
     person_key: &str,
     modules: &[String],
 ) -> sqlx::Result<Excluded> {
@@ -62,7 +99,7 @@ async fn seen_by(
         "SELECT pi.item_id, p.modules FROM paper_items pi JOIN papers p ON p.id = pi.paper_id WHERE p.person_key = $1",
     )
     .bind(person_key)
-    .fetch_all(conn)
+    .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
@@ -71,29 +108,41 @@ async fn seen_by(
         .collect())
 }
 
-/// What a draw reads before its transaction: the blueprint version and its pool.
+/// What a draw reads before its transaction: the blueprint version, its pool, and the items
+/// the person (if any) saw in earlier papers. None of it changes while the person starts,
+/// so the writer's transaction only reads what other starts change: the exposure counts.
 pub struct Prepared {
     pub blueprint_version_id: String,
     pub blueprint: std::sync::Arc<super::model::Blueprint>,
     versions: Vec<(String, String)>,
     pool: Vec<super::draw::PoolItem>,
+    person_key: Option<String>,
+    excluded: Excluded,
 }
 
-/// Reads a blueprint version and the pool of item versions its banks give the organisation.
+/// Reads a blueprint version, the pool of item versions its banks give the organisation, and
+/// the items `person_key` must not see again (None for a paper not yet assigned).
 pub async fn prepare(
     db: &Db,
     org: &Organisation,
     blueprint_version_id: &str,
+    person_key: Option<&str>,
 ) -> anyhow::Result<Prepared> {
     let blueprint = store::version_blueprint(&db.read, blueprint_version_id).await?;
     let versions =
         store::bank_versions_for(&db.read, &org.id, org.department(), &blueprint).await?;
     let pool = store::pool_of_versions(&db.read, &versions).await?;
+    let excluded = match person_key {
+        Some(person) => seen_by(&db.read, person, &blueprint.modules).await?,
+        None => Excluded::default(),
+    };
     Ok(Prepared {
         blueprint_version_id: blueprint_version_id.to_string(),
         blueprint,
         versions,
         pool,
+        person_key: person_key.map(str::to_string),
+        excluded,
     })
 }
 
@@ -105,48 +154,41 @@ pub async fn draw_paper(
     blueprint_version_id: &str,
     person_key: Option<&str>,
 ) -> anyhow::Result<PaperRow> {
-    let prepared = prepare(db, org, blueprint_version_id).await?;
+    let prepared = prepare(db, org, blueprint_version_id, person_key).await?;
     let mut tx = db.begin_write().await?;
-    let row = draw_in(&mut tx, org, &prepared, person_key).await?;
+    let row = draw_in(&mut tx, org, &prepared).await?;
     tx.commit().await?;
     Ok(row)
 }
 
 /// Draws and stores a paper inside the caller's (writer's) transaction, so exposure is read
 /// from the same state the paper is written to, and the paper commits with whatever needs it.
+/// The paper's number is taken first: on PostgreSQL its counter row makes the centre's draws
+/// take turns, so each reads the counts the one before it left.
 pub async fn draw_in(
     tx: &mut AnyConnection,
     org: &Organisation,
     prepared: &Prepared,
-    person_key: Option<&str>,
 ) -> anyhow::Result<PaperRow> {
     let Prepared {
         blueprint_version_id,
         blueprint,
         versions,
         pool,
+        person_key,
+        excluded,
     } = prepared;
-    let blueprint_version_id = blueprint_version_id.as_str();
+    // The migration that made `item_exposure` put the largest number so far in the counter.
+    let sequence = crate::db::next_number(&mut *tx, &format!("papers:{}", org.id), 0).await?;
     let exposure_now = exposure(&mut *tx, &org.id).await?;
-    let excluded = match person_key {
-        Some(person) => seen_by(&mut *tx, person, &blueprint.modules).await?,
-        None => Excluded::default(),
-    };
     let seed = rng::new_seed();
     let form = draw(&DrawInputs {
         blueprint,
         pool,
         exposure: &exposure_now,
-        excluded: &excluded,
+        excluded,
         seed,
     })?;
-    let used: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(sequence), 0) FROM papers WHERE organisation_id = $1",
-    )
-    .bind(&org.id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let sequence = crate::db::next_number(&mut *tx, &format!("papers:{}", org.id), used).await?;
     let in_pool: std::collections::HashSet<&str> =
         pool.iter().map(|p| p.item_id.as_str()).collect();
     let exposure_json: BTreeMap<&str, u32> = exposure_now
@@ -159,9 +201,9 @@ pub async fn draw_in(
     let row = PaperRow {
         id: uuid::Uuid::new_v4().to_string(),
         organisation_id: org.id.clone(),
-        blueprint_version_id: blueprint_version_id.to_string(),
+        blueprint_version_id: blueprint_version_id.clone(),
         sequence,
-        person_key: person_key.map(str::to_string),
+        person_key: person_key.clone(),
         generator: GENERATOR.to_string(),
         seed: rng::seed_to_hex(&seed),
         bank_versions: serde_json::to_string(versions)?,
@@ -189,13 +231,7 @@ pub async fn draw_in(
     .bind(clock::now_ms())
     .execute(&mut *tx)
     .await?;
-    for item in form.items() {
-        sqlx::query("INSERT INTO paper_items (paper_id, item_id) VALUES ($1, $2)")
-            .bind(&row.id)
-            .bind(&item.item_id)
-            .execute(&mut *tx)
-            .await?;
-    }
+    count_drawn(&mut *tx, &org.id, &row.id, &form).await?;
     Ok(row)
 }
 

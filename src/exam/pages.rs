@@ -159,6 +159,8 @@ struct LobbyPage {
     attempt_key: String,
     /// A message after a redirect (a save refused while paused names its question).
     notice: Option<String>,
+    /// After a start refused as busy: seconds before the page's script presses "Bắt đầu" again.
+    retry_after: Option<u32>,
 }
 
 impl LobbyPage {
@@ -201,7 +203,6 @@ async fn lobby(
     query: web::Query<LobbyQuery>,
 ) -> Result<HttpResponse, AppError> {
     let exam = Exam::load(&candidate, &state).await?;
-    let now = clock::now_ms();
     let query = query.into_inner();
     match (exam.standing, exam.state()) {
         (Standing::Pending, AttemptState::Submitted) if exam.session.closed_at.is_none() => {}
@@ -217,6 +218,26 @@ async fn lobby(
         }
         _ => {}
     }
+    let notice = match (query.notice.as_deref(), query.q) {
+        (Some("exam.not_saved_paused"), Some(q)) => Some(
+            page.0
+                .fill("exam.not_saved_paused", &[("n", &q.to_string())]),
+        ),
+        _ => None,
+    };
+    lobby_page(exam, page, &state, notice, None).await
+}
+
+/// The lobby as it stands now; `busy` (seconds) when a start just found the server too busy:
+/// the answer is then a 503 with `Retry-After`, and the page's script presses "Bắt đầu" again.
+async fn lobby_page(
+    exam: Exam,
+    page: Page,
+    state: &AppState,
+    notice: Option<String>,
+    busy: Option<u32>,
+) -> Result<HttpResponse, AppError> {
+    let now = clock::now_ms();
     let mut session = exam.session.clone();
     if crate::attempts::guessing::late_entry_by(&state.db.read, &exam.entry.id)
         .await?
@@ -225,33 +246,39 @@ async fn lobby(
         session.without_cut_off();
     }
     let standby = Standby::of(exam.standing, exam.state(), &session, now);
-    let notice = match (query.notice.as_deref(), query.q) {
-        (Some("exam.not_saved_paused"), Some(q)) => Some(
-            page.0
-                .fill("exam.not_saved_paused", &[("n", &q.to_string())]),
-        ),
-        _ => None,
-    };
     let time_left = exam
         .entry
         .clock
         .time_left_ms(now)
         .map(crate::attempts::clock::format_duration)
         .unwrap_or_default();
-    render(
-        &LobbyPage {
-            chrome: page.0,
-            attempt_key: state.attempt_key(&exam.entry.id),
-            exam,
-            standby,
-            time_left,
-            notice,
-        },
-        200,
-    )
+    let lobby = LobbyPage {
+        attempt_key: state.attempt_key(&exam.entry.id),
+        notice: notice.or_else(|| busy.map(|_| page.0.t("exam.start_busy").to_string())),
+        chrome: page.0,
+        exam,
+        standby,
+        time_left,
+        retry_after: busy,
+    };
+    let Some(seconds) = busy else {
+        return render(&lobby, 200);
+    };
+    let mut response = render(&lobby, 503)?;
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    Ok(response)
 }
 
-async fn begin(candidate: Candidate, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+/// Seconds a start told "busy" waits before trying again (the script adds up to two more).
+const START_RETRY_AFTER: u32 = 2;
+
+async fn begin(
+    candidate: Candidate,
+    page: Page,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let exam = Exam::load(&candidate, &state).await?;
     if exam.standing == Standing::Pending {
         return Ok(see_other("/thi/lobby"));
@@ -260,6 +287,7 @@ async fn begin(candidate: Candidate, state: web::Data<AppState>) -> Result<HttpR
         Ok(_) => Ok(see_other("/thi/q/1")),
         // The lobby says why (not authorised yet, too late…).
         Err(StartError::Refused(_) | StartError::Change(_)) => Ok(see_other("/thi/lobby")),
+        Err(StartError::Busy) => lobby_page(exam, page, &state, None, Some(START_RETRY_AFTER)).await,
         Err(StartError::Other(e)) => Err(e.into()),
     }
 }

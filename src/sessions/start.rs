@@ -1,5 +1,13 @@
 //! Starting an attempt: the server checks the session's rules, draws the candidate's paper and
 //! starts the clock, all in one transaction (no paper without a started attempt, and back).
+//! Everything a start reads that other starts do not change is read before that transaction,
+//! and a room pressing "Bắt đầu" at once is bounded: a start that cannot have the writer soon
+//! is told the server is busy (and the lobby tries again) instead of waiting without end.
+
+use std::{
+    sync::atomic::{AtomicUsize, Ordering},
+    time::Duration,
+};
 
 use anyhow::Context;
 
@@ -57,13 +65,48 @@ pub enum StartError {
     Refused(StartRefusal),
     #[error(transparent)]
     Change(#[from] ChangeError),
+    /// Too many starts wait for the writer, or this one could not have it in time: nothing
+    /// was written; the same start may be tried again in a moment.
+    #[error("the server is busy; the start may be tried again")]
+    Busy,
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+/// How long a start waits for the database's writer before it is told to try again (well
+/// under the pool's own timeout, which would count as the database failing).
+pub const WRITER_WAIT: Duration = Duration::from_secs(5);
+
+/// Starts this node works on at once (reading, then waiting for the writer); more are told at
+/// once to try again, before reading anything, so a crowd costs neither memory nor reads.
+pub const MAX_STARTING: usize = 512;
+
+static STARTING: AtomicUsize = AtomicUsize::new(0);
+
+/// One of the `MAX_STARTING` places, given back when the start ends, however it ends.
+struct Starting;
+
+impl Starting {
+    fn take() -> Option<Self> {
+        let before = STARTING.fetch_add(1, Ordering::AcqRel);
+        if before >= MAX_STARTING {
+            STARTING.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(Starting)
+    }
+}
+
+impl Drop for Starting {
+    fn drop(&mut self) {
+        STARTING.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// Starts an authorised attempt at `now`: the person's accommodation on the session's day is
 /// frozen into the deadline, and a paper is drawn that avoids items they have seen.
 pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, StartError> {
+    let _place = Starting::take().ok_or(StartError::Busy)?;
     let entry = attempts::entry(&db.read, attempt_id)
         .await
         .context("cannot read the attempt")?
@@ -86,19 +129,33 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
         .await
         .context("cannot read the centre")?
         .context("the session's centre is missing")?;
-    let prepared = papers::prepare(db, &org, &session.blueprint_version_id).await?;
-    let mut tx = db.begin_write().await.context("cannot begin")?;
+    let prepared = papers::prepare(
+        db,
+        &org,
+        &session.blueprint_version_id,
+        Some(&entry.person_id),
+    )
+    .await?;
+    let accommodations = {
+        let mut conn = db.read.acquire().await.context("cannot read")?;
+        people::accommodations(&mut conn, &entry.person_id, Some(&session.organisation_id))
+            .await
+            .context("cannot read accommodations")?
+    };
+    let mut tx = match tokio::time::timeout(WRITER_WAIT, db.begin_write()).await {
+        Ok(tx) => tx.context("cannot begin")?,
+        Err(_) => {
+            tracing::warn!(attempt.id = attempt_id, "start refused: the writer stayed busy");
+            return Err(StartError::Busy);
+        }
+    };
     if super::store::is_closed(&mut tx, &session.id)
         .await
         .context("cannot read the session")?
     {
         return Err(StartError::Refused(StartRefusal::SessionClosed));
     }
-    let accommodations =
-        people::accommodations(&mut tx, &entry.person_id, Some(&session.organisation_id))
-            .await
-            .context("cannot read accommodations")?;
-    let paper = papers::draw_in(&mut tx, &org, &prepared, Some(&entry.person_id)).await?;
+    let paper = papers::draw_in(&mut tx, &org, &prepared).await?;
     let item_count = paper.form()?.items().count() as i64;
     let change = Change::Start {
         duration_minutes: u32::try_from(session.duration_minutes).unwrap_or(u32::MAX),

@@ -2,6 +2,9 @@
 //! or a fresh PostgreSQL database per test when `TEST_DATABASE_URL` is set.
 
 mod api_feed;
+/// The benchmarks' way of making a room straight in the database.
+#[path = "../../benches/support/mod.rs"]
+mod bench_support;
 mod api_scope;
 mod api_tokens;
 mod attempt_state;
@@ -44,6 +47,7 @@ mod credits_record;
 mod credits_register;
 mod credits_upgrade;
 mod credits_verify;
+mod crowd;
 mod csrf;
 mod exam;
 mod exam_guessing;
@@ -56,6 +60,7 @@ mod helpers;
 mod hostile_files;
 mod keys;
 mod keys_files;
+mod kill_load;
 mod liveness;
 mod logs;
 mod migrations;
@@ -77,6 +82,7 @@ mod results_people;
 mod results_session;
 mod results_verify;
 mod roles;
+mod room;
 mod schema;
 mod scored;
 mod secrets;
