@@ -80,7 +80,9 @@ fn version_chunks(form: &Form) -> Vec<Vec<&str>> {
     let mut ids: Vec<&str> = form.items().map(|p| p.version_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    ids.chunks(IDS_PER_STATEMENT).map(<[&str]>::to_vec).collect()
+    ids.chunks(IDS_PER_STATEMENT)
+        .map(<[&str]>::to_vec)
+        .collect()
 }
 
 /// The item versions a form uses, by version id: one query (per 500 versions).
@@ -144,9 +146,9 @@ async fn corrected_items(
     }
     let mut items = HashMap::new();
     for placed in form.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
-        let (_, id, body) = counting
-            .get(&placed.version_id)
-            .with_context(|| format!("the paper's item version {} is missing", placed.version_id))?;
+        let (_, id, body) = counting.get(&placed.version_id).with_context(|| {
+            format!("the paper's item version {} is missing", placed.version_id)
+        })?;
         if !items.contains_key(id) {
             let item = serde_json::from_str(body).context("a stored item is damaged")?;
             items.insert(id.clone(), item);

@@ -90,11 +90,7 @@ async fn count_drawn(
 }
 
 /// Items this person saw in earlier papers certifying any of the same modules.
-async fn seen_by(
-    pool: &AnyPool,
-    person_key: &str,
-    modules: &[String],
-) -> sqlx::Result<Excluded> {
+async fn seen_by(pool: &AnyPool, person_key: &str, modules: &[String]) -> sqlx::Result<Excluded> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT pi.item_id, p.modules FROM paper_items pi JOIN papers p ON p.id = pi.paper_id WHERE p.person_key = $1",
     )
@@ -115,7 +111,7 @@ pub struct Prepared {
     pub blueprint_version_id: String,
     pub blueprint: std::sync::Arc<super::model::Blueprint>,
     versions: Vec<(String, String)>,
-    pool: Vec<super::draw::PoolItem>,
+    pool: std::sync::Arc<Vec<super::draw::PoolItem>>,
     person_key: Option<String>,
     excluded: Excluded,
 }
@@ -131,7 +127,7 @@ pub async fn prepare(
     let blueprint = store::version_blueprint(&db.read, blueprint_version_id).await?;
     let versions =
         store::bank_versions_for(&db.read, &org.id, org.department(), &blueprint).await?;
-    let pool = store::pool_of_versions(&db.read, &versions).await?;
+    let pool = store::published_pool(&db.read, &versions).await?;
     let excluded = match person_key {
         Some(person) => seen_by(&db.read, person, &blueprint.modules).await?,
         None => Excluded::default(),
@@ -184,7 +180,7 @@ pub async fn draw_in(
     let seed = rng::new_seed();
     let form = draw(&DrawInputs {
         blueprint,
-        pool,
+        pool: pool.as_slice(),
         exposure: &exposure_now,
         excluded,
         seed,

@@ -16,6 +16,13 @@ use crate::banks::store;
 static VERSIONS: LazyLock<RwLock<HashMap<String, Arc<Blueprint>>>> =
     LazyLock::new(Default::default);
 
+/// Pools already read, by the published bank versions they come from. A published bank
+/// version never changes, so a room's starts read and parse its items once. A new version of
+/// a bank makes a new pool; past `POOLS_KEPT` pools the cache starts again.
+static POOLS: LazyLock<RwLock<HashMap<Vec<(String, String)>, Arc<Vec<PoolItem>>>>> =
+    LazyLock::new(Default::default);
+const POOLS_KEPT: usize = 16;
+
 /// A stored blueprint version, read.
 pub async fn version_blueprint<'e, E>(executor: E, id: &str) -> anyhow::Result<Arc<Blueprint>>
 where
@@ -94,6 +101,25 @@ pub async fn pool_of_versions(
                 item,
             });
         }
+    }
+    Ok(items)
+}
+
+/// `pool_of_versions` of published bank versions (as `bank_versions_for` gives them), read
+/// once per process.
+pub async fn published_pool(
+    pool: &AnyPool,
+    versions: &[(String, String)],
+) -> anyhow::Result<Arc<Vec<PoolItem>>> {
+    if let Some(known) = POOLS.read().ok().and_then(|m| m.get(versions).cloned()) {
+        return Ok(known);
+    }
+    let items = Arc::new(pool_of_versions(pool, versions).await?);
+    if let Ok(mut map) = POOLS.write() {
+        if map.len() >= POOLS_KEPT {
+            map.clear();
+        }
+        map.insert(versions.to_vec(), items.clone());
     }
     Ok(items)
 }

@@ -287,7 +287,9 @@ async fn begin(
         Ok(_) => Ok(see_other("/thi/q/1")),
         // The lobby says why (not authorised yet, too late…).
         Err(StartError::Refused(_) | StartError::Change(_)) => Ok(see_other("/thi/lobby")),
-        Err(StartError::Busy) => lobby_page(exam, page, &state, None, Some(START_RETRY_AFTER)).await,
+        Err(StartError::Busy) => {
+            lobby_page(exam, page, &state, None, Some(START_RETRY_AFTER)).await
+        }
         Err(StartError::Other(e)) => Err(e.into()),
     }
 }

@@ -145,7 +145,10 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
     let mut tx = match tokio::time::timeout(WRITER_WAIT, db.begin_write()).await {
         Ok(tx) => tx.context("cannot begin")?,
         Err(_) => {
-            tracing::warn!(attempt.id = attempt_id, "start refused: the writer stayed busy");
+            tracing::warn!(
+                attempt.id = attempt_id,
+                "start refused: the writer stayed busy"
+            );
             return Err(StartError::Busy);
         }
     };

@@ -218,6 +218,18 @@ pub(crate) async fn sign_in_and_start(
     s: &Sitting,
     axe: Option<&str>,
 ) {
+    sign_in_to_lobby(client, app, s, axe).await;
+    click(client, "form[action='/thi/start'] button").await;
+    wait_for_text(client, "#q-label", "Câu 1/").await;
+}
+
+/// Signs in with the slip's number and code and waits on the lobby.
+pub(crate) async fn sign_in_to_lobby(
+    client: &Client,
+    app: &TestApp,
+    s: &Sitting,
+    axe: Option<&str>,
+) {
     client.goto(&app.url("/thi")).await.unwrap();
     no_axe_violations(client, axe, "sign-in").await;
     client
@@ -237,8 +249,6 @@ pub(crate) async fn sign_in_and_start(
     click(client, "main button[type=submit]").await;
     wait_for_text(client, "main", "Ca thi mẫu").await;
     no_axe_violations(client, axe, "lobby").await;
-    click(client, "form[action='/thi/start'] button").await;
-    wait_for_text(client, "#q-label", "Câu 1/").await;
 }
 
 pub(crate) async fn total_questions(client: &Client) -> usize {

@@ -2,7 +2,8 @@
 //! start, none with an error (a start told the server is busy tries again, as the lobby's
 //! script does), one paper each, numbered in turn, the exposure counters matching the papers;
 //! and a start that cannot have the writer in time is told so (503, `Retry-After`, the lobby
-//! with the notice and the form its script presses again) instead of failing.
+//! with the notice and the form its script presses again) instead of failing; in Chromium the
+//! lobby's script then starts the exam by itself.
 
 use std::time::{Duration, Instant};
 
@@ -11,6 +12,8 @@ use reqwest::{StatusCode, header};
 use sathach::db::Backend;
 
 use crate::{
+    browser::{axe_source, browser, click, no_axe_violations, sign_in_to_lobby, wait_until},
+    candidates::ready,
     helpers::{csrf_in, spawn_app_with_demo},
     room::{Seat, room},
 };
@@ -166,4 +169,33 @@ async fn a_start_that_cannot_have_the_writer_is_told_to_wait_and_tries_again() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()[header::LOCATION], "/thi/q/1");
+}
+
+#[tokio::test]
+async fn in_a_browser_the_busy_lobby_starts_the_exam_by_itself() {
+    let test = "in_a_browser_the_busy_lobby_starts_the_exam_by_itself";
+    let Some((_driver, client)) = browser(test, true).await else {
+        return;
+    };
+    let axe = axe_source();
+    let app = spawn_app_with_demo().await;
+    if app.db.backend != Backend::Sqlite {
+        return;
+    }
+    let s = ready(&app, 0).await;
+    sign_in_to_lobby(&client, &app, &s, Some(&axe)).await;
+    let held = app.db.begin_write().await.unwrap();
+    click(&client, "form[action='/thi/start'] button").await;
+    wait_until(
+        &client,
+        "#lobby-notice",
+        "Máy chủ đang bận, đang thử lại.",
+        15,
+    )
+    .await;
+    no_axe_violations(&client, Some(&axe), "the busy lobby").await;
+    drop(held);
+    // Nobody presses anything: the page's script does, a few seconds later.
+    wait_until(&client, "#q-label", "Câu 1/", 10).await;
+    client.close().await.unwrap();
 }

@@ -125,7 +125,12 @@ fn radios(page: &str) -> Option<(String, Vec<String>)> {
     group.filter(|(_, values)| values.len() >= 2)
 }
 
-async fn save(address: &str, desk: &Desk, n: usize, fields: &[(String, String)]) -> reqwest::Result<reqwest::Response> {
+async fn save(
+    address: &str,
+    desk: &Desk,
+    n: usize,
+    fields: &[(String, String)],
+) -> reqwest::Result<reqwest::Response> {
     desk.seat
         .client
         .post(format!("{address}/thi/q/{n}"))
@@ -182,7 +187,12 @@ async fn sit_down(address: &str, db: &Db, seat: Seat) -> (Desk, Vec<(usize, Stri
             let res = save(address, &desk, n, &fields(&desk, &name, &token, desk.seq))
                 .await
                 .unwrap();
-            assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+            assert_eq!(
+                res.status(),
+                StatusCode::OK,
+                "{}",
+                res.text().await.unwrap()
+            );
             let (item, value): (String, Option<String>) = sqlx::query_as(
                 "SELECT item_id, value FROM responses WHERE attempt_id = $1 AND seq = $2",
             )
@@ -232,14 +242,24 @@ async fn keep_saving(
                 seq: desk.seq,
                 value,
             }),
-            Ok(res) if [StatusCode::CONFLICT, StatusCode::SERVICE_UNAVAILABLE].contains(&res.status()) => {
+            Ok(res)
+                if [StatusCode::CONFLICT, StatusCode::SERVICE_UNAVAILABLE]
+                    .contains(&res.status()) =>
+            {
                 let body = res.text().await.unwrap_or_default();
-                if !body.contains("exam.paused") && !body.contains("exam.busy") && !body.contains("retrying") {
+                if !body.contains("exam.paused")
+                    && !body.contains("exam.busy")
+                    && !body.contains("retrying")
+                {
                     errors.push(body);
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
-            Ok(res) => errors.push(format!("{}: {}", res.status(), res.text().await.unwrap_or_default())),
+            Ok(res) => errors.push(format!(
+                "{}: {}",
+                res.status(),
+                res.text().await.unwrap_or_default()
+            )),
             // Killed, or not started again yet.
             Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
         }
@@ -268,7 +288,9 @@ async fn every_acknowledged_save_survives_20_sigkills_under_load() {
     sathach::demo::load(&db).await.unwrap();
     let (session, seats) = room(&db, CANDIDATES).await;
     for seat in &seats {
-        start(&db, &seat.attempt, sathach::clock::now_ms()).await.unwrap();
+        start(&db, &seat.attempt, sathach::clock::now_ms())
+            .await
+            .unwrap();
     }
     let (mut server, first) = Server::start(&settings);
     let address = Arc::new(RwLock::new(first.clone()));
@@ -276,14 +298,21 @@ async fn every_acknowledged_save_survives_20_sigkills_under_load() {
     proctor.signed_in_as(PROCTOR).await;
     // Started before any server ran: the first start pauses them too.
     resume(&proctor, &session).await;
-    let desks = futures_util::future::join_all(seats.into_iter().map(|s| sit_down(&first, &db, s))).await;
+    let desks =
+        futures_util::future::join_all(seats.into_iter().map(|s| sit_down(&first, &db, s))).await;
 
     let stop = Arc::new(AtomicBool::new(false));
     let acks = Arc::new(Mutex::new(Vec::new()));
     let sitting: Vec<_> = desks
         .into_iter()
         .map(|(desk, names)| {
-            tokio::spawn(keep_saving(address.clone(), desk, names, stop.clone(), acks.clone()))
+            tokio::spawn(keep_saving(
+                address.clone(),
+                desk,
+                names,
+                stop.clone(),
+                acks.clone(),
+            ))
         })
         .collect();
     let mut acked_by_cycle = Vec::new();
@@ -336,7 +365,10 @@ async fn every_acknowledged_save_survives_20_sigkills_under_load() {
         match stored.get(&(ack.attempt.clone(), ack.item.clone())) {
             Some((seq, _)) if *seq > ack.seq => {}
             Some((seq, value)) if *seq == ack.seq && *value == ack.value => {}
-            other => lost.push(format!("{} {} seq {}: stored {other:?}", ack.attempt, ack.item, ack.seq)),
+            other => lost.push(format!(
+                "{} {} seq {}: stored {other:?}",
+                ack.attempt, ack.item, ack.seq
+            )),
         }
     }
     assert!(lost.is_empty(), "acknowledged saves lost: {lost:#?}");

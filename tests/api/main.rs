@@ -2,9 +2,6 @@
 //! or a fresh PostgreSQL database per test when `TEST_DATABASE_URL` is set.
 
 mod api_feed;
-/// The benchmarks' way of making a room straight in the database.
-#[path = "../../benches/support/mod.rs"]
-mod bench_support;
 mod api_scope;
 mod api_tokens;
 mod attempt_state;
@@ -16,6 +13,9 @@ mod bank_sheets;
 mod bank_staging;
 mod bank_word;
 mod banks;
+/// The benchmarks' way of making a room straight in the database.
+#[path = "../../benches/support/mod.rs"]
+mod bench_support;
 mod blueprint_builder;
 mod blueprint_cli;
 mod blueprint_page;

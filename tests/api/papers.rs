@@ -139,7 +139,10 @@ async fn exposure_counters_give_the_papers_counting_every_paper_gave() {
             .collect();
         assert_eq!(used, expected, "round {round}");
         // ...so the draw from those counts and the paper's seed is the paper drawn.
-        assert!(redraw_matches(&app.db, &paper).await.unwrap(), "round {round}");
+        assert!(
+            redraw_matches(&app.db, &paper).await.unwrap(),
+            "round {round}"
+        );
     }
     let after = counted_from_papers(&app, &centre.id).await;
     assert_eq!(counters(&app, &centre.id).await, after);
@@ -160,10 +163,18 @@ async fn exposure_counters_give_the_papers_counting_every_paper_gave() {
     };
     let fills = migration
         .split(';')
-        .map(|s| s.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n"))
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
         .filter(|s| s.trim_start().starts_with("INSERT"));
     for statement in fills {
-        sqlx::query(&statement).execute(&app.db.write).await.unwrap();
+        sqlx::query(&statement)
+            .execute(&app.db.write)
+            .await
+            .unwrap();
     }
     assert_eq!(counters(&app, &centre.id).await, after);
     let next = draw_paper(&app.db, &centre, &version, None).await.unwrap();
