@@ -19,8 +19,10 @@ static VERSIONS: LazyLock<RwLock<HashMap<String, Arc<Blueprint>>>> =
 /// Pools already read, by the published bank versions they come from. A published bank
 /// version never changes, so a room's starts read and parse its items once. A new version of
 /// a bank makes a new pool; past `POOLS_KEPT` pools the cache starts again.
-static POOLS: LazyLock<RwLock<HashMap<Vec<(String, String)>, Arc<Vec<PoolItem>>>>> =
+static POOLS: LazyLock<RwLock<HashMap<BankVersions, Arc<Vec<PoolItem>>>>> =
     LazyLock::new(Default::default);
+/// (bank code, bank version id) of each bank a pool is drawn from.
+type BankVersions = Vec<(String, String)>;
 const POOLS_KEPT: usize = 16;
 
 /// A stored blueprint version, read.
