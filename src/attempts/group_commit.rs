@@ -15,7 +15,7 @@ use tokio::sync::{
 };
 
 use super::responses::{Landed, Write};
-use crate::db::{Backend, Db, is_outage};
+use crate::db::{Backend, Db, WriteTx, is_outage};
 
 /// The most saves one transaction takes.
 const BATCH_MAX: usize = 512;
@@ -125,14 +125,24 @@ fn specific(error: &sqlx::Error) -> bool {
     code.starts_with("22") || code.starts_with("23")
 }
 
-/// The SQLite writer task: takes every save waiting (up to `BATCH_MAX`) and writes them.
+/// The SQLite writer task: takes every save waiting, up to `BATCH_MAX`, with those that
+/// arrive while it waits for the write connection, and writes them.
 async fn write_batches(db: Db, mut waiting: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(BATCH_MAX);
     while waiting.recv_many(&mut jobs, BATCH_MAX).await > 0 {
+        let tx = db.begin_write().await;
+        while jobs.len() < BATCH_MAX {
+            let Ok(job) = waiting.try_recv() else { break };
+            jobs.push(job);
+        }
         let batch = std::mem::take(&mut jobs);
         tracing::trace!(saves = batch.len(), "writing a batch of saves");
         let writes: Vec<&Write> = batch.iter().map(|j| &j.write).collect();
-        match commit(&db, &writes).await {
+        let written = match tx {
+            Ok(tx) => commit(tx, &writes).await,
+            Err(e) => Err(e),
+        };
+        match written {
             Ok(landed) => {
                 for (job, landed) in batch.into_iter().zip(landed) {
                     let _ = job.reply.send(Ok(landed));
@@ -142,7 +152,10 @@ async fn write_batches(db: Db, mut waiting: mpsc::Receiver<Job>) {
                 // One save's own data failed the batch: write each alone, so only it fails.
                 tracing::warn!(error = %e, "a batch of saves failed; writing them one by one");
                 for job in batch {
-                    let alone = commit(&db, &[&job.write]).await;
+                    let alone = match db.begin_write().await {
+                        Ok(tx) => commit(tx, &[&job.write]).await,
+                        Err(e) => Err(e),
+                    };
                     let reply = alone.map(|mut l| l.remove(0)).map_err(|e| refusal(&e));
                     let _ = job.reply.send(reply);
                 }
@@ -158,9 +171,8 @@ async fn write_batches(db: Db, mut waiting: mpsc::Receiver<Job>) {
     }
 }
 
-/// Writes `writes` in one transaction; the results count only once it has committed.
-async fn commit(db: &Db, writes: &[&Write]) -> sqlx::Result<Vec<Option<Landed>>> {
-    let mut tx = db.begin_write().await?;
+/// Writes `writes` in `tx`; the results count only once it has committed.
+async fn commit(mut tx: WriteTx, writes: &[&Write]) -> sqlx::Result<Vec<Option<Landed>>> {
     let mut landed = Vec::with_capacity(writes.len());
     for write in writes {
         landed.push(write.apply(&mut tx).await?);
