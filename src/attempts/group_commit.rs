@@ -48,7 +48,7 @@ enum Route {
     /// SQLite: the queue of the task writing batches.
     Batched(mpsc::Sender<Job>),
     /// PostgreSQL: one statement per save, with at most as many waiting as there are slots.
-    Alone { db: Db, slots: Arc<Semaphore> },
+    Alone { db: Box<Db>, slots: Arc<Semaphore> },
 }
 
 impl SaveWriter {
@@ -63,7 +63,7 @@ impl SaveWriter {
                 Route::Batched(queue)
             }
             Backend::Postgres => Route::Alone {
-                db: db.clone(),
+                db: Box::new(db.clone()),
                 slots: Arc::new(Semaphore::new(limit)),
             },
         };
