@@ -83,6 +83,7 @@ mod results_session;
 mod results_verify;
 mod roles;
 mod room;
+mod save_writer;
 mod schema;
 mod scored;
 mod secrets;
