@@ -31,6 +31,15 @@ const CANDIDATES: usize = 20;
 const CYCLES: usize = 20;
 /// Questions each candidate answers, over and over.
 const QUESTIONS: usize = 3;
+/// Refusals a restart explains (nothing acknowledged): the attempt paused until the proctor
+/// resumes (said as paused, or as not running when the pause lands while the save is on its
+/// way), the writer busy, the database not reachable yet.
+const RESTART_REFUSALS: [&str; 4] = [
+    "\"exam.paused\"",
+    "\"exam.not_running\"",
+    "\"exam.busy\"",
+    "\"exam.not_saved_retrying\"",
+];
 
 /// `sathach serve` as a child process on the settings' database and data folder.
 struct Server(Child);
@@ -247,10 +256,7 @@ async fn keep_saving(
                     .contains(&res.status()) =>
             {
                 let body = res.text().await.unwrap_or_default();
-                if !body.contains("exam.paused")
-                    && !body.contains("exam.busy")
-                    && !body.contains("retrying")
-                {
+                if !RESTART_REFUSALS.iter().any(|key| body.contains(key)) {
                     errors.push(body);
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
