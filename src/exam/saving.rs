@@ -165,14 +165,18 @@ async fn why_refused(
     if paper.navigation == Navigation::Sequential && n != exam.entry.position as usize + 1 {
         return Ok(Refusal::QuestionClosed);
     }
-    // Open as read now: the device lost its standing between the write and this read.
+    // Open as read now: the device lost its standing, or the attempt was resumed, between the
+    // write and this read.
     let status: Option<String> =
         sqlx::query_scalar("SELECT status FROM candidate_devices WHERE token_digest = $1")
             .bind(&candidate.device)
             .fetch_optional(&state.db.read)
             .await?;
     Ok(match status.as_deref() {
-        Some("active" | "pending") => Refusal::NotRunning,
+        // Open again as read now (a resume came between the write and this read): the page
+        // keeps the answer, as during a pause, and sends it again at once.
+        Some("active") => Refusal::Paused,
+        Some("pending") => Refusal::NotRunning,
         _ => Refusal::DeviceReplaced,
     })
 }
