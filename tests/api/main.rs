@@ -57,6 +57,7 @@ mod hostile_files;
 mod keys;
 mod keys_files;
 mod liveness;
+mod load;
 mod logs;
 mod migrations;
 mod orgs;
