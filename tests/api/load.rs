@@ -73,6 +73,11 @@ async fn three_hundred_candidates_lose_no_answer_and_meet_no_error() {
     let starts = o.load.summary(Step::Start).expect("starts");
     assert_eq!(starts.count, 300);
     assert!(o.restart.is_none() && o.after_restart.is_none());
+    for step in Step::ALL {
+        if let Some(s) = o.load.summary(step) {
+            eprintln!("{:<14} {s:?}", step.name());
+        }
+    }
     eprintln!(
         "load on {} ({:.0} s): {} saves ({:.0}/s, p99 {:.1} ms), {} busy retries, {} saves per second, memory {} → {} kB",
         o.engine,
