@@ -11,6 +11,8 @@ use url::Url;
 
 /// Default upload limit: 50 MB.
 pub const DEFAULT_UPLOAD_LIMIT_BYTES: usize = 50 * 1024 * 1024;
+/// How many answer saves may wait for the database by default (see `Settings::save_queue_limit`).
+pub const DEFAULT_SAVE_QUEUE_LIMIT: usize = 4096;
 
 /// A value that must never reach a log line or `--help`.
 #[derive(Clone, PartialEq, Eq)]
@@ -79,6 +81,9 @@ pub struct Settings {
     pub grace_seconds: i64,
     /// How many minutes before a session's start its proctor may open it (0: not before).
     pub open_early_minutes: i64,
+    /// How many answer saves may wait for the database; beyond, a save is answered "busy"
+    /// at once and the page sends it again.
+    pub save_queue_limit: usize,
     /// This server's stable name among the nodes sharing a database (default: the host name);
     /// a restart recognises its own earlier heartbeats by it.
     pub node_name: String,
@@ -158,6 +163,7 @@ impl Settings {
             upload_limit_bytes: DEFAULT_UPLOAD_LIMIT_BYTES,
             grace_seconds: 30,
             open_early_minutes: 0,
+            save_queue_limit: DEFAULT_SAVE_QUEUE_LIMIT,
             node_name: default_node_name(),
             checker: crate::checker::CheckerSettings::default(),
             server_key: None,
@@ -257,6 +263,7 @@ pub struct FileSettings {
     pub upload_limit_mb: Option<usize>,
     pub grace_seconds: Option<i64>,
     pub open_early_minutes: Option<i64>,
+    pub save_queue_limit: Option<usize>,
     pub node_name: Option<String>,
     pub checker_program: Option<PathBuf>,
     pub checker_memory_mb: Option<u64>,

@@ -41,8 +41,7 @@ impl FromRequest for Candidate {
         Box::pin(async move {
             let state = state(&req);
             let sign_in = || AppError::CandidateSignInRequired;
-            let cookie = req.cookie(state.cookies().exam()).ok_or_else(sign_in)?;
-            let device = token_digest(cookie.value());
+            let device = device_of(&req).ok_or_else(sign_in)?;
             let row: Option<(String, String)> = sqlx::query_as(
                 "SELECT attempt_id, status FROM candidate_devices WHERE token_digest = $1",
             )
@@ -74,18 +73,24 @@ impl FromRequest for Candidate {
     }
 }
 
+/// The digest of the device token in this request's exam cookie (what `candidate_devices`
+/// stores), if it has one.
+pub fn device_of(req: &HttpRequest) -> Option<String> {
+    let cookie = req.cookie(state(req).cookies().exam())?;
+    Some(token_digest(cookie.value()))
+}
+
 /// Whether this request's exam cookie names a device that was signed in but is no longer
 /// (another device was let in, or it signed out): such a page is told so, not sent to sign in
 /// as if it never had.
 pub async fn replaced(req: &HttpRequest) -> sqlx::Result<bool> {
-    let state = state(req);
-    let Some(cookie) = req.cookie(state.cookies().exam()) else {
+    let Some(device) = device_of(req) else {
         return Ok(false);
     };
     let status: Option<String> =
         sqlx::query_scalar("SELECT status FROM candidate_devices WHERE token_digest = $1")
-            .bind(token_digest(cookie.value()))
-            .fetch_optional(&state.db.read)
+            .bind(device)
+            .fetch_optional(&state(req).db.read)
             .await?;
     Ok(status.is_some_and(|s| s != "active" && s != "pending"))
 }

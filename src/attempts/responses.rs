@@ -1,6 +1,8 @@
 //! SQL for a candidate's answers. A save carries a sequence number per item: it lands only if
 //! it is newer than what is stored, so a retried or late older save never overwrites a newer
-//! one, and a retry of the same save is answered as saved.
+//! one, and a retry of the same save is answered as saved. A candidate's save is taken only
+//! while the attempt takes answers, checked in the write itself (`Write`); the attempt's
+//! answered count follows its responses by trigger (migration 0025).
 
 use sqlx::{AnyConnection, FromRow};
 
@@ -42,38 +44,6 @@ pub async fn answered(pool: &sqlx::AnyPool, attempt_id: &str) -> sqlx::Result<i6
         .await
 }
 
-/// Takes the attempt for one save, in the save's own transaction: true when the attempt is in
-/// progress, its deadline (plus `grace_ms`) has not passed at `now`, and `device` is its
-/// active device; the attempt's last activity becomes `now` and its current question
-/// `question` (where a resume brings the candidate back). Because the check is the write
-/// (on PostgreSQL it also holds the attempt's row until the save commits), a submission
-/// (by the candidate, the deadline or the proctor) either comes after the save and grades it,
-/// or comes first and the save is refused: no save is acknowledged after grading.
-pub async fn claim_open(
-    conn: &mut AnyConnection,
-    attempt_id: &str,
-    device: &str,
-    now: i64,
-    grace_ms: i64,
-    question: i64,
-) -> sqlx::Result<bool> {
-    let claimed = sqlx::query(
-        "UPDATE attempts SET last_seen_at = $1, last_question = $6
-         WHERE id = $2 AND state = $3 AND deadline_at + $4 >= $1
-           AND EXISTS (SELECT 1 FROM candidate_devices d
-                       WHERE d.token_digest = $5 AND d.attempt_id = $2 AND d.status = 'active')",
-    )
-    .bind(now)
-    .bind(attempt_id)
-    .bind(crate::attempts::model::AttemptState::InProgress.as_str())
-    .bind(grace_ms)
-    .bind(device)
-    .bind(question)
-    .execute(&mut *conn)
-    .await?;
-    Ok(claimed.rows_affected() == 1)
-}
-
 /// What became of a save.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Saved {
@@ -83,8 +53,14 @@ pub enum Saved {
     Stale { seq: i64 },
 }
 
+/// The upsert of one answer: it lands only over an older `seq`.
+const UPSERT_CONFLICT: &str = "ON CONFLICT (attempt_id, item_id) DO UPDATE
+     SET seq = excluded.seq, value = excluded.value, flagged = excluded.flagged,
+         saved_at = excluded.saved_at
+     WHERE responses.seq < excluded.seq";
+
 /// One save of one item's answer (None clears it) and its review flag, in the caller's
-/// transaction after `claim_open`; keeps the attempt's answered count up to date.
+/// transaction, with no check of the attempt (the demo's and the benchmarks' sittings).
 pub async fn save(
     conn: &mut AnyConnection,
     attempt_id: &str,
@@ -94,14 +70,11 @@ pub async fn save(
     flagged: bool,
     now: i64,
 ) -> sqlx::Result<Saved> {
-    let value = answer.map(|r| serde_json::to_string(r).expect("responses serialise"));
-    let written = sqlx::query(
+    let value = stored_value(answer);
+    let written = sqlx::query(&format!(
         "INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (attempt_id, item_id) DO UPDATE
-         SET seq = excluded.seq, value = excluded.value, flagged = excluded.flagged, saved_at = excluded.saved_at
-         WHERE responses.seq < excluded.seq",
-    )
+         VALUES ($1, $2, $3, $4, $5, $6) {UPSERT_CONFLICT}"
+    ))
     .bind(attempt_id)
     .bind(item_id)
     .bind(seq)
@@ -111,87 +84,212 @@ pub async fn save(
     .execute(&mut *conn)
     .await?;
     if written.rows_affected() == 0 {
-        let (stored_seq, stored_value, saved_at): (i64, Option<String>, i64) = sqlx::query_as(
-            "SELECT seq, value, saved_at FROM responses WHERE attempt_id = $1 AND item_id = $2",
-        )
-        .bind(attempt_id)
-        .bind(item_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        return Ok(if stored_seq == seq && stored_value == value {
-            Saved::Stored { seq, saved_at }
-        } else {
-            Saved::Stale { seq: stored_seq }
-        });
+        return not_written(conn, attempt_id, item_id, seq, value.as_deref()).await;
     }
-    sqlx::query(
-        "UPDATE attempts
-         SET answered = (SELECT COUNT(*) FROM responses WHERE attempt_id = $1 AND value IS NOT NULL)
-         WHERE id = $1",
-    )
-    .bind(attempt_id)
-    .execute(&mut *conn)
-    .await?;
     Ok(Saved::Stored { seq, saved_at: now })
 }
 
-/// One save as it is written: the attempt is claimed (still open, on this device), the answer
-/// stored, and on a sequential paper the position moved on, in one transaction.
-pub struct Write<'a> {
-    pub attempt_id: &'a str,
-    pub device: &'a str,
-    pub item_id: &'a str,
+/// A save that did not land over what is stored: the same save sent again (stored), or older.
+async fn not_written(
+    conn: &mut AnyConnection,
+    attempt_id: &str,
+    item_id: &str,
+    seq: i64,
+    value: Option<&str>,
+) -> sqlx::Result<Saved> {
+    let (stored_seq, stored_value, saved_at): (i64, Option<String>, i64) = sqlx::query_as(
+        "SELECT seq, value, saved_at FROM responses WHERE attempt_id = $1 AND item_id = $2",
+    )
+    .bind(attempt_id)
+    .bind(item_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(same_save(
+        seq,
+        value,
+        stored_seq,
+        stored_value.as_deref(),
+        saved_at,
+    ))
+}
+
+fn same_save(
+    seq: i64,
+    value: Option<&str>,
+    stored_seq: i64,
+    stored_value: Option<&str>,
+    saved_at: i64,
+) -> Saved {
+    if stored_seq == seq && stored_value == value {
+        Saved::Stored { seq, saved_at }
+    } else {
+        Saved::Stale { seq: stored_seq }
+    }
+}
+
+/// A candidate's save as it is written: the answer is stored only while the attempt is in
+/// progress, its deadline (plus `grace_ms`) has not passed at `now`, `device` is its active
+/// device and, on a sequential paper, the question is the one reached; the attempt's last
+/// activity becomes `now`, its current question `question` (where a resume brings the
+/// candidate back), and its position moves on when the candidate went to the next question.
+/// Because the check is the write, a submission (by the candidate, the deadline or the
+/// proctor) either comes after the save and grades it, or comes first and the save is
+/// refused: no save is acknowledged after grading.
+#[derive(Clone, Debug)]
+pub struct Write {
+    pub attempt_id: String,
+    pub device: String,
+    pub item_id: String,
     pub seq: i64,
-    pub answer: Option<&'a Response>,
+    /// The answer as stored (JSON of a `Response`); None clears it.
+    pub value: Option<String>,
     pub flagged: bool,
     pub now: i64,
     pub grace_ms: i64,
     /// The question the candidate is on after this save (1-based).
     pub question: usize,
+    /// Sequential papers: the question saved (1-based), which must be the one reached.
+    pub sequential_at: Option<usize>,
+    /// The question the candidate moved on from (sequential papers, "next").
     pub moves_on_from: Option<usize>,
 }
 
-impl Write<'_> {
-    /// What became of the save once committed, with the attempt's answered count after it;
-    /// None when the attempt no longer takes answers.
-    pub async fn commit(&self, db: &crate::db::Db) -> sqlx::Result<Option<(Saved, i64)>> {
-        let mut tx = db.begin_write().await?;
-        let open = claim_open(
-            &mut tx,
-            self.attempt_id,
-            self.device,
-            self.now,
-            self.grace_ms,
-            self.question as i64,
-        )
-        .await?;
-        if !open {
-            tx.rollback().await?;
-            return Ok(None);
-        }
-        let saved = save(
-            &mut tx,
-            self.attempt_id,
-            self.item_id,
-            self.seq,
-            self.answer,
-            self.flagged,
-            self.now,
-        )
-        .await?;
-        if let Some(n) = self.moves_on_from {
-            sqlx::query("UPDATE attempts SET position = $1 WHERE id = $2 AND position = $3")
-                .bind(n as i64)
-                .bind(self.attempt_id)
-                .bind(n as i64 - 1)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let answered: i64 = sqlx::query_scalar("SELECT answered FROM attempts WHERE id = $1")
-            .bind(self.attempt_id)
-            .fetch_one(&mut *tx)
+/// A save that was taken, with the attempt's answered count after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Landed {
+    pub saved: Saved,
+    pub answered: i64,
+}
+
+/// The condition under which an attempt takes a save ($1 now, $2 attempt, $3 grace, $4 state,
+/// $5 device, $6 the sequential position required or -1).
+const OPEN: &str = "a.id = $2 AND a.state = $4 AND a.deadline_at + $3 >= $1
+     AND ($6 < 0 OR a.position = $6)
+     AND EXISTS (SELECT 1 FROM candidate_devices d
+                 WHERE d.token_digest = $5 AND d.attempt_id = $2 AND d.status = 'active')";
+
+/// What the attempt becomes once it took a save ($7 question, $8 moved on from or 0).
+const CLAIM: &str = "last_seen_at = $1, last_question = $7,
+     position = CASE WHEN position = $8 - 1 THEN $8 ELSE position END";
+
+/// An answer as the `value` column keeps it (None: no answer).
+pub fn stored_value(answer: Option<&Response>) -> Option<String> {
+    answer.map(|r| serde_json::to_string(r).expect("responses serialise"))
+}
+
+impl Write {
+    fn bind_open<'q>(
+        &'q self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        query
+            .bind(self.now)
+            .bind(&self.attempt_id)
+            .bind(self.grace_ms)
+            .bind(crate::attempts::model::AttemptState::InProgress.as_str())
+            .bind(&self.device)
+            .bind(self.sequential_at.map_or(-1, |n| n as i64 - 1))
+            .bind(self.question as i64)
+            .bind(self.moves_on_from.map_or(0, |n| n as i64))
+    }
+
+    /// SQLite, in the caller's transaction (the group-commit writer's): the answer stored if
+    /// the attempt takes it, then the attempt claimed; two statements, and a third only when
+    /// the save did not land over what is stored. None when the attempt takes no answers.
+    pub async fn apply(&self, conn: &mut AnyConnection) -> sqlx::Result<Option<Landed>> {
+        let stored = self
+            .bind_open(sqlx::query(&format!(
+                "INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
+                 SELECT $2, $9, $10, $11, $12, $1 FROM attempts a WHERE {OPEN}
+                 {UPSERT_CONFLICT}"
+            )))
+            .bind(&self.item_id)
+            .bind(self.seq)
+            .bind(&self.value)
+            .bind(i64::from(self.flagged))
+            .execute(&mut *conn)
             .await?;
-        tx.commit().await?;
-        Ok(Some((saved, answered)))
+        let answered: Option<i64> = self
+            .bind_open(sqlx::query(&format!(
+                "UPDATE attempts AS a SET {CLAIM} WHERE {OPEN} RETURNING answered"
+            )))
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| sqlx::Row::try_get(&row, 0))
+            .transpose()?;
+        let Some(answered) = answered else {
+            return Ok(None);
+        };
+        let saved = if stored.rows_affected() == 1 {
+            Saved::Stored {
+                seq: self.seq,
+                saved_at: self.now,
+            }
+        } else {
+            let value = self.value.as_deref();
+            not_written(conn, &self.attempt_id, &self.item_id, self.seq, value).await?
+        };
+        Ok(Some(Landed { saved, answered }))
+    }
+
+    /// PostgreSQL: one statement, committed on its own (one round trip); the attempt's row is
+    /// held from the claim to the commit, so a submission waits for it. None when the attempt
+    /// takes no answers.
+    pub async fn apply_alone(&self, pool: &sqlx::AnyPool) -> sqlx::Result<Option<Landed>> {
+        let row = self
+            .bind_open(sqlx::query(&format!(
+                "WITH claim AS (UPDATE attempts AS a SET {CLAIM} WHERE {OPEN} RETURNING a.answered),
+                 old AS (SELECT seq, value, saved_at FROM responses
+                         WHERE attempt_id = $2 AND item_id = $9),
+                 up AS (INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
+                        SELECT $2, $9, $10, $11, $12, $1 FROM claim
+                        {UPSERT_CONFLICT} RETURNING seq)
+                 SELECT (SELECT answered FROM claim), (SELECT COUNT(*) FROM up),
+                        (SELECT seq FROM old), (SELECT value FROM old), (SELECT saved_at FROM old)"
+            )))
+            .bind(&self.item_id)
+            .bind(self.seq)
+            .bind(&self.value)
+            .bind(i64::from(self.flagged))
+            .fetch_one(pool)
+            .await?;
+        use sqlx::Row;
+        let before: Option<i64> = row.try_get(0)?;
+        let wrote: i64 = row.try_get(1)?;
+        let old_seq: Option<i64> = row.try_get(2)?;
+        let old_value: Option<String> = row.try_get(3)?;
+        let old_saved_at: Option<i64> = row.try_get(4)?;
+        let Some(before) = before else {
+            return Ok(None);
+        };
+        if wrote == 1 {
+            // The count moves by trigger at the end of the statement: add this save's change.
+            let was = i64::from(old_seq.is_some() && old_value.is_some());
+            let answered = before - was + i64::from(self.value.is_some());
+            let saved = Saved::Stored {
+                seq: self.seq,
+                saved_at: self.now,
+            };
+            return Ok(Some(Landed { saved, answered }));
+        }
+        let saved = match (old_seq, old_saved_at) {
+            (Some(seq), Some(at)) => same_save(
+                self.seq,
+                self.value.as_deref(),
+                seq,
+                old_value.as_deref(),
+                at,
+            ),
+            // Stored by a save that committed after this statement began: read it.
+            _ => {
+                let mut conn = pool.acquire().await?;
+                let value = self.value.as_deref();
+                not_written(&mut conn, &self.attempt_id, &self.item_id, self.seq, value).await?
+            }
+        };
+        Ok(Some(Landed {
+            saved,
+            answered: before,
+        }))
     }
 }

@@ -133,6 +133,10 @@ pub struct ServeArgs {
     /// How many minutes before a session's start its proctor may open it, 0–240 [default: 0].
     #[arg(long, env = "SATHACH_OPEN_EARLY_MINUTES")]
     pub open_early_minutes: Option<i64>,
+    /// How many answer saves may wait for the database; beyond, a save is answered "busy"
+    /// (503) at once and the page sends it again [default: 4096].
+    #[arg(long, env = "SATHACH_SAVE_QUEUE_LIMIT")]
+    pub save_queue_limit: Option<usize>,
     /// This node's name among the servers sharing a PostgreSQL database; it must stay the same
     /// across restarts and differ between servers [default: the host name].
     #[arg(long, env = "SATHACH_NODE_NAME", value_name = "NAME")]

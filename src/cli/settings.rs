@@ -114,6 +114,11 @@ pub(super) fn resolve(
             .or(file.open_early_minutes)
             .unwrap_or(0)
             .clamp(0, 240),
+        save_queue_limit: serve
+            .and_then(|s| s.save_queue_limit)
+            .or(file.save_queue_limit)
+            .unwrap_or(config::DEFAULT_SAVE_QUEUE_LIMIT)
+            .clamp(1, 1_000_000),
         node_name: serve
             .and_then(|s| s.node_name.clone())
             .or(file.node_name)

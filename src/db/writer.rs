@@ -123,6 +123,15 @@ impl Health {
         self.outage.notified()
     }
 
+    /// Records what a write committed on its own (one statement outside `WriteTx`) did.
+    pub fn autocommitted<T>(&self, outcome: &sqlx::Result<T>) {
+        match outcome {
+            Ok(_) => self.committed(),
+            Err(e) if super::is_outage(e) => self.commit_failed(e),
+            Err(_) => {}
+        }
+    }
+
     fn committed(&self) {
         if self.last_commit_failed.swap(false, Ordering::AcqRel) {
             tracing::info!("database commits succeed again");

@@ -9,5 +9,6 @@ pub mod questions;
 pub mod receipt;
 pub mod refusal;
 pub mod review;
+pub mod saving;
 pub mod sheet;
 pub mod sign_in;

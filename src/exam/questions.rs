@@ -1,24 +1,18 @@
 //! The exam itself: one question per page with the grid of all questions and the flag for
-//! review, and saving (a redirect without JavaScript, JSON for the page's script). Every
-//! answer is committed before the page is told "saved".
+//! review (saving is in `saving`).
 
-use std::collections::HashMap;
-
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde_json::json;
 
 use super::{
     pages::{Exam, see_other},
-    refusal::{self, Refusal, from_script},
-    sheet::{Cell, Sheet, Who, answering, not_running, why_closed},
+    sheet::{Cell, Who, answering, not_running},
 };
 use crate::attempts::{
     clock::format_duration,
     devices::Candidate,
-    finish,
     paper::{self, Control, Question},
-    responses::{Saved, Stored, Write},
+    responses::Stored,
 };
 use crate::{
     blueprints::model::Navigation,
@@ -28,7 +22,7 @@ use crate::{
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/thi/q/{n}", web::get().to(show))
-        .route("/thi/q/{n}", web::post().to(save))
+        .route("/thi/q/{n}", web::post().to(super::saving::save))
         .route("/thi/review", web::get().to(super::review::review))
         .route("/thi/submit", web::post().to(super::review::submit));
 }
@@ -100,7 +94,7 @@ async fn show(
         }
         Err(exam) => return not_running(&exam, page.0),
     };
-    let reachable = match sheet.navigation {
+    let reachable = match sheet.paper.navigation {
         Navigation::Free => (1..=sheet.total()).contains(&n),
         Navigation::Sequential => n == exam.entry.position as usize + 1,
     };
@@ -108,12 +102,13 @@ async fn show(
         return Ok(see_other(&current(&exam)));
     }
     let placed = sheet
+        .paper
         .form
         .items()
         .nth(n - 1)
         .ok_or(AppError::NotFound)?
         .clone();
-    let item = finish::item(&state.db.read, &placed.version_id).await?;
+    let item = state.kept.item(&state.db, &placed.version_id).await?;
     let stored = sheet.saved.get(&placed.item_id);
     let tokens = |item_id: &str, i: usize| state.option_token(&exam.entry.id, item_id, i);
     let question = paper::question(
@@ -143,7 +138,7 @@ async fn show(
         time_left_ms,
         time_left: format_duration(time_left_ms),
         cells: sheet.cells(n),
-        free: sheet.navigation == Navigation::Free,
+        free: sheet.paper.navigation == Navigation::Free,
         question,
         notice,
         chrome: page.0,
@@ -159,135 +154,3 @@ const NOTICES: [&str; 5] = [
     "exam.unknown_token",
     "exam.malformed",
 ];
-
-/// Saves one question's answer and flag; then, for a plain form, goes where the button said.
-async fn save(
-    req: HttpRequest,
-    candidate: Candidate,
-    state: web::Data<AppState>,
-    path: web::Path<usize>,
-    body: String,
-) -> Result<HttpResponse, AppError> {
-    let lang = crate::web::Chrome::lang_of(&req);
-    let script = from_script(&req);
-    let exam = Exam::load(&candidate, &state).await?;
-    let n = path.into_inner();
-    let here = current(&exam);
-    let refuse = |refusal: Refusal| refusal.reply(script, lang, n, &here);
-    let now = clock::now_ms();
-    let grace_ms = state.settings.grace_seconds * 1000;
-    if exam.standing != crate::attempts::devices::Standing::Active
-        || exam.entry.clock.paper_id.is_none()
-    {
-        return refuse(Refusal::NotRunning);
-    }
-    if let Some(closed) = why_closed(&exam, grace_ms, now) {
-        return refuse(closed);
-    }
-    // Saving needs the paper, not the other answers.
-    let sheet = Sheet::paper(&state, &exam).await?;
-    let Some(placed) = sheet.form.items().nth(n.wrapping_sub(1)).cloned() else {
-        return refuse(Refusal::NoSuchQuestion);
-    };
-    if sheet.navigation == Navigation::Sequential && n != exam.entry.position as usize + 1 {
-        return refuse(Refusal::QuestionClosed);
-    }
-    let fields = form_fields(&body);
-    let one = |name: &str| {
-        fields
-            .get(name)
-            .and_then(|v| v.first())
-            .map(String::as_str)
-            .unwrap_or("")
-    };
-    let Ok(seq) = one("seq").parse::<i64>() else {
-        return refuse(Refusal::Unreadable("exam.malformed"));
-    };
-    let item = finish::item(&state.db.read, &placed.version_id).await?;
-    let tokens = |item_id: &str, i: usize| state.option_token(&exam.entry.id, item_id, i);
-    let answer = match paper::read_answer(&item, &placed.item_id, &fields, &tokens) {
-        Ok(answer) => answer,
-        Err(refused) => return refuse(Refusal::Unreadable(refused.key())),
-    };
-    let go = one("go");
-    let (target, goes_to) = match (go, sheet.navigation) {
-        ("review", _) => ("/thi/review".to_string(), n),
-        ("prev", Navigation::Free) if n > 1 => (format!("/thi/q/{}", n - 1), n - 1),
-        ("next", _) if n < sheet.total() => (format!("/thi/q/{}", n + 1), n + 1),
-        (jump, Navigation::Free) => match jump.parse::<usize>() {
-            Ok(j) if (1..=sheet.total()).contains(&j) => (format!("/thi/q/{j}"), j),
-            _ => (format!("/thi/q/{n}"), n),
-        },
-        _ => (format!("/thi/q/{n}"), n),
-    };
-    let moves_on = sheet.navigation == Navigation::Sequential && go == "next" && n < sheet.total();
-    let write = Write {
-        attempt_id: &exam.entry.id,
-        device: &candidate.device,
-        item_id: &placed.item_id,
-        seq,
-        answer: answer.as_ref(),
-        flagged: !one("flag").is_empty(),
-        now,
-        grace_ms,
-        question: goes_to,
-        moves_on_from: moves_on.then_some(n),
-    };
-    let (saved, answered) = match write.commit(&state.db).await {
-        Ok(Some(saved)) => saved,
-        Ok(None) => return refuse(unclaimed(&candidate, &state, now).await?),
-        Err(e) if crate::db::is_outage(&e) && script => {
-            tracing::error!(error = %e, "an answer could not be saved; the page keeps it and retries");
-            return refuse(Refusal::Retrying);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    match saved {
-        Saved::Stored { seq, saved_at } if script => {
-            let time = clock::format_local_seconds(saved_at);
-            let message = lang.fill("exam.saved_at", &[("time", &time)]);
-            let body = json!({"seq": seq, "saved_at": time, "message": message,
-                              "answered": answered, "total": sheet.total()});
-            crate::web::json(200, &body)
-        }
-        Saved::Stored { .. } => Ok(see_other(&target)),
-        Saved::Stale { .. } => refuse(Refusal::Stale),
-    }
-}
-
-/// Why a save's claim found the attempt closed: it changed since the page checked (paused,
-/// submitted, another device approved).
-async fn unclaimed(candidate: &Candidate, state: &AppState, now: i64) -> Result<Refusal, AppError> {
-    let exam = Exam::load(candidate, state).await?;
-    let grace_ms = state.settings.grace_seconds * 1000;
-    let overdue = exam
-        .entry
-        .clock
-        .deadline_at
-        .is_some_and(|d| now > d + grace_ms);
-    if let Some(refusal) = refusal::closed(exam.state(), overdue) {
-        return Ok(refusal);
-    }
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM candidate_devices WHERE token_digest = $1")
-            .bind(&candidate.device)
-            .fetch_optional(&state.db.read)
-            .await?;
-    Ok(match status.as_deref() {
-        Some("active") => Refusal::NotRunning,
-        Some("pending") => Refusal::NotRunning,
-        _ => Refusal::DeviceReplaced,
-    })
-}
-
-/// The fields of a submitted form, each with all its values (checkboxes repeat their name).
-fn form_fields(body: &str) -> HashMap<String, Vec<String>> {
-    let mut fields: HashMap<String, Vec<String>> = HashMap::new();
-    for (name, value) in url::form_urlencoded::parse(body.as_bytes()) {
-        fields
-            .entry(name.into_owned())
-            .or_default()
-            .push(value.into_owned());
-    }
-    fields
-}

@@ -70,6 +70,7 @@ pub(super) async fn review(
         answered: sheet.answered(),
         cells: sheet.cells(0),
         unfinished: sheet
+            .paper
             .form
             .items()
             .enumerate()
@@ -78,7 +79,7 @@ pub(super) async fn review(
                 Some((i + 1, unfinished(&response)?.key()))
             })
             .collect(),
-        free: sheet.navigation == Navigation::Free,
+        free: sheet.paper.navigation == Navigation::Free,
         time_left_ms,
         time_left: format_duration(time_left_ms),
     };

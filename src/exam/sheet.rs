@@ -1,7 +1,7 @@
 //! A started attempt's paper as the pages see it: the drawn form, its navigation rule, the
 //! answers saved so far and the question grid; and whether questions may be shown now.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use actix_web::HttpResponse;
 use askama::Template;
@@ -12,55 +12,39 @@ use super::{
 };
 use crate::attempts::{
     devices::Candidate,
-    finish,
+    kept::KeptPaper,
     model::AttemptState,
     responses::{self, Stored},
 };
-use crate::{
-    blueprints::{draw::Form, model::Navigation, store::version_blueprint},
-    web::{AppError, AppState, Chrome, render},
-};
+use crate::web::{AppError, AppState, Chrome, render};
 
-/// The paper of a started attempt, its navigation rule, and the answers saved so far.
+/// The paper of a started attempt (kept in memory), and the answers saved so far.
 pub(super) struct Sheet {
-    pub(super) form: Form,
-    pub(super) navigation: Navigation,
+    pub(super) paper: Arc<KeptPaper>,
     pub(super) saved: HashMap<String, Stored>,
 }
 
 impl Sheet {
-    /// The paper and its navigation rule, without the answers (what a save needs).
-    pub(super) async fn paper(state: &AppState, exam: &Exam) -> Result<Self, AppError> {
+    /// The paper with every answer saved so far (what a page shows).
+    pub(super) async fn load(state: &AppState, exam: &Exam) -> Result<Self, AppError> {
         let paper_id = exam
             .entry
             .clock
             .paper_id
             .as_deref()
             .ok_or(AppError::NotFound)?;
+        let paper = state.kept.paper(&state.db, paper_id).await?;
         let mut conn = state.db.read.acquire().await?;
-        let (form, version) = finish::paper_of(&mut conn, paper_id).await?;
-        let navigation = version_blueprint(&mut *conn, &version).await?.navigation;
-        Ok(Self {
-            form,
-            navigation,
-            saved: HashMap::new(),
-        })
-    }
-
-    /// The paper with every answer saved so far (what a page shows).
-    pub(super) async fn load(state: &AppState, exam: &Exam) -> Result<Self, AppError> {
-        let mut sheet = Self::paper(state, exam).await?;
-        let mut conn = state.db.read.acquire().await?;
-        sheet.saved = responses::all(&mut conn, &exam.entry.id)
+        let saved = responses::all(&mut conn, &exam.entry.id)
             .await?
             .into_iter()
             .map(|r| (r.item_id.clone(), r))
             .collect();
-        Ok(sheet)
+        Ok(Self { paper, saved })
     }
 
     pub(super) fn total(&self) -> usize {
-        self.form.items().count()
+        self.paper.total()
     }
 
     pub(super) fn answered(&self) -> usize {
@@ -68,7 +52,8 @@ impl Sheet {
     }
 
     pub(super) fn cells(&self, current: usize) -> Vec<Cell> {
-        self.form
+        self.paper
+            .form
             .items()
             .enumerate()
             .map(|(i, p)| {

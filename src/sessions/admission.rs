@@ -137,8 +137,9 @@ async fn open(
             note,
         };
         attempts::log(&mut tx, entry).await?;
-        tx.commit().await?;
     }
+    // Committed either way: an uncommitted write transaction costs SQLite its writer.
+    tx.commit().await?;
     Ok(back_to_console(&session.id, "console.opened", ""))
 }
 

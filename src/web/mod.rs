@@ -32,13 +32,20 @@ pub struct AppState {
     pub lookups: rate::RateLimit,
     /// Status lists this node signed recently (see `credentials::pages`).
     pub signed_lists: crate::credentials::pages::SignedLists,
+    /// Sittings, papers and item versions a save needs, kept in memory (`attempts::kept`).
+    pub kept: crate::attempts::kept::Kept,
+    /// Where answer saves are written (`attempts::group_commit`).
+    pub saves: crate::attempts::group_commit::SaveWriter,
 }
 
 impl AppState {
+    /// The state of a server; its save writer runs on the current Tokio runtime.
     pub fn new(db: Db, settings: Settings, secret: Vec<u8>) -> Self {
         let checker =
             crate::checker::Checker::new(settings.checker.clone(), settings.upload_limit_bytes);
         let lookups = rate::RateLimit::per_minute(settings.verify_per_minute);
+        let saves =
+            crate::attempts::group_commit::SaveWriter::start(&db, settings.save_queue_limit);
         Self {
             db,
             settings,
@@ -48,6 +55,8 @@ impl AppState {
             checker,
             lookups,
             signed_lists: Default::default(),
+            kept: Default::default(),
+            saves,
         }
     }
 

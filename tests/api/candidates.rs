@@ -83,12 +83,17 @@ impl Sitting {
 
     /// Signs in and starts; returns the first question's page.
     pub async fn started(&self) -> String {
+        self.starts().await;
+        self.browser.get_text("/thi/q/1").await
+    }
+
+    /// Signs in and starts, without showing a question (which keeps the paper in memory).
+    pub async fn starts(&self) {
         assert_eq!(location(&self.sign_in().await), "/thi/lobby");
         let lobby = self.browser.get_text("/thi/lobby").await;
         assert!(lobby.contains("Bắt đầu làm bài"), "{lobby}");
         let res = self.browser.post_form("/thi/start", &[]).await;
         assert_eq!(location(&res), "/thi/q/1");
-        self.browser.get_text("/thi/q/1").await
     }
 
     /// Submits from the review (confirmed) and lands on the receipt.

@@ -17,12 +17,12 @@ use crate::{
     api_tokens::{api, token_for},
     credits_access::other_department_admin,
     credits_record::admin,
-    helpers::{MANAGER, PROCTOR, TestApp, spawn_app_with_demo},
+    helpers::{MANAGER, PROCTOR, TestApp, spawn_app_with_history},
 };
 
-/// The demo's past loaded: Trần Thị Bình holds IU01–IU06 (TT-SAOMAI) and TT03-CB. Her id.
+/// With the demo's past loaded (`spawn_app_with_history`), Trần Thị Bình holds IU01–IU06
+/// (TT-SAOMAI) and TT03-CB. Her id.
 pub async fn demo_holder(app: &TestApp) -> String {
-    sathach::demo::load_history(&app.db).await.unwrap();
     sqlx::query_scalar("SELECT id FROM people WHERE full_name = 'Trần Thị Bình'")
         .fetch_one(&app.db.read)
         .await
@@ -114,7 +114,7 @@ pub fn tampered(jws: &str) -> String {
 
 #[tokio::test]
 async fn a_certificate_s_credential_verifies_with_two_jose_implementations_and_its_schema() {
-    let app = spawn_app_with_demo().await;
+    let app = spawn_app_with_history().await;
     let person = demo_holder(&app).await;
     let number = certificate_number(&app, &person).await;
     let page = app.get_text(&format!("/verify/{number}")).await;
@@ -207,7 +207,7 @@ async fn a_certificate_s_credential_verifies_with_two_jose_implementations_and_i
 
 #[tokio::test]
 async fn the_transcript_bundles_the_whole_record_for_staff_who_may_see_it() {
-    let app = spawn_app_with_demo().await;
+    let app = spawn_app_with_history().await;
     let person = demo_holder(&app).await;
     let path = format!("/people/{person}/transcript.jwt");
     let admin = admin(&app).await;
@@ -276,7 +276,7 @@ async fn the_transcript_bundles_the_whole_record_for_staff_who_may_see_it() {
 
 #[tokio::test]
 async fn a_server_without_the_issuer_s_key_file_refuses_to_sign() {
-    let app = spawn_app_with_demo().await;
+    let app = spawn_app_with_history().await;
     let person = demo_holder(&app).await;
     let folder = app.settings.data_dir.join("keys");
     for file in std::fs::read_dir(&folder).unwrap() {
@@ -309,7 +309,7 @@ async fn a_server_without_the_issuer_s_key_file_refuses_to_sign() {
 
 #[tokio::test]
 async fn the_provincial_api_hands_a_department_the_signed_transcript() {
-    let app = spawn_app_with_demo().await;
+    let app = spawn_app_with_history().await;
     let person = demo_holder(&app).await;
     let path = format!("/api/v1/people/{person}/transcript");
     let department = token_for(&app, "SGD-DEMO").await;
@@ -353,7 +353,7 @@ async fn the_provincial_api_hands_a_department_the_signed_transcript() {
 
 #[tokio::test]
 async fn simultaneous_first_downloads_give_the_credential_one_place() {
-    let app = spawn_app_with_demo().await;
+    let app = spawn_app_with_history().await;
     let person = demo_holder(&app).await;
     let number = certificate_number(&app, &person).await;
     let path = format!("/verify/{number}/credential.jwt");

@@ -17,7 +17,7 @@ use crate::{
         certificate_number, demo_holder, download, josekit_verify, jwks, parts, tampered,
     },
     credits_record::{admin, revoke_link},
-    helpers::{location, spawn_app_with_demo},
+    helpers::{location, spawn_app_with_demo, spawn_app_with_history},
 };
 
 /// Runs `sathach credential verify` on these files (written to a temporary folder).
@@ -55,7 +55,7 @@ fn says(out: &Output, code: i32, text: &str) {
 
 #[tokio::test]
 async fn a_revoked_module_and_its_certificate_are_revoked_in_the_published_list() {
-    let app = spawn_app_with_demo().await;
+    let app = spawn_app_with_history().await;
     let person = demo_holder(&app).await;
     let admin = admin(&app).await;
     let record = format!("/people/{person}/credits");
@@ -147,7 +147,7 @@ async fn a_revoked_module_and_its_certificate_are_revoked_in_the_published_list(
 
 #[tokio::test]
 async fn after_a_rotation_old_credentials_still_verify_and_new_ones_use_the_new_key() {
-    let app = spawn_app_with_demo().await;
+    let app = spawn_app_with_history().await;
     let person = demo_holder(&app).await;
     let admin = admin(&app).await;
     let page = admin.get_text(&format!("/people/{person}/credits")).await;

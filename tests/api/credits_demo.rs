@@ -3,14 +3,13 @@
 
 use crate::{
     credits::{certificates, standing},
-    helpers::spawn_app_with_demo,
+    helpers::spawn_app_with_history,
 };
 
 #[tokio::test]
 async fn the_demo_history_credits_the_passing_teacher_and_issues_her_certificate_once() {
-    let app = spawn_app_with_demo().await;
-    sathach::demo::load_history(&app.db).await.unwrap();
-    sathach::demo::load_history(&app.db).await.unwrap();
+    // The history is loaded twice before the server starts.
+    let app = spawn_app_with_history().await;
     let person = |name: &str| {
         let name = name.to_string();
         let db = app.db.read.clone();

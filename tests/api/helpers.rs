@@ -107,6 +107,27 @@ async fn try_start(
     })
 }
 
+/// The app with the demo and its past sittings (`demo::load_history`) loaded before it starts
+/// serving, as `serve --demo` does: a running node's deadline sweep would otherwise take a
+/// past sitting between its start and its submission.
+pub async fn spawn_app_with_history() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = fresh_settings(dir.path()).await;
+    let db = Db::connect_and_migrate(&settings)
+        .await
+        .expect("database ready");
+    sathach::demo::load(&db).await.expect("demo loads");
+    sathach::demo::load_history(&db)
+        .await
+        .expect("history loads");
+    // Loading again changes nothing (what `serve --demo` does at every start).
+    sathach::demo::load_history(&db)
+        .await
+        .expect("history loads again");
+    db.close().await;
+    start(settings, std::sync::Arc::new(dir)).await
+}
+
 /// The app with the demo department, centres, rooms and accounts loaded.
 pub async fn spawn_app_with_demo() -> TestApp {
     let app = spawn_app().await;

@@ -78,6 +78,7 @@ mod results_people;
 mod results_session;
 mod results_verify;
 mod roles;
+mod save_writer;
 mod schema;
 mod scored;
 mod secrets;

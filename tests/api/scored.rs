@@ -132,7 +132,8 @@ pub async fn answered(app: &TestApp) -> Scored {
     let s = unadmitted(app, 0).await;
     full_review(app, &s.session).await;
     admit(app, &s.session, &s.attempt).await;
-    s.started().await;
+    // The paper is rewritten before any page shows it: a shown paper is kept in memory.
+    s.starts().await;
     let chosen = set_paper(app, &s.attempt).await;
     let secret = sathach::startup::server_secret(&app.db).await.unwrap();
     for (n, (item_id, item)) in chosen.iter().enumerate() {

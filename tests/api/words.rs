@@ -11,7 +11,9 @@ use scraper::{Html, Selector};
 
 use crate::{
     candidates::ready,
-    helpers::{ADMIN, MANAGER, PROCTOR, TestApp, location, spawn_app_with_demo},
+    helpers::{
+        ADMIN, MANAGER, PROCTOR, TestApp, location, spawn_app_with_demo, spawn_app_with_history,
+    },
     results_fixture::{close, proctor_acts, scored_session, sit},
     words_check::{Data, page_problems, problems_in},
 };
@@ -214,8 +216,7 @@ fn report(findings: &Findings) -> String {
 
 #[tokio::test]
 async fn every_page_and_the_session_log_read_in_both_languages() {
-    let app = spawn_app_with_demo().await;
-    sathach::demo::load_history(&app.db).await.unwrap();
+    let app = spawn_app_with_history().await;
     let mut findings = Findings::new();
     let session = sitting_with_every_log_line(&app, &mut findings).await;
     for lang in ["vi", "en"] {
