@@ -106,3 +106,13 @@ pub async fn roster(settings: &Settings, n: usize) -> anyhow::Result<Vec<Seat>> 
     db.close().await;
     Ok(seats)
 }
+
+/// Resumes every candidate's attempt, as the proctor does after a restart paused them.
+pub async fn resume(settings: &Settings, seats: &[Seat]) -> anyhow::Result<()> {
+    let db = Db::connect(settings).await?;
+    let attempts: Vec<String> = seats.iter().map(|s| s.attempt.clone()).collect();
+    let resume = [sathach::attempts::clock::Change::Resume];
+    support::change_all(&db, &attempts, &resume).await;
+    db.close().await;
+    Ok(())
+}

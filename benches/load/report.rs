@@ -112,10 +112,13 @@ pub fn text(scenario: &str, candidates: usize, o: &Outcome) -> String {
     ));
     if let (Some(r), Some(after)) = (&o.restart, &o.after_restart) {
         out.push_str(&format!(
-            "restart after SIGKILL: /healthz after {:.2} s, a question page after {:.2} s (HTTP {})\nthen:\n{}",
+            "restart after SIGKILL: /healthz after {:.2} s, a question page after {:.2} s (HTTP {}){}\nthen:\n{}",
             r.healthz_s,
             r.question_s,
             r.question_status,
+            r.resumed_s
+                .map(|s| format!("; paused, all resumed by the proctor after {s:.2} s"))
+                .unwrap_or_default(),
             table(after, Some(&o.solo))
         ));
     }

@@ -53,6 +53,9 @@ pub struct Restart {
     pub healthz_s: f64,
     pub question_s: f64,
     pub question_status: u16,
+    /// When the attempts were paused: seconds until the harness, as the proctor, had resumed
+    /// them all.
+    pub resumed_s: Option<f64>,
 }
 
 pub struct Outcome {
@@ -154,10 +157,17 @@ async fn run_on(plan: &Plan, target: &Target<'_>, data: &Data) -> anyhow::Result
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         };
+        let question_s = killed.elapsed().as_secs_f64();
+        // A restart pauses the attempts (unless another node stayed alive): the proctor resumes.
+        let paused = question_status == 303;
+        if paused {
+            prep::resume(settings, &seats[plan.solo..]).await?;
+        }
         restart = Some(Restart {
             healthz_s: healthz.as_secs_f64(),
-            question_s: killed.elapsed().as_secs_f64(),
+            question_s,
             question_status,
+            resumed_s: paused.then(|| killed.elapsed().as_secs_f64()),
         });
         let again = Arc::new(Stats::new());
         let flow = Flow {

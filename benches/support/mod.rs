@@ -68,19 +68,24 @@ pub async fn proctor(db: &Db) -> String {
         .unwrap()
 }
 
-/// Checks the candidates in and authorises them to start, as the proctor does (a few hundred
-/// per transaction).
+/// Checks the candidates in and authorises them to start, as the proctor does.
 pub async fn admit_all(db: &Db, attempts: &[String], proctor: &str) {
+    let admit = [
+        Change::CheckIn {
+            by: proctor.to_string(),
+        },
+        Change::Authorise,
+    ];
+    change_all(db, attempts, &admit).await;
+}
+
+/// Applies `changes` to each attempt as the console does (a few hundred per transaction).
+pub async fn change_all(db: &Db, attempts: &[String], changes: &[Change]) {
     for chunk in attempts.chunks(500) {
         let mut tx = db.write.begin().await.unwrap();
         for attempt in chunk {
-            for change in [
-                Change::CheckIn {
-                    by: proctor.to_string(),
-                },
-                Change::Authorise,
-            ] {
-                attempts::apply(&mut tx, attempt, &change, clock::now_ms(), Note::default())
+            for change in changes {
+                attempts::apply(&mut tx, attempt, change, clock::now_ms(), Note::default())
                     .await
                     .unwrap();
             }
