@@ -43,7 +43,7 @@ pub async fn check(settings: &Settings, seats: &[Seat], acks: &[Ack]) -> anyhow:
     let mut conn = db.read.acquire().await?;
     for ack in acks {
         let seat = &seats[ack.candidate];
-        if !papers.contains_key(&ack.candidate) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = papers.entry(ack.candidate) {
             let paper: String = sqlx::query_scalar("SELECT paper_id FROM attempts WHERE id = $1")
                 .bind(&seat.attempt)
                 .fetch_one(&mut *conn)
@@ -53,7 +53,7 @@ pub async fn check(settings: &Settings, seats: &[Seat], acks: &[Ack]) -> anyhow:
                 .items()
                 .map(|p| (p.item_id.clone(), p.version_id.clone()))
                 .collect();
-            papers.insert(ack.candidate, placed);
+            entry.insert(placed);
         }
         let (item_id, version_id) = &papers[&ack.candidate][ack.question - 1];
         let mut lost = |why: String| {
