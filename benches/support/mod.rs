@@ -4,6 +4,7 @@
 use sathach::{
     attempts::{
         clock::Change,
+        model::access_code_digest,
         store::{self as attempts, Note},
     },
     clock,
@@ -21,8 +22,9 @@ pub async fn demo_session(db: &Db) -> ExamSession {
     sessions::by_id(&db.read, &id).await.unwrap().unwrap()
 }
 
-/// Enrols `n` generated candidates in the session and opens it; returns every attempt of the
-/// session in candidate-number order.
+/// Enrols `n` generated candidates (born 01/01/2008) in the session and opens it; returns
+/// every attempt of the session in candidate-number order. Each access code is the one a slip
+/// would print: `attempts::access_code(server key, attempt, 1)`.
 pub async fn enrolled(db: &Db, session: &ExamSession, n: usize) -> Vec<String> {
     let department: String =
         sqlx::query_scalar("SELECT department_id FROM organisations WHERE id = $1")
@@ -36,12 +38,17 @@ pub async fn enrolled(db: &Db, session: &ExamSession, n: usize) -> Vec<String> {
     }
     let (rows, problems) = parse_roster(&sheets::read_csv(&csv).unwrap());
     assert!(problems.is_empty(), "{problems:?}");
+    let key = sathach::startup::server_secret(db).await.unwrap();
+    let digest = |attempt: &str, generation: i64| {
+        access_code_digest(
+            &key,
+            &sathach::attempts::access_code(&key, attempt, generation),
+        )
+    };
     let mut tx = db.write.begin().await.unwrap();
-    enrol(&mut tx, session, &department, None, &rows, &|_, _| {
-        "unused".into()
-    })
-    .await
-    .unwrap();
+    enrol(&mut tx, session, &department, None, &rows, &digest)
+        .await
+        .unwrap();
     sessions::open(&mut tx, &session.id, clock::now_ms())
         .await
         .unwrap();
@@ -61,18 +68,28 @@ pub async fn proctor(db: &Db) -> String {
         .unwrap()
 }
 
-/// Checks the candidate in and authorises them to start, as the proctor does.
-pub async fn admit(db: &Db, attempt: &str, proctor: &str) {
-    let mut tx = db.write.begin().await.unwrap();
-    for change in [
+/// Checks the candidates in and authorises them to start, as the proctor does.
+pub async fn admit_all(db: &Db, attempts: &[String], proctor: &str) {
+    let admit = [
         Change::CheckIn {
             by: proctor.to_string(),
         },
         Change::Authorise,
-    ] {
-        attempts::apply(&mut tx, attempt, &change, clock::now_ms(), Note::default())
-            .await
-            .unwrap();
+    ];
+    change_all(db, attempts, &admit).await;
+}
+
+/// Applies `changes` to each attempt as the console does (a few hundred per transaction).
+pub async fn change_all(db: &Db, attempts: &[String], changes: &[Change]) {
+    for chunk in attempts.chunks(500) {
+        let mut tx = db.write.begin().await.unwrap();
+        for attempt in chunk {
+            for change in changes {
+                attempts::apply(&mut tx, attempt, change, clock::now_ms(), Note::default())
+                    .await
+                    .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
     }
-    tx.commit().await.unwrap();
 }

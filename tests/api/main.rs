@@ -62,6 +62,7 @@ mod keys;
 mod keys_files;
 mod kill_load;
 mod liveness;
+mod load;
 mod logs;
 mod migrations;
 mod orgs;
