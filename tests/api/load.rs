@@ -18,8 +18,7 @@ mod scenario;
 mod server;
 #[path = "../../benches/load/stats.rs"]
 mod stats;
-#[path = "../../benches/support/mod.rs"]
-mod support;
+use crate::bench_support as support;
 
 use std::time::Duration;
 

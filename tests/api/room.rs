@@ -24,9 +24,10 @@ pub async fn room(db: &Db, size: usize) -> (String, Vec<Seat>) {
     let session = support::demo_session(db).await;
     let ids = support::enrolled(db, &session, size).await;
     let proctor = support::proctor(db).await;
+    let chosen: Vec<String> = ids.iter().rev().take(size).cloned().collect();
+    support::admit_all(db, &chosen, &proctor).await;
     let mut seats = Vec::with_capacity(size);
-    for id in ids.iter().rev().take(size) {
-        support::admit(db, id, &proctor).await;
+    for id in &chosen {
         let entry = attempts::entry(&db.read, id).await.unwrap().unwrap();
         let mut tx = db.write.begin().await.unwrap();
         let (token, standing) = devices::sign_in(&mut tx, &entry, false, "").await.unwrap();
