@@ -51,6 +51,26 @@ pub struct Db {
     options: AnyConnectOptions,
     /// Where the server key is kept (see `server_key`): never in the database.
     pub keys: KeySource,
+    /// Places for request writes waiting for the writer (`begin_request_write`).
+    waiting: Arc<tokio::sync::Semaphore>,
+}
+
+/// How many request writes (sign-ins, starts, submissions…) may wait for the database's writer
+/// at once; answer saves have their own queue (`attempts::group_commit`). A few dozen keep a
+/// batch of saves from waiting behind a crowd of sign-ins.
+pub const REQUEST_WRITES_WAITING: usize = 64;
+
+/// How long a request write waits for the writer before its requester is told to try again
+/// (well under the pool's own timeout, which counts as the database failing).
+pub const WRITER_WAIT: Duration = Duration::from_secs(5);
+
+/// Why a request write was not begun.
+#[derive(Debug)]
+pub enum Refused {
+    /// Too many writes wait already, or the writer stayed busy: nothing was written, and the
+    /// same request may be sent again in a moment.
+    Busy,
+    Failed(sqlx::Error),
 }
 
 /// The server key's place: the configured `server_key`, or else the key file; and where the
@@ -110,6 +130,7 @@ impl Db {
                     health,
                     options,
                     keys,
+                    waiting: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITES_WAITING)),
                 }
             }
             Backend::Postgres => {
@@ -126,6 +147,7 @@ impl Db {
                     health,
                     options,
                     keys,
+                    waiting: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITES_WAITING)),
                 }
             }
         };
@@ -202,6 +224,22 @@ impl Db {
             }
         })?;
         Ok(WriteTx::new(tx, self.health.clone()))
+    }
+
+    /// Starts the write transaction of a request: at most `REQUEST_WRITES_WAITING` wait for
+    /// the writer, each at most `WRITER_WAIT`; beyond, the request is refused as busy at once,
+    /// before anything is written.
+    pub async fn begin_request_write(&self) -> Result<WriteTx, Refused> {
+        let place = self
+            .waiting
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Refused::Busy)?;
+        match tokio::time::timeout(WRITER_WAIT, self.begin_write()).await {
+            Ok(Ok(tx)) => Ok(tx.holding(place)),
+            Ok(Err(e)) => Err(Refused::Failed(e)),
+            Err(_) => Err(Refused::Busy),
+        }
     }
 
     /// Closes both pools, letting SQLite checkpoint its WAL.

@@ -164,6 +164,9 @@ impl Health {
 pub struct WriteTx {
     tx: Option<Transaction<'static, Any>>,
     health: Arc<Health>,
+    /// A request write's place among those waiting (see `Db::begin_request_write`), given
+    /// back when the transaction ends.
+    _place: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl WriteTx {
@@ -171,7 +174,13 @@ impl WriteTx {
         Self {
             tx: Some(tx),
             health,
+            _place: None,
         }
+    }
+
+    pub(super) fn holding(mut self, place: tokio::sync::OwnedSemaphorePermit) -> Self {
+        self._place = Some(place);
+        self
     }
 
     /// Commits; only after this returns Ok may anyone be told the write was saved.

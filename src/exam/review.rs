@@ -115,7 +115,7 @@ pub(super) async fn submit(
             _ => "/thi/lobby",
         }));
     }
-    let mut tx = state.db.begin_write().await?;
+    let mut tx = state.db.begin_request_write().await?;
     let note = Note {
         detail: Detail::ByCandidate.into(),
         ..Note::default()

@@ -136,7 +136,7 @@ async fn sign_in(
             left: guessing::DEVICE_FAILURES - 1,
         },
         Some(entry) => {
-            let mut tx = state.db.begin_write().await?;
+            let mut tx = state.db.begin_request_write().await?;
             let digest = access_code_digest(state.server_key(), &code);
             let typed = (digest.as_str(), birth.as_deref());
             let verdict = guessing::try_code(&mut tx, entry, &device_key, typed, now).await?;
@@ -189,7 +189,7 @@ async fn sign_in(
     }
     // The client's address (through a trusted proxy's header), shown to the proctor.
     let address = crate::web::client::client_addr(&req);
-    let mut tx = state.db.begin_write().await?;
+    let mut tx = state.db.begin_request_write().await?;
     let reauthorise = session.reauthorise_on_return == 1;
     let (token, _) = devices::sign_in(&mut tx, &entry, reauthorise, &address).await?;
     tx.commit().await?;

@@ -4,10 +4,7 @@
 //! and a room pressing "Bắt đầu" at once is bounded: a start that cannot have the writer soon
 //! is told the server is busy (and the lobby tries again) instead of waiting without end.
 
-use std::{
-    sync::atomic::{AtomicUsize, Ordering},
-    time::Duration,
-};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
 
@@ -72,10 +69,6 @@ pub enum StartError {
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
-
-/// How long a start waits for the database's writer before it is told to try again (well
-/// under the pool's own timeout, which would count as the database failing).
-pub const WRITER_WAIT: Duration = Duration::from_secs(5);
 
 /// Starts this node works on at once (reading, then waiting for the writer); more are told at
 /// once to try again, before reading anything, so a crowd costs neither memory nor reads.
@@ -142,9 +135,12 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
             .await
             .context("cannot read accommodations")?
     };
-    let mut tx = match tokio::time::timeout(WRITER_WAIT, db.begin_write()).await {
-        Ok(tx) => tx.context("cannot begin")?,
-        Err(_) => {
+    let mut tx = match db.begin_request_write().await {
+        Ok(tx) => tx,
+        Err(crate::db::Refused::Failed(e)) => {
+            return Err(anyhow::Error::from(e).context("cannot begin").into());
+        }
+        Err(crate::db::Refused::Busy) => {
             tracing::warn!(
                 attempt.id = attempt_id,
                 "start refused: the writer stayed busy"

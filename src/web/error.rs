@@ -45,6 +45,10 @@ pub enum AppError {
     /// was kept, and the same request may be sent again.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// Too many requests wait for the database's writer: nothing was written; the same request
+    /// may be sent again in a moment (`Retry-After`).
+    #[error("busy: too many writes wait")]
+    Busy,
     #[error(transparent)]
     Internal(anyhow::Error),
 }
@@ -59,6 +63,15 @@ impl From<anyhow::Error> for AppError {
             AppError::Unavailable(format!("{e:#}"))
         } else {
             AppError::Internal(e)
+        }
+    }
+}
+
+impl From<crate::db::Refused> for AppError {
+    fn from(refused: crate::db::Refused) -> Self {
+        match refused {
+            crate::db::Refused::Busy => AppError::Busy,
+            crate::db::Refused::Failed(e) => e.into(),
         }
     }
 }
@@ -94,7 +107,7 @@ impl ResponseError for AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -128,7 +141,11 @@ impl ResponseError for AppError {
             }
             AppError::Unavailable(cause) => {
                 tracing::error!(error = %cause, "request refused: the database is unavailable");
-                "error.unavailable"
+                return retry_later(StatusCode::SERVICE_UNAVAILABLE, "error.unavailable", 5);
+            }
+            AppError::Busy => {
+                tracing::warn!("request turned away: too many writes wait");
+                return retry_later(StatusCode::SERVICE_UNAVAILABLE, "error.busy", 2);
             }
             AppError::NotFound => "error.not_found",
             AppError::Forbidden => "error.forbidden",
@@ -140,6 +157,15 @@ impl ResponseError for AppError {
         response.extensions_mut().insert(Explain(explain));
         response
     }
+}
+
+/// A refusal the same request may try again after `seconds` (`Retry-After`).
+fn retry_later(status: StatusCode, key: &'static str, seconds: u32) -> HttpResponse {
+    let mut response = HttpResponse::build(status)
+        .insert_header((header::RETRY_AFTER, seconds))
+        .finish();
+    response.extensions_mut().insert(Explain(key));
+    response
 }
 
 /// A redirect of a candidate to the exam sign-in, marked with why (for a script's JSON).

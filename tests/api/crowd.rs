@@ -155,7 +155,7 @@ async fn a_start_that_cannot_have_the_writer_is_told_to_wait_and_tries_again() {
     let waited = began.elapsed();
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(
-        waited >= sathach::sessions::start::WRITER_WAIT && waited < Duration::from_secs(15),
+        waited >= sathach::db::WRITER_WAIT && waited < Duration::from_secs(15),
         "{waited:?}"
     );
     assert_eq!(res.headers()[header::RETRY_AFTER], "2");

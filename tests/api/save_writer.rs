@@ -187,3 +187,41 @@ async fn a_batch_that_cannot_be_written_fails_every_save_in_it_and_the_next_batc
         assert_eq!(stored_seq(&app, &a.s.attempt).await, vec![1]);
     }
 }
+
+#[tokio::test]
+async fn a_sign_in_and_a_submission_that_cannot_have_the_writer_are_told_to_try_again() {
+    let (app, room) = room(4096, 1).await;
+    if postgres(&app) {
+        eprintln!("PostgreSQL has a pool of writers: holding one holds nobody back");
+        return;
+    }
+    let submitting = &room[0];
+    let signing_in = crate::candidates::ready(&app, 1).await;
+    // Another write holds SQLite's one writer longer than a request write waits.
+    let held = app.db.begin_write().await.unwrap();
+    let (signed_in, submitted) = tokio::join!(
+        signing_in.sign_in(),
+        submitting
+            .s
+            .browser
+            .post_form("/thi/submit", &[("confirm", "1")]),
+    );
+    for res in [signed_in, submitted] {
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()["retry-after"], "2");
+        let page = res.text().await.unwrap();
+        assert!(page.contains("Máy chủ đang bận, đang thử lại."), "{page}");
+    }
+    drop(held);
+    let devices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM candidate_devices")
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap();
+    assert_eq!(devices, 1, "only the first candidate's computer");
+    // Sent again, both go through.
+    assert_eq!(
+        crate::helpers::location(&signing_in.sign_in().await),
+        "/thi/lobby"
+    );
+    submitting.s.submits().await;
+}
