@@ -21,15 +21,7 @@ use crate::{
 /// What pressing "Bắt đầu" on the lobby gave: how many times the server said it was busy
 /// before the start, and where the start led.
 async fn press_start(address: &str, seat: &Seat) -> (usize, String) {
-    let lobby = seat
-        .client
-        .get(format!("{address}/thi/lobby"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let lobby = seat.page(address, "/thi/lobby").await;
     let token = csrf_in(&lobby).expect("the lobby's start form");
     let mut busy = 0;
     loop {

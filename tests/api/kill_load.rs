@@ -172,16 +172,7 @@ async fn sit_down(address: &str, db: &Db, seat: Seat) -> (Desk, Vec<(usize, Stri
         if desk.questions.len() == QUESTIONS {
             break;
         }
-        let page = desk
-            .seat
-            .client
-            .get(format!("{address}/thi/q/{n}"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = desk.seat.page(address, &format!("/thi/q/{n}")).await;
         desk.csrf = csrf_in(&page).expect("a question page");
         let Some((name, tokens)) = radios(&page) else {
             continue;

@@ -41,6 +41,20 @@ pub async fn room(db: &Db, size: usize) -> (String, Vec<Seat>) {
     (session.id, seats)
 }
 
+impl Seat {
+    /// The page at `path` of the server at `address`, as this candidate's browser gets it.
+    pub async fn page(&self, address: &str, path: &str) -> String {
+        self.client
+            .get(format!("{address}{path}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+}
+
 /// A browser-like client (cookies kept, redirects not followed) signed in with `token`.
 fn browser_with(token: &str) -> reqwest::Client {
     let jar = Arc::new(reqwest::cookie::Jar::default());
