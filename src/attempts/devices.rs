@@ -87,12 +87,17 @@ pub async fn replaced(req: &HttpRequest) -> sqlx::Result<bool> {
     let Some(device) = device_of(req) else {
         return Ok(false);
     };
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM candidate_devices WHERE token_digest = $1")
-            .bind(device)
-            .fetch_optional(&state(req).db.read)
-            .await?;
+    let status = status(&state(req).db.read, &device).await?;
     Ok(status.is_some_and(|s| s != "active" && s != "pending"))
+}
+
+/// The stored status of the device whose token digest is `device` (`active`, `pending`, or
+/// why it no longer holds its attempt), if it ever signed in.
+pub async fn status(pool: &AnyPool, device: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT status FROM candidate_devices WHERE token_digest = $1")
+        .bind(device)
+        .fetch_optional(pool)
+        .await
 }
 
 /// Registers this device for the attempt. It is let in at once, unless another device is

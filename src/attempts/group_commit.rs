@@ -138,24 +138,17 @@ async fn write_batches(db: Db, mut waiting: mpsc::Receiver<Job>) {
         let batch = std::mem::take(&mut jobs);
         tracing::trace!(saves = batch.len(), "writing a batch of saves");
         let writes: Vec<&Write> = batch.iter().map(|j| &j.write).collect();
-        let written = match tx {
-            Ok(tx) => commit(tx, &writes).await,
-            Err(e) => Err(e),
-        };
-        match written {
+        match commit(tx, &writes).await {
             Ok(landed) => {
                 for (job, landed) in batch.into_iter().zip(landed) {
                     let _ = job.reply.send(Ok(landed));
                 }
             }
-            Err(e) if batch.len() > 1 && !is_outage(&e) && specific(&e) => {
+            Err(e) if batch.len() > 1 && specific(&e) => {
                 // One save's own data failed the batch: write each alone, so only it fails.
                 tracing::warn!(error = %e, "a batch of saves failed; writing them one by one");
                 for job in batch {
-                    let alone = match db.begin_write().await {
-                        Ok(tx) => commit(tx, &[&job.write]).await,
-                        Err(e) => Err(e),
-                    };
+                    let alone = commit(db.begin_write().await, &[&job.write]).await;
                     let reply = alone.map(|mut l| l.remove(0)).map_err(|e| refusal(&e));
                     let _ = job.reply.send(reply);
                 }
@@ -171,8 +164,9 @@ async fn write_batches(db: Db, mut waiting: mpsc::Receiver<Job>) {
     }
 }
 
-/// Writes `writes` in `tx`; the results count only once it has committed.
-async fn commit(mut tx: WriteTx, writes: &[&Write]) -> sqlx::Result<Vec<Option<Landed>>> {
+/// Writes `writes` in `tx` (if it could begin); the results count only once it has committed.
+async fn commit(tx: sqlx::Result<WriteTx>, writes: &[&Write]) -> sqlx::Result<Vec<Option<Landed>>> {
+    let mut tx = tx?;
     let mut landed = Vec::with_capacity(writes.len());
     for write in writes {
         landed.push(write.apply(&mut tx).await?);

@@ -4,6 +4,8 @@
 //! while the attempt takes answers, checked in the write itself (`Write`); the attempt's
 //! answered count follows its responses by trigger (migration 0025).
 
+use std::sync::LazyLock;
+
 use sqlx::{AnyConnection, FromRow};
 
 use crate::grading::model::Response;
@@ -71,18 +73,15 @@ pub async fn save(
     now: i64,
 ) -> sqlx::Result<Saved> {
     let value = stored_value(answer);
-    let written = sqlx::query(&format!(
-        "INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
-         VALUES ($1, $2, $3, $4, $5, $6) {UPSERT_CONFLICT}"
-    ))
-    .bind(attempt_id)
-    .bind(item_id)
-    .bind(seq)
-    .bind(&value)
-    .bind(i64::from(flagged))
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    let written = sqlx::query(&SAVE)
+        .bind(attempt_id)
+        .bind(item_id)
+        .bind(seq)
+        .bind(&value)
+        .bind(i64::from(flagged))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
     if written.rows_affected() == 0 {
         return not_written(conn, attempt_id, item_id, seq, value.as_deref()).await;
     }
@@ -177,6 +176,37 @@ pub fn stored_value(answer: Option<&Response>) -> Option<String> {
     answer.map(|r| serde_json::to_string(r).expect("responses serialise"))
 }
 
+/// The statements of a save, written out once (the save path runs them thousands of times a
+/// second): `save`'s upsert; SQLite's store-if-open and claim (`Write::apply`); PostgreSQL's
+/// single statement (`Write::apply_alone`).
+static SAVE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
+         VALUES ($1, $2, $3, $4, $5, $6) {UPSERT_CONFLICT}"
+    )
+});
+static STORE_IF_OPEN: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
+         SELECT $2, $9, $10, $11, $12, $1 FROM attempts a WHERE {OPEN}
+         {UPSERT_CONFLICT}"
+    )
+});
+static CLAIM_IF_OPEN: LazyLock<String> =
+    LazyLock::new(|| format!("UPDATE attempts AS a SET {CLAIM} WHERE {OPEN} RETURNING answered"));
+static SAVE_IF_OPEN: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH claim AS (UPDATE attempts AS a SET {CLAIM} WHERE {OPEN} RETURNING a.answered),
+         old AS (SELECT seq, value, saved_at FROM responses
+                 WHERE attempt_id = $2 AND item_id = $9),
+         up AS (INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
+                SELECT $2, $9, $10, $11, $12, $1 FROM claim
+                {UPSERT_CONFLICT} RETURNING seq)
+         SELECT (SELECT answered FROM claim), (SELECT COUNT(*) FROM up),
+                (SELECT seq FROM old), (SELECT value FROM old), (SELECT saved_at FROM old)"
+    )
+});
+
 impl Write {
     fn bind_open<'q>(
         &'q self,
@@ -198,11 +228,7 @@ impl Write {
     /// the save did not land over what is stored. None when the attempt takes no answers.
     pub async fn apply(&self, conn: &mut AnyConnection) -> sqlx::Result<Option<Landed>> {
         let stored = self
-            .bind_open(sqlx::query(&format!(
-                "INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
-                 SELECT $2, $9, $10, $11, $12, $1 FROM attempts a WHERE {OPEN}
-                 {UPSERT_CONFLICT}"
-            )))
+            .bind_open(sqlx::query(&STORE_IF_OPEN))
             .bind(&self.item_id)
             .bind(self.seq)
             .bind(&self.value)
@@ -210,9 +236,7 @@ impl Write {
             .execute(&mut *conn)
             .await?;
         let answered: Option<i64> = self
-            .bind_open(sqlx::query(&format!(
-                "UPDATE attempts AS a SET {CLAIM} WHERE {OPEN} RETURNING answered"
-            )))
+            .bind_open(sqlx::query(&CLAIM_IF_OPEN))
             .fetch_optional(&mut *conn)
             .await?
             .map(|row| sqlx::Row::try_get(&row, 0))
@@ -237,16 +261,7 @@ impl Write {
     /// takes no answers.
     pub async fn apply_alone(&self, pool: &sqlx::AnyPool) -> sqlx::Result<Option<Landed>> {
         let row = self
-            .bind_open(sqlx::query(&format!(
-                "WITH claim AS (UPDATE attempts AS a SET {CLAIM} WHERE {OPEN} RETURNING a.answered),
-                 old AS (SELECT seq, value, saved_at FROM responses
-                         WHERE attempt_id = $2 AND item_id = $9),
-                 up AS (INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
-                        SELECT $2, $9, $10, $11, $12, $1 FROM claim
-                        {UPSERT_CONFLICT} RETURNING seq)
-                 SELECT (SELECT answered FROM claim), (SELECT COUNT(*) FROM up),
-                        (SELECT seq FROM old), (SELECT value FROM old), (SELECT saved_at FROM old)"
-            )))
+            .bind_open(sqlx::query(&SAVE_IF_OPEN))
             .bind(&self.item_id)
             .bind(self.seq)
             .bind(&self.value)

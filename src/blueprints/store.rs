@@ -18,9 +18,9 @@ static VERSIONS: LazyLock<RwLock<HashMap<String, Arc<Blueprint>>>> =
 
 /// Pools already read, by the published bank versions they come from. A published bank
 /// version never changes, so a room's starts read and parse its items once. A new version of
-/// a bank makes a new pool; past `POOLS_KEPT` pools the cache starts again.
-static POOLS: LazyLock<RwLock<HashMap<BankVersions, Arc<Vec<PoolItem>>>>> =
-    LazyLock::new(Default::default);
+/// a bank makes a new pool; the `POOLS_KEPT` most used are kept.
+static POOLS: LazyLock<quick_cache::sync::Cache<BankVersions, Arc<Vec<PoolItem>>>> =
+    LazyLock::new(|| quick_cache::sync::Cache::new(POOLS_KEPT));
 /// (bank code, bank version id) of each bank a pool is drawn from.
 type BankVersions = Vec<(String, String)>;
 const POOLS_KEPT: usize = 16;
@@ -113,17 +113,11 @@ pub async fn published_pool(
     pool: &AnyPool,
     versions: &[(String, String)],
 ) -> anyhow::Result<Arc<Vec<PoolItem>>> {
-    if let Some(known) = POOLS.read().ok().and_then(|m| m.get(versions).cloned()) {
-        return Ok(known);
-    }
-    let items = Arc::new(pool_of_versions(pool, versions).await?);
-    if let Ok(mut map) = POOLS.write() {
-        if map.len() >= POOLS_KEPT {
-            map.clear();
-        }
-        map.insert(versions.to_vec(), items.clone());
-    }
-    Ok(items)
+    POOLS
+        .get_or_insert_async(versions, async {
+            Ok(Arc::new(pool_of_versions(pool, versions).await?))
+        })
+        .await
 }
 
 /// The newest items of the banks the blueprint names.

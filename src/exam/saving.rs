@@ -167,11 +167,7 @@ async fn why_refused(
     }
     // Open as read now: the device lost its standing, or the attempt was resumed, between the
     // write and this read.
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM candidate_devices WHERE token_digest = $1")
-            .bind(&candidate.device)
-            .fetch_optional(&state.db.read)
-            .await?;
+    let status = devices::status(&state.db.read, &candidate.device).await?;
     Ok(match status.as_deref() {
         // Open again as read now (a resume came between the write and this read): the page
         // keeps the answer, as during a pause, and sends it again at once.

@@ -130,18 +130,47 @@ async fn sign_in(
     let now = clock::now_ms();
     let birth = Date::parse(&form.birth_date).map(Date::iso);
     let entry = guessing::named(&state.db.read, &number).await?;
-    let verdict = match &entry {
-        // Nothing is stored for a number no one has: there is no one to protect.
-        None => Verdict::Wrong {
-            left: guessing::DEVICE_FAILURES - 1,
-        },
-        Some(entry) => {
+    let session = match &entry {
+        Some(entry) => sessions::by_id(&state.db.read, &entry.session_id).await?,
+        None => None,
+    };
+    // A right code still opens nothing in a cancelled session or after a removal: say so.
+    let refused = match (&entry, &session) {
+        (Some(entry), _) if entry.clock.state() == AttemptState::Removed => {
+            Some("session.more.removed_sign_in")
+        }
+        (_, Some(session)) if session.cancelled_at.is_some() => {
+            Some("session.more.cancelled_sign_in")
+        }
+        _ => None,
+    };
+    // The code is checked, and a right one lets this computer in, in one transaction.
+    let (verdict, token) = match (&entry, &session) {
+        (Some(entry), Some(session)) => {
             let mut tx = state.db.begin_request_write().await?;
             let digest = access_code_digest(state.server_key(), &code);
             let typed = (digest.as_str(), birth.as_deref());
             let verdict = guessing::try_code(&mut tx, entry, &device_key, typed, now).await?;
+            let token = if matches!(verdict, Verdict::Right) && refused.is_none() {
+                // The client's address (through a trusted proxy's header), for the proctor.
+                let address = crate::web::client::client_addr(&req);
+                let reauthorise = session.reauthorise_on_return == 1;
+                Some(
+                    devices::sign_in(&mut tx, entry, reauthorise, &address)
+                        .await?
+                        .0,
+                )
+            } else {
+                None
+            };
             tx.commit().await?;
-            verdict
+            (verdict, token)
+        }
+        (Some(_), None) => return Err(AppError::NotFound),
+        // Nothing is stored for a number no one has: there is no one to protect.
+        (None, _) => {
+            let left = guessing::DEVICE_FAILURES - 1;
+            (Verdict::Wrong { left }, None)
         }
     };
     let (status, problem) = match verdict {
@@ -156,7 +185,7 @@ async fn sign_in(
             (422, Some(text))
         }
     };
-    let (Some(entry), None) = (entry, &problem) else {
+    let (Some(session), None) = (session, &problem) else {
         let page = SignInPage {
             chrome,
             form,
@@ -166,18 +195,8 @@ async fn sign_in(
         let res = crate::web::render(&page, status)?;
         return Ok(with_device(res, &state, device));
     };
-    let session = sessions::by_id(&state.db.read, &entry.session_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // A right code still opens nothing in a cancelled session or after a removal: say so.
-    let refused = if entry.clock.state() == AttemptState::Removed {
-        Some("session.more.removed_sign_in")
-    } else if session.cancelled_at.is_some() {
-        Some("session.more.cancelled_sign_in")
-    } else {
-        None
-    };
-    if let Some(key) = refused {
+    let Some(token) = token else {
+        let key = refused.expect("a right code without a sign-in was refused");
         let page = SignInPage {
             problem: Some(lang.fill(key, &[("title", &session.title)])),
             chrome,
@@ -186,13 +205,7 @@ async fn sign_in(
         };
         let res = crate::web::render(&page, 409)?;
         return Ok(with_device(res, &state, device));
-    }
-    // The client's address (through a trusted proxy's header), shown to the proctor.
-    let address = crate::web::client::client_addr(&req);
-    let mut tx = state.db.begin_request_write().await?;
-    let reauthorise = session.reauthorise_on_return == 1;
-    let (token, _) = devices::sign_in(&mut tx, &entry, reauthorise, &address).await?;
-    tx.commit().await?;
+    };
     let cookie = state.cookies().build(state.cookies().exam(), token);
     let res = HttpResponse::SeeOther()
         .cookie(cookie)

@@ -4,8 +4,6 @@
 //! and a room pressing "Bắt đầu" at once is bounded: a start that cannot have the writer soon
 //! is told the server is busy (and the lobby tries again) instead of waiting without end.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use anyhow::Context;
 
 use crate::{
@@ -74,32 +72,12 @@ pub enum StartError {
 /// once to try again, before reading anything, so a crowd costs neither memory nor reads.
 pub const MAX_STARTING: usize = 512;
 
-static STARTING: AtomicUsize = AtomicUsize::new(0);
-
-/// One of the `MAX_STARTING` places, given back when the start ends, however it ends.
-struct Starting;
-
-impl Starting {
-    fn take() -> Option<Self> {
-        let before = STARTING.fetch_add(1, Ordering::AcqRel);
-        if before >= MAX_STARTING {
-            STARTING.fetch_sub(1, Ordering::AcqRel);
-            return None;
-        }
-        Some(Starting)
-    }
-}
-
-impl Drop for Starting {
-    fn drop(&mut self) {
-        STARTING.fetch_sub(1, Ordering::AcqRel);
-    }
-}
+static STARTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_STARTING);
 
 /// Starts an authorised attempt at `now`: the person's accommodation on the session's day is
 /// frozen into the deadline, and a paper is drawn that avoids items they have seen.
 pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, StartError> {
-    let _place = Starting::take().ok_or(StartError::Busy)?;
+    let _place = STARTING.try_acquire().map_err(|_| StartError::Busy)?;
     let entry = attempts::entry(&db.read, attempt_id)
         .await
         .context("cannot read the attempt")?

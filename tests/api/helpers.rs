@@ -55,6 +55,22 @@ pub async fn fresh_settings(dir: &std::path::Path) -> Settings {
     settings
 }
 
+/// The `sathach` binary on the settings' database and data folder (where the key file is),
+/// run in that folder, with no configuration taken from the environment; the caller adds the
+/// command and its options.
+pub fn sathach_on(settings: &Settings) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_sathach"));
+    command
+        .arg("--database-url")
+        .arg(settings.database_url.expose())
+        .arg("--data-dir")
+        .arg(&settings.data_dir)
+        .current_dir(&settings.data_dir)
+        .env_remove("SATHACH_CONFIG")
+        .env_remove("SATHACH_DATA_DIR");
+    command
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }

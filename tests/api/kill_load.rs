@@ -9,7 +9,7 @@
 use std::{
     collections::HashMap,
     io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
+    process::{Child, Stdio},
     sync::{
         Arc, Mutex, RwLock,
         atomic::{AtomicBool, Ordering},
@@ -23,7 +23,7 @@ use sathach::{config::Settings, db::Db, sessions::start::start};
 use sqlx::Connection;
 
 use crate::{
-    helpers::{PROCTOR, TestApp, csrf_in, fresh_settings},
+    helpers::{PROCTOR, TestApp, csrf_in, fresh_settings, sathach_on},
     room::{Seat, room},
 };
 
@@ -47,15 +47,8 @@ struct Server(Child);
 impl Server {
     /// Starts the server on a free port; returns it and its address once it is ready.
     fn start(settings: &Settings) -> (Server, String) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sathach"))
-            .arg("--database-url")
-            .arg(settings.database_url.expose())
-            .arg("--data-dir")
-            .arg(&settings.data_dir)
+        let mut child = sathach_on(settings)
             .args(["serve", "--listen", "127.0.0.1:0"])
-            .current_dir(&settings.data_dir)
-            .env_remove("SATHACH_CONFIG")
-            .env_remove("SATHACH_DATA_DIR")
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -5,7 +5,7 @@
 
 use std::{
     io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
+    process::{Child, Stdio},
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::{
     candidates::{answers_on, ready},
-    helpers::{TestApp, csrf_in, fresh_settings},
+    helpers::{TestApp, csrf_in, fresh_settings, sathach_on},
 };
 
 /// `sathach serve` as a child process, its JSON log (stderr) collected line by line.
@@ -36,16 +36,9 @@ impl Drop for Server {
 impl Server {
     /// Starts the server on the settings' database with the demo data, on a free port.
     fn start(settings: &Settings) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sathach"))
-            .args(["--log-format", "json", "--database-url"])
-            .arg(settings.database_url.expose())
-            // The key file lives in the data folder, where the test reads it too.
-            .arg("--data-dir")
-            .arg(&settings.data_dir)
+        let mut child = sathach_on(settings)
+            .args(["--log-format", "json"])
             .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-            .current_dir(&settings.data_dir)
-            .env_remove("SATHACH_CONFIG")
-            .env_remove("SATHACH_DATA_DIR")
             .env_remove("SATHACH_LOG_FORMAT")
             // Debug lines and SQL statements too, but only those logged while handling a
             // request (SQLite's statements run on sqlx's worker thread, outside it).

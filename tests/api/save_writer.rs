@@ -64,6 +64,31 @@ fn save_task(a: &Answering, n: usize, seq: i64) -> tokio::task::JoinHandle<reqwe
     tokio::spawn(async move { request.send().await.expect("a save is answered") })
 }
 
+/// Questions 1 and 2 of every candidate saved as one batch on SQLite: the saves wait for the
+/// writer's connection, which the test holds (after running `statements` on it), and are
+/// written together once it is released. Returns the replies.
+async fn one_batch(
+    app: &TestApp,
+    room: &[Answering],
+    statements: &[&str],
+) -> Vec<reqwest::Response> {
+    let mut writer = app.db.write.acquire().await.unwrap();
+    for statement in statements {
+        writer.execute(*statement).await.unwrap();
+    }
+    let saves: Vec<_> = room
+        .iter()
+        .flat_map(|a| [save_task(a, 1, 1), save_task(a, 2, 1)])
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    drop(writer);
+    let mut replies = Vec::new();
+    for save in saves {
+        replies.push(save.await.unwrap());
+    }
+    replies
+}
+
 async fn stored_seq(app: &TestApp, attempt: &str) -> Vec<i64> {
     sqlx::query_scalar("SELECT seq FROM responses WHERE attempt_id = $1 ORDER BY seq")
         .bind(attempt)
@@ -148,28 +173,14 @@ async fn a_batch_that_cannot_be_written_fails_every_save_in_it_and_the_next_batc
     // The writer's connection (the pool's only one) finds its disk full at the next answer it
     // stores: a trigger of its own fills a temporary table capped by `max_page_count`. The
     // writer replaces the connection after the failed batch, and the trigger goes with it.
-    let mut writer = app.db.write.acquire().await.unwrap();
-    for statement in [
+    let full_disk = [
         "PRAGMA temp.max_page_count = 8",
         "CREATE TEMP TABLE ballast (b BLOB)",
         "CREATE TEMP TRIGGER full_disk AFTER INSERT ON main.responses \
          BEGIN INSERT INTO ballast VALUES (zeroblob(1000000)); END",
-    ] {
-        writer.execute(statement).await.unwrap();
-    }
+    ];
     let attempts: Vec<&str> = room.iter().map(|a| a.s.attempt.as_str()).collect();
-    // Eight saves wait for the connection the test holds, to be written as one batch once
-    // it is released.
-    let mut saves = Vec::new();
-    for a in &room {
-        for n in 1..=2 {
-            saves.push(save_task(a, n, 1));
-        }
-    }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    drop(writer);
-    for save in saves {
-        let res = save.await.unwrap();
+    for res in one_batch(&app, &room, &full_disk).await {
         assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
         let body: serde_json::Value = res.json().await.unwrap();
         assert_eq!(body["key"], "exam.not_saved_retrying", "{body}");
@@ -185,6 +196,34 @@ async fn a_batch_that_cannot_be_written_fails_every_save_in_it_and_the_next_batc
         let res = save_json(&a.s, 1, &a.pages[0], 1, &a.csrf).await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(stored_seq(&app, &a.s.attempt).await, vec![1]);
+    }
+}
+
+#[tokio::test]
+async fn a_save_the_database_refuses_fails_alone_and_its_batch_is_written() {
+    let (app, room) = room(4096, 4).await;
+    if postgres(&app) {
+        eprintln!("PostgreSQL writes each save alone: no batch to share a failure");
+        return;
+    }
+    // One save of the batch breaks a rule of the database (a trigger of the writer's
+    // connection refuses it): the batch is written again one save at a time. The connection
+    // is replaced after the failed batch, so the refused save itself lands on its own too.
+    let refuse_one = format!(
+        "CREATE TEMP TRIGGER refuse_one BEFORE INSERT ON main.responses \
+         WHEN NEW.attempt_id = '{}' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        room[0].s.attempt
+    );
+    for res in one_batch(&app, &room, &[&refuse_one]).await {
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "no save shares another's failure"
+        );
+    }
+    for a in &room {
+        let stored = stored_seq(&app, &a.s.attempt).await;
+        assert_eq!(stored, vec![1, 1], "questions 1 and 2 of {}", a.s.attempt);
     }
 }
 
