@@ -167,10 +167,7 @@ async fn write_batches(db: Db, mut waiting: mpsc::Receiver<Job>) {
 /// Writes `writes` in `tx` (if it could begin); the results count only once it has committed.
 async fn commit(tx: sqlx::Result<WriteTx>, writes: &[&Write]) -> sqlx::Result<Vec<Option<Landed>>> {
     let mut tx = tx?;
-    let mut landed = Vec::with_capacity(writes.len());
-    for write in writes {
-        landed.push(write.apply(&mut tx).await?);
-    }
+    let landed = super::save_batch::apply(&mut tx, writes).await?;
     tx.commit().await?;
     Ok(landed)
 }

@@ -18,6 +18,7 @@ pub mod paper;
 pub mod reasons;
 pub mod responses;
 pub mod restart;
+pub mod save_batch;
 pub mod seen;
 pub mod store;
 

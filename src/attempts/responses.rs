@@ -56,7 +56,7 @@ pub enum Saved {
 }
 
 /// The upsert of one answer: it lands only over an older `seq`.
-const UPSERT_CONFLICT: &str = "ON CONFLICT (attempt_id, item_id) DO UPDATE
+pub(super) const UPSERT_CONFLICT: &str = "ON CONFLICT (attempt_id, item_id) DO UPDATE
      SET seq = excluded.seq, value = excluded.value, flagged = excluded.flagged,
          saved_at = excluded.saved_at
      WHERE responses.seq < excluded.seq";
@@ -89,7 +89,7 @@ pub async fn save(
 }
 
 /// A save that did not land over what is stored: the same save sent again (stored), or older.
-async fn not_written(
+pub(super) async fn not_written(
     conn: &mut AnyConnection,
     attempt_id: &str,
     item_id: &str,
@@ -160,16 +160,37 @@ pub struct Landed {
     pub answered: i64,
 }
 
-/// The condition under which an attempt takes a save ($1 now, $2 attempt, $3 grace, $4 state,
-/// $5 device, $6 the sequential position required or -1).
-const OPEN: &str = "a.id = $2 AND a.state = $4 AND a.deadline_at + $3 >= $1
-     AND ($6 < 0 OR a.position = $6)
+/// The condition under which an attempt takes a save, with the save's values named: `:now`,
+/// `:attempt`, `:grace` (ms), `:state` (in progress), `:device` (token digest), `:reached`
+/// (the sequential position required, or -1). Each statement fills in its own (`fill`).
+pub(super) const OPEN: &str = "a.id = :attempt AND a.state = :state AND a.deadline_at + :grace >= :now
+     AND (:reached < 0 OR a.position = :reached)
      AND EXISTS (SELECT 1 FROM candidate_devices d
-                 WHERE d.token_digest = $5 AND d.attempt_id = $2 AND d.status = 'active')";
+                 WHERE d.token_digest = :device AND d.attempt_id = :attempt AND d.status = 'active')";
 
-/// What the attempt becomes once it took a save ($7 question, $8 moved on from or 0).
-const CLAIM: &str = "last_seen_at = $1, last_question = $7,
-     position = CASE WHEN position = $8 - 1 THEN $8 ELSE position END";
+/// What the attempt becomes once it took a save (`:question` where it is now, `:moved` the
+/// question moved on from or 0).
+pub(super) const CLAIM: &str = "last_seen_at = :now, last_question = :question,
+     position = CASE WHEN position = :moved - 1 THEN :moved ELSE position END";
+
+/// `template` with each `:name` replaced by what stands for it in a statement.
+pub(super) fn fill(template: &str, names: &[(&str, &str)]) -> String {
+    names
+        .iter()
+        .fold(template.to_string(), |text, (name, with)| text.replace(name, with))
+}
+
+/// The names of `OPEN` and `CLAIM` as one save's parameters.
+const ONE_SAVE: [(&str, &str); 8] = [
+    (":now", "$1"),
+    (":attempt", "$2"),
+    (":grace", "$3"),
+    (":state", "$4"),
+    (":device", "$5"),
+    (":reached", "$6"),
+    (":question", "$7"),
+    (":moved", "$8"),
+];
 
 /// An answer as the `value` column keeps it (None: no answer).
 pub fn stored_value(answer: Option<&Response>) -> Option<String> {
@@ -177,26 +198,18 @@ pub fn stored_value(answer: Option<&Response>) -> Option<String> {
 }
 
 /// The statements of a save, written out once (the save path runs them thousands of times a
-/// second): `save`'s upsert; SQLite's store-if-open and claim (`Write::apply`); PostgreSQL's
-/// single statement (`Write::apply_alone`).
+/// second): `save`'s upsert and PostgreSQL's single statement (`Write::apply_alone`); SQLite's
+/// batches have theirs in `save_batch`.
 static SAVE: LazyLock<String> = LazyLock::new(|| {
     format!(
         "INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
          VALUES ($1, $2, $3, $4, $5, $6) {UPSERT_CONFLICT}"
     )
 });
-static STORE_IF_OPEN: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
-         SELECT $2, $9, $10, $11, $12, $1 FROM attempts a WHERE {OPEN}
-         {UPSERT_CONFLICT}"
-    )
-});
-static CLAIM_IF_OPEN: LazyLock<String> =
-    LazyLock::new(|| format!("UPDATE attempts AS a SET {CLAIM} WHERE {OPEN} RETURNING answered"));
 static SAVE_IF_OPEN: LazyLock<String> = LazyLock::new(|| {
+    let (open, claim) = (fill(OPEN, &ONE_SAVE), fill(CLAIM, &ONE_SAVE));
     format!(
-        "WITH claim AS (UPDATE attempts AS a SET {CLAIM} WHERE {OPEN} RETURNING a.answered),
+        "WITH claim AS (UPDATE attempts AS a SET {claim} WHERE {open} RETURNING a.answered),
          old AS (SELECT seq, value, saved_at FROM responses
                  WHERE attempt_id = $2 AND item_id = $9),
          up AS (INSERT INTO responses (attempt_id, item_id, seq, value, flagged, saved_at)
@@ -221,39 +234,6 @@ impl Write {
             .bind(self.sequential_at.map_or(-1, |n| n as i64 - 1))
             .bind(self.question as i64)
             .bind(self.moves_on_from.map_or(0, |n| n as i64))
-    }
-
-    /// SQLite, in the caller's transaction (the group-commit writer's): the answer stored if
-    /// the attempt takes it, then the attempt claimed; two statements, and a third only when
-    /// the save did not land over what is stored. None when the attempt takes no answers.
-    pub async fn apply(&self, conn: &mut AnyConnection) -> sqlx::Result<Option<Landed>> {
-        let stored = self
-            .bind_open(sqlx::query(&STORE_IF_OPEN))
-            .bind(&self.item_id)
-            .bind(self.seq)
-            .bind(&self.value)
-            .bind(i64::from(self.flagged))
-            .execute(&mut *conn)
-            .await?;
-        let answered: Option<i64> = self
-            .bind_open(sqlx::query(&CLAIM_IF_OPEN))
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|row| sqlx::Row::try_get(&row, 0))
-            .transpose()?;
-        let Some(answered) = answered else {
-            return Ok(None);
-        };
-        let saved = if stored.rows_affected() == 1 {
-            Saved::Stored {
-                seq: self.seq,
-                saved_at: self.now,
-            }
-        } else {
-            let value = self.value.as_deref();
-            not_written(conn, &self.attempt_id, &self.item_id, self.seq, value).await?
-        };
-        Ok(Some(Landed { saved, answered }))
     }
 
     /// PostgreSQL: one statement, committed on its own (one round trip); the attempt's row is

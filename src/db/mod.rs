@@ -51,8 +51,11 @@ pub struct Db {
     options: AnyConnectOptions,
     /// Where the server key is kept (see `server_key`): never in the database.
     pub keys: KeySource,
-    /// Places for request writes waiting for the writer (`begin_request_write`).
+    /// Places for request writes waiting for the writer (`request_write`).
     waiting: Arc<tokio::sync::Semaphore>,
+    /// The runtime request writes run on (`request_write`): not the HTTP workers', so a
+    /// transaction holding SQLite's writer never waits behind a queue of page requests.
+    writes_on: tokio::runtime::Handle,
 }
 
 /// How many request writes (sign-ins, starts, submissions…) may wait for the database's writer
@@ -131,6 +134,7 @@ impl Db {
                     options,
                     keys,
                     waiting: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITES_WAITING)),
+                    writes_on: tokio::runtime::Handle::current(),
                 }
             }
             Backend::Postgres => {
@@ -148,6 +152,7 @@ impl Db {
                     options,
                     keys,
                     waiting: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITES_WAITING)),
+                    writes_on: tokio::runtime::Handle::current(),
                 }
             }
         };
@@ -226,19 +231,37 @@ impl Db {
         Ok(WriteTx::new(tx, self.health.clone()))
     }
 
-    /// Starts the write transaction of a request: at most `REQUEST_WRITES_WAITING` wait for
-    /// the writer, each at most `WRITER_WAIT`; beyond, the request is refused as busy at once,
-    /// before anything is written.
-    pub async fn begin_request_write(&self) -> Result<WriteTx, Refused> {
+    /// Runs a request's write transaction (`work`, given the transaction to use and commit) on
+    /// the node's own runtime rather than the HTTP worker that asked, so each of its statements
+    /// resumes at once and the writer is held for as short a time as possible, however many
+    /// pages that worker serves. At most `REQUEST_WRITES_WAITING` wait for the writer, each at
+    /// most `WRITER_WAIT`; beyond, the request is refused as busy at once, before anything is
+    /// written. The work runs to its end even if the requester goes away.
+    pub async fn request_write<T, Work, Done>(&self, work: Work) -> Result<T, Refused>
+    where
+        Work: FnOnce(WriteTx) -> Done + Send + 'static,
+        Done: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
         let place = self
             .waiting
             .clone()
             .try_acquire_owned()
             .map_err(|_| Refused::Busy)?;
-        match tokio::time::timeout(WRITER_WAIT, self.begin_write()).await {
-            Ok(Ok(tx)) => Ok(tx.holding(place)),
-            Ok(Err(e)) => Err(Refused::Failed(e)),
-            Err(_) => Err(Refused::Busy),
+        let db = self.clone();
+        let task = self.writes_on.spawn(async move {
+            match tokio::time::timeout(WRITER_WAIT, db.begin_write()).await {
+                Ok(Ok(tx)) => Ok(work(tx.holding(place)).await),
+                Ok(Err(e)) => Err(Refused::Failed(e)),
+                Err(_) => Err(Refused::Busy),
+            }
+        });
+        match task.await {
+            Ok(done) => done,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(Refused::Failed(sqlx::Error::Protocol(format!(
+                "the write was stopped: {e}"
+            )))),
         }
     }
 

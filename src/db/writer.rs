@@ -164,7 +164,7 @@ impl Health {
 pub struct WriteTx {
     tx: Option<Transaction<'static, Any>>,
     health: Arc<Health>,
-    /// A request write's place among those waiting (see `Db::begin_request_write`), given
+    /// A request write's place among those waiting (see `Db::request_write`), given
     /// back when the transaction ends.
     _place: Option<tokio::sync::OwnedSemaphorePermit>,
 }

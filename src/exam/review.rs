@@ -21,6 +21,7 @@ use crate::attempts::{
 use crate::{
     blueprints::model::Navigation,
     clock,
+    db::WriteTx,
     web::{AppError, AppState, Chrome, Page, render},
 };
 
@@ -115,21 +116,18 @@ pub(super) async fn submit(
             _ => "/thi/lobby",
         }));
     }
-    let mut tx = state.db.begin_request_write().await?;
-    let note = Note {
-        detail: Detail::ByCandidate.into(),
-        ..Note::default()
+    let attempt_id = exam.entry.id.clone();
+    let write = move |mut tx: WriteTx| async move {
+        let note = Note {
+            detail: Detail::ByCandidate.into(),
+            ..Note::default()
+        };
+        let cause = EndCause::Candidate;
+        finish(&mut tx, &attempt_id, cause, clock::now_ms(), note).await?;
+        tx.commit().await.map_err(ChangeError::Db)
     };
-    match finish(
-        &mut tx,
-        &exam.entry.id,
-        EndCause::Candidate,
-        clock::now_ms(),
-        note,
-    )
-    .await
-    {
-        Ok(_) => tx.commit().await?,
+    match state.db.request_write(write).await? {
+        Ok(()) => {}
         Err(ChangeError::Db(e)) => return Err(e.into()),
         Err(ChangeError::Other(e)) => return Err(e.into()),
         Err(_) => return Ok(see_other("/thi/lobby")),

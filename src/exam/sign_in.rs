@@ -14,6 +14,7 @@ use crate::attempts::{
 };
 use crate::{
     clock,
+    db::WriteTx,
     sessions::store as sessions,
     vocab::{
         Date,
@@ -147,24 +148,25 @@ async fn sign_in(
     // The code is checked, and a right one lets this computer in, in one transaction.
     let (verdict, token) = match (&entry, &session) {
         (Some(entry), Some(session)) => {
-            let mut tx = state.db.begin_request_write().await?;
             let digest = access_code_digest(state.server_key(), &code);
-            let typed = (digest.as_str(), birth.as_deref());
-            let verdict = guessing::try_code(&mut tx, entry, &device_key, typed, now).await?;
-            let token = if matches!(verdict, Verdict::Right) && refused.is_none() {
-                // The client's address (through a trusted proxy's header), for the proctor.
-                let address = crate::web::client::client_addr(&req);
-                let reauthorise = session.reauthorise_on_return == 1;
-                Some(
-                    devices::sign_in(&mut tx, entry, reauthorise, &address)
-                        .await?
-                        .0,
-                )
-            } else {
-                None
+            // The client's address (through a trusted proxy's header), for the proctor.
+            let address = crate::web::client::client_addr(&req);
+            let reauthorise = session.reauthorise_on_return == 1;
+            let admit = refused.is_none();
+            let entry = entry.clone();
+            let write = move |mut tx: WriteTx| async move {
+                let typed = (digest.as_str(), birth.as_deref());
+                let verdict = guessing::try_code(&mut tx, &entry, &device_key, typed, now).await?;
+                let token = if matches!(verdict, Verdict::Right) && admit {
+                    let (token, _) = devices::sign_in(&mut tx, &entry, reauthorise, &address).await?;
+                    Some(token)
+                } else {
+                    None
+                };
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>((verdict, token))
             };
-            tx.commit().await?;
-            (verdict, token)
+            state.db.request_write(write).await??
         }
         (Some(_), None) => return Err(AppError::NotFound),
         // Nothing is stored for a number no one has: there is no one to protect.

@@ -15,7 +15,7 @@ use crate::{
         store::{self as attempts, ChangeError, LogEntry, Note},
     },
     blueprints::papers,
-    db::Db,
+    db::{Db, WriteTx},
     orgs,
     people::{model::extra_percent_on, store as people},
 };
@@ -113,30 +113,64 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
             .await
             .context("cannot read accommodations")?
     };
-    let mut tx = match db.begin_request_write().await {
-        Ok(tx) => tx,
+    let plan = Plan {
+        attempt_id: attempt_id.to_string(),
+        session_id: session.id.clone(),
+        duration_minutes: u32::try_from(session.duration_minutes).unwrap_or(u32::MAX),
+        accommodation_percent: extra_percent_on(&accommodations, session.day()),
+        late_by,
+        org,
+        prepared,
+        now,
+    };
+    match db.request_write(|tx| write_start(tx, plan)).await {
+        Ok(started) => started,
         Err(crate::db::Refused::Failed(e)) => {
-            return Err(anyhow::Error::from(e).context("cannot begin").into());
+            Err(anyhow::Error::from(e).context("cannot begin").into())
         }
         Err(crate::db::Refused::Busy) => {
             tracing::warn!(
                 attempt.id = attempt_id,
                 "start refused: the writer stayed busy"
             );
-            return Err(StartError::Busy);
+            Err(StartError::Busy)
         }
-    };
-    if super::store::is_closed(&mut tx, &session.id)
+    }
+}
+
+/// What a start writes, all read before its transaction.
+struct Plan {
+    attempt_id: String,
+    session_id: String,
+    duration_minutes: u32,
+    accommodation_percent: u32,
+    /// The proctor who let the candidate start after the cut-off.
+    late_by: Option<String>,
+    org: orgs::model::Organisation,
+    prepared: papers::Prepared,
+    now: i64,
+}
+
+/// The start's transaction: the session still open, the paper drawn, the clock started.
+async fn write_start(mut tx: WriteTx, plan: Plan) -> Result<AttemptClock, StartError> {
+    let Plan {
+        attempt_id,
+        session_id,
+        late_by,
+        now,
+        ..
+    } = &plan;
+    if super::store::is_closed(&mut tx, session_id)
         .await
         .context("cannot read the session")?
     {
         return Err(StartError::Refused(StartRefusal::SessionClosed));
     }
-    let paper = papers::draw_in(&mut tx, &org, &prepared).await?;
+    let paper = papers::draw_in(&mut tx, &plan.org, &plan.prepared).await?;
     let item_count = paper.form()?.items().count() as i64;
     let change = Change::Start {
-        duration_minutes: u32::try_from(session.duration_minutes).unwrap_or(u32::MAX),
-        accommodation_percent: extra_percent_on(&accommodations, session.day()),
+        duration_minutes: plan.duration_minutes,
+        accommodation_percent: plan.accommodation_percent,
         paper_id: paper.id.clone(),
         item_count,
     };
@@ -144,15 +178,15 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
         detail: Detail::Paper(paper.id.clone()).into(),
         ..Note::default()
     };
-    let clock = attempts::apply(&mut tx, attempt_id, &change, now, note).await?;
-    if let Some(proctor) = &late_by {
+    let clock = attempts::apply(&mut tx, attempt_id, &change, *now, note).await?;
+    if let Some(proctor) = late_by {
         let note = Note {
             actor: Some(proctor),
             detail: Detail::LateStart.into(),
             ..Note::default()
         };
         let entry = LogEntry {
-            session_id: &session.id,
+            session_id,
             attempt_id: Some(attempt_id),
             action: "late_start",
             states: None,
