@@ -74,10 +74,15 @@ impl Application {
         let state = web::Data::new(AppState::new(db.clone(), settings, secret));
         let seen = state.seen.clone();
         let mut server = HttpServer::new(move || {
+            // Called on each HTTP worker's thread as it starts.
+            crate::web::priority::lower_this_http_worker();
             App::new()
                 .app_data(state.clone())
                 .app_data(web::FormConfig::default().limit(256 * 1024))
                 .configure(system::routes)
+                // The candidates' routes come first: they take most requests on an exam day,
+                // and the router tries routes in this order.
+                .configure(exam::pages::routes)
                 .configure(assets::routes)
                 .configure(accounts::routes)
                 .configure(orgs::routes)
@@ -86,7 +91,6 @@ impl Application {
                 .configure(blueprints::pages::routes)
                 .configure(people::routes)
                 .configure(sessions::routes)
-                .configure(exam::pages::routes)
                 .configure(crate::results::practical_page::routes)
                 .configure(crate::results::candidate::routes)
                 .configure(crate::results::score_report::routes)

@@ -177,7 +177,9 @@ pub(super) const CLAIM: &str = "last_seen_at = :now, last_question = :question,
 pub(super) fn fill(template: &str, names: &[(&str, &str)]) -> String {
     names
         .iter()
-        .fold(template.to_string(), |text, (name, with)| text.replace(name, with))
+        .fold(template.to_string(), |text, (name, with)| {
+            text.replace(name, with)
+        })
 }
 
 /// The names of `OPEN` and `CLAIM` as one save's parameters.

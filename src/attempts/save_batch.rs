@@ -74,16 +74,25 @@ fn rows_of(n: usize) -> String {
     let width = COLUMNS.len();
     let rows: Vec<String> = (0..n)
         .map(|row| {
-            let cells: Vec<String> = (1..=width).map(|c| format!("${}", row * width + c)).collect();
+            let cells: Vec<String> = (1..=width)
+                .map(|c| format!("${}", row * width + c))
+                .collect();
             format!("({})", cells.join(", "))
         })
         .collect();
-    format!("WITH v({}) AS (VALUES {})", COLUMNS.join(", "), rows.join(", "))
+    format!(
+        "WITH v({}) AS (VALUES {})",
+        COLUMNS.join(", "),
+        rows.join(", ")
+    )
 }
 
 /// Writes `writes` in the caller's transaction (the group-commit writer's), in order; for
 /// each, what became of it, or None when its attempt takes no answers now.
-pub async fn apply(conn: &mut AnyConnection, writes: &[&Write]) -> sqlx::Result<Vec<Option<Landed>>> {
+pub async fn apply(
+    conn: &mut AnyConnection,
+    writes: &[&Write],
+) -> sqlx::Result<Vec<Option<Landed>>> {
     let mut landed = vec![None; writes.len()];
     for round in rounds(writes) {
         for indexes in round.chunks(CHUNK) {
@@ -98,7 +107,10 @@ pub async fn apply(conn: &mut AnyConnection, writes: &[&Write]) -> sqlx::Result<
 }
 
 /// Writes saves of distinct attempts (at most `CHUNK`) with one store and one claim.
-async fn write_chunk(conn: &mut AnyConnection, chunk: &[&Write]) -> sqlx::Result<Vec<Option<Landed>>> {
+async fn write_chunk(
+    conn: &mut AnyConnection,
+    chunk: &[&Write],
+) -> sqlx::Result<Vec<Option<Landed>>> {
     let size = chunk.len().next_power_of_two();
     let statements = &BY_SIZE[size.ilog2() as usize];
     let stored: HashSet<String> = sqlx::query_scalar_with(&statements.store, rows(chunk, size)?)

@@ -67,6 +67,9 @@ pub const REQUEST_WRITES_WAITING: usize = 64;
 /// (well under the pool's own timeout, which counts as the database failing).
 pub const WRITER_WAIT: Duration = Duration::from_secs(5);
 
+/// A request write's place in the line for the writer (`Db::write_place`).
+pub struct WritePlace(tokio::sync::OwnedSemaphorePermit);
+
 /// Why a request write was not begun.
 #[derive(Debug)]
 pub enum Refused {
@@ -231,27 +234,34 @@ impl Db {
         Ok(WriteTx::new(tx, self.health.clone()))
     }
 
-    /// Runs a request's write transaction (`work`, given the transaction to use and commit) on
-    /// the node's own runtime rather than the HTTP worker that asked, so each of its statements
-    /// resumes at once and the writer is held for as short a time as possible, however many
-    /// pages that worker serves. At most `REQUEST_WRITES_WAITING` wait for the writer, each at
-    /// most `WRITER_WAIT`; beyond, the request is refused as busy at once, before anything is
-    /// written. The work runs to its end even if the requester goes away.
-    pub async fn request_write<T, Work, Done>(&self, work: Work) -> Result<T, Refused>
+    /// A place among the request writes waiting for the writer, taken before the request
+    /// reads what it needs: at most `REQUEST_WRITES_WAITING` are given at once, so a crowd
+    /// told to try again costs neither reads nor memory. Busy when none is free.
+    pub fn write_place(&self) -> Result<WritePlace, Refused> {
+        let place = self.waiting.clone().try_acquire_owned();
+        place.map(WritePlace).map_err(|_| Refused::Busy)
+    }
+
+    /// Runs a request's write transaction (`work`, given the transaction to use and commit) in
+    /// its `place`, on the node's own runtime rather than the HTTP worker that asked, so each
+    /// of its statements resumes at once and the writer is held for as short a time as
+    /// possible, however many pages that worker serves. It waits at most `WRITER_WAIT` for
+    /// the writer; beyond, the request is refused as busy, before anything is written. The
+    /// work runs to its end even if the requester goes away.
+    pub async fn request_write<T, Work, Done>(
+        &self,
+        place: WritePlace,
+        work: Work,
+    ) -> Result<T, Refused>
     where
         Work: FnOnce(WriteTx) -> Done + Send + 'static,
         Done: Future<Output = T> + Send + 'static,
         T: Send + 'static,
     {
-        let place = self
-            .waiting
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| Refused::Busy)?;
         let db = self.clone();
         let task = self.writes_on.spawn(async move {
             match tokio::time::timeout(WRITER_WAIT, db.begin_write()).await {
-                Ok(Ok(tx)) => Ok(work(tx.holding(place)).await),
+                Ok(Ok(tx)) => Ok(work(tx.holding(place.0)).await),
                 Ok(Err(e)) => Err(Refused::Failed(e)),
                 Err(_) => Err(Refused::Busy),
             }

@@ -98,6 +98,7 @@ pub(super) async fn submit(
     state: web::Data<AppState>,
     form: web::Form<SubmitForm>,
 ) -> Result<HttpResponse, AppError> {
+    let place = state.db.write_place()?;
     let exam = Exam::load(&candidate, &state).await?;
     if exam.state() == AttemptState::Submitted {
         return Ok(see_other("/thi/receipt"));
@@ -126,7 +127,7 @@ pub(super) async fn submit(
         finish(&mut tx, &attempt_id, cause, clock::now_ms(), note).await?;
         tx.commit().await.map_err(ChangeError::Db)
     };
-    match state.db.request_write(write).await? {
+    match state.db.request_write(place, write).await? {
         Ok(()) => {}
         Err(ChangeError::Db(e)) => return Err(e.into()),
         Err(ChangeError::Other(e)) => return Err(e.into()),

@@ -130,6 +130,7 @@ async fn sign_in(
     };
     let now = clock::now_ms();
     let birth = Date::parse(&form.birth_date).map(Date::iso);
+    let place = state.db.write_place()?;
     let entry = guessing::named(&state.db.read, &number).await?;
     let session = match &entry {
         Some(entry) => sessions::by_id(&state.db.read, &entry.session_id).await?,
@@ -158,7 +159,8 @@ async fn sign_in(
                 let typed = (digest.as_str(), birth.as_deref());
                 let verdict = guessing::try_code(&mut tx, &entry, &device_key, typed, now).await?;
                 let token = if matches!(verdict, Verdict::Right) && admit {
-                    let (token, _) = devices::sign_in(&mut tx, &entry, reauthorise, &address).await?;
+                    let (token, _) =
+                        devices::sign_in(&mut tx, &entry, reauthorise, &address).await?;
                     Some(token)
                 } else {
                     None
@@ -166,7 +168,7 @@ async fn sign_in(
                 tx.commit().await?;
                 Ok::<_, sqlx::Error>((verdict, token))
             };
-            state.db.request_write(write).await??
+            state.db.request_write(place, write).await??
         }
         (Some(_), None) => return Err(AppError::NotFound),
         // Nothing is stored for a number no one has: there is no one to protect.

@@ -68,16 +68,12 @@ pub enum StartError {
     Other(#[from] anyhow::Error),
 }
 
-/// Starts this node works on at once (reading, then waiting for the writer); more are told at
-/// once to try again, before reading anything, so a crowd costs neither memory nor reads.
-pub const MAX_STARTING: usize = 512;
-
-static STARTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_STARTING);
-
 /// Starts an authorised attempt at `now`: the person's accommodation on the session's day is
 /// frozen into the deadline, and a paper is drawn that avoids items they have seen.
 pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, StartError> {
-    let _place = STARTING.try_acquire().map_err(|_| StartError::Busy)?;
+    // A place in the writer's line first: a crowd beyond it is told to try again before
+    // anything is read.
+    let place = db.write_place().map_err(|_| StartError::Busy)?;
     let entry = attempts::entry(&db.read, attempt_id)
         .await
         .context("cannot read the attempt")?
@@ -123,7 +119,7 @@ pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, 
         prepared,
         now,
     };
-    match db.request_write(|tx| write_start(tx, plan)).await {
+    match db.request_write(place, |tx| write_start(tx, plan)).await {
         Ok(started) => started,
         Err(crate::db::Refused::Failed(e)) => {
             Err(anyhow::Error::from(e).context("cannot begin").into())

@@ -10,6 +10,7 @@ pub mod multipart;
 pub mod observe;
 pub mod outage;
 pub mod pager;
+pub mod priority;
 pub mod rate;
 pub mod system;
 
