@@ -16,18 +16,17 @@ use super::{
     responses::{CLAIM, Landed, OPEN, Saved, UPSERT_CONFLICT, Write, fill, not_written},
 };
 
-/// The columns of a save as a row of `v` (`bind_row` binds them in this order).
+/// The columns of a save as a row of `v` (`rows` binds them in this order).
 const COLUMNS: [&str; 11] = [
     "attempt", "device", "item", "seq", "answer", "flagged", "now", "grace", "reached", "question",
     "moved",
 ];
 
-/// The names of `OPEN` and `CLAIM` as the columns of `v`.
-const ROW_NAMES: [(&str, &str); 8] = [
+/// The names of `OPEN` and `CLAIM` as the columns of `v` (and `:state`, the state written in).
+const ROW_NAMES: [(&str, &str); 7] = [
     (":now", "v.now"),
     (":attempt", "v.attempt"),
     (":grace", "v.grace"),
-    (":state", "'in_progress'"),
     (":device", "v.device"),
     (":reached", "v.reached"),
     (":question", "v.question"),
@@ -48,8 +47,10 @@ struct Statements {
 }
 
 static BY_SIZE: LazyLock<Vec<Statements>> = LazyLock::new(|| {
-    debug_assert_eq!(AttemptState::InProgress.as_str(), "in_progress");
-    let (open, claim) = (fill(OPEN, &ROW_NAMES), fill(CLAIM, &ROW_NAMES));
+    let state = format!("'{}'", AttemptState::InProgress.as_str());
+    let mut names = ROW_NAMES.to_vec();
+    names.push((":state", &state));
+    let (open, claim) = (fill(OPEN, &names), fill(CLAIM, &names));
     (0..=CHUNK.ilog2())
         .map(|power| {
             let rows = rows_of(1 << power);
