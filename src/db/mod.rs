@@ -51,17 +51,23 @@ pub struct Db {
     options: AnyConnectOptions,
     /// Where the server key is kept (see `server_key`): never in the database.
     pub keys: KeySource,
-    /// Places for request writes waiting for the writer (`request_write`).
-    waiting: Arc<tokio::sync::Semaphore>,
+    /// Places for request writes, from their first read to their commit (`write_place`).
+    places: Arc<tokio::sync::Semaphore>,
+    /// The line of request writes waiting for a place (`write_place`).
+    line: Arc<tokio::sync::Semaphore>,
     /// The runtime request writes run on (`request_write`): not the HTTP workers', so a
     /// transaction holding SQLite's writer never waits behind a queue of page requests.
     writes_on: tokio::runtime::Handle,
 }
 
-/// How many request writes (sign-ins, starts, submissions…) may wait for the database's writer
-/// at once; answer saves have their own queue (`attempts::group_commit`). A few dozen keep a
-/// batch of saves from waiting behind a crowd of sign-ins.
-pub const REQUEST_WRITES_WAITING: usize = 64;
+/// How many request writes (sign-ins, starts, submissions…) are worked on at once, from their
+/// first read to their commit; answer saves have their own queue (`attempts::group_commit`). A
+/// few dozen keep a batch of saves from waiting behind a crowd of sign-ins.
+pub const REQUEST_WRITE_PLACES: usize = 64;
+
+/// How many more request writes may wait in line for a place (first come, first served);
+/// beyond, a request is told at once to try again.
+pub const REQUEST_WRITES_IN_LINE: usize = 1024;
 
 /// How long a request write waits for the writer before its requester is told to try again
 /// (well under the pool's own timeout, which counts as the database failing).
@@ -136,7 +142,8 @@ impl Db {
                     health,
                     options,
                     keys,
-                    waiting: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITES_WAITING)),
+                    places: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITE_PLACES)),
+                    line: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITES_IN_LINE)),
                     writes_on: tokio::runtime::Handle::current(),
                 }
             }
@@ -154,7 +161,8 @@ impl Db {
                     health,
                     options,
                     keys,
-                    waiting: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITES_WAITING)),
+                    places: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITE_PLACES)),
+                    line: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITES_IN_LINE)),
                     writes_on: tokio::runtime::Handle::current(),
                 }
             }
@@ -234,12 +242,17 @@ impl Db {
         Ok(WriteTx::new(tx, self.health.clone()))
     }
 
-    /// A place among the request writes waiting for the writer, taken before the request
-    /// reads what it needs: at most `REQUEST_WRITES_WAITING` are given at once, so a crowd
-    /// told to try again costs neither reads nor memory. Busy when none is free.
-    pub fn write_place(&self) -> Result<WritePlace, Refused> {
-        let place = self.waiting.clone().try_acquire_owned();
-        place.map(WritePlace).map_err(|_| Refused::Busy)
+    /// A place among the request writes worked on at once (`REQUEST_WRITE_PLACES`), taken
+    /// before the request reads what it needs. A request waits for one in a line of at most
+    /// `REQUEST_WRITES_IN_LINE`, first come first served, for at most `WRITER_WAIT`; beyond
+    /// either it is told busy, having read nothing, so a crowd costs neither reads nor memory.
+    pub async fn write_place(&self) -> Result<WritePlace, Refused> {
+        let _in_line = self.line.try_acquire().map_err(|_| Refused::Busy)?;
+        let place = tokio::time::timeout(WRITER_WAIT, self.places.clone().acquire_owned()).await;
+        match place {
+            Ok(Ok(place)) => Ok(WritePlace(place)),
+            _ => Err(Refused::Busy),
+        }
     }
 
     /// Runs a request's write transaction (`work`, given the transaction to use and commit) in

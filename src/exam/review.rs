@@ -98,7 +98,7 @@ pub(super) async fn submit(
     state: web::Data<AppState>,
     form: web::Form<SubmitForm>,
 ) -> Result<HttpResponse, AppError> {
-    let place = state.db.write_place()?;
+    let place = state.db.write_place().await?;
     let exam = Exam::load(&candidate, &state).await?;
     if exam.state() == AttemptState::Submitted {
         return Ok(see_other("/thi/receipt"));

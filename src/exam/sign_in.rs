@@ -130,7 +130,7 @@ async fn sign_in(
     };
     let now = clock::now_ms();
     let birth = Date::parse(&form.birth_date).map(Date::iso);
-    let place = state.db.write_place()?;
+    let place = state.db.write_place().await?;
     let entry = guessing::named(&state.db.read, &number).await?;
     let session = match &entry {
         Some(entry) => sessions::by_id(&state.db.read, &entry.session_id).await?,

@@ -73,7 +73,7 @@ pub enum StartError {
 pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, StartError> {
     // A place in the writer's line first: a crowd beyond it is told to try again before
     // anything is read.
-    let place = db.write_place().map_err(|_| StartError::Busy)?;
+    let place = db.write_place().await.map_err(|_| StartError::Busy)?;
     let entry = attempts::entry(&db.read, attempt_id)
         .await
         .context("cannot read the attempt")?
