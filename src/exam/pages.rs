@@ -16,7 +16,7 @@ use crate::{
     clock,
     sessions::{
         model::ExamSession,
-        start::{StartError, start},
+        start::{StartError, start_in},
         store as sessions,
     },
     vocab::display_date,
@@ -274,22 +274,53 @@ async fn lobby_page(
 /// Seconds a start told "busy" waits before trying again (the script adds up to two more).
 const START_RETRY_AFTER: u32 = 2;
 
+/// A start the server is too busy for: the button again, which the page's script presses
+/// once `retry_after` seconds have passed; built without reading anything, as a room pressing
+/// "Bắt đầu" at once may ask for it thousands of times a second.
+#[derive(Template)]
+#[template(path = "exam/start_busy.html")]
+struct StartBusyPage {
+    chrome: Chrome,
+    attempt_key: String,
+    retry_after: u32,
+}
+
+fn start_busy(
+    candidate: &Candidate,
+    page: Page,
+    state: &AppState,
+) -> Result<HttpResponse, AppError> {
+    let busy = StartBusyPage {
+        chrome: page.0,
+        attempt_key: state.attempt_key(&candidate.attempt_id),
+        retry_after: START_RETRY_AFTER,
+    };
+    let mut response = render(&busy, 503)?;
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(START_RETRY_AFTER),
+    );
+    Ok(response)
+}
+
 async fn begin(
     candidate: Candidate,
     page: Page,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    // A place in the writer's line first, before anything is read.
+    let Ok(place) = state.db.write_place().await else {
+        return start_busy(&candidate, page, &state);
+    };
     let exam = Exam::load(&candidate, &state).await?;
     if exam.standing == Standing::Pending {
         return Ok(see_other("/thi/lobby"));
     }
-    match start(&state.db, &exam.entry.id, clock::now_ms()).await {
+    match start_in(&state.db, place, &exam.entry.id, clock::now_ms()).await {
         Ok(_) => Ok(see_other("/thi/q/1")),
         // The lobby says why (not authorised yet, too late…).
         Err(StartError::Refused(_) | StartError::Change(_)) => Ok(see_other("/thi/lobby")),
-        Err(StartError::Busy) => {
-            lobby_page(exam, page, &state, None, Some(START_RETRY_AFTER)).await
-        }
+        Err(StartError::Busy) => start_busy(&candidate, page, &state),
         Err(StartError::Other(e)) => Err(e.into()),
     }
 }

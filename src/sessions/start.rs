@@ -15,7 +15,7 @@ use crate::{
         store::{self as attempts, ChangeError, LogEntry, Note},
     },
     blueprints::papers,
-    db::{Db, WriteTx},
+    db::{Db, WritePlace, WriteTx},
     orgs,
     people::{model::extra_percent_on, store as people},
 };
@@ -69,11 +69,20 @@ pub enum StartError {
 }
 
 /// Starts an authorised attempt at `now`: the person's accommodation on the session's day is
-/// frozen into the deadline, and a paper is drawn that avoids items they have seen.
+/// frozen into the deadline, and a paper is drawn that avoids items they have seen. It first
+/// takes a place in the writer's line (`Db::write_place`).
 pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, StartError> {
-    // A place in the writer's line first: a crowd beyond it is told to try again before
-    // anything is read.
     let place = db.write_place().await.map_err(|_| StartError::Busy)?;
+    start_in(db, place, attempt_id, now).await
+}
+
+/// `start` in a place the caller took before reading what it needed.
+pub async fn start_in(
+    db: &Db,
+    place: WritePlace,
+    attempt_id: &str,
+    now: i64,
+) -> Result<AttemptClock, StartError> {
     let entry = attempts::entry(&db.read, attempt_id)
         .await
         .context("cannot read the attempt")?
