@@ -72,20 +72,8 @@ static BY_SIZE: LazyLock<Vec<Statements>> = LazyLock::new(|| {
 
 /// `WITH v(columns) AS (VALUES …)` with `n` rows of parameters.
 fn rows_of(n: usize) -> String {
-    let width = COLUMNS.len();
-    let rows: Vec<String> = (0..n)
-        .map(|row| {
-            let cells: Vec<String> = (1..=width)
-                .map(|c| format!("${}", row * width + c))
-                .collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect();
-    format!(
-        "WITH v({}) AS (VALUES {})",
-        COLUMNS.join(", "),
-        rows.join(", ")
-    )
+    let values = crate::db::values_list(n, COLUMNS.len());
+    format!("WITH v({}) AS (VALUES {values})", COLUMNS.join(", "))
 }
 
 /// Writes `writes` in the caller's transaction (the group-commit writer's), in order; for

@@ -9,6 +9,7 @@
 mod counters;
 mod files;
 mod monitor;
+mod requests;
 mod writer;
 
 use std::{path::Path, sync::Arc, time::Duration};
@@ -26,6 +27,10 @@ pub use counters::{next_number, serialize_on};
 pub use files::{KEY_FILE, private_folder, sqlite_file, write_private_file};
 use files::{create_private_file, prepare_sqlite_folder};
 pub use monitor::watch_reachability;
+use requests::RequestLine;
+pub use requests::{
+    REQUEST_WRITE_PLACES, REQUEST_WRITES_IN_LINE, Refused, WRITER_WAIT, WritePlace,
+};
 pub use writer::{BEATS_BEFORE_UNHEALTHY, Health, Unhealthy, WriteTx};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -51,38 +56,8 @@ pub struct Db {
     options: AnyConnectOptions,
     /// Where the server key is kept (see `server_key`): never in the database.
     pub keys: KeySource,
-    /// Places for request writes, from their first read to their commit (`write_place`).
-    places: Arc<tokio::sync::Semaphore>,
-    /// The line of request writes waiting for a place (`write_place`).
-    line: Arc<tokio::sync::Semaphore>,
-    /// The runtime request writes run on (`request_write`): not the HTTP workers', so a
-    /// transaction holding SQLite's writer never waits behind a queue of page requests.
-    writes_on: tokio::runtime::Handle,
-}
-
-/// How many request writes (sign-ins, starts, submissions…) are worked on at once, from their
-/// first read to their commit; answer saves have their own queue (`attempts::group_commit`). A
-/// few dozen keep a batch of saves from waiting behind a crowd of sign-ins.
-pub const REQUEST_WRITE_PLACES: usize = 64;
-
-/// How many more request writes may wait in line for a place (first come, first served);
-/// beyond, a request is told at once to try again.
-pub const REQUEST_WRITES_IN_LINE: usize = 1024;
-
-/// How long a request write waits for the writer before its requester is told to try again
-/// (well under the pool's own timeout, which counts as the database failing).
-pub const WRITER_WAIT: Duration = Duration::from_secs(5);
-
-/// A request write's place in the line for the writer (`Db::write_place`).
-pub struct WritePlace(tokio::sync::OwnedSemaphorePermit);
-
-/// Why a request write was not begun.
-#[derive(Debug)]
-pub enum Refused {
-    /// Too many writes wait already, or the writer stayed busy: nothing was written, and the
-    /// same request may be sent again in a moment.
-    Busy,
-    Failed(sqlx::Error),
+    /// Sign-ins, starts and submissions in line for the writer (`requests.rs`).
+    requests: RequestLine,
 }
 
 /// The server key's place: the configured `server_key`, or else the key file; and where the
@@ -142,9 +117,7 @@ impl Db {
                     health,
                     options,
                     keys,
-                    places: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITE_PLACES)),
-                    line: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITES_IN_LINE)),
-                    writes_on: tokio::runtime::Handle::current(),
+                    requests: RequestLine::new(),
                 }
             }
             Backend::Postgres => {
@@ -161,9 +134,7 @@ impl Db {
                     health,
                     options,
                     keys,
-                    places: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITE_PLACES)),
-                    line: Arc::new(tokio::sync::Semaphore::new(REQUEST_WRITES_IN_LINE)),
-                    writes_on: tokio::runtime::Handle::current(),
+                    requests: RequestLine::new(),
                 }
             }
         };
@@ -240,52 +211,6 @@ impl Db {
             }
         })?;
         Ok(WriteTx::new(tx, self.health.clone()))
-    }
-
-    /// A place among the request writes worked on at once (`REQUEST_WRITE_PLACES`), taken
-    /// before the request reads what it needs. A request waits for one in a line of at most
-    /// `REQUEST_WRITES_IN_LINE`, first come first served, for at most `WRITER_WAIT`; beyond
-    /// either it is told busy, having read nothing, so a crowd costs neither reads nor memory.
-    pub async fn write_place(&self) -> Result<WritePlace, Refused> {
-        let _in_line = self.line.try_acquire().map_err(|_| Refused::Busy)?;
-        let place = tokio::time::timeout(WRITER_WAIT, self.places.clone().acquire_owned()).await;
-        match place {
-            Ok(Ok(place)) => Ok(WritePlace(place)),
-            _ => Err(Refused::Busy),
-        }
-    }
-
-    /// Runs a request's write transaction (`work`, given the transaction to use and commit) in
-    /// its `place`, on the node's own runtime rather than the HTTP worker that asked, so each
-    /// of its statements resumes at once and the writer is held for as short a time as
-    /// possible, however many pages that worker serves. It waits at most `WRITER_WAIT` for
-    /// the writer; beyond, the request is refused as busy, before anything is written. The
-    /// work runs to its end even if the requester goes away.
-    pub async fn request_write<T, Work, Done>(
-        &self,
-        place: WritePlace,
-        work: Work,
-    ) -> Result<T, Refused>
-    where
-        Work: FnOnce(WriteTx) -> Done + Send + 'static,
-        Done: Future<Output = T> + Send + 'static,
-        T: Send + 'static,
-    {
-        let db = self.clone();
-        let task = self.writes_on.spawn(async move {
-            match tokio::time::timeout(WRITER_WAIT, db.begin_write()).await {
-                Ok(Ok(tx)) => Ok(work(tx.holding(place.0)).await),
-                Ok(Err(e)) => Err(Refused::Failed(e)),
-                Err(_) => Err(Refused::Busy),
-            }
-        });
-        match task.await {
-            Ok(done) => done,
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(e) => Err(Refused::Failed(sqlx::Error::Protocol(format!(
-                "the write was stopped: {e}"
-            )))),
-        }
     }
 
     /// Closes both pools, letting SQLite checkpoint its WAL.

@@ -156,3 +156,44 @@ async fn wrong_method_gets_a_page_not_a_panic() {
     assert!(res.status().is_client_error());
     assert!(res.text().await.unwrap().contains("<html"));
 }
+
+/// The `nice` value of each thread of this process whose name starts with `prefix`.
+#[cfg(target_os = "linux")]
+fn niceness_of_threads(prefix: &str) -> Vec<i64> {
+    let mut found = Vec::new();
+    for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+        let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if !name.starts_with(prefix) {
+            continue;
+        }
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        // After the name in parentheses come the fields from the third on; `nice` is the 19th.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        found.push(fields[16].parse().unwrap());
+    }
+    found
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn http_workers_run_below_the_writers_priority() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    let lowered = sathach::web::priority::HTTP_WORKER_NICENESS as i64;
+    // Other tests' servers may be starting alongside: their workers lower themselves as they
+    // start, so the threads are looked at again for a few seconds.
+    let mut workers = Vec::new();
+    for _ in 0..50 {
+        workers = niceness_of_threads("actix-server wo");
+        if !workers.is_empty() && workers.iter().all(|&n| n == lowered) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("HTTP workers' nice values {workers:?}, all {lowered} expected");
+}
