@@ -63,12 +63,12 @@
   var signOut = document.getElementById("exam-sign-out");
   if (signOut) { signOut.addEventListener("submit", forget); }
 
-  // The lobby after a start the server was too busy for: "Bắt đầu" is pressed again once the
-  // server's wait is over, plus up to two seconds so a room does not come back all at once.
+  // The lobby after a start the server was too busy for: "Bắt đầu" is pressed again when the
+  // server's turn for it comes (it spreads a crowd's turns), plus up to a second.
   var again = document.querySelector("form[data-retry-after]");
   if (again) {
     window.setTimeout(function () { again.submit(); },
-      (parseInt(again.getAttribute("data-retry-after"), 10) || 2) * 1000 + Math.floor(Math.random() * 2000));
+      (parseInt(again.getAttribute("data-retry-after"), 10) || 2) * 1000 + Math.floor(Math.random() * 1000));
   }
 
   var form = document.getElementById("answer-form");

@@ -6,6 +6,7 @@
 //! pool and see committed data through WAL. Writes go through [`Db::begin_write`], whose
 //! [`WriteTx`] keeps the node's write health (see `writer.rs`).
 
+mod comebacks;
 mod counters;
 mod files;
 mod monitor;
@@ -23,6 +24,7 @@ use sqlx::{
 
 use crate::config::Settings;
 
+pub use comebacks::{LONGEST_COMEBACK, SHORTEST_COMEBACK};
 pub use counters::{next_number, serialize_on};
 pub use files::{KEY_FILE, private_folder, sqlite_file, write_private_file};
 use files::{create_private_file, prepare_sqlite_folder};

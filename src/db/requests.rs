@@ -4,11 +4,14 @@
 //! the server is busy, having read and written nothing. Answer saves have their own queue
 //! (`attempts::group_commit`).
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::{Db, WriteTx};
+use super::{Db, WriteTx, comebacks::Comebacks};
 
 /// How many request writes (sign-ins, starts, submissions…) are worked on at once, from their
 /// first read to their commit; answer saves have their own queue (`attempts::group_commit`). A
@@ -23,15 +26,25 @@ pub const REQUEST_WRITES_IN_LINE: usize = 1024;
 /// (well under the pool's own timeout, which counts as the database failing).
 pub const WRITER_WAIT: Duration = Duration::from_secs(5);
 
-/// A request write's place in the line for the writer (`Db::write_place`).
-pub struct WritePlace(OwnedSemaphorePermit);
+/// A request write's place in the line for the writer (`Db::write_place`); given back when
+/// dropped, which sets the pace busy requests are told to come back at.
+pub struct WritePlace {
+    _place: OwnedSemaphorePermit,
+    comebacks: Arc<Comebacks>,
+}
+
+impl Drop for WritePlace {
+    fn drop(&mut self) {
+        self.comebacks.given_back();
+    }
+}
 
 /// Why a request write was not begun.
 #[derive(Debug)]
 pub enum Refused {
     /// Too many writes wait already, or the writer stayed busy: nothing was written, and the
-    /// same request may be sent again in a moment.
-    Busy,
+    /// same request may be sent again after this many seconds (its turn, `Retry-After`).
+    Busy(u32),
     Failed(sqlx::Error),
 }
 
@@ -45,6 +58,8 @@ pub(super) struct RequestLine {
     /// Not the HTTP workers' runtime, so a transaction holding SQLite's writer never waits
     /// behind a queue of page requests.
     writes_on: tokio::runtime::Handle,
+    /// When requests turned away should come back.
+    comebacks: Arc<Comebacks>,
 }
 
 impl RequestLine {
@@ -54,7 +69,17 @@ impl RequestLine {
             places: Arc::new(Semaphore::new(REQUEST_WRITE_PLACES)),
             line: Arc::new(Semaphore::new(REQUEST_WRITES_IN_LINE)),
             writes_on: tokio::runtime::Handle::current(),
+            comebacks: Arc::new(Comebacks::new(Instant::now())),
         }
+    }
+
+    /// Turns a request away: busy, with its turn to come back (after everyone holding or
+    /// waiting for a place, and everyone told to come back before it).
+    fn busy(&self) -> Refused {
+        let taken = REQUEST_WRITE_PLACES - self.places.available_permits();
+        let waiting = REQUEST_WRITES_IN_LINE - self.line.available_permits();
+        let wait = self.comebacks.wait(Instant::now(), taken + waiting);
+        Refused::Busy(super::comebacks::whole_seconds(wait))
     }
 }
 
@@ -62,18 +87,18 @@ impl Db {
     /// A place among the request writes worked on at once (`REQUEST_WRITE_PLACES`), taken
     /// before the request reads what it needs. A request waits for one in a line of at most
     /// `REQUEST_WRITES_IN_LINE`, first come first served, for at most `WRITER_WAIT`; beyond
-    /// either it is told busy, having read nothing, so a crowd costs neither reads nor memory.
+    /// either it is told busy, having read nothing, so a crowd costs neither reads nor memory,
+    /// with a turn to come back at the pace places are given back.
     pub async fn write_place(&self) -> Result<WritePlace, Refused> {
-        let _in_line = self
-            .requests
-            .line
-            .try_acquire()
-            .map_err(|_| Refused::Busy)?;
-        let place =
-            tokio::time::timeout(WRITER_WAIT, self.requests.places.clone().acquire_owned()).await;
+        let line = &self.requests;
+        let _in_line = line.line.try_acquire().map_err(|_| line.busy())?;
+        let place = tokio::time::timeout(WRITER_WAIT, line.places.clone().acquire_owned()).await;
         match place {
-            Ok(Ok(place)) => Ok(WritePlace(place)),
-            _ => Err(Refused::Busy),
+            Ok(Ok(place)) => Ok(WritePlace {
+                _place: place,
+                comebacks: line.comebacks.clone(),
+            }),
+            _ => Err(line.busy()),
         }
     }
 
@@ -96,9 +121,12 @@ impl Db {
         let db = self.clone();
         let task = self.requests.writes_on.spawn(async move {
             match tokio::time::timeout(WRITER_WAIT, db.begin_write()).await {
-                Ok(Ok(tx)) => Ok(work(tx.holding(place.0)).await),
+                Ok(Ok(tx)) => Ok(work(tx.holding(place)).await),
                 Ok(Err(e)) => Err(Refused::Failed(e)),
-                Err(_) => Err(Refused::Busy),
+                Err(_) => {
+                    drop(place);
+                    Err(db.requests.busy())
+                }
             }
         });
         match task.await {

@@ -166,7 +166,7 @@ pub struct WriteTx {
     health: Arc<Health>,
     /// A request write's place among those waiting (see `Db::request_write`), given
     /// back when the transaction ends.
-    _place: Option<tokio::sync::OwnedSemaphorePermit>,
+    _place: Option<super::WritePlace>,
 }
 
 impl WriteTx {
@@ -178,7 +178,7 @@ impl WriteTx {
         }
     }
 
-    pub(super) fn holding(mut self, place: tokio::sync::OwnedSemaphorePermit) -> Self {
+    pub(super) fn holding(mut self, place: super::WritePlace) -> Self {
         self._place = Some(place);
         self
     }

@@ -14,6 +14,7 @@ use crate::attempts::{
 };
 use crate::{
     clock,
+    db::Refused,
     sessions::{
         model::ExamSession,
         start::{StartError, start_in},
@@ -159,8 +160,6 @@ struct LobbyPage {
     attempt_key: String,
     /// A message after a redirect (a save refused while paused names its question).
     notice: Option<String>,
-    /// After a start refused as busy: seconds before the page's script presses "Bắt đầu" again.
-    retry_after: Option<u32>,
 }
 
 impl LobbyPage {
@@ -225,17 +224,15 @@ async fn lobby(
         ),
         _ => None,
     };
-    lobby_page(exam, page, &state, notice, None).await
+    lobby_page(exam, page, &state, notice).await
 }
 
-/// The lobby as it stands now; `busy` (seconds) when a start just found the server too busy:
-/// the answer is then a 503 with `Retry-After`, and the page's script presses "Bắt đầu" again.
+/// The lobby as it stands now.
 async fn lobby_page(
     exam: Exam,
     page: Page,
     state: &AppState,
     notice: Option<String>,
-    busy: Option<u32>,
 ) -> Result<HttpResponse, AppError> {
     let now = clock::now_ms();
     let mut session = exam.session.clone();
@@ -254,25 +251,14 @@ async fn lobby_page(
         .unwrap_or_default();
     let lobby = LobbyPage {
         attempt_key: state.attempt_key(&exam.entry.id),
-        notice: notice.or_else(|| busy.map(|_| page.0.t("exam.start_busy").to_string())),
+        notice,
         chrome: page.0,
         exam,
         standby,
         time_left,
-        retry_after: busy,
     };
-    let Some(seconds) = busy else {
-        return render(&lobby, 200);
-    };
-    let mut response = render(&lobby, 503)?;
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
-    Ok(response)
+    render(&lobby, 200)
 }
-
-/// Seconds a start told "busy" waits before trying again (the script adds up to two more).
-const START_RETRY_AFTER: u32 = 2;
 
 /// A start the server is too busy for: the button again, which the page's script presses
 /// once `retry_after` seconds have passed; built without reading anything, as a room pressing
@@ -289,17 +275,17 @@ fn start_busy(
     candidate: &Candidate,
     page: Page,
     state: &AppState,
+    retry_after: u32,
 ) -> Result<HttpResponse, AppError> {
     let busy = StartBusyPage {
         chrome: page.0,
         attempt_key: state.attempt_key(&candidate.attempt_id),
-        retry_after: START_RETRY_AFTER,
+        retry_after,
     };
     let mut response = render(&busy, 503)?;
-    response.headers_mut().insert(
-        header::RETRY_AFTER,
-        header::HeaderValue::from(START_RETRY_AFTER),
-    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
     Ok(response)
 }
 
@@ -309,18 +295,20 @@ async fn begin(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     // A place in the writer's line first, before anything is read.
-    let Ok(place) = state.db.write_place().await else {
-        return start_busy(&candidate, page, &state);
+    let place = match state.db.write_place().await {
+        Ok(place) => place,
+        Err(Refused::Busy(seconds)) => return start_busy(&candidate, page, &state, seconds),
+        Err(refused) => return Err(refused.into()),
     };
     let exam = Exam::load(&candidate, &state).await?;
     if exam.standing == Standing::Pending {
         return Ok(see_other("/thi/lobby"));
     }
-    match start_in(&state.db, place, &exam.entry.id, clock::now_ms()).await {
+    match start_in(&state.db, place, exam.entry, exam.session, clock::now_ms()).await {
         Ok(_) => Ok(see_other("/thi/q/1")),
         // The lobby says why (not authorised yet, too late…).
         Err(StartError::Refused(_) | StartError::Change(_)) => Ok(see_other("/thi/lobby")),
-        Err(StartError::Busy) => start_busy(&candidate, page, &state),
+        Err(StartError::Busy(seconds)) => start_busy(&candidate, page, &state, seconds),
         Err(StartError::Other(e)) => Err(e.into()),
     }
 }

@@ -12,19 +12,20 @@ use crate::{
         detail::Detail,
         guessing,
         model::{StartRefusal, may_retake, may_start},
-        store::{self as attempts, ChangeError, LogEntry, Note},
+        store::{self as attempts, ChangeError, LogEntry, Note, RosterEntry},
     },
     blueprints::papers,
-    db::{Db, WritePlace, WriteTx},
+    db::{Db, Refused, WritePlace, WriteTx},
     orgs,
     people::{model::extra_percent_on, store as people},
+    sessions::model::ExamSession,
 };
 
 /// The blueprint's retake rules, against the person's submitted attempts of the same blueprint.
 pub async fn retake_rules(
     db: &Db,
-    entry: &crate::attempts::store::RosterEntry,
-    session: &super::model::ExamSession,
+    entry: &RosterEntry,
+    session: &ExamSession,
     now: i64,
 ) -> Result<(), StartError> {
     let blueprint =
@@ -61,36 +62,48 @@ pub enum StartError {
     #[error(transparent)]
     Change(#[from] ChangeError),
     /// Too many starts wait for the writer, or this one could not have it in time: nothing
-    /// was written; the same start may be tried again in a moment.
+    /// was written; the same start may be tried again after this many seconds.
     #[error("the server is busy; the start may be tried again")]
-    Busy,
+    Busy(u32),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+impl From<Refused> for StartError {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::Busy(seconds) => StartError::Busy(seconds),
+            Refused::Failed(e) => anyhow::Error::from(e).context("cannot begin").into(),
+        }
+    }
 }
 
 /// Starts an authorised attempt at `now`: the person's accommodation on the session's day is
 /// frozen into the deadline, and a paper is drawn that avoids items they have seen. It first
 /// takes a place in the writer's line (`Db::write_place`).
 pub async fn start(db: &Db, attempt_id: &str, now: i64) -> Result<AttemptClock, StartError> {
-    let place = db.write_place().await.map_err(|_| StartError::Busy)?;
-    start_in(db, place, attempt_id, now).await
-}
-
-/// `start` in a place the caller took before reading what it needed.
-pub async fn start_in(
-    db: &Db,
-    place: WritePlace,
-    attempt_id: &str,
-    now: i64,
-) -> Result<AttemptClock, StartError> {
+    let place = db.write_place().await?;
     let entry = attempts::entry(&db.read, attempt_id)
         .await
         .context("cannot read the attempt")?
         .ok_or(ChangeError::NotFound)?;
-    let mut session = super::store::by_id(&db.read, &entry.session_id)
+    let session = super::store::by_id(&db.read, &entry.session_id)
         .await
         .context("cannot read the session")?
         .ok_or(ChangeError::NotFound)?;
+    start_in(db, place, entry, session, now).await
+}
+
+/// `start` in a place the caller took before reading the attempt's roster entry and its
+/// session (as the exam's pages do for every request).
+pub async fn start_in(
+    db: &Db,
+    place: WritePlace,
+    entry: RosterEntry,
+    mut session: ExamSession,
+    now: i64,
+) -> Result<AttemptClock, StartError> {
+    let attempt_id = entry.id.as_str();
     // A candidate the proctor unlocked or gave a new code may start after the cut-off.
     let late_by = guessing::late_entry_by(&db.read, attempt_id)
         .await
@@ -130,15 +143,9 @@ pub async fn start_in(
     };
     match db.request_write(place, |tx| write_start(tx, plan)).await {
         Ok(started) => started,
-        Err(crate::db::Refused::Failed(e)) => {
-            Err(anyhow::Error::from(e).context("cannot begin").into())
-        }
-        Err(crate::db::Refused::Busy) => {
-            tracing::warn!(
-                attempt.id = attempt_id,
-                "start refused: the writer stayed busy"
-            );
-            Err(StartError::Busy)
+        Err(refused) => {
+            tracing::warn!(attempt.id = attempt_id, "start refused: {refused:?}");
+            Err(refused.into())
         }
     }
 }

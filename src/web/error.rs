@@ -46,9 +46,9 @@ pub enum AppError {
     #[error("database unavailable: {0}")]
     Unavailable(String),
     /// Too many requests wait for the database's writer: nothing was written; the same request
-    /// may be sent again in a moment (`Retry-After`).
+    /// may be sent again after this many seconds (`Retry-After`).
     #[error("busy: too many writes wait")]
-    Busy,
+    Busy(u32),
     #[error(transparent)]
     Internal(anyhow::Error),
 }
@@ -70,7 +70,7 @@ impl From<anyhow::Error> for AppError {
 impl From<crate::db::Refused> for AppError {
     fn from(refused: crate::db::Refused) -> Self {
         match refused {
-            crate::db::Refused::Busy => AppError::Busy,
+            crate::db::Refused::Busy(seconds) => AppError::Busy(seconds),
             crate::db::Refused::Failed(e) => e.into(),
         }
     }
@@ -107,7 +107,7 @@ impl ResponseError for AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Unavailable(_) | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -143,9 +143,9 @@ impl ResponseError for AppError {
                 tracing::error!(error = %cause, "request refused: the database is unavailable");
                 return retry_later(StatusCode::SERVICE_UNAVAILABLE, "error.unavailable", 5);
             }
-            AppError::Busy => {
-                tracing::warn!("request turned away: too many writes wait");
-                return retry_later(StatusCode::SERVICE_UNAVAILABLE, "error.busy", 2);
+            AppError::Busy(seconds) => {
+                tracing::warn!(retry_after = seconds, "request turned away: too many writes wait");
+                return retry_later(StatusCode::SERVICE_UNAVAILABLE, "error.busy", *seconds);
             }
             AppError::NotFound => "error.not_found",
             AppError::Forbidden => "error.forbidden",
