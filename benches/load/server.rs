@@ -125,7 +125,12 @@ fn spawn(
         .env_remove("SATHACH_CONFIG")
         .env_remove("SATHACH_DATA_DIR")
         .env_remove("SATHACH_LISTEN")
-        .env("RUST_LOG", "warn")
+        // The server's log level: warnings, unless SATHACH_LOAD_SERVER_LOG asks for more
+        // (e.g. `sqlx::query=debug` for every statement and its time).
+        .env(
+            "RUST_LOG",
+            std::env::var("SATHACH_LOAD_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdout(Stdio::from(log.try_clone()?))
         .stderr(Stdio::from(log));
     if let Some(workers) = workers {

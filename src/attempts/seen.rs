@@ -61,15 +61,11 @@ impl LastSeen {
 /// One statement writing a chunk of sightings: each attempt's `last_seen_at` becomes its
 /// sighting unless it already holds a later time.
 fn update_sql(rows: usize) -> String {
-    let values: Vec<String> = (0..rows)
-        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-        .collect();
     format!(
         "WITH seen (seen_id, seen_at) AS (VALUES {})
-         UPDATE attempts SET last_seen_at = (SELECT s.seen_at FROM seen s WHERE s.seen_id = attempts.id)
-         WHERE EXISTS (SELECT 1 FROM seen s WHERE s.seen_id = attempts.id
-                       AND (attempts.last_seen_at IS NULL OR attempts.last_seen_at < s.seen_at))",
-        values.join(", ")
+         UPDATE attempts AS a SET last_seen_at = s.seen_at FROM seen s
+         WHERE a.id = s.seen_id AND (a.last_seen_at IS NULL OR a.last_seen_at < s.seen_at)",
+        crate::db::values_list(rows, 2)
     )
 }
 

@@ -62,7 +62,9 @@ impl Comebacks {
     }
 
     fn turns(&self) -> std::sync::MutexGuard<'_, Turns> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -100,9 +102,16 @@ mod tests {
         // Measured: 200 places given back in the second; smoothed with the floor, 110/s.
         let now = start + Duration::from_secs(1);
         let first = comebacks.wait(now, 1088);
-        assert_eq!(whole_seconds(first), 10, "after the 1,088 ahead at 110/s: {first:?}");
+        assert_eq!(
+            whole_seconds(first),
+            10,
+            "after the 1,088 ahead at 110/s: {first:?}"
+        );
         let waits: Vec<Duration> = (0..1100).map(|_| comebacks.wait(now, 1088)).collect();
-        assert!(waits.windows(2).all(|w| w[0] <= w[1]), "later turns are later");
+        assert!(
+            waits.windows(2).all(|w| w[0] <= w[1]),
+            "later turns are later"
+        );
         let last = *waits.last().unwrap();
         assert_eq!(whole_seconds(last), 20, "1,100 more at 110/s: {last:?}");
     }

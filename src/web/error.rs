@@ -144,7 +144,10 @@ impl ResponseError for AppError {
                 return retry_later(StatusCode::SERVICE_UNAVAILABLE, "error.unavailable", 5);
             }
             AppError::Busy(seconds) => {
-                tracing::warn!(retry_after = seconds, "request turned away: too many writes wait");
+                tracing::warn!(
+                    retry_after = seconds,
+                    "request turned away: too many writes wait"
+                );
                 return retry_later(StatusCode::SERVICE_UNAVAILABLE, "error.busy", *seconds);
             }
             AppError::NotFound => "error.not_found",

@@ -173,3 +173,45 @@ async fn after_a_restart_the_console_says_so_and_the_resume_reason_is_filled_in(
     );
     assert_eq!(prefilled(&app, &room).await, None);
 }
+
+#[tokio::test]
+async fn a_flush_writes_every_sighting_in_chunks_and_never_moves_a_time_back() {
+    use crate::bench_support as support;
+    use sathach::attempts::seen::{LastSeen, flush};
+    let app = spawn_app_with_demo().await;
+    let session = support::demo_session(&app.db).await;
+    // More attempts than one statement of a flush takes (400).
+    let ids = support::enrolled(&app.db, &session, 450).await;
+    let now = clock::now_ms();
+    let (ahead, others) = ids.split_first().unwrap();
+    // Another node already wrote a later time for one of them.
+    sqlx::query("UPDATE attempts SET last_seen_at = $1 WHERE id = $2")
+        .bind(now + 60_000)
+        .bind(ahead)
+        .execute(&app.db.write)
+        .await
+        .unwrap();
+    let seen = LastSeen::default();
+    for (i, id) in ids.iter().enumerate() {
+        seen.saw(id, now + i as i64);
+    }
+    let moved = flush(&app.db, &seen).await.unwrap();
+    assert_eq!(
+        moved,
+        others.len() as u64,
+        "every attempt but the one ahead"
+    );
+    let stored: Vec<(String, Option<i64>)> =
+        sqlx::query_as("SELECT id, last_seen_at FROM attempts WHERE session_id = $1")
+            .bind(&session.id)
+            .fetch_all(&app.db.read)
+            .await
+            .unwrap();
+    let stored: std::collections::HashMap<String, Option<i64>> = stored.into_iter().collect();
+    assert_eq!(stored[ahead], Some(now + 60_000), "a later time is kept");
+    for (i, id) in ids.iter().enumerate().skip(1) {
+        assert_eq!(stored[id], Some(now + i as i64), "attempt {i}");
+    }
+    // Written once: the next flush has nothing to write.
+    assert_eq!(flush(&app.db, &seen).await.unwrap(), 0);
+}
