@@ -238,6 +238,11 @@ fn candidate_go(key: &str, path: &str) -> Option<String> {
 pub fn page(chrome: Chrome, status: StatusCode, explain: Option<&'static str>) -> HttpResponse {
     let (title_key, default_message) = keys_of(status);
     let mut message_key = explain.unwrap_or(default_message);
+    // Busy is not broken: a request turned away for a moment says so in its title too.
+    let title_key = match message_key {
+        "error.busy" => "error.busy_title",
+        _ => title_key,
+    };
     let back = if chrome.is_exam() {
         message_key = for_candidate(message_key, false);
         let go = candidate_go(message_key, &chrome.path);

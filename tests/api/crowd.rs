@@ -154,8 +154,8 @@ async fn a_start_that_cannot_have_the_writer_is_told_to_wait_and_tries_again() {
     assert_eq!(res.headers()[header::RETRY_AFTER], "1");
     let page = res.text().await.unwrap();
     assert!(
-        page.contains("Máy chủ đang bận, đang thử lại."),
-        "the busy notice: {page}"
+        page.contains("Máy chủ đang bận, đang thử lại.") && page.contains("khoảng 1 giây nữa"),
+        "the busy notice with the wait: {page}"
     );
     assert!(
         page.contains("action=\"/thi/start\" data-retry-after=\"1\""),
