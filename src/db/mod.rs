@@ -226,6 +226,9 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .min_connections(1)
+        // An embedded connection does not go away by itself: no ping (a round trip to its
+        // thread) before each use. sqlx still checks it when it is given back.
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(30))
         .after_connect(|conn, _meta| {
             Box::pin(async move {
