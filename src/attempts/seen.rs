@@ -129,6 +129,41 @@ mod tests {
         );
     }
 
+    /// Each attempt of a chunk is found by its id: the statement never reads every attempt
+    /// (it runs every few seconds while holding SQLite's one writer).
+    #[tokio::test]
+    async fn a_chunk_finds_its_attempts_by_id_without_scanning_them() {
+        use sqlx::{Connection, Row};
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE attempts (id TEXT PRIMARY KEY, last_seen_at INTEGER)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let plan: Vec<String> = sqlx::query(&format!("EXPLAIN QUERY PLAN {}", update_sql(2)))
+            .bind("a")
+            .bind(1_i64)
+            .bind("b")
+            .bind(2_i64)
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get::<String, _>("detail"))
+            .collect();
+        assert!(
+            plan.iter().any(|step| step.starts_with("SEARCH a USING")),
+            "{plan:?}"
+        );
+        assert!(
+            !plan
+                .iter()
+                .any(|step| step.starts_with("SCAN a") || step == "SCAN attempts"),
+            "{plan:?}"
+        );
+    }
+
     #[test]
     fn one_statement_names_each_row_once() {
         let sql = update_sql(3);

@@ -13,8 +13,8 @@ const SLOWEST_PACE: f64 = 20.0;
 /// How long the places given back are counted before the pace is measured again.
 const MEASURED_OVER: Duration = Duration::from_secs(1);
 /// The shortest and longest waits a busy answer asks for (`Retry-After`, whole seconds).
-pub const SHORTEST_COMEBACK: Duration = Duration::from_secs(1);
-pub const LONGEST_COMEBACK: Duration = Duration::from_secs(60);
+const SHORTEST_COMEBACK: Duration = Duration::from_secs(1);
+const LONGEST_COMEBACK: Duration = Duration::from_secs(60);
 
 /// The measured pace of the line and the next free turn for a request told to come back.
 #[derive(Debug)]
@@ -55,9 +55,10 @@ impl Comebacks {
         let after_line = now + step.mul_f64(ahead as f64);
         let turn = turns.next_turn.max(after_line);
         let wait = (turn - now).clamp(SHORTEST_COMEBACK, LONGEST_COMEBACK);
-        // Turns beyond the longest wait are not handed out: those told to come back then
-        // share the last turns, and the next ones measure again when they return.
-        turns.next_turn = (now + wait).max(turn.min(now + LONGEST_COMEBACK)) + step;
+        // The next turn follows the one given, even when that was moved up to the shortest
+        // wait or back to the longest: turns beyond the longest are not handed out, those
+        // told to come back then share the last ones and measure again when they return.
+        turns.next_turn = now + wait + step;
         wait
     }
 
@@ -84,7 +85,7 @@ impl Turns {
 }
 
 /// Whole seconds for `Retry-After`, rounded up.
-pub fn whole_seconds(wait: Duration) -> u32 {
+pub(super) fn whole_seconds(wait: Duration) -> u32 {
     u32::try_from(wait.as_millis().div_ceil(1000)).unwrap_or(u32::MAX)
 }
 

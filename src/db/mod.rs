@@ -24,7 +24,6 @@ use sqlx::{
 
 use crate::config::Settings;
 
-pub use comebacks::{LONGEST_COMEBACK, SHORTEST_COMEBACK};
 pub use counters::{next_number, serialize_on};
 pub use files::{KEY_FILE, private_folder, sqlite_file, write_private_file};
 use files::{create_private_file, prepare_sqlite_folder};
