@@ -78,11 +78,11 @@ pub fn text(scenario: &str, candidates: usize, o: &Outcome) -> String {
         o.engine
     );
     out.push_str(&format!(
-        "baseline, GET /healthz in a closed loop by {candidates} clients:\n{}\n",
-        table(&o.baseline, None)
+        "baseline, GET /healthz in a closed loop by {candidates} clients (÷ one client alone):\n{}\n",
+        table(&o.baseline, Some(&o.solo))
     ));
     out.push_str(&format!(
-        "unloaded, candidates alone one after another:\n{}\n",
+        "unloaded, one client alone, then candidates alone one after another:\n{}\n",
         table(&o.solo, None)
     ));
     out.push_str(&format!(

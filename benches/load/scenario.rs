@@ -115,6 +115,11 @@ async fn run_on(plan: &Plan, target: &Target<'_>, data: &Data) -> anyhow::Result
         submit: true,
         begin: true,
     };
+    // `/healthz` by one client alone: how far the crowd's concurrency by itself takes even a
+    // memory read from its unloaded p99 (the baseline's ratio in the report).
+    make(0)
+        .healthz_until(&solo, Instant::now() + Duration::from_secs(1))
+        .await;
     for i in 0..plan.solo {
         let mut c = make(i);
         // One save per question of the demo paper (25 questions).

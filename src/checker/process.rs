@@ -21,6 +21,9 @@ pub(super) async fn run(
     let mut child = tokio::process::Command::new(&settings.program)
         .args(args)
         .env_clear()
+        // The allocator (mimalloc) reserves address space 1 GiB at a time by default, more
+        // than the child's RLIMIT_AS allows: it reserves in small steps instead.
+        .env("MIMALLOC_ARENA_RESERVE", "8MiB")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
