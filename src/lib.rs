@@ -20,6 +20,7 @@ pub mod exam;
 pub mod grading;
 pub mod keys;
 pub mod limits;
+pub mod nodes;
 pub mod orgs;
 pub mod people;
 pub mod results;

@@ -69,7 +69,11 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<u8>> {
             let text = crate::vocab::token::random_token();
             write_key_file(&db.keys.file, &text)?;
             let key = decode(&text)?;
-            record_fingerprint(db, &key).await?;
+            if let Err(e) = record_fingerprint(db, &key).await {
+                // Another node recorded its own key first: this one was never used.
+                let _ = std::fs::remove_file(&db.keys.file);
+                return Err(e);
+            }
             Ok(key)
         }
     }
@@ -95,15 +99,28 @@ fn fingerprint_of(key: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(crate::vocab::token::keyed_bytes(key, "key-fingerprint", ""))
 }
 
+/// Records the key's fingerprint, unless another node starting at the same moment recorded
+/// its own first: then this node's key is not the database's, and it must not start.
 async fn record_fingerprint(db: &Db, key: &[u8]) -> anyhow::Result<()> {
+    let mine = fingerprint_of(key);
     sqlx::query(
         "INSERT INTO server_secrets (name, value) VALUES ('fingerprint', $1)
          ON CONFLICT (name) DO NOTHING",
     )
-    .bind(fingerprint_of(key))
+    .bind(&mine)
     .execute(&db.write)
     .await
     .context("cannot record the server key's fingerprint")?;
+    let recorded: String =
+        sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = 'fingerprint'")
+            .fetch_one(&db.write)
+            .await
+            .context("cannot read the server key's fingerprint")?;
+    if recorded != mine {
+        bail!(
+            "another node started on this database at the same moment with another server key;              set the same server_key in the configuration of every node and start again"
+        );
+    }
     Ok(())
 }
 

@@ -56,6 +56,7 @@ impl Application {
         lock: Option<ServeLock>,
     ) -> anyhow::Result<Self> {
         let secret = server_secret(&db).await?;
+        crate::nodes::check_shared_keys(&db, &settings.node_name).await?;
         crate::keys::ensure_all(&db).await?;
         let node = Node::start(&settings.node_name);
         attempts::restart::pause_after_restart(&db, &node.name, node.started_at)

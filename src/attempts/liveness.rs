@@ -53,10 +53,22 @@ pub async fn beat(db: &Db, node: &Node) -> sqlx::Result<()> {
     tx.commit().await
 }
 
+/// What one pass of a sweep did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Attempts this node submitted.
+    pub submitted: usize,
+    /// Attempts no longer due when it came to them: another node had submitted them, or
+    /// someone paused, resumed or submitted them meanwhile.
+    pub taken: usize,
+    /// Attempts it could claim but not change in the end: someone else changed them between
+    /// the claim and the write. With the claim this does not happen between sweeping nodes.
+    pub raced: usize,
+}
+
 /// Submits (and grades) every attempt in progress whose deadline passed more than `grace_ms`
 /// ago (saves already on their way are accepted until then); each ends at its deadline.
-/// Returns how many.
-pub async fn submit_overdue(db: &Db, now: i64, grace_ms: i64) -> anyhow::Result<usize> {
+pub async fn submit_overdue(db: &Db, now: i64, grace_ms: i64) -> anyhow::Result<Swept> {
     let overdue: Vec<String> =
         sqlx::query_scalar("SELECT id FROM attempts WHERE state = $1 AND deadline_at <= $2")
             .bind(AttemptState::InProgress.as_str())
@@ -70,15 +82,15 @@ pub async fn submit_overdue(db: &Db, now: i64, grace_ms: i64) -> anyhow::Result<
         };
         (id, now, note)
     });
-    submit_each(db, due, EndCause::Deadline).await
+    submit_each(db, due, AttemptState::InProgress, EndCause::Deadline).await
 }
 
 /// Submits (and grades, with their saved answers) the attempts still paused when their
 /// session's window ended: a pause nobody resumed (after a restart, say) must not leave an
 /// attempt ungraded for ever. Each ends at the window's end. Attempts paused after the end
 /// (a reopening, extra time running past the window) are left to the proctor, who closes the
-/// session. Returns how many.
-pub async fn submit_forgotten(db: &Db, now: i64) -> anyhow::Result<usize> {
+/// session.
+pub async fn submit_forgotten(db: &Db, now: i64) -> anyhow::Result<Swept> {
     let forgotten: Vec<(String, i64)> = sqlx::query_as(
         "SELECT a.id, s.ends_at FROM attempts a JOIN exam_sessions s ON s.id = a.session_id
          WHERE a.state = $1 AND s.ends_at <= $2 AND a.paused_since <= s.ends_at",
@@ -95,35 +107,71 @@ pub async fn submit_forgotten(db: &Db, now: i64) -> anyhow::Result<usize> {
         };
         (id, ends_at, note)
     });
-    submit_each(db, due, EndCause::WindowEnded).await
+    submit_each(db, due, AttemptState::Paused, EndCause::WindowEnded).await
 }
 
 /// Submits (and grades) each attempt at its moment with its note, each in a transaction of
-/// its own. One that someone paused, resumed or submitted meanwhile is no longer due and is
-/// skipped. Returns how many were submitted.
+/// its own that first claims it, still in `state`. A first pass skips at once the attempts
+/// whose row another transaction holds, so several nodes split a sweep instead of each
+/// grading every attempt and all but one failing to write; a second pass waits for those
+/// rows (a save writing at that instant, or another node finishing the attempt, which then
+/// is no longer due). One that someone paused, resumed or submitted meanwhile is skipped.
 async fn submit_each(
     db: &Db,
     due: impl Iterator<Item = (String, i64, Note<'static>)>,
+    state: AttemptState,
     cause: EndCause,
-) -> anyhow::Result<usize> {
-    let mut submitted = 0;
-    for (id, at, note) in due {
-        let mut tx = db.begin_write().await?;
-        match finish(&mut tx, &id, cause, at, note).await {
-            Ok(_) => {
-                tx.commit().await?;
-                submitted += 1;
-            }
-            Err(ChangeError::Other(e)) => tracing::error!(
-                attempt.id = %id,
-                cause = cause.as_str(),
-                error = %format!("{e:#}"),
-                "cannot grade an attempt the server submits"
-            ),
-            Err(_) => {}
+) -> anyhow::Result<Swept> {
+    let claim = |lock: &str| format!("SELECT id FROM attempts WHERE id = $1 AND state = $2{lock}");
+    let (skipping, waiting) = (claim(db.skip_locked()), claim(db.wait_locked()));
+    let mut swept = Swept::default();
+    let mut held = Vec::new();
+    for due in due {
+        if !submit_one(db, &skipping, &due, state, cause, &mut swept).await? {
+            held.push(due);
         }
     }
-    Ok(submitted)
+    for due in held {
+        if !submit_one(db, &waiting, &due, state, cause, &mut swept).await? {
+            swept.taken += 1;
+        }
+    }
+    Ok(swept)
+}
+
+/// Claims one due attempt with `claim` and submits it, counting the outcome in `swept`;
+/// false (nothing counted) when it could not be claimed.
+async fn submit_one(
+    db: &Db,
+    claim: &str,
+    (id, at, note): &(String, i64, Note<'static>),
+    state: AttemptState,
+    cause: EndCause,
+    swept: &mut Swept,
+) -> anyhow::Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let claimed: Option<String> = sqlx::query_scalar(claim)
+        .bind(id)
+        .bind(state.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    if claimed.is_none() {
+        return Ok(false);
+    }
+    match finish(&mut tx, id, cause, *at, note.clone()).await {
+        Ok(_) => {
+            tx.commit().await?;
+            swept.submitted += 1;
+        }
+        Err(ChangeError::Other(e)) => tracing::error!(
+            attempt.id = %id,
+            cause = cause.as_str(),
+            error = %format!("{e:#}"),
+            "cannot grade an attempt the server submits"
+        ),
+        Err(_) => swept.raced += 1,
+    }
+    Ok(true)
 }
 
 /// The node's background work, every `BEAT`, for ever: a heartbeat, the deadline sweep, and
@@ -139,14 +187,14 @@ pub async fn run(db: Db, node: Node, grace_ms: i64) {
             Err(e) => tracing::error!(error = %e, "cannot record the heartbeat"),
         }
         match submit_overdue(&db, clock::now_ms(), grace_ms).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(attempts = n, "submitted at the deadline"),
+            Ok(Swept { submitted: 0, .. }) => {}
+            Ok(s) => tracing::info!(attempts = s.submitted, "submitted at the deadline"),
             Err(e) => tracing::error!(error = %e, "cannot submit overdue attempts"),
         }
         match submit_forgotten(&db, clock::now_ms()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(
-                attempts = n,
+            Ok(Swept { submitted: 0, .. }) => {}
+            Ok(s) => tracing::info!(
+                attempts = s.submitted,
                 "paused attempts submitted at the window's end"
             ),
             Err(e) => {

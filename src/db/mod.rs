@@ -214,6 +214,25 @@ impl Db {
         Ok(WriteTx::new(tx, self.health.clone()))
     }
 
+    /// What a `SELECT` that takes a row for this transaction ends with, so that nodes sharing
+    /// the database split background work instead of racing for it: on PostgreSQL the row is
+    /// locked and a row another transaction holds is skipped (`FOR UPDATE SKIP LOCKED`); on
+    /// SQLite nothing, as the one write transaction at a time already excludes every other.
+    pub fn skip_locked(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
+    /// As `skip_locked`, but waiting for a row another transaction holds (` FOR UPDATE`).
+    pub fn wait_locked(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
     /// Closes both pools, letting SQLite checkpoint its WAL.
     pub async fn close(&self) {
         self.write.close().await;

@@ -312,7 +312,8 @@ async fn the_server_submits_an_attempt_at_its_deadline() {
     assert_eq!(
         liveness::submit_overdue(&app.db, clock::now_ms(), 30_000)
             .await
-            .unwrap(),
+            .unwrap()
+            .submitted,
         0
     );
     let (outcome, digest): (String, String) = sqlx::query_as(

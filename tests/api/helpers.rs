@@ -332,6 +332,17 @@ impl TestApp {
     pub async fn another_node(&self, node_name: &str) -> anyhow::Result<TestApp> {
         let mut settings = self.settings.clone();
         settings.node_name = node_name.to_string();
+        // Nodes of one database share the server key through their configuration.
+        if settings.server_key.is_none() {
+            let file = settings.data_dir.join(sathach::db::KEY_FILE);
+            let key = std::fs::read_to_string(file).expect("the first node's key file");
+            settings.server_key = Some(Secret::new(key.trim()));
+        }
+        self.start_node(settings).await
+    }
+
+    /// Another node on this app's data folder, with exactly these settings.
+    pub async fn start_node(&self, settings: Settings) -> anyhow::Result<TestApp> {
         try_start(settings, self._dir.clone()).await
     }
 

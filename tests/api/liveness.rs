@@ -103,6 +103,9 @@ async fn while_another_node_is_alive_a_restart_pauses_nothing() {
         app.clock_of(&attempts[0]).await.state.as_str(),
         "in_progress"
     );
+    // Once another node has served, a node starts only with the shared key configured.
+    let mut app = app;
+    app.settings.server_key = other.settings.server_key.clone();
     let app = app
         .restart(|_| async { tokio::time::sleep(Duration::from_secs(1)).await })
         .await;

@@ -65,6 +65,7 @@ mod liveness;
 mod load;
 mod logs;
 mod migrations;
+mod nodes;
 mod orgs;
 mod outage;
 mod papers;

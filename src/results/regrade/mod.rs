@@ -31,8 +31,11 @@ use crate::{
 
 /// How often an idle node looks for new key corrections.
 const POLL: Duration = Duration::from_secs(2);
-/// Attempts read per query while working through a regrade.
+/// Attempts a node claims at a time while working through a regrade.
 const BATCH: i64 = 200;
+/// How long a claim holds: a batch is scored in seconds, so only a node that stopped (or lost
+/// the database) leaves its batch to the others this long.
+const CLAIM_MS: i64 = 60_000;
 
 /// A regrade as its work needs it.
 #[derive(Clone, Debug, FromRow)]
@@ -77,8 +80,8 @@ pub async fn run_pending(db: &Db) -> anyhow::Result<Worked> {
     work(db, usize::MAX).await
 }
 
-/// For tests: stops for good after scoring `attempts` attempts again, as if the process had
-/// died there; the next run must resume.
+/// For tests: stops after scoring `attempts` attempts again, as a node stopping there would
+/// (giving back what it claimed and did not score); the next run must resume.
 #[doc(hidden)]
 pub async fn run_pending_dying_after(db: &Db, attempts: usize) -> anyhow::Result<Worked> {
     work(db, attempts).await
@@ -103,7 +106,54 @@ pub async fn rescore_one_racing(
     Ok(matches!(recorded, Recorded::Done { .. }))
 }
 
+/// One pass over the pending work, under a claimant of its own. What it claimed and did not
+/// score (it stopped early, or failed) is given back as it returns.
 async fn work(db: &Db, at_most: usize) -> anyhow::Result<Worked> {
+    let claimant = uuid::Uuid::new_v4().to_string();
+    let worked = work_as(db, &claimant, at_most).await;
+    let given_back = sqlx::query(
+        "UPDATE regrade_attempts SET claimed_by = NULL, claimed_until = NULL
+         WHERE claimed_by = $1 AND done_at IS NULL",
+    )
+    .bind(&claimant)
+    .execute(&db.write)
+    .await;
+    if let Err(e) = given_back {
+        tracing::warn!(error = %e, "cannot give back the regrade's claims; they run out by themselves");
+    }
+    worked
+}
+
+/// Takes up to `BATCH` unscored attempts of the regrade for `claimant`: those nobody else
+/// holds, or whose claim ran out (its node stopped). On PostgreSQL rows another node is
+/// claiming at this moment are skipped, so nodes working at once take different batches.
+async fn claim(db: &Db, regrade: &str, claimant: &str) -> anyhow::Result<Vec<String>> {
+    let now = clock::now_ms();
+    let sql = format!(
+        "UPDATE regrade_attempts SET claimed_by = $2, claimed_until = $3
+         WHERE regrade_id = $1 AND attempt_id IN (
+             SELECT attempt_id FROM regrade_attempts
+             WHERE regrade_id = $1 AND done_at IS NULL
+               AND (claimed_until IS NULL OR claimed_until < $4 OR claimed_by = $2)
+             ORDER BY attempt_id LIMIT $5{})
+         RETURNING attempt_id",
+        db.skip_locked()
+    );
+    let mut tx = db.begin_write().await?;
+    let mut due: Vec<String> = sqlx::query_scalar(&sql)
+        .bind(regrade)
+        .bind(claimant)
+        .bind(now + CLAIM_MS)
+        .bind(now)
+        .bind(BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    due.sort();
+    Ok(due)
+}
+
+async fn work_as(db: &Db, claimant: &str, at_most: usize) -> anyhow::Result<Worked> {
     let mut worked = Worked {
         started: start::start_new(db).await?,
         ..Worked::default()
@@ -116,14 +166,7 @@ async fn work(db: &Db, at_most: usize) -> anyhow::Result<Worked> {
     .await?;
     for regrade in unfinished {
         loop {
-            let due: Vec<String> = sqlx::query_scalar(
-                "SELECT attempt_id FROM regrade_attempts
-                 WHERE regrade_id = $1 AND done_at IS NULL ORDER BY attempt_id LIMIT $2",
-            )
-            .bind(&regrade.id)
-            .bind(BATCH)
-            .fetch_all(&db.read)
-            .await?;
+            let due = claim(db, &regrade.id, claimant).await?;
             if due.is_empty() {
                 break;
             }

@@ -43,11 +43,14 @@ pub(super) async fn start_new(db: &Db) -> anyhow::Result<usize> {
             by_version.entry(bank_version).or_default().push(c);
         }
     }
-    let started = by_version.len();
+    let mut started = 0;
     for (bank_version, corrections) in by_version {
         let mut tx = db.begin_write().await?;
-        start(&mut tx, &bank_version, &corrections).await?;
-        tx.commit().await?;
+        // Another node may have started the same regrade a moment ago: it stays theirs.
+        if start(&mut tx, &bank_version, &corrections).await? {
+            tx.commit().await?;
+            started += 1;
+        }
     }
     let unlisted: Vec<String> =
         sqlx::query_scalar("SELECT id FROM regrades WHERE listed_at IS NULL ORDER BY created_at")
@@ -93,15 +96,20 @@ async fn list(db: &Db, regrade: &str) -> anyhow::Result<()> {
         tx.commit().await?;
     }
     let mut tx = db.begin_write().await?;
-    sqlx::query(
+    let marked = sqlx::query(
         "UPDATE regrades SET listed_at = $2,
                 total = (SELECT COUNT(*) FROM regrade_attempts WHERE regrade_id = $1)
-         WHERE id = $1",
+         WHERE id = $1 AND listed_at IS NULL",
     )
     .bind(regrade)
     .bind(clock::now_ms())
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if marked == 0 {
+        // Another node listed it meanwhile (and recorded it).
+        return Ok(());
+    }
     audit::record(
         &mut tx,
         AuditEntry {
@@ -117,25 +125,30 @@ async fn list(db: &Db, regrade: &str) -> anyhow::Result<()> {
 }
 
 /// Creates the regrade of one bank version: its corrected item versions and the attempts
-/// whose current result may depend on them.
+/// whose current result may depend on them. False when another node created it first.
 async fn start(
     conn: &mut AnyConnection,
     bank_version: &str,
     corrections: &[Correction],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let reason = corrections
         .iter()
         .find_map(|c| c.reason.clone())
         .unwrap_or_default();
-    sqlx::query(
+    let created = sqlx::query(
         "INSERT INTO regrades (id, reason, requested_by, created_at, total)
-         SELECT id, $2, imported_by, $3, 0 FROM bank_versions WHERE id = $1",
+         SELECT id, $2, imported_by, $3, 0 FROM bank_versions WHERE id = $1
+         ON CONFLICT (id) DO NOTHING",
     )
     .bind(bank_version)
     .bind(&reason)
     .bind(clock::now_ms())
     .execute(&mut *conn)
-    .await?;
+    .await?
+    .rows_affected();
+    if created == 0 {
+        return Ok(false);
+    }
     for c in corrections {
         sqlx::query("INSERT INTO regrade_items (regrade_id, item_version_id) VALUES ($1, $2)")
             .bind(bank_version)
@@ -153,5 +166,5 @@ async fn start(
         },
     )
     .await?;
-    Ok(())
+    Ok(true)
 }

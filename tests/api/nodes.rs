@@ -1,0 +1,126 @@
+//! Several nodes on one database: the background work they share is split between them, not
+//! raced (on SQLite, one node only, two sweeps of the same node stand in for them).
+
+use sathach::{attempts::liveness::submit_overdue, clock, db::Backend};
+
+use crate::{helpers::spawn_app_with_demo, room::room};
+
+#[tokio::test]
+async fn two_nodes_split_the_deadline_sweep_and_submit_each_attempt_once() {
+    const SIZE: usize = 40;
+    let app = spawn_app_with_demo().await;
+    let (_, seats) = room(&app.db, SIZE).await;
+    for seat in &seats {
+        sathach::sessions::start::start(&app.db, &seat.attempt, clock::now_ms())
+            .await
+            .expect("starts");
+    }
+    let other = match app.another_node("node-b").await {
+        Ok(other) => Some(other),
+        Err(refused) => {
+            // SQLite: one server per database.
+            assert_eq!(app.db.backend, Backend::Sqlite, "{refused:#}");
+            None
+        }
+    };
+    let second = other.as_ref().map_or(&app.db, |o| &o.db);
+    let now = clock::now_ms();
+    sqlx::query("UPDATE attempts SET deadline_at = $1 WHERE state = 'in_progress'")
+        .bind(now - 60_000)
+        .execute(&app.db.write)
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        submit_overdue(&app.db, now, 30_000),
+        submit_overdue(second, now, 30_000)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    // The nodes' own sweeps (every 2 s) may have taken some: taken, never raced.
+    assert_eq!(a.raced + b.raced, 0, "{a:?} {b:?}");
+    assert!(a.submitted + b.submitted > 0, "{a:?} {b:?}");
+    assert_eq!(a.submitted + a.taken, SIZE, "{a:?}");
+    assert_eq!(b.submitted + b.taken, SIZE, "{b:?}");
+    if app.db.backend == Backend::Postgres {
+        println!("two nodes' sweeps: {a:?} and {b:?}");
+    }
+    let per_attempt: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT a.id,
+                (SELECT COUNT(*) FROM session_events e
+                  WHERE e.attempt_id = a.id AND e.to_state = 'submitted'),
+                (SELECT COUNT(*) FROM results r WHERE r.attempt_id = a.id)
+         FROM attempts a WHERE a.paper_id IS NOT NULL",
+    )
+    .fetch_all(&app.db.read)
+    .await
+    .unwrap();
+    assert_eq!(per_attempt.len(), SIZE);
+    for (id, submitted, results) in per_attempt {
+        assert_eq!((submitted, results), (1, 1), "attempt {id}");
+    }
+    let ended: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attempts WHERE state = 'submitted' AND end_cause = 'deadline'
+         AND ended_at = $1",
+    )
+    .bind(now - 60_000)
+    .fetch_one(&app.db.read)
+    .await
+    .unwrap();
+    assert_eq!(ended, SIZE as i64, "each ended at its deadline");
+}
+
+#[tokio::test]
+async fn a_node_joining_others_starts_only_with_their_keys_from_its_configuration() {
+    let app = spawn_app_with_demo().await;
+    if app.db.backend == Backend::Sqlite {
+        return; // one node per SQLite database (the serve lock)
+    }
+    let first = app.settings.node_name.clone();
+    // The first node has served (its first heartbeat is written as it starts serving).
+    let began = std::time::Instant::now();
+    while sathach::nodes::others(&app.db, "node-b")
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(began.elapsed().as_secs() < 10, "no heartbeat of {first}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mut settings = app.settings.clone();
+    settings.node_name = "node-b".into();
+
+    // The first node's key file (the same data folder), but no server_key configured.
+    let refused = app
+        .start_node(settings.clone())
+        .await
+        .err()
+        .expect("refused");
+    let message = format!("{refused:#}");
+    assert!(
+        message.contains("set server_key") && message.contains(&first),
+        "{message}"
+    );
+
+    // The server key configured, but a signing-keys folder of its own, empty.
+    let file = settings.data_dir.join(sathach::db::KEY_FILE);
+    let key = std::fs::read_to_string(file).unwrap();
+    settings.server_key = Some(sathach::config::Secret::new(key.trim()));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut own_keys = settings.clone();
+    own_keys.signing_keys_dir = Some(elsewhere.path().to_path_buf());
+    let refused = app.start_node(own_keys).await.err().expect("refused");
+    let message = format!("{refused:#}");
+    assert!(
+        message.contains("sign") && message.contains("does not hold the signing key"),
+        "{message}"
+    );
+    let heartbeats: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM node_heartbeats WHERE node_name = 'node-b'")
+            .fetch_one(&app.db.read)
+            .await
+            .unwrap();
+    assert_eq!(heartbeats, 0, "a refused node never served");
+
+    // Both shared: it starts and serves.
+    let second = app.start_node(settings).await.expect("starts");
+    assert_eq!(second.get("/healthz").await.status(), 200);
+}
