@@ -151,13 +151,18 @@ impl Application {
         tracing::info!(node.name = %self.node.name, node.instance = %self.node.instance, "node started");
         tokio::select! {
             served = self.server => served.context("the web server stopped with an error")?,
-            () = attempts::liveness::run(self.db.clone(), self.node, self.grace_ms) => {}
+            () = attempts::liveness::run(self.db.clone(), self.node.clone(), self.grace_ms) => {}
             () = crate::db::watch_reachability(self.db.clone()) => {}
             () = attempts::seen::run(self.db.clone(), self.seen.clone()) => {}
             () = crate::results::regrade::run(self.db.clone()) => {}
         }
         if let Err(e) = attempts::seen::flush(&self.db, &self.seen).await {
             tracing::warn!(error = %e, "cannot write the candidates' last-seen times on stopping");
+        }
+        if let Err(e) =
+            crate::nodes::mark_stopped(&self.db, &self.node, crate::clock::now_ms()).await
+        {
+            tracing::warn!(error = %e, "cannot record that this node stops");
         }
         tracing::info!("server stopped; closing the database");
         self.db.close().await;

@@ -14,8 +14,11 @@ use super::{
 };
 use crate::{clock, db::Db};
 
-/// How often a node records that it is alive and submits overdue attempts.
+/// How often a node records that it is alive, looks for nodes that went down, and submits
+/// overdue attempts.
 pub const BEAT: Duration = Duration::from_secs(2);
+/// Old heartbeats are pruned every this many beats (an hour).
+const PRUNE_EVERY: u64 = 1_800;
 
 /// This server among the nodes sharing a database: a stable name (configuration; the host
 /// name by default) and a new instance id at every start.
@@ -174,18 +177,29 @@ async fn submit_one(
     Ok(true)
 }
 
-/// The node's background work, every `BEAT`, for ever: a heartbeat, the deadline sweep, and
-/// the sweep of attempts left paused at their window's end.
+/// The node's background work, every `BEAT`, for ever: a heartbeat, a look for nodes that
+/// went down (and now and then old heartbeats pruned), the deadline sweep, and the sweep of
+/// attempts left paused at their window's end.
 pub async fn run(db: Db, node: Node, grace_ms: i64) {
     db.health
         .heartbeat_started(clock::now_ms(), BEAT.as_millis() as i64);
     let mut ticks = tokio::time::interval(BEAT);
+    let mut beats: u64 = 0;
     loop {
         ticks.tick().await;
         match beat(&db, &node).await {
             Ok(()) => db.health.heartbeat_committed(clock::now_ms()),
             Err(e) => tracing::error!(error = %e, "cannot record the heartbeat"),
         }
+        if let Err(e) = crate::nodes::notice_down(&db, &node, clock::now_ms()).await {
+            tracing::error!(error = %format!("{e:#}"), "cannot look for nodes that went down");
+        }
+        if beats.is_multiple_of(PRUNE_EVERY)
+            && let Err(e) = crate::nodes::prune(&db, clock::now_ms()).await
+        {
+            tracing::warn!(error = %e, "cannot prune old heartbeats");
+        }
+        beats += 1;
         match submit_overdue(&db, clock::now_ms(), grace_ms).await {
             Ok(Swept { submitted: 0, .. }) => {}
             Ok(s) => tracing::info!(attempts = s.submitted, "submitted at the deadline"),

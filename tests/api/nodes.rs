@@ -1,7 +1,12 @@
 //! Several nodes on one database: the background work they share is split between them, not
 //! raced (on SQLite, one node only, two sweeps of the same node stand in for them).
 
-use sathach::{attempts::liveness::submit_overdue, clock, db::Backend};
+use sathach::{
+    attempts::liveness::{Node, submit_overdue},
+    clock,
+    db::Backend,
+    nodes::Down,
+};
 
 use crate::{helpers::spawn_app_with_demo, room::room};
 
@@ -123,4 +128,100 @@ async fn a_node_joining_others_starts_only_with_their_keys_from_its_configuratio
     // Both shared: it starts and serves.
     let second = app.start_node(settings).await.expect("starts");
     assert_eq!(second.get("/healthz").await.status(), 200);
+}
+
+/// A heartbeat row of instance `id` of node `name`, last seen `ago` ms before `now`.
+async fn heartbeat(db: &sathach::db::Db, id: &str, name: &str, seen_at: i64, stopped: bool) {
+    sqlx::query(
+        "INSERT INTO node_heartbeats (node_id, node_name, started_at, seen_at, stopped_at)
+         VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(seen_at)
+    .bind(stopped.then_some(seen_at))
+    .execute(&db.write)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_node_that_stops_beating_is_noticed_once_and_one_stopped_on_purpose_is_not() {
+    let app = spawn_app_with_demo().await;
+    let first = app.settings.node_name.clone();
+    // While this app is stopped (its own watch would notice too), two other nodes watch.
+    let app = app
+        .restart(|db| async move {
+            let now = clock::now_ms();
+            let db = &db;
+            heartbeat(db, "x-1", "node-x", now - 20_000, false).await; // killed 20 s ago
+            heartbeat(db, "y-1", "node-y", now - 20_000, true).await; // stopped on purpose
+            heartbeat(db, "z-1", "node-z", now - 20_000, false).await; // killed, restarted:
+            heartbeat(db, "z-2", "node-z", now - 1_000, false).await; //   its new instance
+            heartbeat(db, "w-1", "node-w", now - 2_000, false).await; // alive
+            heartbeat(db, "v-1", "node-v", now - 3_600_000, false).await; // gone long before
+            heartbeat(db, "x-0", "node-x", now - 40 * 86_400_000, false).await; // an old start
+
+            let (node_a, node_b) = (Node::start("node-a"), Node::start("node-b"));
+            let (a, b) = tokio::join!(
+                sathach::nodes::notice_down(db, &node_a, now),
+                sathach::nodes::notice_down(db, &node_b, now)
+            );
+            let (a, b) = (a.unwrap(), b.unwrap());
+            let noticed: Vec<&Down> = a.iter().chain(&b).collect();
+            assert_eq!(
+                noticed,
+                [&Down {
+                    node_name: "node-x".into(),
+                    seen_at: now - 20_000
+                }],
+                "{a:?} {b:?}"
+            );
+            let again = sathach::nodes::notice_down(db, &node_a, now + 10_000)
+                .await
+                .unwrap();
+            assert!(again.is_empty(), "noticed once: {again:?}");
+            let audited: Vec<(String, String)> = sqlx::query_as(
+                "SELECT subject_id, detail FROM audit_events WHERE action = 'node.down'",
+            )
+            .fetch_all(&db.read)
+            .await
+            .unwrap();
+            assert_eq!(audited.len(), 1, "{audited:?}");
+            assert_eq!(audited[0].0, "node-x");
+            assert!(
+                audited[0].1.contains("noticed by node-"),
+                "{:?}",
+                audited[0]
+            );
+
+            // Earlier instances older than 30 days go; a node's newest heartbeat stays.
+            assert_eq!(sathach::nodes::prune(db, now).await.unwrap(), 1);
+            let kept: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM node_heartbeats WHERE node_name = 'node-x'",
+            )
+            .fetch_one(&db.read)
+            .await
+            .unwrap();
+            assert_eq!(kept, 1);
+            // The made-up nodes go, or the app would now need the shared key to start again.
+            let made_up = ["node-v", "node-w", "node-x", "node-y", "node-z"];
+            for name in made_up {
+                sqlx::query("DELETE FROM node_heartbeats WHERE node_name = $1")
+                    .bind(name)
+                    .execute(&db.write)
+                    .await
+                    .unwrap();
+            }
+        })
+        .await;
+    // The app stopping on purpose (for the restart) said so.
+    let stopped: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM node_heartbeats WHERE node_name = $1 AND stopped_at IS NOT NULL",
+    )
+    .bind(&first)
+    .fetch_one(&app.db.read)
+    .await
+    .unwrap();
+    assert!(stopped >= 1, "the stop was recorded");
 }
