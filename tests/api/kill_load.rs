@@ -30,7 +30,7 @@ use crate::{
 const CANDIDATES: usize = 20;
 const CYCLES: usize = 20;
 /// Questions each candidate answers, over and over.
-const QUESTIONS: usize = 3;
+pub(crate) const QUESTIONS: usize = 3;
 /// Refusals a restart explains (nothing acknowledged): the attempt paused until the proctor
 /// resumes (said as paused, or as not running when the pause lands while the save is on its
 /// way), the writer busy, the database not reachable yet.
@@ -42,13 +42,19 @@ const RESTART_REFUSALS: [&str; 4] = [
 ];
 
 /// `sathach serve` as a child process on the settings' database and data folder.
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Server {
     /// Starts the server on a free port; returns it and its address once it is ready.
     fn start(settings: &Settings) -> (Server, String) {
+        Self::start_with(settings, &[])
+    }
+
+    /// As `start`, with these environment variables (a node name, a shared key).
+    pub(crate) fn start_with(settings: &Settings, env: &[(&str, &str)]) -> (Server, String) {
         let mut child = sathach_on(settings)
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .envs(env.iter().copied())
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -68,7 +74,7 @@ impl Server {
     }
 
     /// SIGKILL: no clean-up of any kind.
-    fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         self.0.kill().unwrap();
         self.0.wait().unwrap();
     }
@@ -82,12 +88,14 @@ impl Drop for Server {
 }
 
 /// A save the server acknowledged: the answer stored for `item` must be this one or newer.
-struct Ack {
-    attempt: String,
+pub(crate) struct Ack {
+    pub(crate) attempt: String,
     item: String,
     seq: i64,
     /// The stored value this save's answer gives (learnt before the kills).
     value: Option<String>,
+    /// When the acknowledgement arrived.
+    pub(crate) at: Instant,
 }
 
 /// A question a candidate answers: its number, item, and the stored value of each option.
@@ -98,7 +106,7 @@ struct Question {
 }
 
 /// One candidate's desk: their browser, the page's CSRF token, their questions, their seq.
-struct Desk {
+pub(crate) struct Desk {
     seat: Seat,
     csrf: String,
     questions: Vec<Question>,
@@ -153,7 +161,7 @@ fn fields(desk: &Desk, name: &str, token: &str, seq: i64) -> Vec<(String, String
 
 /// Finds the candidate's first single-choice questions and learns, by saving each option once
 /// while nothing is killed, which stored value each option gives.
-async fn sit_down(address: &str, db: &Db, seat: Seat) -> (Desk, Vec<(usize, String)>) {
+pub(crate) async fn sit_down(address: &str, db: &Db, seat: Seat) -> (Desk, Vec<(usize, String)>) {
     let mut desk = Desk {
         seat,
         csrf: String::new(),
@@ -207,7 +215,7 @@ async fn sit_down(address: &str, db: &Db, seat: Seat) -> (Desk, Vec<(usize, Stri
 /// Saves in a loop until `stop`: a random question and option, a newer seq each time; returns
 /// the acknowledged saves and any reply that is neither an acknowledgement nor a refusal a
 /// restart explains (the server away, 503, the attempt paused until the proctor resumes).
-async fn keep_saving(
+pub(crate) async fn keep_saving(
     address: Arc<RwLock<String>>,
     mut desk: Desk,
     names: Vec<(usize, String)>,
@@ -234,6 +242,7 @@ async fn keep_saving(
                 item: question.item.clone(),
                 seq: desk.seq,
                 value,
+                at: Instant::now(),
             }),
             Ok(res)
                 if [StatusCode::CONFLICT, StatusCode::SERVICE_UNAVAILABLE]
@@ -259,7 +268,7 @@ async fn keep_saving(
 }
 
 /// The restart paused every running attempt; the proctor resumes the room.
-async fn resume(proctor: &TestApp, session: &str) {
+pub(crate) async fn resume(proctor: &TestApp, session: &str) {
     let res = proctor
         .post_form(
             &format!("/sessions/{session}/room/resume"),
@@ -340,27 +349,7 @@ async fn every_acknowledged_save_survives_20_sigkills_under_load() {
     let mut conn = sqlx::AnyConnection::connect(settings.database_url.expose())
         .await
         .unwrap();
-    let stored: HashMap<(String, String), (i64, Option<String>)> =
-        sqlx::query_as::<_, (String, String, i64, Option<String>)>(
-            "SELECT attempt_id, item_id, seq, value FROM responses",
-        )
-        .fetch_all(&mut conn)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|(a, i, seq, value)| ((a, i), (seq, value)))
-        .collect();
-    let mut lost = Vec::new();
-    for ack in &acks {
-        match stored.get(&(ack.attempt.clone(), ack.item.clone())) {
-            Some((seq, _)) if *seq > ack.seq => {}
-            Some((seq, value)) if *seq == ack.seq && *value == ack.value => {}
-            other => lost.push(format!(
-                "{} {} seq {}: stored {other:?}",
-                ack.attempt, ack.item, ack.seq
-            )),
-        }
-    }
+    let lost = lost(&mut conn, &acks).await;
     assert!(lost.is_empty(), "acknowledged saves lost: {lost:#?}");
     if settings.database_url.expose().starts_with("sqlite") {
         let check: String = sqlx::query_scalar("PRAGMA integrity_check")
@@ -370,4 +359,31 @@ async fn every_acknowledged_save_survives_20_sigkills_under_load() {
         assert_eq!(check, "ok");
     }
     conn.close().await.ok();
+}
+
+/// The acknowledged saves not stored as acknowledged (neither their seq and value, nor a
+/// later seq of the same question).
+pub(crate) async fn lost(conn: &mut sqlx::AnyConnection, acks: &[Ack]) -> Vec<String> {
+    let stored: HashMap<(String, String), (i64, Option<String>)> =
+        sqlx::query_as::<_, (String, String, i64, Option<String>)>(
+            "SELECT attempt_id, item_id, seq, value FROM responses",
+        )
+        .fetch_all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(a, i, seq, value)| ((a, i), (seq, value)))
+        .collect();
+    let mut lost = Vec::new();
+    for ack in acks {
+        match stored.get(&(ack.attempt.clone(), ack.item.clone())) {
+            Some((seq, _)) if *seq > ack.seq => {}
+            Some((seq, value)) if *seq == ack.seq && *value == ack.value => {}
+            other => lost.push(format!(
+                "{} {} seq {}: stored {other:?}",
+                ack.attempt, ack.item, ack.seq
+            )),
+        }
+    }
+    lost
 }

@@ -55,6 +55,7 @@ mod exam_lobby;
 mod exam_page;
 mod exam_replies;
 mod exam_rules;
+mod failover;
 mod full_disk;
 mod helpers;
 mod hostile_files;
