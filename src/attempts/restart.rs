@@ -82,8 +82,12 @@ fn pause_moment_sql() -> String {
 /// written are those of `AttemptClock::apply(&Change::Pause, pause_moment(…))`.
 /// Returns how many attempts were paused.
 pub async fn pause_after_restart(db: &Db, me: &str, now: i64) -> anyhow::Result<usize> {
+    let mut tx = db.begin_write().await?;
+    // Nodes starting at the same moment decide and pause one after the other (PostgreSQL):
+    // otherwise one's log of pauses could take rows the other's pause then takes.
+    crate::db::serialize_on(&mut tx, "node-start").await?;
     let beats: Vec<Heartbeat> = sqlx::query_as("SELECT node_name, seen_at FROM node_heartbeats")
-        .fetch_all(&db.read)
+        .fetch_all(&mut *tx)
         .await?;
     let last_alive = match on_start(&beats, me, now, db.backend == Backend::Sqlite) {
         OnStart::Keep { alive } => {
@@ -94,7 +98,6 @@ pub async fn pause_after_restart(db: &Db, me: &str, now: i64) -> anyhow::Result<
     };
     let detail = Detail::PausedFrom(last_alive.map(clock::format_local_full)).to_string();
     let running = AttemptState::InProgress.as_str();
-    let mut tx = db.begin_write().await?;
     let logged = sqlx::query(
         "INSERT INTO session_events (id, session_id, attempt_id, at, action, from_state, to_state,
                                      reason, comment, detail)

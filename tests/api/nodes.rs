@@ -225,3 +225,45 @@ async fn a_node_that_stops_beating_is_noticed_once_and_one_stopped_on_purpose_is
     .unwrap();
     assert!(stopped >= 1, "the stop was recorded");
 }
+
+#[tokio::test]
+async fn two_nodes_starting_at_once_pause_each_running_attempt_once() {
+    const SIZE: usize = 40;
+    let app = spawn_app_with_demo().await;
+    let (_, seats) = room(&app.db, SIZE).await;
+    for seat in &seats {
+        sathach::sessions::start::start(&app.db, &seat.attempt, clock::now_ms())
+            .await
+            .expect("starts");
+    }
+    let settings = app.settings.clone();
+    let app = app
+        .restart(|db| async move {
+            // Every node stopped ten minutes ago; two start again at the same moment.
+            sqlx::query("UPDATE node_heartbeats SET seen_at = seen_at - 600000")
+                .execute(&db.write)
+                .await
+                .unwrap();
+            let other = match db.backend {
+                Backend::Sqlite => db.clone(),
+                Backend::Postgres => sathach::db::Db::connect(&settings).await.unwrap(),
+            };
+            let now = clock::now_ms();
+            let (a, b) = tokio::join!(
+                sathach::attempts::restart::pause_after_restart(&db, "node-a", now),
+                sathach::attempts::restart::pause_after_restart(&other, "node-b", now)
+            );
+            let (a, b) = (a.unwrap(), b.unwrap());
+            assert_eq!(a + b, SIZE, "{a} + {b}");
+        })
+        .await;
+    let pauses: Vec<i64> = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM session_events e
+                  WHERE e.attempt_id = a.id AND e.to_state = 'paused')
+         FROM attempts a WHERE a.paper_id IS NOT NULL",
+    )
+    .fetch_all(&app.db.read)
+    .await
+    .unwrap();
+    assert_eq!(pauses, vec![1; SIZE]);
+}
