@@ -13,13 +13,11 @@ use std::{
     time::{Duration, Instant},
 };
 
-use sathach::{db::Db, sessions::start::start};
 use sqlx::Connection;
 
 use crate::{
     helpers::{PROCTOR, TestApp, fresh_settings},
-    kill_load::{Ack, Server, keep_saving, lost, resume, sit_down},
-    room::room,
+    kill_load::{Ack, Server, all_saving, lost, resume, sit_down, started_room},
 };
 
 const CANDIDATES: usize = 10;
@@ -132,14 +130,7 @@ async fn a_node_killed_mid_exam_behind_nginx_loses_nothing_and_its_candidates_go
         return; // one node per SQLite database
     }
     let Some(nginx) = nginx() else { return };
-    let db = Db::connect_and_migrate(&settings).await.unwrap();
-    sathach::demo::load(&db).await.unwrap();
-    let (session, seats) = room(&db, CANDIDATES).await;
-    for seat in &seats {
-        start(&db, &seat.attempt, sathach::clock::now_ms())
-            .await
-            .unwrap();
-    }
+    let (db, session, seats) = started_room(&settings, CANDIDATES).await;
     // node-a starts first and makes the server key; node-b is given it, as the README says.
     let (node_a, a) = Server::start_with(&settings, &[("SATHACH_NODE_NAME", "node-a")]);
     let key = std::fs::read_to_string(settings.data_dir.join(sathach::db::KEY_FILE)).unwrap();
@@ -161,18 +152,7 @@ async fn a_node_killed_mid_exam_behind_nginx_loses_nothing_and_its_candidates_go
     let stop = Arc::new(AtomicBool::new(false));
     let acks: Arc<Mutex<Vec<Ack>>> = Arc::new(Mutex::new(Vec::new()));
     let address = Arc::new(RwLock::new(front.clone()));
-    let sitting: Vec<_> = desks
-        .into_iter()
-        .map(|(desk, names)| {
-            tokio::spawn(keep_saving(
-                address.clone(),
-                desk,
-                names,
-                stop.clone(),
-                acks.clone(),
-            ))
-        })
-        .collect();
+    let sitting = all_saving(&address, desks, &stop, &acks);
     tokio::time::sleep(Duration::from_secs(2)).await;
     let before_kill = acks.lock().unwrap().len();
     let killed_at = Instant::now();

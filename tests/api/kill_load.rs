@@ -215,7 +215,7 @@ pub(crate) async fn sit_down(address: &str, db: &Db, seat: Seat) -> (Desk, Vec<(
 /// Saves in a loop until `stop`: a random question and option, a newer seq each time; returns
 /// the acknowledged saves and any reply that is neither an acknowledgement nor a refusal a
 /// restart explains (the server away, 503, the attempt paused until the proctor resumes).
-pub(crate) async fn keep_saving(
+async fn keep_saving(
     address: Arc<RwLock<String>>,
     mut desk: Desk,
     names: Vec<(usize, String)>,
@@ -267,6 +267,41 @@ pub(crate) async fn keep_saving(
     errors
 }
 
+/// The demo on a new database, and a room of `size` of its candidates with every attempt
+/// started: the database, the session and the seats.
+pub(crate) async fn started_room(settings: &Settings, size: usize) -> (Db, String, Vec<Seat>) {
+    let db = Db::connect_and_migrate(settings).await.unwrap();
+    sathach::demo::load(&db).await.unwrap();
+    let (session, seats) = room(&db, size).await;
+    for seat in &seats {
+        start(&db, &seat.attempt, sathach::clock::now_ms())
+            .await
+            .unwrap();
+    }
+    (db, session, seats)
+}
+
+/// Every desk saving in a loop (`keep_saving`) until `stop`, into `acks`.
+pub(crate) fn all_saving(
+    address: &Arc<RwLock<String>>,
+    desks: Vec<(Desk, Vec<(usize, String)>)>,
+    stop: &Arc<AtomicBool>,
+    acks: &Arc<Mutex<Vec<Ack>>>,
+) -> Vec<tokio::task::JoinHandle<Vec<String>>> {
+    desks
+        .into_iter()
+        .map(|(desk, names)| {
+            tokio::spawn(keep_saving(
+                address.clone(),
+                desk,
+                names,
+                stop.clone(),
+                acks.clone(),
+            ))
+        })
+        .collect()
+}
+
 /// The restart paused every running attempt; the proctor resumes the room.
 pub(crate) async fn resume(proctor: &TestApp, session: &str) {
     let res = proctor
@@ -283,14 +318,7 @@ async fn every_acknowledged_save_survives_20_sigkills_under_load() {
     let began = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let settings = fresh_settings(dir.path()).await;
-    let db = Db::connect_and_migrate(&settings).await.unwrap();
-    sathach::demo::load(&db).await.unwrap();
-    let (session, seats) = room(&db, CANDIDATES).await;
-    for seat in &seats {
-        start(&db, &seat.attempt, sathach::clock::now_ms())
-            .await
-            .unwrap();
-    }
+    let (db, session, seats) = started_room(&settings, CANDIDATES).await;
     let (mut server, first) = Server::start(&settings);
     let address = Arc::new(RwLock::new(first.clone()));
     let mut proctor = TestApp::on_running_server(first.clone(), db.clone(), settings.clone());
@@ -302,18 +330,7 @@ async fn every_acknowledged_save_survives_20_sigkills_under_load() {
 
     let stop = Arc::new(AtomicBool::new(false));
     let acks = Arc::new(Mutex::new(Vec::new()));
-    let sitting: Vec<_> = desks
-        .into_iter()
-        .map(|(desk, names)| {
-            tokio::spawn(keep_saving(
-                address.clone(),
-                desk,
-                names,
-                stop.clone(),
-                acks.clone(),
-            ))
-        })
-        .collect();
+    let sitting = all_saving(&address, desks, &stop, &acks);
     let mut acked_by_cycle = Vec::new();
     for _ in 0..CYCLES {
         let wait = rand::rng().random_range(200..1500);

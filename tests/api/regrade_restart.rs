@@ -16,7 +16,7 @@ use sathach::{
 
 use crate::{
     cli::{sathach, text},
-    helpers::{MANAGER, spawn_app_with_demo},
+    helpers::{MANAGER, TestApp, spawn_app_with_demo},
     regrade::{current, finished, keyed, newest_version},
     results_fixture::{scored_session, sit},
     results_verify::verify,
@@ -25,14 +25,7 @@ use crate::{
 #[tokio::test]
 async fn a_regrade_cut_short_resumes_after_a_restart_without_scoring_twice() {
     let app = spawn_app_with_demo().await;
-    let (_, attempts) = scored_session(&app, false).await;
-    for (index, right) in [(0, 5), (1, 4), (2, 6)] {
-        sit(&app, index, right, 0).await;
-    }
-    let org: String = sqlx::query_scalar("SELECT organisation_id FROM banks WHERE code = 'KQ-DS'")
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
+    let (attempts, org) = three_scored(&app).await;
     let app = app
         .restart(|db| async move {
             let (parsed, report) = read("kq.toml", &keyed(false), &ReadOptions::default());
@@ -171,6 +164,20 @@ async fn a_practical_score_entered_while_an_attempt_is_regraded_is_not_lost() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
 
+/// Three candidates of the results session scored (5, 4 and 6 right answers): their attempts,
+/// and the organisation of the bank whose keys get corrected.
+async fn three_scored(app: &TestApp) -> (Vec<String>, String) {
+    let (_, attempts) = scored_session(app, false).await;
+    for (index, right) in [(0, 5), (1, 4), (2, 6)] {
+        sit(app, index, right, 0).await;
+    }
+    let org = sqlx::query_scalar("SELECT organisation_id FROM banks WHERE code = 'KQ-DS'")
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap();
+    (attempts, org)
+}
+
 /// The bank's organisation, and its key correction imported (as the manager's upload does).
 async fn import_correction(db: &sathach::db::Db, org: &str, reason: &str) {
     let (parsed, report) = read("kq.toml", &keyed(false), &ReadOptions::default());
@@ -187,14 +194,7 @@ async fn import_correction(db: &sathach::db::Db, org: &str, reason: &str) {
 #[tokio::test]
 async fn a_batch_claimed_by_a_node_that_stopped_is_taken_once_its_claim_runs_out() {
     let app = spawn_app_with_demo().await;
-    let (_, attempts) = scored_session(&app, false).await;
-    for (index, right) in [(0, 5), (1, 4), (2, 6)] {
-        sit(&app, index, right, 0).await;
-    }
-    let org: String = sqlx::query_scalar("SELECT organisation_id FROM banks WHERE code = 'KQ-DS'")
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
+    let (attempts, org) = three_scored(&app).await;
     let app = app
         .restart(|db| async move {
             import_correction(&db, &org, "Sửa khi một máy chủ dừng").await;
@@ -240,14 +240,7 @@ async fn a_batch_claimed_by_a_node_that_stopped_is_taken_once_its_claim_runs_out
 #[tokio::test]
 async fn two_nodes_regrading_at_once_start_list_and_score_each_attempt_once() {
     let app = spawn_app_with_demo().await;
-    let (_, attempts) = scored_session(&app, false).await;
-    for (index, right) in [(0, 5), (1, 4), (2, 6)] {
-        sit(&app, index, right, 0).await;
-    }
-    let org: String = sqlx::query_scalar("SELECT organisation_id FROM banks WHERE code = 'KQ-DS'")
-        .fetch_one(&app.db.read)
-        .await
-        .unwrap();
+    let (attempts, org) = three_scored(&app).await;
     let settings = app.settings.clone();
     let app = app
         .restart(|db| async move {
