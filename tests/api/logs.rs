@@ -120,7 +120,11 @@ async fn logged_save(
     };
     let lines = server.wait_for(is_end).await;
     let end = lines.iter().position(is_end).unwrap();
-    (request_id.clone(), lines[before..=end].to_vec())
+    // Another request's lines may fall in between (the question page's own last line can be
+    // written after its answer arrived): they name their request, not this one.
+    let other = |l: &Value| span_field(l, "request_id").is_some_and(|id| id != request_id);
+    let mine = lines[before..=end].iter().filter(|l| !other(l));
+    (request_id.clone(), mine.cloned().collect())
 }
 
 fn span_field<'a>(line: &'a Value, name: &str) -> Option<&'a str> {
