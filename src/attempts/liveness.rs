@@ -12,7 +12,10 @@ use super::{
     reasons,
     store::{ChangeError, Note},
 };
-use crate::{clock, db::Db};
+use crate::{
+    clock,
+    db::{Backend, Db},
+};
 
 /// How often a node records that it is alive, looks for nodes that went down, and submits
 /// overdue attempts.
@@ -191,7 +194,10 @@ pub async fn run(db: Db, node: Node, grace_ms: i64) {
             Ok(()) => db.health.heartbeat_committed(clock::now_ms()),
             Err(e) => tracing::error!(error = %e, "cannot record the heartbeat"),
         }
-        if let Err(e) = crate::nodes::notice_down(&db, &node, clock::now_ms()).await {
+        // One node per SQLite database: there is no other node to notice.
+        if db.backend == Backend::Postgres
+            && let Err(e) = crate::nodes::notice_down(&db, &node, clock::now_ms()).await
+        {
             tracing::error!(error = %format!("{e:#}"), "cannot look for nodes that went down");
         }
         if beats.is_multiple_of(PRUNE_EVERY)

@@ -106,16 +106,29 @@ pub async fn rescore_one_racing(
     Ok(matches!(recorded, Recorded::Done { .. }))
 }
 
+/// One pass's name on the attempts it claims, and whether it claimed any.
+struct Claimant {
+    id: String,
+    claimed: bool,
+}
+
 /// One pass over the pending work, under a claimant of its own. What it claimed and did not
-/// score (it stopped early, or failed) is given back as it returns.
+/// score (it stopped early, or failed) is given back as it returns; a pass that claimed
+/// nothing (an idle node, every 2 s) writes nothing.
 async fn work(db: &Db, at_most: usize) -> anyhow::Result<Worked> {
-    let claimant = uuid::Uuid::new_v4().to_string();
-    let worked = work_as(db, &claimant, at_most).await;
+    let mut claimant = Claimant {
+        id: uuid::Uuid::new_v4().to_string(),
+        claimed: false,
+    };
+    let worked = work_as(db, &mut claimant, at_most).await;
+    if !claimant.claimed {
+        return worked;
+    }
     let given_back = sqlx::query(
         "UPDATE regrade_attempts SET claimed_by = NULL, claimed_until = NULL
          WHERE claimed_by = $1 AND done_at IS NULL",
     )
-    .bind(&claimant)
+    .bind(&claimant.id)
     .execute(&db.write)
     .await;
     if let Err(e) = given_back {
@@ -127,7 +140,7 @@ async fn work(db: &Db, at_most: usize) -> anyhow::Result<Worked> {
 /// Takes up to `BATCH` unscored attempts of the regrade for `claimant`: those nobody else
 /// holds, or whose claim ran out (its node stopped). On PostgreSQL rows another node is
 /// claiming at this moment are skipped, so nodes working at once take different batches.
-async fn claim(db: &Db, regrade: &str, claimant: &str) -> anyhow::Result<Vec<String>> {
+async fn claim(db: &Db, regrade: &str, claimant: &mut Claimant) -> anyhow::Result<Vec<String>> {
     let now = clock::now_ms();
     let sql = format!(
         "UPDATE regrade_attempts SET claimed_by = $2, claimed_until = $3
@@ -142,18 +155,19 @@ async fn claim(db: &Db, regrade: &str, claimant: &str) -> anyhow::Result<Vec<Str
     let mut tx = db.begin_write().await?;
     let mut due: Vec<String> = sqlx::query_scalar(&sql)
         .bind(regrade)
-        .bind(claimant)
+        .bind(&claimant.id)
         .bind(now + CLAIM_MS)
         .bind(now)
         .bind(BATCH)
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
+    claimant.claimed |= !due.is_empty();
     due.sort();
     Ok(due)
 }
 
-async fn work_as(db: &Db, claimant: &str, at_most: usize) -> anyhow::Result<Worked> {
+async fn work_as(db: &Db, claimant: &mut Claimant, at_most: usize) -> anyhow::Result<Worked> {
     let mut worked = Worked {
         started: start::start_new(db).await?,
         ..Worked::default()
