@@ -5,12 +5,16 @@
 //!
 //! Run: `cargo bench --bench load -- --scenario saturate` (see `--help`; the README's "Load
 //! harness" section says what each figure means). `--database-url postgres://…` runs on a
-//! new PostgreSQL database (created and dropped); without it, on SQLite.
+//! new PostgreSQL database (created and dropped); without it, on SQLite. `--nodes 2` (on
+//! PostgreSQL) runs the scenario twice, on one node and then on two, both behind nginx, and
+//! reports the second's figures as ratios to the first's.
 
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
+#[path = "../support/balancer.rs"]
+mod balancer;
 mod check;
 mod drive;
 mod page;
@@ -82,6 +86,10 @@ struct Args {
     /// A PostgreSQL URL whose user may create databases: run there instead of SQLite.
     #[arg(long, env = "LOAD_DATABASE_URL")]
     database_url: Option<String>,
+    /// Run on one node behind nginx, then on this many behind nginx (PostgreSQL only), and
+    /// report the ratios.
+    #[arg(long)]
+    nodes: Option<usize>,
     /// Also write the figures as JSON to this file.
     #[arg(long)]
     json: Option<std::path::PathBuf>,
@@ -211,13 +219,46 @@ async fn main() -> anyhow::Result<()> {
         binary: env!("CARGO_BIN_EXE_sathach"),
         postgres: args.database_url.as_deref(),
         workers: args.workers,
+        behind_nginx: None,
     };
     let name = format!("{:?}", args.scenario).to_lowercase();
-    eprintln!("preparing {} candidates for {name}…", plan.candidates);
-    let outcome = scenario::run(&plan, &target).await?;
-    print!("{}", report::text(&name, plan.candidates, &outcome));
+    let json = match args.nodes {
+        None => {
+            eprintln!("preparing {} candidates for {name}…", plan.candidates);
+            let outcome = scenario::run(&plan, &target).await?;
+            print!("{}", report::text(&name, plan.candidates, &outcome));
+            report::json(&name, plan.candidates, &outcome)
+        }
+        Some(nodes) => {
+            anyhow::ensure!(
+                target.postgres.is_some(),
+                "--nodes needs --database-url postgres://…: nodes share one PostgreSQL database \
+                 (a SQLite database has one node)"
+            );
+            anyhow::ensure!(
+                !plan.restart && nodes >= 1,
+                "--nodes runs any scenario but restart, on 1 node or more"
+            );
+            let mut outcomes = Vec::with_capacity(2);
+            for count in [1, nodes] {
+                eprintln!(
+                    "preparing {} candidates for {name}, {count} node(s) behind nginx…",
+                    plan.candidates
+                );
+                let target = Target {
+                    behind_nginx: Some(count),
+                    ..target
+                };
+                let outcome = scenario::run(&plan, &target).await?;
+                println!("{}", report::text(&name, plan.candidates, &outcome));
+                outcomes.push(outcome);
+            }
+            let (one, many) = (&outcomes[0], &outcomes[1]);
+            print!("{}", report::nodes_text(one, many));
+            report::nodes_json(&name, plan.candidates, one, many)
+        }
+    };
     if let Some(path) = &args.json {
-        let json = report::json(&name, plan.candidates, &outcome);
         std::fs::write(path, serde_json::to_string_pretty(&json)?)?;
     }
     Ok(())

@@ -73,9 +73,10 @@ fn save_ratio(o: &Outcome) -> Option<(f64, f64, f64)> {
 /// The plain-text report.
 pub fn text(scenario: &str, candidates: usize, o: &Outcome) -> String {
     let mut out = format!(
-        "sathach load: scenario {scenario}, {candidates} candidates\nmachine: {}\nengine: {}\n\n",
+        "sathach load: scenario {scenario}, {candidates} candidates\nmachine: {}\nengine: {}, {}\n\n",
         machine(),
-        o.engine
+        o.engine,
+        o.nodes
     );
     out.push_str(&format!(
         "baseline, GET /healthz in a closed loop by {candidates} clients (÷ one client alone):\n{}\n",
@@ -165,6 +166,7 @@ pub fn json(scenario: &str, candidates: usize, o: &Outcome) -> Value {
         "candidates": candidates,
         "machine": machine(),
         "engine": o.engine,
+        "nodes": o.nodes,
         "baseline": summaries(&o.baseline),
         "unloaded": summaries(&o.solo),
         "load": summaries(&o.load),
@@ -178,5 +180,53 @@ pub fn json(scenario: &str, candidates: usize, o: &Outcome) -> Value {
         "restart": o.restart,
         "after_restart": o.after_restart.as_ref().map(summaries),
         "verdict": o.verdict,
+    })
+}
+
+/// Each step's rate and p99 on several nodes ÷ on one, the two runs made the same way.
+fn node_ratios(one: &Outcome, many: &Outcome) -> Vec<(Step, f64, f64)> {
+    Step::ALL
+        .into_iter()
+        .filter_map(|step| {
+            let (a, b) = (one.load.summary(step)?, many.load.summary(step)?);
+            let rate = b.per_second / a.per_second.max(f64::MIN_POSITIVE);
+            let p99 = b.p99_ms / a.p99_ms.max(f64::MIN_POSITIVE);
+            Some((step, rate, p99))
+        })
+        .collect()
+}
+
+/// The comparison of `--nodes`: the load's rates and p99s on several nodes ÷ on one node.
+pub fn nodes_text(one: &Outcome, many: &Outcome) -> String {
+    let mut out = format!(
+        "{} ÷ {} (the same load, PostgreSQL, measured in this run):\n  {:<14}{:>10}{:>10}\n",
+        many.nodes, one.nodes, "step", "per s", "p99"
+    );
+    for (step, rate, p99) in node_ratios(one, many) {
+        out.push_str(&format!(
+            "  {:<14}{:>9.2}×{:>9.2}×\n",
+            step.name(),
+            rate,
+            p99
+        ));
+    }
+    out
+}
+
+/// Both runs' figures and the ratios, as JSON.
+pub fn nodes_json(scenario: &str, candidates: usize, one: &Outcome, many: &Outcome) -> Value {
+    let ratios: serde_json::Map<String, Value> = node_ratios(one, many)
+        .into_iter()
+        .map(|(step, rate, p99)| {
+            (
+                step.name().to_string(),
+                json!({"per_second": rate, "p99": p99}),
+            )
+        })
+        .collect();
+    json!({
+        "one_node": json(scenario, candidates, one),
+        "nodes": json(scenario, candidates, many),
+        "ratio_to_one_node": ratios,
     })
 }

@@ -15,7 +15,7 @@ use super::{
     check::{self, Verdict},
     drive::{Candidate, Flow, Gates},
     prep::{self, Data},
-    server::{Memory, Server},
+    server::{Fleet, Memory},
     stats::Stats,
 };
 
@@ -44,6 +44,8 @@ pub struct Target<'a> {
     /// PostgreSQL's maintenance URL (a database is created and dropped); None: SQLite.
     pub postgres: Option<&'a str>,
     pub workers: Option<usize>,
+    /// Several nodes behind nginx (PostgreSQL only), or None for one node reached directly.
+    pub behind_nginx: Option<usize>,
 }
 
 /// After a SIGKILL: how long until `/healthz` said 200, and until a question page answered
@@ -60,6 +62,8 @@ pub struct Restart {
 
 pub struct Outcome {
     pub engine: String,
+    /// "one node", "2 nodes behind nginx".
+    pub nodes: String,
     pub baseline: Stats,
     pub solo: Stats,
     pub load: Stats,
@@ -88,9 +92,16 @@ async fn run_on(plan: &Plan, target: &Target<'_>, data: &Data) -> anyhow::Result
         db.close().await;
         engine
     };
-    let mut server = Server::start(target.binary, settings, target.workers)?;
-    server.ready(Duration::from_secs(120)).await?;
-    let make = |i: usize| Candidate::new(i, seats[i].clone(), &server.address);
+    let mut fleet = Fleet::start(
+        target.binary,
+        settings,
+        target.workers,
+        target.behind_nginx,
+        plan.candidates + plan.solo,
+    )
+    .await?;
+    let address = fleet.address().to_string();
+    let make = |i: usize| Candidate::new(i, seats[i].clone(), &address);
     let mut crowd: Vec<Candidate> = (plan.solo..seats.len()).map(make).collect();
 
     let baseline = Arc::new(Stats::new());
@@ -128,7 +139,7 @@ async fn run_on(plan: &Plan, target: &Target<'_>, data: &Data) -> anyhow::Result
         c.sit(&solo, &flow, &Gates::default()).await;
     }
 
-    let memory_before = server.memory();
+    let memory_before = fleet.memory();
     let load = Arc::new(Stats::new());
     let n = crowd.len();
     let gates = Gates {
@@ -152,6 +163,7 @@ async fn run_on(plan: &Plan, target: &Target<'_>, data: &Data) -> anyhow::Result
     let (mut restart, mut after_restart) = (None, None);
     if plan.restart {
         let killed = Instant::now();
+        let server = fleet.first();
         server.restart(settings)?;
         let healthz = server.ready(Duration::from_secs(600)).await?;
         let probe = &crowd[0];
@@ -192,8 +204,9 @@ async fn run_on(plan: &Plan, target: &Target<'_>, data: &Data) -> anyhow::Result
         .await;
         after_restart = Some(unwrap_stats(again));
     }
-    let memory_after = server.memory();
-    drop(server);
+    let memory_after = fleet.memory();
+    let nodes = fleet.describe();
+    drop(fleet);
 
     let (baseline, load) = (unwrap_stats(baseline), unwrap_stats(load));
     let mut acks = solo.acks();
@@ -204,6 +217,7 @@ async fn run_on(plan: &Plan, target: &Target<'_>, data: &Data) -> anyhow::Result
     let verdict = check::check(settings, &seats, &acks).await?;
     Ok(Outcome {
         engine,
+        nodes,
         baseline,
         solo,
         load,

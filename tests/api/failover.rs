@@ -5,7 +5,6 @@
 //! SQLite has one node per database: there the test has nothing to run.
 
 use std::{
-    process::{Child, Command, Stdio},
     sync::{
         Arc, Mutex, RwLock,
         atomic::{AtomicBool, Ordering},
@@ -16,6 +15,7 @@ use std::{
 use sqlx::Connection;
 
 use crate::{
+    balancer::{Balancer, nginx_binary},
     helpers::{PROCTOR, TestApp, fresh_settings},
     kill_load::{Ack, Server, all_saving, lost, resume, sit_down, started_room},
 };
@@ -30,90 +30,9 @@ const FAILOVER: Duration = Duration::from_secs(3);
 /// fails it.
 const SKIP: &str = "SATHACH_SKIP_NGINX_TESTS";
 
-/// nginx as a child process in front of `upstreams`, on a free port of 127.0.0.1.
-struct Balancer {
-    child: Child,
-    address: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Balancer {
-    fn start(nginx: &str, upstreams: &[&str]) -> Balancer {
-        let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let servers: String = upstreams
-            .iter()
-            .map(|u| {
-                let host = u.trim_start_matches("http://");
-                format!("        server {host} max_fails=1 fail_timeout=30s;\n")
-            })
-            .collect();
-        let d = dir.path().display();
-        let conf = format!(
-            "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
-             events {{ worker_connections 1024; }}\n\
-             http {{\n    access_log off;\n\
-             client_body_temp_path {d}/body;\n    proxy_temp_path {d}/proxy;\n\
-             fastcgi_temp_path {d}/fastcgi;\n    uwsgi_temp_path {d}/uwsgi;\n    scgi_temp_path {d}/scgi;\n\
-             upstream sathach {{\n{servers}        keepalive 16;\n    }}\n\
-             server {{\n        listen 127.0.0.1:{port};\n        location / {{\n\
-             proxy_pass http://sathach;\n            proxy_http_version 1.1;\n\
-             proxy_set_header Connection \"\";\n            proxy_set_header Host $http_host;\n\
-             proxy_set_header X-Forwarded-For $remote_addr;\n\
-             proxy_next_upstream error timeout http_502 non_idempotent;\n\
-             proxy_connect_timeout 1s;\n            proxy_read_timeout 30s;\n        }}\n    }}\n}}\n"
-        );
-        std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
-        let child = Command::new(nginx)
-            .arg("-p")
-            .arg(dir.path())
-            .arg("-c")
-            .arg(dir.path().join("nginx.conf"))
-            .arg("-e")
-            .arg(dir.path().join("error.log"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("nginx starts");
-        Balancer {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-            _dir: dir,
-        }
-    }
-
-    async fn ready(&self) {
-        let began = Instant::now();
-        while reqwest::get(format!("{}/healthz", self.address))
-            .await
-            .map_or(true, |r| !r.status().is_success())
-        {
-            assert!(
-                began.elapsed() < Duration::from_secs(10),
-                "nginx is not ready"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
-
-impl Drop for Balancer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn nginx() -> Option<String> {
-    let found = ["/usr/sbin/nginx", "/usr/bin/nginx"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists());
-    match found {
-        Some(path) => Some(path.to_string()),
+    match nginx_binary() {
+        Some(path) => Some(path),
         None if std::env::var(SKIP).is_ok_and(|v| v == "1") => None,
         None => panic!(
             "nginx is missing: install it (Debian: apt-get install nginx-light), or set {SKIP}=1 \
@@ -139,8 +58,8 @@ async fn a_node_killed_mid_exam_behind_nginx_loses_nothing_and_its_candidates_go
         ("SATHACH_SERVER_KEY", key.trim()),
     ];
     let (_node_b, b) = Server::start_with(&settings, &shared);
-    let balancer = Balancer::start(&nginx, &[&a, &b]);
-    balancer.ready().await;
+    let mut balancer = Balancer::start(&nginx, &[&a, &b], 64).unwrap();
+    balancer.ready().await.unwrap();
     let front = balancer.address.clone();
     let proctor = TestApp::on_running_server(front.clone(), db.clone(), settings.clone());
     proctor.signed_in_as(PROCTOR).await;

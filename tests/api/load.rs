@@ -2,7 +2,8 @@
 //! server binary as a child process, signing in, starting together, saving eight answers
 //! with think time (re-saving, and retrying some), and submitting; every acknowledged save
 //! must be in the database and no request may fail. Timings are printed, not asserted. On PostgreSQL with
-//! `TEST_DATABASE_URL` (a database created and dropped for the run).
+//! `TEST_DATABASE_URL` (a database created and dropped for the run), through two nodes behind
+//! nginx (`--nodes 2`), so each candidate's requests go to both.
 
 #[path = "../../benches/load/check.rs"]
 mod check;
@@ -18,7 +19,7 @@ mod scenario;
 mod server;
 #[path = "../../benches/load/stats.rs"]
 mod stats;
-use crate::bench_support as support;
+use crate::{balancer, bench_support as support};
 
 use std::time::Duration;
 
@@ -53,10 +54,14 @@ async fn three_hundred_candidates_lose_no_answer_and_meet_no_error() {
         restart: false,
     };
     let admin_url = std::env::var("TEST_DATABASE_URL").ok();
+    let skip_nginx = std::env::var("SATHACH_SKIP_NGINX_TESTS").is_ok_and(|v| v == "1")
+        && balancer::nginx_binary().is_none();
     let target = Target {
         binary: env!("CARGO_BIN_EXE_sathach"),
         postgres: admin_url.as_deref(),
         workers: Some(2),
+        // Two nodes behind nginx on PostgreSQL (skipped only where nginx may be missing).
+        behind_nginx: (admin_url.is_some() && !skip_nginx).then_some(2),
     };
     let o = scenario::run(&plan, &target).await.expect("the run");
     let errors = o.load.errors() + o.solo.errors() + o.baseline.errors();
@@ -81,8 +86,9 @@ async fn three_hundred_candidates_lose_no_answer_and_meet_no_error() {
         }
     }
     eprintln!(
-        "load on {} ({:.0} s): {} saves ({:.0}/s, p99 {:.1} ms), {} busy retries, {} saves per second, memory {} → {} kB",
+        "load on {}, {} ({:.0} s): {} saves ({:.0}/s, p99 {:.1} ms), {} busy retries, {} saves per second, memory {} → {} kB",
         o.engine,
+        o.nodes,
         o.load_seconds,
         saves.count,
         saves.per_second,

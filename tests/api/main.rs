@@ -5,6 +5,9 @@ mod api_feed;
 mod api_scope;
 mod api_tokens;
 mod attempt_state;
+/// nginx in front of nodes, shared with the load harness.
+#[path = "../../benches/support/balancer.rs"]
+mod balancer;
 mod bank_cli;
 mod bank_confirm;
 mod bank_foreign;
