@@ -46,7 +46,17 @@ async fn room() -> (String, Vec<Candidate>, tempfile::TempDir) {
         start(&db, id, clock::now_ms()).await.unwrap();
         let entry = attempts::entry(&db.read, id).await.unwrap().unwrap();
         let mut tx = db.write.begin().await.unwrap();
-        let (token, _) = devices::sign_in(&mut tx, &entry, false, "").await.unwrap();
+        let (token, _) = devices::sign_in(
+            &mut tx,
+            &entry,
+            false,
+            devices::Arrival {
+                address: "",
+                computer: "",
+            },
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         room.push(signed_in(&address, &token).await);
     }

@@ -48,7 +48,7 @@ fn config(dir: &std::path::Path, port: u16, upstreams: &[&str], connections: usi
          proxy_set_header Connection \"\";\n            proxy_set_header Host $http_host;\n\
          proxy_set_header X-Forwarded-For $remote_addr;\n\
          proxy_next_upstream error timeout http_502 non_idempotent;\n\
-         proxy_connect_timeout 1s;\n            proxy_read_timeout 60s;\n        }}\n    }}\n}}\n",
+         proxy_connect_timeout 1s;\n            proxy_read_timeout 30s;\n        }}\n    }}\n}}\n",
         files = 2 * per_worker + 64,
     )
 }

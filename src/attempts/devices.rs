@@ -100,55 +100,82 @@ pub async fn status(pool: &AnyPool, device: &str) -> sqlx::Result<Option<String>
         .await
 }
 
+/// A sign-in repeated by the same computer within this long is the same sign-in: a reply lost
+/// on a weak network, the button pressed again, or the balancer sending the request again to
+/// another node after the first node let the computer in and died before answering.
+pub const REPEAT_WITHIN_MS: i64 = 120_000;
+
+/// Where a sign-in comes from: the client's address (for the proctor) and the digest of the
+/// computer cookie (empty when the computer brought none).
+pub struct Arrival<'a> {
+    pub address: &'a str,
+    pub computer: &'a str,
+}
+
 /// Registers this device for the attempt. It is let in at once, unless another device is
 /// signed in, or the attempt has started and the session wants the proctor to re-authorise a
-/// returning candidate: then it waits for the proctor. Returns the cookie's token.
+/// returning candidate: then it waits for the proctor. A repeat from the same computer within
+/// `REPEAT_WITHIN_MS` takes its earlier sign-in's place and standing instead. Returns the
+/// cookie's token.
 pub async fn sign_in(
     conn: &mut AnyConnection,
     entry: &RosterEntry,
     reauthorise_on_return: bool,
-    address: &str,
+    arrival: Arrival<'_>,
 ) -> sqlx::Result<(String, Standing)> {
     // Two computers signing in at once take turns, so at most one becomes active.
     attempts::hold(&mut *conn, &entry.id).await?;
-    let others: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM candidate_devices WHERE attempt_id = $1 AND status = 'active'",
-    )
-    .bind(&entry.id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let started = matches!(
-        entry.clock.state(),
-        AttemptState::InProgress | AttemptState::Paused
-    );
-    let standing = if others > 0 || (started && reauthorise_on_return) {
-        Standing::Pending
-    } else {
-        Standing::Active
+    let now = clock::now_ms();
+    let repeated = match arrival.computer {
+        "" => None,
+        computer => earlier_sign_in(conn, &entry.id, computer, now).await?,
     };
-    // Computers already waiting keep waiting: the proctor approves the right one.
-    let token = random_token();
-    let status = if standing == Standing::Active {
-        "active"
+    let (standing, action) = if let Some((earlier, standing)) = repeated {
+        sqlx::query(
+            "UPDATE candidate_devices SET status = 'revoked', decided_at = $1
+             WHERE token_digest = $2",
+        )
+        .bind(now)
+        .bind(&earlier)
+        .execute(&mut *conn)
+        .await?;
+        (standing, "device_sign_in_repeated")
     } else {
-        "pending"
+        let others: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM candidate_devices WHERE attempt_id = $1 AND status = 'active'",
+        )
+        .bind(&entry.id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let started = matches!(
+            entry.clock.state(),
+            AttemptState::InProgress | AttemptState::Paused
+        );
+        // Computers already waiting keep waiting: the proctor approves the right one.
+        if others > 0 || (started && reauthorise_on_return) {
+            (Standing::Pending, "device_waiting")
+        } else {
+            (Standing::Active, "device_sign_in")
+        }
+    };
+    let token = random_token();
+    let status = match standing {
+        Standing::Active => "active",
+        Standing::Pending => "pending",
     };
     sqlx::query(
-        "INSERT INTO candidate_devices (token_digest, attempt_id, status, created_at, address)
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO candidate_devices
+             (token_digest, attempt_id, status, created_at, address, computer_digest)
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token_digest(&token))
     .bind(&entry.id)
     .bind(status)
-    .bind(clock::now_ms())
-    .bind(address.chars().take(64).collect::<String>())
+    .bind(now)
+    .bind(arrival.address.chars().take(64).collect::<String>())
+    .bind(arrival.computer)
     .execute(&mut *conn)
     .await?;
-    let action = if standing == Standing::Active {
-        "device_sign_in"
-    } else {
-        "device_waiting"
-    };
     let entry_log = LogEntry {
         session_id: &entry.session_id,
         attempt_id: Some(&entry.id),
@@ -158,6 +185,35 @@ pub async fn sign_in(
     };
     attempts::log(conn, entry_log).await?;
     Ok((token, standing))
+}
+
+/// This computer's sign-in to the attempt within `REPEAT_WITHIN_MS`, still active or waiting:
+/// its token's digest and its standing.
+async fn earlier_sign_in(
+    conn: &mut AnyConnection,
+    attempt: &str,
+    computer: &str,
+    now: i64,
+) -> sqlx::Result<Option<(String, Standing)>> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT token_digest, status FROM candidate_devices
+         WHERE attempt_id = $1 AND computer_digest = $2 AND created_at >= $3
+           AND status IN ('active', 'pending')
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(attempt)
+    .bind(computer)
+    .bind(now - REPEAT_WITHIN_MS)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(digest, status)| {
+        let standing = if status == "active" {
+            Standing::Active
+        } else {
+            Standing::Pending
+        };
+        (digest, standing)
+    }))
 }
 
 /// The proctor lets a waiting device in (`device`, or the one that waited longest when the form

@@ -10,6 +10,7 @@ use super::{
     formats::{self, Format, ReadOptions},
     import::{ImportError, ImportOptions, import_bank},
     model::Difficulty,
+    quality,
     report::{Severity, args, render},
     store,
 };
@@ -167,12 +168,38 @@ fn check(
     options: &ReadOptions,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let reports: Vec<_> = paths
+    let read: Vec<_> = paths
         .iter()
         .flat_map(|p| formats::read_path(p, usize::MAX, options))
-        .map(|(_, r)| r)
         .collect();
+    let (banks, mut reports): (Vec<_>, Vec<_>) = read.into_iter().unzip();
+    warn_of_cues(&banks, &mut reports, lang);
     print_reports(&reports, format, lang)
+}
+
+/// Adds the bank-quality warnings to each bank's report: its cues, and its items whose stems
+/// nearly repeat another item's, in the same file or in any other file checked with it.
+fn warn_of_cues(
+    banks: &[Option<super::ParsedBank>],
+    reports: &mut [super::report::FileReport],
+    lang: Lang,
+) {
+    let empty: &[super::model::Item] = &[];
+    let items: Vec<&[super::model::Item]> = banks
+        .iter()
+        .map(|b| b.as_ref().map_or(empty, |b| b.items.as_slice()))
+        .collect();
+    for (report, items) in reports.iter_mut().zip(&items) {
+        for cue in quality::cues(items) {
+            let (key, args) = quality::cue_message(&cue, lang);
+            report.warning(1, key, args);
+        }
+    }
+    let names: Vec<String> = reports.iter().map(|r| r.path.clone()).collect();
+    for twin in quality::twins(&items, quality::Scope::All) {
+        let (key, args) = quality::twin_message(&twin, &names, lang);
+        reports[twin.first.0].warning(1, key, args);
+    }
 }
 
 /// Prints reports as `path:line: …` lines and summaries, or as JSON; a content failure (exit

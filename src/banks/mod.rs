@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod model;
 pub mod native;
 pub mod pages;
+pub mod quality;
 pub mod report;
 pub mod shipped;
 pub mod source;

@@ -10,7 +10,8 @@ use super::{
     catalog::catalog,
     item_view::ItemView,
     model::{Difficulty, Item, ItemKind},
-    store::{self, BankRow, VersionRow},
+    quality, report,
+    store::{self, BankRow, ItemVersionRow, VersionRow},
 };
 use crate::{
     accounts::{
@@ -19,6 +20,7 @@ use crate::{
     },
     clock, orgs,
     orgs::model::Organisation,
+    vocab::Lang,
     web::{
         AppError, AppState, Chrome,
         pager::{PageQuery, Paged},
@@ -178,6 +180,8 @@ struct DetailPage {
     levels: [Difficulty; 4],
     /// A shipped sample bank, not sized for certification.
     sample: bool,
+    /// The bank-quality warnings, rendered.
+    quality: Vec<String>,
 }
 
 impl DetailPage {
@@ -235,9 +239,14 @@ async fn detail(
         non_empty(&filters.kind),
         non_empty(&filters.tag),
     );
+    let all = rows
+        .iter()
+        .map(ItemVersionRow::item)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::from)?;
+    let quality = quality_warnings(&state, &bank, &all, staff.chrome.lang).await?;
     let mut items = Vec::new();
-    for row in rows {
-        let item = row.item().map_err(anyhow::Error::from)?;
+    for (row, item) in rows.into_iter().zip(all) {
         let keep = topic.as_ref().is_none_or(|t| *t == item.topic)
             && level.as_ref().is_none_or(|d| d == item.difficulty.code())
             && kind.as_ref().is_none_or(|k| k == item.body.kind().as_str())
@@ -286,8 +295,47 @@ async fn detail(
         },
         kinds: ItemKind::ALL,
         levels: Difficulty::ALL,
+        quality,
     };
     render(&page, 200)
+}
+
+/// The bank-quality warnings of the version shown: its cues, and its items whose stems nearly
+/// repeat another of its items or an item of the centre's other banks (their newest versions).
+async fn quality_warnings(
+    state: &AppState,
+    bank: &BankRow,
+    items: &[Item],
+    lang: Lang,
+) -> Result<Vec<String>, AppError> {
+    let mut warnings: Vec<String> = quality::cues(items)
+        .iter()
+        .map(|cue| {
+            let (key, args) = quality::cue_message(cue, lang);
+            report::render(lang, key, &args)
+        })
+        .collect();
+    let others =
+        store::newest_items_of_other_banks(&state.db.read, &bank.organisation_id, &bank.id).await?;
+    let mut names = vec![bank.code.clone()];
+    let mut banks: Vec<Vec<Item>> = vec![];
+    for (code, row) in others {
+        if names.last() != Some(&code) {
+            names.push(code);
+            banks.push(vec![]);
+        }
+        if let (Some(last), Ok(item)) = (banks.last_mut(), row.item()) {
+            last.push(item);
+        }
+    }
+    let mut all: Vec<&[Item]> = vec![items];
+    all.extend(banks.iter().map(Vec::as_slice));
+    // The shown bank's items come first, so each pair names one of them first.
+    for twin in quality::twins(&all, quality::Scope::First) {
+        let (key, args) = quality::twin_message(&twin, &names, lang);
+        warnings.push(report::render(lang, key, &args));
+    }
+    Ok(warnings)
 }
 
 #[derive(Template)]

@@ -159,8 +159,12 @@ async fn sign_in(
                 let typed = (digest.as_str(), birth.as_deref());
                 let verdict = guessing::try_code(&mut tx, &entry, &device_key, typed, now).await?;
                 let token = if matches!(verdict, Verdict::Right) && admit {
+                    let arrival = devices::Arrival {
+                        address: &address,
+                        computer: &device_key,
+                    };
                     let (token, _) =
-                        devices::sign_in(&mut tx, &entry, reauthorise, &address).await?;
+                        devices::sign_in(&mut tx, &entry, reauthorise, arrival).await?;
                     Some(token)
                 } else {
                     None

@@ -93,3 +93,60 @@ async fn a_replaced_computer_is_told_so_and_signing_out_ends_this_computers_sign
     let log = app.log_of(&s.session).await;
     assert!(log.iter().any(|l| l.action == "device_sign_out"));
 }
+
+#[tokio::test]
+async fn a_sign_in_sent_again_by_the_same_computer_is_the_same_sign_in() {
+    let app = spawn_app_with_demo().await;
+    let s = ready(&app, 0).await;
+    // The sign-in page gives the computer its cookie; the form is sent from there.
+    assert_eq!(s.browser.get("/thi").await.status(), StatusCode::OK);
+    assert_eq!(location(&s.sign_in().await), "/thi/lobby");
+    assert_eq!(
+        location(&s.browser.post_form("/thi/start", &[]).await),
+        "/thi/q/1"
+    );
+    let devices = |status: &'static str| {
+        let sql = format!(
+            "SELECT COUNT(*) FROM candidate_devices WHERE attempt_id = '{}' AND status = '{status}'",
+            s.attempt
+        );
+        let app = &app;
+        async move { app.count(&sql).await }
+    };
+
+    // The reply was lost (or nginx sent the request again to another node): the same computer
+    // sends the same form again. It is let straight back in, not made to wait behind itself.
+    assert_eq!(location(&s.sign_in().await), "/thi/lobby");
+    let page = s.browser.get("/thi/q/1").await;
+    assert_eq!(
+        page.status(),
+        StatusCode::OK,
+        "the question, not the waiting room"
+    );
+    assert_eq!((devices("active").await, devices("revoked").await), (1, 1));
+    assert_eq!(devices("pending").await, 0);
+    let log = app.log_of(&s.session).await;
+    assert_eq!(
+        log.iter()
+            .filter(|l| l.action == "device_sign_in_repeated")
+            .count(),
+        1
+    );
+
+    // Another computer still waits for the proctor.
+    let second = s.on_another_computer(&app);
+    second.browser.get("/thi").await;
+    assert_eq!(location(&second.sign_in().await), "/thi/lobby");
+    assert_eq!(devices("pending").await, 1);
+
+    // Long after its sign-in, the same computer signing in again is a return, as before: it
+    // waits for the proctor too.
+    sqlx::query("UPDATE candidate_devices SET created_at = created_at - $1 WHERE attempt_id = $2")
+        .bind(sathach::attempts::devices::REPEAT_WITHIN_MS + 1_000)
+        .bind(&s.attempt)
+        .execute(&app.db.write)
+        .await
+        .unwrap();
+    assert_eq!(location(&s.sign_in().await), "/thi/lobby");
+    assert_eq!((devices("active").await, devices("pending").await), (1, 2));
+}

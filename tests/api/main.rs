@@ -12,6 +12,7 @@ mod bank_cli;
 mod bank_confirm;
 mod bank_foreign;
 mod bank_foreign2;
+mod bank_quality;
 mod bank_sheets;
 mod bank_staging;
 mod bank_word;

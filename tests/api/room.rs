@@ -30,7 +30,17 @@ pub async fn room(db: &Db, size: usize) -> (String, Vec<Seat>) {
     for id in &chosen {
         let entry = attempts::entry(&db.read, id).await.unwrap().unwrap();
         let mut tx = db.write.begin().await.unwrap();
-        let (token, standing) = devices::sign_in(&mut tx, &entry, false, "").await.unwrap();
+        let (token, standing) = devices::sign_in(
+            &mut tx,
+            &entry,
+            false,
+            devices::Arrival {
+                address: "",
+                computer: "",
+            },
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(standing, devices::Standing::Active);
         seats.push(Seat {

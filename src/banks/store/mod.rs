@@ -155,6 +155,35 @@ pub async fn version_items(
     .await
 }
 
+/// The items of the newest published version of each of an organisation's banks but one, with
+/// their bank's code, in bank and file order: what a bank's page compares its stems with.
+pub async fn newest_items_of_other_banks(
+    pool: &AnyPool,
+    organisation_id: &str,
+    except_bank: &str,
+) -> sqlx::Result<Vec<(String, ItemVersionRow)>> {
+    #[derive(FromRow)]
+    struct Row {
+        code: String,
+        #[sqlx(flatten)]
+        version: ItemVersionRow,
+    }
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT b.code, {VERSION_COLUMNS} FROM banks b
+         JOIN bank_versions bv ON bv.bank_id = b.id AND bv.import_id IS NULL
+          AND bv.number = (SELECT MAX(x.number) FROM bank_versions x
+                           WHERE x.bank_id = b.id AND x.import_id IS NULL)
+         JOIN bank_version_items bvi ON bvi.bank_version_id = bv.id
+         JOIN item_versions iv ON iv.id = bvi.item_version_id JOIN items i ON i.id = iv.item_id
+         WHERE b.organisation_id = $1 AND b.id <> $2 ORDER BY b.code, bvi.position"
+    ))
+    .bind(organisation_id)
+    .bind(except_bank)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.code, r.version)).collect())
+}
+
 pub async fn item_version(
     pool: &AnyPool,
     id: &str,
