@@ -9,14 +9,7 @@ mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures_util::future::join_all;
-use sathach::{
-    attempts::{devices, store as attempts},
-    clock,
-    config::Settings,
-    db::Db,
-    sessions::start::start,
-    startup::Application,
-};
+use sathach::{clock, config::Settings, db::Db, sessions::start::start, startup::Application};
 
 const ROOM: usize = 50;
 
@@ -44,20 +37,7 @@ async fn room() -> (String, Vec<Candidate>, tempfile::TempDir) {
     for id in ids.iter().rev().take(ROOM) {
         support::admit_all(&db, std::slice::from_ref(id), &proctor).await;
         start(&db, id, clock::now_ms()).await.unwrap();
-        let entry = attempts::entry(&db.read, id).await.unwrap().unwrap();
-        let mut tx = db.write.begin().await.unwrap();
-        let (token, _) = devices::sign_in(
-            &mut tx,
-            &entry,
-            false,
-            devices::Arrival {
-                address: "",
-                computer: "",
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let (token, _) = support::device_signed_in(&db, id).await;
         room.push(signed_in(&address, &token).await);
     }
     (address, room, dir)

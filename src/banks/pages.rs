@@ -178,7 +178,7 @@ struct DetailPage {
     filters: Filters,
     kinds: [ItemKind; 8],
     levels: [Difficulty; 4],
-    /// A shipped sample bank, not sized for certification.
+    /// A bank shipped with sathach (reviewed; its notice says to review it before real exams).
     sample: bool,
     /// The bank-quality warnings, rendered.
     quality: Vec<String>,

@@ -1,7 +1,7 @@
-//! The banks shipped in `question_banks/` are samples, to learn the format and try the system,
-//! not yet sized for certification: pages mark a bank as one of them by its code (the demo and
-//! `bank import question_banks/` both keep the shipped code, and centres give their own banks
-//! their own codes).
+//! The banks shipped in `question_banks/` (sized for certification papers and reviewed item by
+//! item, `question_banks/review/`): pages mark a bank as one of them by its code, so a centre
+//! knows it did not write it (the demo and `bank import question_banks/` both keep the shipped
+//! code, and centres give their own banks their own codes).
 
 use std::sync::OnceLock;
 
@@ -20,7 +20,7 @@ pub fn codes() -> &'static [String] {
     })
 }
 
-/// Whether a bank is one of the shipped samples.
+/// Whether a bank is one of the shipped banks.
 pub fn is_sample(code: &str) -> bool {
     codes().iter().any(|c| c == code)
 }

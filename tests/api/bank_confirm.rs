@@ -1,7 +1,7 @@
 //! Confirming an import: the confirm page's preview (the bank, its counts by type, its first
 //! questions as candidates see them, key corrections only for a bank that exists), counts by
 //! type in every format's report, the item list's rendered stems, the format help page and the
-//! shipped banks marked as samples.
+//! shipped banks marked as shipped with sathach.
 
 use reqwest::StatusCode;
 
@@ -214,18 +214,18 @@ async fn the_format_help_is_a_page_of_the_application() {
 }
 
 #[tokio::test]
-async fn the_upload_page_links_the_help_and_shipped_banks_are_samples() {
+async fn the_upload_page_links_the_help_and_shipped_banks_are_marked() {
     let app = spawn_app_with_demo().await;
     app.signed_in_as(MANAGER).await;
     let list = app.get_text("/banks").await;
     assert!(list.contains("href=\"/help/banks\""), "{list}");
     assert!(
-        list.contains("chưa đủ số câu và chưa được thẩm định để thi cấp chứng chỉ"),
+        list.contains("đủ số câu cho đề thi chứng chỉ và đã được thẩm định từng câu"),
         "{list}"
     );
     let row = &list[list.find("IU01-MAU").expect("the shipped bank")..];
     assert!(
-        row[..row.find("</td>").unwrap()].contains("<span class=\"tag\">mẫu</span>"),
+        row[..row.find("</td>").unwrap()].contains("<span class=\"tag\">đi kèm</span>"),
         "{row}"
     );
     let href = list[..list.find(">IU01-MAU<").unwrap()]
@@ -235,23 +235,20 @@ async fn the_upload_page_links_the_help_and_shipped_banks_are_samples() {
         .trim_end_matches('"')
         .to_string();
     let page = app.get_text(&href).await;
-    assert!(
-        page.contains("Đây là ngân hàng mẫu đi kèm phần mềm"),
-        "{page}"
-    );
+    assert!(page.contains("Đây là ngân hàng đi kèm phần mềm"), "{page}");
 
     // A centre's own bank carries no such notice.
     let html = upload(&app, zip_with(&fixture_toml())).await;
     let id = pending_id(&html);
-    assert!(!html.contains("Đây là ngân hàng mẫu"));
+    assert!(!html.contains("Đây là ngân hàng đi kèm"));
     let res = app
         .post_form(&format!("/banks/upload/{id}/confirm"), &[])
         .await;
     let own = app.get_text(&location(&res)).await;
-    assert!(!own.contains("Đây là ngân hàng mẫu"), "{own}");
+    assert!(!own.contains("Đây là ngân hàng đi kèm"), "{own}");
 }
 
-/// The upload, the confirm page with its preview, the help page and a sample bank's pages, in
+/// The upload, the confirm page with its preview, the help page and a shipped bank's pages, in
 /// a browser: no axe-core violations.
 #[tokio::test]
 async fn the_confirm_help_and_sample_pages_pass_axe() {
@@ -280,8 +277,8 @@ async fn the_confirm_help_and_sample_pages_pass_axe() {
         .click()
         .await
         .unwrap();
-    wait_for_text(&client, "main", "Đây là ngân hàng mẫu").await;
-    no_axe_violations(&client, Some(&axe), "a sample bank").await;
+    wait_for_text(&client, "main", "Đây là ngân hàng đi kèm").await;
+    no_axe_violations(&client, Some(&axe), "a shipped bank").await;
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bank.zip");

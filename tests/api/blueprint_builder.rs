@@ -7,7 +7,7 @@
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 
-use crate::helpers::{MANAGER, TestApp, location, spawn_app_with_demo};
+use crate::helpers::{MANAGER, TestApp, location, shipped_items, spawn_app_with_demo};
 
 /// The fields of `form#builder` as a browser would send them: text and hidden inputs,
 /// ticked checkboxes and radios, the selected option of each list.
@@ -133,8 +133,9 @@ pub(crate) async fn build_without_javascript(app: &TestApp) -> String {
         .set("p0.s0.count", "4");
     let (html, mut f) = press(app, "/blueprints/new", &f, "add_section-0").await;
     assert!(html.contains("id=\"p0-s1-title\""), "a second section row");
+    let have = shipped_items("IU01-MAU", Some("IU01.1"));
     assert!(
-        html.contains("Hiện có 9 câu khớp."),
+        html.contains(&format!("Hiện có {have} câu khớp.")),
         "IU01.1's items: {html}"
     );
     f.set("p0.s1.title", "Soạn thảo")
@@ -234,7 +235,9 @@ async fn one_submit_shows_every_problem_at_its_field_and_the_shortage_first() {
     let page = build_without_javascript(&app).await;
     let path = format!("{page}/builder");
     let mut f = Fields::of(&app.get_text(&path).await);
-    f.set("p0.s0.count", "10")
+    let have = shipped_items("IU01-MAU", Some("IU01.1"));
+    let shortage = format!("Cần 300 câu nhưng chỉ có {have} câu khớp");
+    f.set("p0.s0.count", "300")
         .set("pass", "150%")
         .set("target_difficulty", "0,95")
         .set("difficulty_tolerance", "0,01");
@@ -258,17 +261,15 @@ async fn one_submit_shows_every_problem_at_its_field_and_the_shortage_first() {
     );
     assert_eq!(links[1].0, "#p0-s0-count");
     assert!(
-        links[1].1.contains(
-            "Phần thi 1, nhóm câu hỏi 1 – Số câu rút: Cần 10 câu nhưng chỉ có 9 câu khớp"
-        ),
+        links[1].1.contains(&format!(
+            "Phần thi 1, nhóm câu hỏi 1 – Số câu rút: {shortage}"
+        )),
         "{links:?}"
     );
     let beside = Selector::parse(".has-error .field-error").unwrap();
     let at_fields: Vec<String> = doc.select(&beside).map(|e| e.text().collect()).collect();
     assert!(
-        at_fields
-            .iter()
-            .any(|t| t.contains("Cần 10 câu nhưng chỉ có 9 câu khớp")),
+        at_fields.iter().any(|t| t.contains(&shortage)),
         "{at_fields:?}"
     );
     assert!(
@@ -286,7 +287,7 @@ async fn one_submit_shows_every_problem_at_its_field_and_the_shortage_first() {
     );
     let kept = Fields::of(&html);
     assert!(
-        kept.has("p0.s0.count", "10") && kept.has("pass", "150%"),
+        kept.has("p0.s0.count", "300") && kept.has("pass", "150%"),
         "the form as typed"
     );
     assert_eq!(stored(&app, "TIN-HOC-THU").await.len(), 1, "nothing stored");

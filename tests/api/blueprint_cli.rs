@@ -62,16 +62,63 @@ fn shipped_blueprints_check_and_simulate_without_violations() {
 }
 
 #[test]
+fn no_shipped_item_is_on_more_than_a_fifth_of_200_papers() {
+    let dir = centre_with_banks();
+    let d = dir.path();
+    let seed = "2a".repeat(32);
+    let files = [
+        "iu01-thi.toml",
+        "iu02-thi.toml",
+        "iu03-thi.toml",
+        "iu04-thi.toml",
+        "iu05-thi.toml",
+        "iu06-thi.toml",
+        "icdl-ce-thi.toml",
+        "co-ban-thi.toml",
+    ];
+    for file in files {
+        let path = format!("{QB}/{file}");
+        let args = [
+            "blueprint",
+            "simulate",
+            &path,
+            "--org",
+            "TT",
+            "--forms",
+            "200",
+            "--seed",
+            &seed,
+            "--format",
+            "json",
+        ];
+        let out = sathach(d, &args);
+        assert!(out.status.success(), "{file}: {}", text(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let papers = &json["papers"];
+        assert_eq!(papers["violations"], 0, "{file}");
+        let most = papers["exposure_max"].as_u64().unwrap();
+        assert!(most <= 40, "{file}: an item is on {most} of 200 papers");
+        // Every topic on every paper: one section per topic (the basic certificate's too).
+        assert_eq!(papers["topics_covered"], papers["topics_total"], "{file}");
+        println!("{file}: exposure at most {most} of 200 papers");
+    }
+}
+
+#[test]
 fn a_blueprint_the_banks_cannot_serve_is_refused_with_the_shortfall() {
     let dir = centre_with_banks();
     let d = dir.path();
-    let text_of = "[blueprint]\ncode = \"QUA-NHIEU\"\ntitle = \"Quá nhiều câu\"\nmodules = [\"IU02\"]\n\n[[parts]]\ncode = \"a\"\nsections = [{ title = \"Máy in\", topics = [\"IU02.6\"], banks = [\"IU02-MAU\"], count = 10 }]\n";
+    let text_of = "[blueprint]\ncode = \"QUA-NHIEU\"\ntitle = \"Quá nhiều câu\"\nmodules = [\"IU02\"]\n\n[[parts]]\ncode = \"a\"\nsections = [{ title = \"Máy in\", topics = [\"IU02.6\"], banks = [\"IU02-MAU\"], count = 300 }]\n";
+    let have = crate::helpers::shipped_items("IU02-MAU", Some("IU02.6"));
     std::fs::write(d.join("bp.toml"), text_of).unwrap();
     let out = sathach(d, &["blueprint", "check", "bp.toml", "--org", "TT"]);
     assert_one_line_error(
         &out,
         1,
-        "nhóm câu hỏi Máy in cần 10 câu nhưng quy tắc chỉ khớp 7 câu (thiếu 3)",
+        &format!(
+            "nhóm câu hỏi Máy in cần 300 câu nhưng quy tắc chỉ khớp {have} câu (thiếu {})",
+            300 - have
+        ),
     );
     let out = sathach(
         d,
@@ -88,7 +135,10 @@ fn a_blueprint_the_banks_cannot_serve_is_refused_with_the_shortfall() {
     assert_one_line_error(
         &out,
         1,
-        "needs 10 items but its rule matches only 7 (3 short)",
+        &format!(
+            "needs 300 items but its rule matches only {have} ({} short)",
+            300 - have
+        ),
     );
 }
 
@@ -160,7 +210,7 @@ fn simulated_candidates_are_scored_and_analysed_end_to_end() {
     assert!(candidates["form"]["reliability"].as_f64().unwrap() > 0.5);
     assert_eq!(
         candidates["items"].as_array().unwrap().len(),
-        45,
+        crate::helpers::shipped_items("IU01-MAU", None),
         "every item of the bank was seen"
     );
 }

@@ -443,3 +443,15 @@ pub fn temporary_password_in(html: &str) -> String {
     let end = html[start..].find('<').unwrap() + start;
     html[start..end].to_string()
 }
+
+/// How many items a shipped bank (`question_banks/`) has, of one topic or in all: the figures
+/// pages show for the shipped banks, counted the way the importer reads them.
+pub fn shipped_items(bank: &str, topic: Option<&str>) -> usize {
+    sathach::banks::SHIPPED
+        .iter()
+        .filter_map(|(name, text)| sathach::banks::native::read_bank(name, text, vec![]).0)
+        .filter(|b| b.meta.code == bank)
+        .flat_map(|b| b.items)
+        .filter(|i| topic.is_none_or(|t| i.topic == t))
+        .count()
+}

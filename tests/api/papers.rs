@@ -101,7 +101,7 @@ async fn exposure_counters_give_the_papers_counting_every_paper_gave() {
         .unwrap()
         .unwrap();
     let version: String = sqlx::query_scalar(
-        "SELECT v.id FROM blueprint_versions v JOIN blueprints b ON b.id = v.blueprint_id WHERE b.code = 'CNTT-CO-BAN'",
+        "SELECT v.id FROM blueprint_versions v JOIN blueprints b ON b.id = v.blueprint_id WHERE b.code = 'IU01-THI'",
     )
     .fetch_one(&app.db.read)
     .await
@@ -120,7 +120,8 @@ async fn exposure_counters_give_the_papers_counting_every_paper_gave() {
     .into_iter()
     .map(|p| p.item_id)
     .collect();
-    // A history: people drawing again (exclusions) and papers for nobody, in turn.
+    // A history: people drawing again (exclusions) and papers for nobody, in turn; 12 papers of
+    // 25 from IU01's bank, so items come round again.
     let people = [Some("nguoi-1"), Some("nguoi-2"), None, Some("nguoi-1")];
     let mut previous_sequence = 0;
     for round in 0..12 {

@@ -4,10 +4,7 @@
 
 use std::sync::Arc;
 
-use sathach::{
-    attempts::{devices, store as attempts},
-    db::Db,
-};
+use sathach::{attempts::devices, db::Db};
 
 use crate::bench_support as support;
 
@@ -28,20 +25,7 @@ pub async fn room(db: &Db, size: usize) -> (String, Vec<Seat>) {
     support::admit_all(db, &chosen, &proctor).await;
     let mut seats = Vec::with_capacity(size);
     for id in &chosen {
-        let entry = attempts::entry(&db.read, id).await.unwrap().unwrap();
-        let mut tx = db.write.begin().await.unwrap();
-        let (token, standing) = devices::sign_in(
-            &mut tx,
-            &entry,
-            false,
-            devices::Arrival {
-                address: "",
-                computer: "",
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let (token, standing) = support::device_signed_in(db, id).await;
         assert_eq!(standing, devices::Standing::Active);
         seats.push(Seat {
             attempt: id.clone(),
