@@ -51,7 +51,13 @@ pub fn detect(name: &str, bytes: &[u8]) -> Option<Format> {
             _ => Some(Format::Qti),
         };
     }
-    if text.lines().any(|l| l.trim_start().starts_with("[bank]")) {
+    // A bank, or sathach's other files (the native reader says a blueprint or the catalog is not
+    // a bank, instead of a GIFT reader tripping over its braces).
+    let native = ["[bank]", "[blueprint]", "[catalog]"];
+    if text
+        .lines()
+        .any(|l| native.iter().any(|t| l.trim_start().starts_with(t)))
+    {
         return Some(Format::Toml);
     }
     let aiken = text
@@ -172,6 +178,9 @@ mod tests {
         assert_eq!(detect("bai-giang.zip", &slides), Some(Format::Toml));
         // Text that says nothing: its extension decides, else nobody knows it.
         assert_eq!(detect("a.toml", b"title = 1"), Some(Format::Toml));
+        let blueprint =
+            b"[blueprint]\ncode = \"X\"\n[[parts]]\nsections = [{ title = \"s\", count = 1 }]\n";
+        assert_eq!(detect("iu01-thi.toml", blueprint), Some(Format::Toml));
         assert_eq!(detect("a.gift", b"Hai cong hai?"), Some(Format::Gift));
         assert_eq!(detect("ghi-chu.txt", b"Hai cong hai?"), None);
         // An old encoding in a text file is explained, not called unknown.

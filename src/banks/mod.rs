@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use model::Item;
 
 /// The banks shipped in `question_banks/`, embedded so `serve --demo` works from anywhere.
-pub const SHIPPED: [(&str, &str); 7] = [
+pub const SHIPPED: [(&str, &str); 16] = [
     (
         "question_banks/iu01.toml",
         include_str!("../../question_banks/iu01.toml"),
@@ -64,6 +64,42 @@ pub const SHIPPED: [(&str, &str); 7] = [
     (
         "question_banks/iu06.toml",
         include_str!("../../question_banks/iu06.toml"),
+    ),
+    (
+        "question_banks/iu07.toml",
+        include_str!("../../question_banks/iu07.toml"),
+    ),
+    (
+        "question_banks/iu08.toml",
+        include_str!("../../question_banks/iu08.toml"),
+    ),
+    (
+        "question_banks/iu09.toml",
+        include_str!("../../question_banks/iu09.toml"),
+    ),
+    (
+        "question_banks/iu10.toml",
+        include_str!("../../question_banks/iu10.toml"),
+    ),
+    (
+        "question_banks/iu11.toml",
+        include_str!("../../question_banks/iu11.toml"),
+    ),
+    (
+        "question_banks/iu12.toml",
+        include_str!("../../question_banks/iu12.toml"),
+    ),
+    (
+        "question_banks/iu13.toml",
+        include_str!("../../question_banks/iu13.toml"),
+    ),
+    (
+        "question_banks/iu14.toml",
+        include_str!("../../question_banks/iu14.toml"),
+    ),
+    (
+        "question_banks/iu15.toml",
+        include_str!("../../question_banks/iu15.toml"),
     ),
     (
         "question_banks/icdl-ce.toml",

@@ -39,9 +39,17 @@ fn every_shipped_bank_validates_and_covers_its_module() {
                 topic.code
             );
         }
-        // Papers of 25 (36 in English) from each bank with no item on more than about a fifth
-        // of them, every content point covered several times.
-        let minimum = if bank.meta.language == "vi" { 150 } else { 180 };
+        // Papers of 25 (36 in English) from each basic bank with no item on more than about a
+        // fifth of them, every content point covered several times; an advanced module's bank
+        // at least 60 (its papers draw 20).
+        let advanced = catalog()
+            .module(&bank.meta.module)
+            .is_some_and(|m| m.level == "advanced");
+        let minimum = match (advanced, bank.meta.language.as_str()) {
+            (true, _) => 60,
+            (false, "vi") => 150,
+            (false, _) => 180,
+        };
         assert!(
             bank.items.len() >= minimum,
             "{name} has {} items",
@@ -55,13 +63,30 @@ fn every_shipped_bank_validates_and_covers_its_module() {
 }
 
 #[test]
-fn the_circular_03_basic_modules_all_have_a_bank() {
+fn every_circular_03_module_has_topics_a_bank_and_a_blueprint() {
     let modules: BTreeSet<String> = SHIPPED
         .iter()
         .filter_map(|(name, text)| read_bank(name, text, vec![]).0.map(|b| b.meta.module))
         .collect();
-    for code in ["IU01", "IU02", "IU03", "IU04", "IU05", "IU06", "ICDL-CE"] {
-        assert!(modules.contains(code), "no shipped bank for {code}");
+    let blueprints: BTreeSet<String> = crate::blueprints::SHIPPED
+        .iter()
+        .filter_map(|(name, text)| crate::blueprints::read::read_blueprint(name, text).0)
+        .flat_map(|b| b.modules)
+        .collect();
+    let circular: Vec<_> = catalog()
+        .modules
+        .iter()
+        .filter(|m| m.scheme == "TT03")
+        .collect();
+    assert_eq!(circular.len(), 15, "IU01–IU15");
+    for module in circular.iter().map(|m| m.code.as_str()).chain(["ICDL-CE"]) {
+        let topics = &catalog().module(module).expect("in the catalog").topics;
+        assert!(topics.len() >= 5, "{module} has {} topics", topics.len());
+        assert!(modules.contains(module), "no shipped bank for {module}");
+        assert!(
+            blueprints.contains(module),
+            "no shipped blueprint for {module}"
+        );
     }
 }
 

@@ -68,7 +68,7 @@ pub async fn check_for(
 }
 
 /// The blueprints shipped in `question_banks/`, embedded in the binary.
-pub const SHIPPED: [(&str, &str); 8] = [
+pub const SHIPPED: [(&str, &str); 17] = [
     (
         "question_banks/iu01-thi.toml",
         include_str!("../../question_banks/iu01-thi.toml"),
@@ -92,6 +92,42 @@ pub const SHIPPED: [(&str, &str); 8] = [
     (
         "question_banks/iu06-thi.toml",
         include_str!("../../question_banks/iu06-thi.toml"),
+    ),
+    (
+        "question_banks/iu07-thi.toml",
+        include_str!("../../question_banks/iu07-thi.toml"),
+    ),
+    (
+        "question_banks/iu08-thi.toml",
+        include_str!("../../question_banks/iu08-thi.toml"),
+    ),
+    (
+        "question_banks/iu09-thi.toml",
+        include_str!("../../question_banks/iu09-thi.toml"),
+    ),
+    (
+        "question_banks/iu10-thi.toml",
+        include_str!("../../question_banks/iu10-thi.toml"),
+    ),
+    (
+        "question_banks/iu11-thi.toml",
+        include_str!("../../question_banks/iu11-thi.toml"),
+    ),
+    (
+        "question_banks/iu12-thi.toml",
+        include_str!("../../question_banks/iu12-thi.toml"),
+    ),
+    (
+        "question_banks/iu13-thi.toml",
+        include_str!("../../question_banks/iu13-thi.toml"),
+    ),
+    (
+        "question_banks/iu14-thi.toml",
+        include_str!("../../question_banks/iu14-thi.toml"),
+    ),
+    (
+        "question_banks/iu15-thi.toml",
+        include_str!("../../question_banks/iu15-thi.toml"),
     ),
     (
         "question_banks/co-ban-thi.toml",

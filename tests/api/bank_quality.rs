@@ -138,3 +138,21 @@ fn bank_check_on_a_folder_warns_across_its_files_in_english_too() {
         "{out}"
     );
 }
+
+#[tokio::test]
+async fn every_shipped_item_renders_for_staff() {
+    let app = spawn_app_with_demo().await;
+    app.signed_in_as(MANAGER).await;
+    let versions: Vec<(String, String)> = sqlx::query_as(
+        "SELECT i.bank_id, iv.id FROM item_versions iv JOIN items i ON i.id = iv.item_id",
+    )
+    .fetch_all(&app.db.read)
+    .await
+    .unwrap();
+    assert!(versions.len() > 1000, "{} item versions", versions.len());
+    for (bank, version) in versions {
+        let path = format!("/banks/{bank}/items/{version}");
+        let res = app.get(&path).await;
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "{path}");
+    }
+}

@@ -105,6 +105,39 @@ fn no_shipped_item_is_on_more_than_a_fifth_of_200_papers() {
 }
 
 #[test]
+fn every_shipped_bank_and_blueprint_imports_and_every_topic_is_drawn() {
+    // The centre has every shipped bank (`bank import question_banks/`).
+    let dir = centre_with_banks();
+    let d = dir.path();
+    let seed = "5c".repeat(32);
+    for (name, _) in sathach::blueprints::SHIPPED {
+        let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
+        let out = sathach(d, &["blueprint", "import", &path, "--org", "TT"]);
+        assert!(out.status.success(), "{name}: {}", text(&out));
+        let args = [
+            "blueprint",
+            "simulate",
+            &path,
+            "--org",
+            "TT",
+            "--forms",
+            "50",
+            "--seed",
+            &seed,
+            "--format",
+            "json",
+        ];
+        let out = sathach(d, &args);
+        assert!(out.status.success(), "{name}: {}", text(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let papers = &json["papers"];
+        assert_eq!(papers["violations"], 0, "{name}");
+        // Every topic of the blueprint's modules in the catalog is on its papers.
+        assert_eq!(papers["topics_covered"], papers["topics_total"], "{name}");
+    }
+}
+
+#[test]
 fn a_blueprint_the_banks_cannot_serve_is_refused_with_the_shortfall() {
     let dir = centre_with_banks();
     let d = dir.path();

@@ -156,6 +156,10 @@ pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
+        // Idle connections are dropped before the server's keep-alive (5 s) closes them, so a
+        // request never goes out on a connection the server is closing at that moment (seen as
+        // `IncompleteMessage` on a slow, busy machine).
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
         .build()
         .expect("client")
 }
