@@ -15,6 +15,27 @@ fn centre_with_banks() -> tempfile::TempDir {
     dir
 }
 
+/// `blueprint simulate FILE --org TT --forms N --seed SEED --format json`: the papers' figures.
+fn simulated(d: &std::path::Path, file: &str, forms: &str, seed: &str) -> serde_json::Value {
+    let args = [
+        "blueprint",
+        "simulate",
+        file,
+        "--org",
+        "TT",
+        "--forms",
+        forms,
+        "--seed",
+        seed,
+        "--format",
+        "json",
+    ];
+    let out = sathach(d, &args);
+    assert!(out.status.success(), "{file}: {}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["papers"].clone()
+}
+
 #[test]
 fn shipped_blueprints_check_and_simulate_without_violations() {
     let dir = centre_with_banks();
@@ -78,23 +99,7 @@ fn no_shipped_item_is_on_more_than_a_fifth_of_200_papers() {
     ];
     for file in files {
         let path = format!("{QB}/{file}");
-        let args = [
-            "blueprint",
-            "simulate",
-            &path,
-            "--org",
-            "TT",
-            "--forms",
-            "200",
-            "--seed",
-            &seed,
-            "--format",
-            "json",
-        ];
-        let out = sathach(d, &args);
-        assert!(out.status.success(), "{file}: {}", text(&out));
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let papers = &json["papers"];
+        let papers = simulated(d, &path, "200", &seed);
         assert_eq!(papers["violations"], 0, "{file}");
         let most = papers["exposure_max"].as_u64().unwrap();
         assert!(most <= 40, "{file}: an item is on {most} of 200 papers");
@@ -114,23 +119,7 @@ fn every_shipped_bank_and_blueprint_imports_and_every_topic_is_drawn() {
         let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
         let out = sathach(d, &["blueprint", "import", &path, "--org", "TT"]);
         assert!(out.status.success(), "{name}: {}", text(&out));
-        let args = [
-            "blueprint",
-            "simulate",
-            &path,
-            "--org",
-            "TT",
-            "--forms",
-            "50",
-            "--seed",
-            &seed,
-            "--format",
-            "json",
-        ];
-        let out = sathach(d, &args);
-        assert!(out.status.success(), "{name}: {}", text(&out));
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let papers = &json["papers"];
+        let papers = simulated(d, &path, "50", &seed);
         assert_eq!(papers["violations"], 0, "{name}");
         // Every topic of the blueprint's modules in the catalog is on its papers.
         assert_eq!(papers["topics_covered"], papers["topics_total"], "{name}");
