@@ -302,23 +302,17 @@ async fn detail(
 
 /// The bank-quality warnings of the version shown: its cues, and its items whose stems nearly
 /// repeat another of its items or an item of the centre's other banks (their newest versions).
+/// The comparison runs on the blocking pool: it reads thousands of stems.
 async fn quality_warnings(
     state: &AppState,
     bank: &BankRow,
     items: &[Item],
     lang: Lang,
 ) -> Result<Vec<String>, AppError> {
-    let mut warnings: Vec<String> = quality::cues(items)
-        .iter()
-        .map(|cue| {
-            let (key, args) = quality::cue_message(cue, lang);
-            report::render(lang, key, &args)
-        })
-        .collect();
     let others =
         store::newest_items_of_other_banks(&state.db.read, &bank.organisation_id, &bank.id).await?;
     let mut names = vec![bank.code.clone()];
-    let mut banks: Vec<Vec<Item>> = vec![];
+    let mut banks: Vec<Vec<Item>> = vec![items.to_vec()];
     for (code, row) in others {
         if names.last() != Some(&code) {
             names.push(code);
@@ -328,13 +322,24 @@ async fn quality_warnings(
             last.push(item);
         }
     }
-    let mut all: Vec<&[Item]> = vec![items];
-    all.extend(banks.iter().map(Vec::as_slice));
-    // The shown bank's items come first, so each pair names one of them first.
-    for twin in quality::twins(&all, quality::Scope::First) {
-        let (key, args) = quality::twin_message(&twin, &names, lang);
-        warnings.push(report::render(lang, key, &args));
-    }
+    let warnings = web::block(move || {
+        let mut warnings: Vec<String> = quality::cues(&banks[0])
+            .iter()
+            .map(|cue| {
+                let (key, args) = quality::cue_message(cue, lang);
+                report::render(lang, key, &args)
+            })
+            .collect();
+        let all: Vec<&[Item]> = banks.iter().map(Vec::as_slice).collect();
+        // The shown bank's items come first, so each pair names one of them first.
+        for twin in quality::twins(&all, quality::Scope::First) {
+            let (key, args) = quality::twin_message(&twin, &names, lang);
+            warnings.push(report::render(lang, key, &args));
+        }
+        warnings
+    })
+    .await
+    .map_err(anyhow::Error::from)?;
     Ok(warnings)
 }
 

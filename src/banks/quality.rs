@@ -4,7 +4,7 @@
 //! `MIN_ITEMS` items of the kind, the share beyond its limit, and a binomial test against chance
 //! at p < `P_LIMIT`. No IO here.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -221,25 +221,46 @@ pub struct Twin {
     pub similarity: f64,
 }
 
-/// A stem's word bigrams.
-pub type Bigrams = HashSet<(String, String)>;
+/// A stem's word bigrams, each hashed to a number, sorted and without repeats: comparing two
+/// stems is then a merge of two short sorted lists (a bank page compares a bank with every
+/// other bank of its centre, thousands of stems).
+pub type Bigrams = Vec<u64>;
 
 /// The word bigrams of a stem: lower-case words of letters and digits (NFC), each with the next.
 pub fn bigrams(stem: &str) -> Bigrams {
+    use std::hash::{Hash, Hasher};
     let text: String = stem.nfc().collect::<String>().to_lowercase();
     let words: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    words
+    let mut hashed: Vec<u64> = words
         .windows(2)
-        .map(|w| (w[0].to_string(), w[1].to_string()))
-        .collect()
+        .map(|pair| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            pair.hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect();
+    hashed.sort_unstable();
+    hashed.dedup();
+    hashed
 }
 
-/// |A ∩ B| ÷ |A ∪ B|; 0 when both are empty.
-pub fn jaccard<T: Eq + std::hash::Hash>(a: &HashSet<T>, b: &HashSet<T>) -> f64 {
-    let shared = a.intersection(b).count();
+/// |A ∩ B| ÷ |A ∪ B| of two bigram sets; 0 when both are empty.
+pub fn jaccard(a: &Bigrams, b: &Bigrams) -> f64 {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     let union = a.len() + b.len() - shared;
     if union == 0 {
         0.0
