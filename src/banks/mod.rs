@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod catalog_cli;
 pub mod catalog_read;
 pub mod cli;
+pub mod detail;
 pub mod detect;
 pub mod export;
 pub mod foreign;
