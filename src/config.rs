@@ -98,6 +98,8 @@ pub struct Settings {
     /// Certificate look-ups (`/verify`) one client address may make per minute, counted in
     /// each node's memory.
     pub verify_per_minute: u32,
+    /// Responses an item (and attempts a test) needs before item analysis shows its figures.
+    pub analysis_min_responses: usize,
     /// How long a ledger row waits before the API's feeds serve it, so a transaction still
     /// open when a page was read cannot write a row behind the cursor handed out.
     pub api_settle_seconds: i64,
@@ -169,6 +171,7 @@ impl Settings {
             server_key: None,
             proxy: ProxySettings::default(),
             verify_per_minute: DEFAULT_VERIFY_PER_MINUTE,
+            analysis_min_responses: crate::analysis::model::DEFAULT_MIN_RESPONSES,
             api_settle_seconds: DEFAULT_API_SETTLE_SECONDS,
             signing_keys_dir: None,
             signing_key_passphrase: None,
@@ -274,6 +277,7 @@ pub struct FileSettings {
     pub trusted_proxies: Option<String>,
     pub client_ip_header: Option<String>,
     pub verify_per_minute: Option<u32>,
+    pub analysis_min_responses: Option<usize>,
     pub api_settle_seconds: Option<i64>,
     pub signing_keys_dir: Option<PathBuf>,
     pub signing_key_passphrase: Option<String>,

@@ -3,6 +3,7 @@
 //! stands on.
 
 pub mod accounts;
+pub mod analysis;
 pub mod api;
 pub mod attempts;
 pub mod audit;

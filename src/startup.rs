@@ -99,6 +99,7 @@ impl Application {
                 .configure(crate::results::report::routes)
                 .configure(crate::results::person::routes)
                 .configure(crate::results::regrade::pages::routes)
+                .configure(crate::analysis::routes)
                 .configure(crate::credits::pages::routes)
                 .configure(crate::credentials::routes)
                 .configure(crate::api::routes)
@@ -155,6 +156,7 @@ impl Application {
             () = crate::db::watch_reachability(self.db.clone()) => {}
             () = attempts::seen::run(self.db.clone(), self.seen.clone()) => {}
             () = crate::results::regrade::run(self.db.clone()) => {}
+            () = crate::analysis::run(self.db.clone()) => {}
         }
         if let Err(e) = attempts::seen::flush(&self.db, &self.seen).await {
             tracing::warn!(error = %e, "cannot write the candidates' last-seen times on stopping");

@@ -132,7 +132,7 @@ async fn list(
 }
 
 /// The bank, if this staff member may see it.
-pub(super) async fn visible_bank(
+pub(crate) async fn visible_bank(
     staff: &Staff,
     state: &AppState,
     id: &str,

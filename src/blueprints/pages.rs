@@ -173,7 +173,7 @@ pub(super) fn saved_redirect(saved: Saved) -> HttpResponse {
 }
 
 /// The blueprint, its organisation and newest version, if this staff member may see it.
-pub(super) async fn visible(
+pub(crate) async fn visible(
     staff: &Staff,
     state: &AppState,
     id: &str,

@@ -155,6 +155,10 @@ pub struct ServeArgs {
     /// by each server on its own [default: 30].
     #[arg(long, env = "SATHACH_VERIFY_PER_MINUTE", value_name = "N")]
     pub verify_per_minute: Option<u32>,
+    /// Responses an item (and attempts a test) needs before item analysis shows its figures
+    /// [default: 30].
+    #[arg(long, env = "SATHACH_ANALYSIS_MIN_RESPONSES", value_name = "N")]
+    pub analysis_min_responses: Option<usize>,
     /// Seconds a credit row or certificate change waits before the API's feeds serve it
     /// (0–3600) [default: 60].
     #[arg(long, env = "SATHACH_API_SETTLE_SECONDS", value_name = "SECONDS")]

@@ -78,6 +78,11 @@ pub(super) fn resolve(
             .or(file.verify_per_minute)
             .unwrap_or(config::DEFAULT_VERIFY_PER_MINUTE)
             .max(1),
+        analysis_min_responses: serve
+            .and_then(|s| s.analysis_min_responses)
+            .or(file.analysis_min_responses)
+            .unwrap_or(crate::analysis::model::DEFAULT_MIN_RESPONSES)
+            .max(2),
         api_settle_seconds: serve
             .and_then(|s| s.api_settle_seconds)
             .or(file.api_settle_seconds)

@@ -51,8 +51,9 @@ pub async fn append(conn: &mut AnyConnection, new: NewResult<'_>) -> anyhow::Res
     .bind(new.recorded_by)
     .bind(new.reason)
     .bind(new.at)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    crate::analysis::queue::result_written(conn, new.attempt_id).await?;
     Ok(id)
 }
 

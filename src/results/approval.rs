@@ -118,6 +118,7 @@ pub async fn approve(
     .bind(at)
     .execute(&mut *conn)
     .await?;
+    crate::analysis::queue::session_approved(conn, session_id).await?;
     let attempts: Vec<String> = sqlx::query_scalar(
         "SELECT a.id FROM attempts a WHERE a.session_id = $1
            AND EXISTS (SELECT 1 FROM results r WHERE r.attempt_id = a.id) ORDER BY a.id",

@@ -1,0 +1,278 @@
+//! The overview against a seeded data set: two centres, three months (and one sitting just
+//! before the period), approved and unapproved sittings, credit lines and certificates, and
+//! an item whose key looks wrong. The figures were counted by hand from the plan below.
+
+use reqwest::StatusCode;
+use sathach::analysis::synthetic::{Sitting, seed};
+
+use crate::helpers::{ADMIN, MANAGER, PROCTOR, TestApp, spawn_app_with};
+
+/// A passing candidate: right on items 1–9, wrong on item 0 (9/10).
+fn passes() -> Vec<bool> {
+    (0..10).map(|i| i != 0).collect()
+}
+
+/// A failing candidate: right on item 0 only (1/10), so item 0 discriminates the wrong way.
+fn fails() -> Vec<bool> {
+    (0..10).map(|i| i == 0).collect()
+}
+
+async fn one(app: &TestApp, sql: &str, bind: &str) -> String {
+    sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// Local noon on the 10th of a month of 2025/2026, in UTC milliseconds.
+fn day(year: i32, month: u32) -> i64 {
+    sathach::clock::local_to_ms(sathach::vocab::Date(year, month, 10), "12:00").unwrap()
+}
+
+struct Plan {
+    centre: &'static str,
+    blueprint: &'static str,
+    at: i64,
+    passed: usize,
+    failed: usize,
+    absent: usize,
+    approved: bool,
+    certificates: usize,
+}
+
+/// Seeds the plan; returns the item whose key looks wrong (its id in the bank).
+async fn seeded(app: &TestApp) -> String {
+    let department = one(
+        app,
+        "SELECT id FROM organisations WHERE kind = $1",
+        "department",
+    )
+    .await;
+    let admin = app.user_id(ADMIN.0).await;
+    let items: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT i.id, MAX(iv.id), i.native_id FROM items i JOIN banks b ON b.id = i.bank_id
+         JOIN item_versions iv ON iv.item_id = i.id WHERE b.code = 'IU01-MAU'
+         GROUP BY i.id, i.native_id ORDER BY i.native_id LIMIT 10",
+    )
+    .fetch_all(&app.db.read)
+    .await
+    .unwrap();
+    let paper: Vec<(String, String)> = items
+        .iter()
+        .map(|(i, v, _)| (i.clone(), v.clone()))
+        .collect();
+    let plans = [
+        Plan {
+            centre: "TT-SAOMAI",
+            blueprint: "IU01-THI",
+            at: day(2026, 1),
+            passed: 3,
+            failed: 1,
+            absent: 1,
+            approved: true,
+            certificates: 2,
+        },
+        Plan {
+            centre: "TT-SAOMAI",
+            blueprint: "IU02-THI",
+            at: day(2026, 2),
+            passed: 1,
+            failed: 1,
+            absent: 0,
+            approved: false,
+            certificates: 0,
+        },
+        Plan {
+            centre: "TT-HONGHA",
+            blueprint: "IU01-THI",
+            at: day(2026, 2),
+            passed: 1,
+            failed: 4,
+            absent: 0,
+            approved: true,
+            certificates: 0,
+        },
+        Plan {
+            centre: "TT-HONGHA",
+            blueprint: "IU01-THI",
+            at: day(2026, 3),
+            passed: 2,
+            failed: 0,
+            absent: 0,
+            approved: true,
+            certificates: 0,
+        },
+        Plan {
+            centre: "TT-HONGHA",
+            blueprint: "IU01-THI",
+            at: day(2025, 12),
+            passed: 3,
+            failed: 0,
+            absent: 0,
+            approved: true,
+            certificates: 3,
+        },
+    ];
+    for p in plans {
+        let centre = app.org_id(p.centre).await;
+        let room = one(
+            app,
+            "SELECT id FROM rooms WHERE organisation_id = $1",
+            &centre,
+        )
+        .await;
+        let version = one(
+            app,
+            "SELECT MAX(v.id) FROM blueprint_versions v JOIN blueprints b ON b.id = v.blueprint_id
+             WHERE b.code = $1",
+            p.blueprint,
+        )
+        .await;
+        let mut answers = vec![passes(); p.passed];
+        answers.extend(vec![fails(); p.failed]);
+        seed(
+            &app.db,
+            &Sitting {
+                department_id: &department,
+                centre_id: &centre,
+                room_id: &room,
+                blueprint_version_id: &version,
+                starts_at: p.at,
+                items: &paper,
+                answers: &answers,
+                absent: p.absent,
+                approved_by: p.approved.then_some(admin.as_str()),
+                credit: Some((
+                    if p.blueprint == "IU01-THI" {
+                        "IU01"
+                    } else {
+                        "IU02"
+                    },
+                    1,
+                )),
+                certificates: Some(("TT03-CB", p.certificates)),
+            },
+        )
+        .await
+        .expect("sitting seeded");
+    }
+    items[0].2.clone()
+}
+
+fn cell_after<'a>(page: &'a str, row_label: &str) -> Vec<&'a str> {
+    let start = page
+        .find(&format!("<th scope=\"row\">{row_label}</th>"))
+        .unwrap_or_else(|| panic!("no row {row_label}"));
+    let row = &page[start..start + page[start..].find("</tr>").unwrap()];
+    row.split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_overview_adds_up_a_seeded_year_by_centre_module_and_month() {
+    let app = spawn_app_with(|s| s.analysis_min_responses = 5).await;
+    sathach::demo::load(&app.db).await.expect("demo loads");
+    let wrong_key = seeded(&app).await;
+    let admin = app.another_browser();
+    admin.signed_in_as(ADMIN).await;
+    let page = admin.get_text("/overview?from=2026-01&to=03/2026").await;
+    // Totals: 4 sittings (not December's), 3 approved; 13 sat; approved outcomes 6 passed and
+    // 5 failed (the unapproved February pair not counted): 54,5 %; 6 credit lines; 2
+    // certificates.
+    let totals: Vec<(&str, &str)> = vec![
+        ("Ca thi", "4"),
+        ("Ca đã phê duyệt", "3"),
+        ("Lượt dự thi", "13"),
+        ("Số người dự thi (mỗi người một lần)", "13"),
+        ("Đạt", "6"),
+        ("Không đạt", "5"),
+        ("Tỉ lệ đạt", "54,5 %"),
+        ("Tín chỉ đã cấp", "6"),
+        ("Chứng chỉ đã cấp", "2"),
+    ];
+    for (what, value) in totals {
+        assert_eq!(cell_after(&page, what), vec![value], "{what}");
+    }
+    // By centre: sittings, approved, sat, passed, failed, rate, credits, revoked, certificates.
+    assert_eq!(
+        cell_after(&page, "Trung tâm Tin học Sao Mai"),
+        ["2", "1", "6", "3", "1", "75 %", "3", "0", "2"]
+    );
+    let hong_ha = one(
+        &app,
+        "SELECT name FROM organisations WHERE code = $1",
+        "TT-HONGHA",
+    )
+    .await;
+    assert_eq!(
+        cell_after(&page, &hong_ha),
+        ["2", "2", "7", "3", "4", "42,9 %", "3", "0", "0"]
+    );
+    let iu01 = cell_after(&page, "IU01 – Hiểu biết về CNTT cơ bản");
+    assert_eq!(iu01, ["3", "3", "11", "6", "5", "54,5 %", "6", "0", "0"]);
+    let iu02 = page
+        .split("<th scope=\"row\">IU02")
+        .nth(1)
+        .expect("an IU02 row");
+    assert!(
+        iu02.split("</tr>").next().unwrap().contains("—"),
+        "no decided result in IU02"
+    );
+    assert_eq!(
+        cell_after(&page, "01/2026"),
+        ["1", "1", "4", "3", "1", "75 %", "3", "0", "2"]
+    );
+    assert_eq!(
+        cell_after(&page, "02/2026"),
+        ["2", "1", "7", "1", "4", "20 %", "1", "0", "0"]
+    );
+    assert_eq!(
+        cell_after(&page, "03/2026"),
+        ["1", "1", "2", "2", "0", "100 %", "2", "0", "0"]
+    );
+    // Charts drawn on the server, each bar's value written beside it.
+    assert_eq!(page.matches("<svg role=\"img\"").count(), 3);
+    assert!(page.contains(">42,9 %</text>"), "the centres chart");
+    assert!(
+        page.contains(">7</text>"),
+        "February's attempts in the month chart"
+    );
+    // The item whose key looks wrong: 11 responses in IU01-THI, facility 5/11.
+    let flagged = page.split("id=\"flagged\"").nth(1).unwrap();
+    assert!(flagged.contains(&format!(">{wrong_key}</a>")), "{flagged}");
+    assert!(
+        flagged.contains("IU01-THI") && flagged.contains("<td>11</td>") && flagged.contains("0,45")
+    );
+
+    // The workbook has the same figures.
+    let xlsx = admin
+        .get("/overview.xlsx?from=2026-01&to=2026-03")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let (name, totals) = sathach::sheets::first_sheet(&xlsx).expect("a workbook");
+    assert_eq!(name, "Tổng hợp");
+    assert!(
+        totals.iter().any(|(_, c)| c == &["Lượt dự thi", "13"]),
+        "{totals:?}"
+    );
+    assert!(totals.iter().any(|(_, c)| c == &["Tỉ lệ đạt", "54,5 %"]));
+
+    // A centre manager sees their centre only; a proctor may not see it.
+    let manager = app.another_browser();
+    manager.signed_in_as(MANAGER).await;
+    let own = manager.get_text("/overview?from=2026-01&to=2026-03").await;
+    assert_eq!(cell_after(&own, "Lượt dự thi"), ["6"]);
+    assert_eq!(cell_after(&own, "Tỉ lệ đạt"), ["75 %"]);
+    assert!(!own.contains(&hong_ha));
+    let proctor = app.another_browser();
+    proctor.signed_in_as(PROCTOR).await;
+    assert_eq!(
+        proctor.get("/overview").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
