@@ -5,7 +5,12 @@
 use reqwest::StatusCode;
 use sathach::analysis::synthetic::{Sitting, seed};
 
-use crate::helpers::{ADMIN, MANAGER, PROCTOR, TestApp, spawn_app_with};
+use crate::{
+    browser::{axe_source, browser, no_axe_violations, wait_for_text},
+    browser_practical::staff_signed_in,
+    helpers::{ADMIN, MANAGER, PROCTOR, TestApp, spawn_app_with},
+    printing::{chromium, pdf_text, print_to_pdf},
+};
 
 /// A passing candidate: right on items 1–9, wrong on item 0 (9/10).
 fn passes() -> Vec<bool> {
@@ -275,4 +280,54 @@ async fn the_overview_adds_up_a_seeded_year_by_centre_module_and_month() {
         proctor.get("/overview").await.status(),
         StatusCode::FORBIDDEN
     );
+}
+
+#[tokio::test]
+async fn the_overview_prints_its_charts_and_it_and_an_item_analysis_pass_axe() {
+    let test = "the_overview_prints_its_charts_and_it_and_an_item_analysis_pass_axe";
+    let Some(chromium) = chromium(test) else {
+        return;
+    };
+    let app = spawn_app_with(|s| s.analysis_min_responses = 5).await;
+    sathach::demo::load(&app.db).await.expect("demo loads");
+    seeded(&app).await;
+    app.signed_in_as(ADMIN).await;
+    let overview = "/overview?from=2026-01&to=2026-03";
+    // Printed: the charts' titles and the values beside their bars are text in the PDF; the
+    // navigation and the buttons are not printed.
+    let text = pdf_text(&print_to_pdf(&app, &chromium, overview).await);
+    for printed in [
+        "Tỉ lệ đạt theo trung tâm",
+        "Tỉ lệ đạt theo mô đun",
+        "Lượt dự thi theo tháng",
+        "42,9 %",
+        "54,5 %",
+        "Câu hỏi cần kiểm tra đáp án nhiều nhất",
+    ] {
+        assert!(text.contains(printed), "{printed} printed: {text}");
+    }
+    assert!(!text.contains("Tải Excel"), "buttons are not printed");
+
+    let Some((_driver, client)) = browser(test, true).await else {
+        return;
+    };
+    let axe = axe_source();
+    staff_signed_in(&client, &app, None, ADMIN).await;
+    let blueprint = one(
+        &app,
+        "SELECT id FROM blueprints WHERE code = $1",
+        "IU01-THI",
+    )
+    .await;
+    for (path, heading) in [
+        (overview.to_string(), "Tổng hợp kết quả"),
+        (
+            format!("/blueprints/{blueprint}/analysis?from=2026-01&to=2026-03"),
+            "Phân tích câu hỏi",
+        ),
+    ] {
+        client.goto(&app.url(&path)).await.unwrap();
+        wait_for_text(&client, "main h1", heading).await;
+        no_axe_violations(&client, Some(&axe), &path).await;
+    }
 }

@@ -17,6 +17,8 @@ pub const ALLOWED: &[&str] = &[
     "token", "api", "demo", "ok", "enter", "ctrl", "shift", "tab", "delete", "markdown",
     // Names of fields and folders in the files staff write, and the command that checks a key.
     "code", "seed", "media", "kid", "openssl", "pkey", "pubout", "outform",
+    // The names of the reliability coefficients item analysis reports (KR-20, Cronbach's α).
+    "cronbach",
 ];
 
 /// Text people wrote rather than the interface: every string of the shipped banks, blueprint
