@@ -9,6 +9,7 @@ CREATE TABLE analysis_queue (
     attempt_id TEXT PRIMARY KEY REFERENCES attempts (id),
     queued_at  BIGINT NOT NULL
 );
+CREATE INDEX analysis_queue_order ON analysis_queue (queued_at, attempt_id);
 
 -- The result each attempt's rows were taken from.
 CREATE TABLE analysed_attempts (

@@ -133,25 +133,28 @@ pub async fn sittings(
 ) -> sqlx::Result<Vec<SessionFigures>> {
     let (seen, id) = scope.condition(1);
     let (from, to) = period.bounds_ms();
-    let outcome = |o: &str| {
+    // One pass over the sittings' attempts with their current results (not a subquery per
+    // sitting, which SQLite may answer by scanning every submitted attempt each time).
+    let decided = |o: &str| {
         format!(
-            "(SELECT COUNT(*) FROM attempts a JOIN results r ON r.attempt_id = a.id
-              WHERE a.session_id = s.id AND ra.session_id IS NOT NULL AND a.state = 'submitted'
-                AND r.outcome = '{o}'
-                AND r.seq = (SELECT MAX(seq) FROM results WHERE attempt_id = a.id))"
+            "CAST(SUM(CASE WHEN ra.session_id IS NOT NULL AND a.state = 'submitted'
+                           AND r.outcome = '{o}' THEN 1 ELSE 0 END) AS BIGINT)"
         )
     };
     let rows: Vec<SessionRow> = sqlx::query_as(&format!(
         "SELECT s.organisation_id, s.blueprint_version_id, s.starts_at,
                 CAST(CASE WHEN ra.session_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS approved,
-                (SELECT COUNT(*) FROM attempts a
-                 WHERE a.session_id = s.id AND a.started_at IS NOT NULL) AS sat,
+                CAST(SUM(CASE WHEN a.started_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS sat,
                 {} AS passed, {} AS failed
          FROM exam_sessions s LEFT JOIN result_approvals ra ON ra.session_id = s.id
+         LEFT JOIN attempts a ON a.session_id = s.id
+         LEFT JOIN results r ON r.attempt_id = a.id
+             AND r.seq = (SELECT MAX(seq) FROM results WHERE attempt_id = a.id)
          WHERE {seen} AND s.cancelled_at IS NULL AND s.opened_at IS NOT NULL
-           AND s.starts_at >= $2 AND s.starts_at < $3",
-        outcome("pass"),
-        outcome("fail")
+           AND s.starts_at >= $2 AND s.starts_at < $3
+         GROUP BY s.id, s.organisation_id, s.blueprint_version_id, s.starts_at, ra.session_id",
+        decided("pass"),
+        decided("fail")
     ))
     .bind(id)
     .bind(from)

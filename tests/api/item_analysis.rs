@@ -174,7 +174,33 @@ async fn pages_and_files_show_the_hand_computed_figures_and_flag_the_wrong_key()
     assert!(flagged.1.iter().any(|c| c == "-0,71"), "{flagged:?}");
     assert!(flagged.1.iter().any(|c| c == "Kiểm tra đáp án"));
 
-    // A proctor may not; nothing is cached behind the viewer's back.
+    // A key correction after the approval: the regrade's new results are taken apart again,
+    // their old rows' sums taken out. With every key "false", statement 1 is right for the
+    // weakest only (facility 0,2) and statement 9 for the four others (0,8).
+    let version = crate::regrade::correct_keys(&app, false, "Đáp án đúng là Sai").await;
+    crate::regrade::finished(&app, &version).await;
+    let after = manager
+        .get_text(&format!("/blueprints/{blueprint}/analysis"))
+        .await;
+    assert!(row(&after, "KQ-01").contains(">0,2<"), "{after}");
+    assert!(row(&after, "KQ-09").contains(">0,8<"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM scored_items").await, 50);
+    assert_eq!(
+        app.count("SELECT CAST(SUM(n) AS BIGINT) FROM item_sums")
+            .await,
+        50,
+        "each attempt's items counted once after the regrade"
+    );
+    let nine_right: f64 = sqlx::query_scalar(
+        "SELECT SUM(s.sum_x) FROM item_sums s JOIN items i ON i.id = s.item_id
+         WHERE i.native_id = 'KQ-09'",
+    )
+    .fetch_one(&app.db.read)
+    .await
+    .unwrap();
+    assert!((nine_right - 4.0).abs() < 1e-9, "{nine_right}");
+
+    // A proctor may not.
     let proctor = app.another_browser();
     proctor.signed_in_as(PROCTOR).await;
     for path in [
