@@ -9,6 +9,8 @@ pub mod index;
 pub mod item_table;
 pub mod items_page;
 pub mod model;
+#[cfg(test)]
+mod model_tests;
 pub mod overview;
 pub mod overview_view;
 pub mod queue;

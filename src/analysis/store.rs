@@ -125,7 +125,7 @@ struct SessionRow {
 }
 
 /// Each sitting held in the period (opened, not cancelled) with its counts; outcomes only once
-/// its results are approved.
+/// its results are approved and taken apart (`index::catch_up` first).
 pub async fn sittings(
     pool: &AnyPool,
     scope: Scope<'_>,
@@ -133,14 +133,12 @@ pub async fn sittings(
 ) -> sqlx::Result<Vec<SessionFigures>> {
     let (seen, id) = scope.condition(1);
     let (from, to) = period.bounds_ms();
-    // One pass over the sittings' attempts with their current results (not a subquery per
-    // sitting, which SQLite may answer by scanning every submitted attempt each time).
-    let decided = |o: &str| {
-        format!(
-            "CAST(SUM(CASE WHEN ra.session_id IS NOT NULL AND a.state = 'submitted'
-                           AND r.outcome = '{o}' THEN 1 ELSE 0 END) AS BIGINT)"
-        )
-    };
+    // One pass over the sittings' attempts (not a subquery per sitting, which SQLite may
+    // answer by scanning every submitted attempt each time). The outcomes are those of the
+    // results item analysis took apart: the current results of approved sessions' submitted
+    // attempts (the caller catches up first), found by id instead of by the latest seq.
+    let decided =
+        |o: &str| format!("CAST(SUM(CASE WHEN r.outcome = '{o}' THEN 1 ELSE 0 END) AS BIGINT)");
     let rows: Vec<SessionRow> = sqlx::query_as(&format!(
         "SELECT s.organisation_id, s.blueprint_version_id, s.starts_at,
                 CAST(CASE WHEN ra.session_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS approved,
@@ -148,8 +146,8 @@ pub async fn sittings(
                 {} AS passed, {} AS failed
          FROM exam_sessions s LEFT JOIN result_approvals ra ON ra.session_id = s.id
          LEFT JOIN attempts a ON a.session_id = s.id
-         LEFT JOIN results r ON r.attempt_id = a.id
-             AND r.seq = (SELECT MAX(seq) FROM results WHERE attempt_id = a.id)
+         LEFT JOIN analysed_attempts aa ON aa.attempt_id = a.id
+         LEFT JOIN results r ON r.id = aa.result_id
          WHERE {seen} AND s.cancelled_at IS NULL AND s.opened_at IS NOT NULL
            AND s.starts_at >= $2 AND s.starts_at < $3
          GROUP BY s.id, s.organisation_id, s.blueprint_version_id, s.starts_at, ra.session_id",

@@ -112,21 +112,17 @@ impl ResultsPage {
 
     /// A column heading's link: the other way round when it is the current column.
     fn sort_link(&self, by: &str) -> String {
-        let by = SortBy::parse(by);
-        let dir = if by == self.sort {
-            self.dir.flip()
-        } else {
-            Dir::Asc
-        };
-        format!("{}?sort={}&dir={}", self.base(), by.as_str(), dir.as_str())
+        let prefix = format!("{}?", self.base());
+        pager::sort_link(
+            &prefix,
+            SortBy::parse(by).as_str(),
+            self.sort.as_str(),
+            self.dir,
+        )
     }
 
     fn aria_sort(&self, by: &str) -> &'static str {
-        match (SortBy::parse(by) == self.sort, self.dir) {
-            (false, _) => "none",
-            (true, Dir::Asc) => "ascending",
-            (true, Dir::Desc) => "descending",
-        }
+        pager::aria_sort(SortBy::parse(by).as_str(), self.sort.as_str(), self.dir)
     }
 
     /// The address of a page, but for its number.

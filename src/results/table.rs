@@ -54,33 +54,7 @@ impl SortBy {
     }
 }
 
-/// Which way the column runs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Dir {
-    #[default]
-    Asc,
-    Desc,
-}
-
-impl Dir {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dir::Asc => "asc",
-            Dir::Desc => "desc",
-        }
-    }
-
-    pub fn parse(text: &str) -> Self {
-        if text == "desc" { Dir::Desc } else { Dir::Asc }
-    }
-
-    pub fn flip(self) -> Self {
-        match self {
-            Dir::Asc => Dir::Desc,
-            Dir::Desc => Dir::Asc,
-        }
-    }
-}
+pub use crate::web::pager::Dir;
 
 /// Vietnamese lists go by the given name (the last word), then the whole name; letters first
 /// without their tone marks, Đ after D (hence "d~": `~` sorts after every letter).

@@ -52,6 +52,54 @@ impl<T> Paged<T> {
     }
 }
 
+/// Which way a sorted column runs (`?dir=asc|desc`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dir {
+    #[default]
+    Asc,
+    Desc,
+}
+
+impl Dir {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dir::Asc => "asc",
+            Dir::Desc => "desc",
+        }
+    }
+
+    pub fn parse(text: &str) -> Self {
+        if text == "desc" { Dir::Desc } else { Dir::Asc }
+    }
+
+    pub fn flip(self) -> Self {
+        match self {
+            Dir::Asc => Dir::Desc,
+            Dir::Desc => Dir::Asc,
+        }
+    }
+}
+
+/// A sortable column heading's link: `prefix` (an address ending in `?` or `&`) with the
+/// column, the other way round when it is the `current` column.
+pub fn sort_link(prefix: &str, column: &str, current: &str, dir: Dir) -> String {
+    let dir = if column == current {
+        dir.flip()
+    } else {
+        Dir::Asc
+    };
+    format!("{prefix}sort={column}&dir={}", dir.as_str())
+}
+
+/// A column heading's `aria-sort`.
+pub fn aria_sort(column: &str, current: &str, dir: Dir) -> &'static str {
+    match (column == current, dir) {
+        (false, _) => "none",
+        (true, Dir::Asc) => "ascending",
+        (true, Dir::Desc) => "descending",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,6 +92,15 @@ async fn each_role_reaches_only_what_the_table_allows() {
         .await
         .unwrap();
 
+    let bank: String = sqlx::query_scalar("SELECT id FROM banks WHERE code = 'IU01-MAU'")
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap();
+    let blueprint: String = sqlx::query_scalar("SELECT id FROM blueprints WHERE code = 'IU01-THI'")
+        .fetch_one(&app.db.read)
+        .await
+        .unwrap();
+
     let see_other = StatusCode::SEE_OTHER;
     let ok = StatusCode::OK;
     let forbidden = StatusCode::FORBIDDEN;
@@ -198,6 +207,21 @@ async fn each_role_reaches_only_what_the_table_allows() {
             [ok, ok, ok, ok, ok, ok],
         ),
         ("GET", "/verify".into(), [ok, ok, ok, ok, ok, ok]),
+        (
+            "GET",
+            "/overview".into(),
+            [see_other, ok, ok, forbidden, ok, ok],
+        ),
+        (
+            "GET",
+            format!("/banks/{bank}/analysis"),
+            [see_other, ok, ok, forbidden, not_found, not_found],
+        ),
+        (
+            "GET",
+            format!("/blueprints/{blueprint}/analysis.xlsx"),
+            [see_other, ok, ok, forbidden, not_found, not_found],
+        ),
         (
             "GET",
             "/api-tokens".into(),
