@@ -5,7 +5,7 @@
 //! (a newer one waits for the next round). Nodes sharing PostgreSQL split the queue
 //! (`SKIP LOCKED`).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use sqlx::{AnyConnection, FromRow};
 
@@ -31,11 +31,15 @@ struct Queued {
     score: Option<String>,
 }
 
-/// Where an attempt's sums are kept: its blueprint, centre and month.
-struct Cell<'a> {
-    blueprint_id: &'a str,
-    organisation_id: &'a str,
-    month: String,
+/// An `item_sums` row: blueprint, item, centre and month.
+type Cell = (String, String, String, String);
+
+/// Before a page reads: takes apart what is queued, or, when that fails (a conflict with
+/// another node's round, say), logs why and lets the page show what was taken apart already.
+pub async fn before_reading(db: &Db) {
+    if let Err(e) = catch_up(db).await {
+        tracing::warn!(error = %e, "item analysis: the page shows the results taken apart so far");
+    }
 }
 
 /// Takes apart every queued attempt; returns how many were done. Stops when a round makes no
@@ -67,8 +71,14 @@ pub async fn catch_up(db: &Db) -> anyhow::Result<usize> {
         drop(conn);
         let mut tx = db.begin_write().await?;
         let mut round = 0;
+        let mut deltas = BTreeMap::new();
         for (q, items) in queued.iter().zip(&taken) {
-            round += usize::from(write_one(db, &mut tx, q, items.as_deref()).await?);
+            round += usize::from(write_one(db, &mut tx, q, items.as_deref(), &mut deltas).await?);
+        }
+        // The round's sums last and in key order: two PostgreSQL nodes' rounds then take the
+        // rows they share in the same order, and never wait for each other in a circle.
+        for (cell, d) in &deltas {
+            add_sums(&mut tx, cell, d).await?;
         }
         tx.commit().await?;
         done += round;
@@ -93,13 +103,14 @@ async fn items_of(conn: &mut AnyConnection, q: &Queued) -> anyhow::Result<Option
     Ok(Some(take_apart(&score, &answers)))
 }
 
-/// Replaces one attempt's rows inside the round's transaction; false when another node holds
-/// it or a newer result came in.
+/// Replaces one attempt's rows inside the round's transaction and adds what that changes in
+/// `item_sums` to `deltas`; false when another node holds it or a newer result came in.
 async fn write_one(
     db: &Db,
     conn: &mut AnyConnection,
     q: &Queued,
     items: Option<&[ScoredItem]>,
+    deltas: &mut BTreeMap<Cell, Sums>,
 ) -> anyhow::Result<bool> {
     let claimed: Option<String> = sqlx::query_scalar(&format!(
         "SELECT attempt_id FROM analysis_queue WHERE attempt_id = $1{}",
@@ -117,22 +128,30 @@ async fn write_one(
     if claimed.is_none() || current != q.result_id {
         return Ok(false);
     }
-    let cell = Cell {
-        blueprint_id: &q.blueprint_id,
-        organisation_id: &q.organisation_id,
-        month: Month::of_ms(q.starts_at).iso(),
+    let month = Month::of_ms(q.starts_at).iso();
+    let cell = |item: &str| {
+        (
+            q.blueprint_id.clone(),
+            item.to_string(),
+            q.organisation_id.clone(),
+            month.clone(),
+        )
     };
     let old: Vec<(String, f64, f64)> =
         sqlx::query_as("SELECT item_id, fraction, rest FROM scored_items WHERE attempt_id = $1")
             .bind(&q.attempt_id)
             .fetch_all(&mut *conn)
             .await?;
-    let mut deltas: HashMap<&str, Sums> = HashMap::new();
     for (item, x, y) in &old {
-        add(deltas.entry(item).or_default(), *x, *y, -1);
+        add(deltas.entry(cell(item)).or_default(), *x, *y, -1);
     }
     for i in items.unwrap_or_default() {
-        add(deltas.entry(&i.item_id).or_default(), i.fraction, i.rest, 1);
+        add(
+            deltas.entry(cell(&i.item_id)).or_default(),
+            i.fraction,
+            i.rest,
+            1,
+        );
     }
     for table in ["scored_items", "analysed_attempts"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE attempt_id = $1"))
@@ -150,9 +169,6 @@ async fn write_one(
         .bind(&q.session_id)
         .execute(&mut *conn)
         .await?;
-    }
-    for (item, d) in deltas {
-        add_sums(conn, &cell, item, &d).await?;
     }
     sqlx::query("DELETE FROM analysis_queue WHERE attempt_id = $1")
         .bind(&q.attempt_id)
@@ -200,12 +216,7 @@ async fn insert_rows(
     Ok(())
 }
 
-async fn add_sums(
-    conn: &mut AnyConnection,
-    cell: &Cell<'_>,
-    item: &str,
-    d: &Sums,
-) -> sqlx::Result<()> {
+async fn add_sums(conn: &mut AnyConnection, cell: &Cell, d: &Sums) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO item_sums (blueprint_id, item_id, organisation_id, month, n, sum_x, sum_y,
                                sum_xx, sum_yy, sum_xy)
@@ -215,10 +226,10 @@ async fn add_sums(
              sum_y = item_sums.sum_y + excluded.sum_y, sum_xx = item_sums.sum_xx + excluded.sum_xx,
              sum_yy = item_sums.sum_yy + excluded.sum_yy, sum_xy = item_sums.sum_xy + excluded.sum_xy",
     )
-    .bind(cell.blueprint_id)
-    .bind(item)
-    .bind(cell.organisation_id)
-    .bind(&cell.month)
+    .bind(&cell.0)
+    .bind(&cell.1)
+    .bind(&cell.2)
+    .bind(&cell.3)
     .bind(d.n)
     .bind(d.x)
     .bind(d.y)

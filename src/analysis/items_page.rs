@@ -173,7 +173,7 @@ async fn respond(
         Ok(p) => (p, None),
         Err(key) => (Period::last_year(clock::now_ms()), Some(key)),
     };
-    index::catch_up(&state.db).await?;
+    index::before_reading(&state.db).await;
     let subject = if bank {
         Subject::Bank(&id)
     } else {

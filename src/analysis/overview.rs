@@ -63,7 +63,7 @@ async fn figures(staff: &Staff, state: &AppState, query: &Query) -> Result<Figur
             Ok(p) => (p, None),
             Err(key) => (Period::last_year(now), Some(key)),
         };
-    index::catch_up(&state.db).await?;
+    index::before_reading(&state.db).await;
     let pool = &state.db.read;
     let sittings = store::sittings(pool, scope, period).await?;
     let mut modules = HashMap::new();

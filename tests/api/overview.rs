@@ -331,3 +331,34 @@ async fn the_overview_prints_its_charts_and_it_and_an_item_analysis_pass_axe() {
         no_axe_violations(&client, Some(&axe), &path).await;
     }
 }
+
+#[tokio::test]
+async fn catch_ups_racing_each_other_and_the_server_count_each_attempt_once() {
+    let app = spawn_app_with(|s| s.analysis_min_responses = 5).await;
+    sathach::demo::load(&app.db).await.expect("demo loads");
+    seeded(&app).await;
+    // Four catch-ups at once, beside the server's own every five seconds and a page's.
+    let admin = app.another_browser();
+    admin.signed_in_as(ADMIN).await;
+    let racing = (0..4).map(|_| {
+        let db = app.db.clone();
+        tokio::spawn(async move { sathach::analysis::index::catch_up(&db).await.unwrap() })
+    });
+    let page = admin.get("/overview?from=2025-12&to=2026-03");
+    let (done, page) = tokio::join!(futures_util::future::join_all(racing), page);
+    assert_eq!(page.status(), StatusCode::OK);
+    let taken: usize = done.into_iter().map(|d| d.unwrap()).sum();
+    assert!(taken <= 14, "no attempt taken apart twice: {taken}");
+    // Approved and submitted: 4 + 5 + 2 + 3 attempts of ten items each.
+    assert_eq!(app.count("SELECT COUNT(*) FROM analysis_queue").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM analysed_attempts").await,
+        14
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM scored_items").await, 140);
+    assert_eq!(
+        app.count("SELECT CAST(SUM(n) AS BIGINT) FROM item_sums")
+            .await,
+        140
+    );
+}
