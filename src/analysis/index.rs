@@ -34,19 +34,32 @@ struct Queued {
 /// An `item_sums` row: blueprint, item, centre and month.
 type Cell = (String, String, String, String);
 
-/// Before a page reads: takes apart what is queued, or, when that fails (a conflict with
-/// another node's round, say), logs why and lets the page show what was taken apart already.
-pub async fn before_reading(db: &Db) {
-    if let Err(e) = catch_up(db).await {
+/// Rounds a page does itself before reading (500 attempts, well under a second): a backlog
+/// larger than that (a whole province approved at once, the first start after an upgrade) is
+/// left to the background task, and the page says how much is still waiting.
+const PAGE_ROUNDS: usize = 10;
+
+/// Before a page reads: takes apart what is queued, up to `PAGE_ROUNDS` rounds; returns how
+/// many attempts still wait. When taking apart fails (a conflict with another node's round,
+/// say), logs why and lets the page show what was taken apart already.
+pub async fn before_reading(db: &Db) -> anyhow::Result<i64> {
+    if let Err(e) = catch_up_rounds(db, PAGE_ROUNDS).await {
         tracing::warn!(error = %e, "item analysis: the page shows the results taken apart so far");
     }
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM analysis_queue")
+        .fetch_one(&db.read)
+        .await?)
 }
 
 /// Takes apart every queued attempt; returns how many were done. Stops when a round makes no
 /// progress (another node holds what is left).
 pub async fn catch_up(db: &Db) -> anyhow::Result<usize> {
+    catch_up_rounds(db, usize::MAX).await
+}
+
+async fn catch_up_rounds(db: &Db, rounds: usize) -> anyhow::Result<usize> {
     let mut done = 0;
-    loop {
+    for _ in 0..rounds {
         let queued: Vec<Queued> = sqlx::query_as(
             "SELECT q.attempt_id, a.session_id, a.state, s.organisation_id, bv.blueprint_id,
                     s.starts_at, r.id AS result_id, r.score
@@ -86,6 +99,7 @@ pub async fn catch_up(db: &Db) -> anyhow::Result<usize> {
             return Ok(done);
         }
     }
+    Ok(done)
 }
 
 /// The attempt's items, or None when it has nothing to analyse (not submitted, or its result

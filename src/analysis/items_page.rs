@@ -74,6 +74,8 @@ struct ItemsPage {
     to: String,
     period_error: Option<&'static str>,
     min_responses: usize,
+    /// Approved attempts not taken apart yet (left to the background task).
+    waiting: i64,
     attempts: usize,
     form: Option<Vec<(String, String)>>,
     lines: Vec<Line>,
@@ -173,7 +175,7 @@ async fn respond(
         Ok(p) => (p, None),
         Err(key) => (Period::last_year(clock::now_ms()), Some(key)),
     };
-    index::before_reading(&state.db).await;
+    let waiting = index::before_reading(&state.db).await?;
     let subject = if bank {
         Subject::Bank(&id)
     } else {
@@ -232,6 +234,7 @@ async fn respond(
         to: period.to.iso(),
         period_error,
         min_responses: min,
+        waiting,
         attempts: form.attempts,
         form: item_table::form_rows(&form, min, lang),
         items: lines.len(),

@@ -51,6 +51,8 @@ struct Figures {
     by_month: Vec<TallyRow>,
     flagged: Vec<FlaggedItem>,
     min_responses: usize,
+    /// Approved attempts not taken apart yet (left to the background task).
+    waiting: i64,
 }
 
 async fn figures(staff: &Staff, state: &AppState, query: &Query) -> Result<Figures, AppError> {
@@ -63,7 +65,7 @@ async fn figures(staff: &Staff, state: &AppState, query: &Query) -> Result<Figur
             Ok(p) => (p, None),
             Err(key) => (Period::last_year(now), Some(key)),
         };
-    index::before_reading(&state.db).await;
+    let waiting = index::before_reading(&state.db).await?;
     let pool = &state.db.read;
     let sittings = store::sittings(pool, scope, period).await?;
     let mut modules = HashMap::new();
@@ -103,6 +105,7 @@ async fn figures(staff: &Staff, state: &AppState, query: &Query) -> Result<Figur
         by_month,
         flagged,
         min_responses,
+        waiting,
     })
 }
 

@@ -362,3 +362,74 @@ async fn catch_ups_racing_each_other_and_the_server_count_each_attempt_once() {
         140
     );
 }
+
+#[tokio::test]
+async fn a_page_takes_apart_a_bounded_backlog_and_leaves_the_rest_to_the_background() {
+    // No server: nothing else takes the queue apart meanwhile.
+    let dir = tempfile::tempdir().unwrap();
+    let settings = crate::helpers::fresh_settings(dir.path()).await;
+    let db = sathach::db::Db::connect_and_migrate(&settings)
+        .await
+        .unwrap();
+    sathach::demo::load(&db).await.unwrap();
+    let scalar = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(sql)
+                .fetch_one(&db.read)
+                .await
+                .unwrap()
+        }
+    };
+    let department = scalar("SELECT id FROM organisations WHERE kind = 'department'").await;
+    let admin = scalar("SELECT id FROM users WHERE role = 'admin'").await;
+    let centre = scalar("SELECT id FROM organisations WHERE code = 'TT-SAOMAI'").await;
+    let room = scalar(
+        "SELECT r.id FROM rooms r JOIN organisations o ON o.id = r.organisation_id
+         WHERE o.code = 'TT-SAOMAI'",
+    )
+    .await;
+    let version = scalar(
+        "SELECT MAX(v.id) FROM blueprint_versions v JOIN blueprints b ON b.id = v.blueprint_id
+         WHERE b.code = 'IU01-THI'",
+    )
+    .await;
+    let item: (String, String) = sqlx::query_as(
+        "SELECT i.id, MAX(iv.id) FROM items i JOIN item_versions iv ON iv.item_id = i.id
+         GROUP BY i.id ORDER BY i.id LIMIT 1",
+    )
+    .fetch_one(&db.read)
+    .await
+    .unwrap();
+    let answers = vec![vec![true]; 600];
+    seed(
+        &db,
+        &Sitting {
+            department_id: &department,
+            centre_id: &centre,
+            room_id: &room,
+            blueprint_version_id: &version,
+            starts_at: day(2026, 5),
+            items: &[item],
+            answers: &answers,
+            absent: 0,
+            approved_by: Some(&admin),
+            credit: None,
+            certificates: None,
+        },
+    )
+    .await
+    .unwrap();
+    // Ten rounds of fifty: 500 taken apart, 100 left for the background task (which the page
+    // then says are missing from its figures).
+    assert_eq!(
+        sathach::analysis::index::before_reading(&db).await.unwrap(),
+        100
+    );
+    assert_eq!(sathach::analysis::index::catch_up(&db).await.unwrap(), 100);
+    assert_eq!(
+        sathach::analysis::index::before_reading(&db).await.unwrap(),
+        0
+    );
+    db.close().await;
+}
