@@ -1,4 +1,4 @@
-//! The overview against a seeded data set: two centres, three months (and one sitting just
+//! The overview against a seeded data set: three centres, three months (and one sitting just
 //! before the period), approved and unapproved sittings, credit lines and certificates, and
 //! an item whose key looks wrong. The figures were counted by hand from the plan below.
 
@@ -55,6 +55,22 @@ async fn seeded(app: &TestApp) -> String {
     )
     .await;
     let admin = app.user_id(ADMIN.0).await;
+    // A third centre, added as an admin would.
+    sathach::orgs::cli_add(
+        &app.db,
+        "TT-KINHBAC",
+        "Trung tâm Ngoại ngữ – Tin học Kinh Bắc",
+        sathach::orgs::model::OrgKind::Centre,
+        Some("SGD-DEMO"),
+    )
+    .await
+    .expect("a third centre");
+    let kinh_bac = app.org_id("TT-KINHBAC").await;
+    let mut tx = app.db.begin_write().await.unwrap();
+    sathach::orgs::store::insert_room(&mut tx, &kinh_bac, "Phòng máy A", 30)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     let items: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT i.id, MAX(iv.id), i.native_id FROM items i JOIN banks b ON b.id = i.bank_id
          JOIN item_versions iv ON iv.item_id = i.id WHERE b.code = 'IU01-MAU'
@@ -104,6 +120,16 @@ async fn seeded(app: &TestApp) -> String {
             at: day(2026, 3),
             passed: 2,
             failed: 0,
+            absent: 0,
+            approved: true,
+            certificates: 0,
+        },
+        Plan {
+            centre: "TT-KINHBAC",
+            blueprint: "IU02-THI",
+            at: day(2026, 3),
+            passed: 2,
+            failed: 2,
             absent: 0,
             approved: true,
             certificates: 0,
@@ -184,18 +210,18 @@ async fn the_overview_adds_up_a_seeded_year_by_centre_module_and_month() {
     let admin = app.another_browser();
     admin.signed_in_as(ADMIN).await;
     let page = admin.get_text("/overview?from=2026-01&to=03/2026").await;
-    // Totals: 4 sittings (not December's), 3 approved; 13 sat; approved outcomes 6 passed and
-    // 5 failed (the unapproved February pair not counted): 54,5 %; 6 credit lines; 2
+    // Totals: 5 sittings (not December's), 4 approved; 17 sat; approved outcomes 8 passed and
+    // 7 failed (the unapproved February pair not counted): 53,3 %; 8 credit lines; 2
     // certificates.
     let totals: Vec<(&str, &str)> = vec![
-        ("Ca thi", "4"),
-        ("Ca đã phê duyệt", "3"),
-        ("Lượt dự thi", "13"),
-        ("Số người dự thi (mỗi người một lần)", "13"),
-        ("Đạt", "6"),
-        ("Không đạt", "5"),
-        ("Tỉ lệ đạt", "54,5 %"),
-        ("Tín chỉ đã cấp", "6"),
+        ("Ca thi", "5"),
+        ("Ca đã phê duyệt", "4"),
+        ("Lượt dự thi", "17"),
+        ("Số người dự thi (mỗi người một lần)", "17"),
+        ("Đạt", "8"),
+        ("Không đạt", "7"),
+        ("Tỉ lệ đạt", "53,3 %"),
+        ("Tín chỉ đã cấp", "8"),
         ("Chứng chỉ đã cấp", "2"),
     ];
     for (what, value) in totals {
@@ -218,13 +244,13 @@ async fn the_overview_adds_up_a_seeded_year_by_centre_module_and_month() {
     );
     let iu01 = cell_after(&page, "IU01 – Hiểu biết về CNTT cơ bản");
     assert_eq!(iu01, ["3", "3", "11", "6", "5", "54,5 %", "6", "0", "0"]);
-    let iu02 = page
-        .split("<th scope=\"row\">IU02")
-        .nth(1)
-        .expect("an IU02 row");
-    assert!(
-        iu02.split("</tr>").next().unwrap().contains("—"),
-        "no decided result in IU02"
+    assert_eq!(
+        cell_after(&page, "Trung tâm Ngoại ngữ – Tin học Kinh Bắc"),
+        ["1", "1", "4", "2", "2", "50 %", "2", "0", "0"]
+    );
+    assert_eq!(
+        cell_after(&page, "IU02 – Sử dụng máy tính cơ bản"),
+        ["2", "1", "6", "2", "2", "50 %", "2", "0", "0"]
     );
     assert_eq!(
         cell_after(&page, "01/2026"),
@@ -236,7 +262,7 @@ async fn the_overview_adds_up_a_seeded_year_by_centre_module_and_month() {
     );
     assert_eq!(
         cell_after(&page, "03/2026"),
-        ["1", "1", "2", "2", "0", "100 %", "2", "0", "0"]
+        ["2", "2", "6", "4", "2", "66,7 %", "4", "0", "0"]
     );
     // Charts drawn on the server, each bar's value written beside it.
     assert_eq!(page.matches("<svg role=\"img\"").count(), 3);
@@ -262,10 +288,10 @@ async fn the_overview_adds_up_a_seeded_year_by_centre_module_and_month() {
     let (name, totals) = sathach::sheets::first_sheet(&xlsx).expect("a workbook");
     assert_eq!(name, "Tổng hợp");
     assert!(
-        totals.iter().any(|(_, c)| c == &["Lượt dự thi", "13"]),
+        totals.iter().any(|(_, c)| c == &["Lượt dự thi", "17"]),
         "{totals:?}"
     );
-    assert!(totals.iter().any(|(_, c)| c == &["Tỉ lệ đạt", "54,5 %"]));
+    assert!(totals.iter().any(|(_, c)| c == &["Tỉ lệ đạt", "53,3 %"]));
 
     // A centre manager sees their centre only; a proctor may not see it.
     let manager = app.another_browser();
@@ -273,6 +299,11 @@ async fn the_overview_adds_up_a_seeded_year_by_centre_module_and_month() {
     let own = manager.get_text("/overview?from=2026-01&to=2026-03").await;
     assert_eq!(cell_after(&own, "Lượt dự thi"), ["6"]);
     assert_eq!(cell_after(&own, "Tỉ lệ đạt"), ["75 %"]);
+    assert_eq!(
+        cell_after(&own, "IU02 – Sử dụng máy tính cơ bản"),
+        ["1", "0", "2", "0", "0", "—", "0", "0", "0"],
+        "a sitting not approved yet: no pass rate"
+    );
     assert!(!own.contains(&hong_ha));
     let proctor = app.another_browser();
     proctor.signed_in_as(PROCTOR).await;
@@ -348,18 +379,18 @@ async fn catch_ups_racing_each_other_and_the_server_count_each_attempt_once() {
     let (done, page) = tokio::join!(futures_util::future::join_all(racing), page);
     assert_eq!(page.status(), StatusCode::OK);
     let taken: usize = done.into_iter().map(|d| d.unwrap()).sum();
-    assert!(taken <= 14, "no attempt taken apart twice: {taken}");
-    // Approved and submitted: 4 + 5 + 2 + 3 attempts of ten items each.
+    assert!(taken <= 18, "no attempt taken apart twice: {taken}");
+    // Approved and submitted: 4 + 5 + 2 + 4 + 3 attempts of ten items each.
     assert_eq!(app.count("SELECT COUNT(*) FROM analysis_queue").await, 0);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM analysed_attempts").await,
-        14
+        18
     );
-    assert_eq!(app.count("SELECT COUNT(*) FROM scored_items").await, 140);
+    assert_eq!(app.count("SELECT COUNT(*) FROM scored_items").await, 180);
     assert_eq!(
         app.count("SELECT CAST(SUM(n) AS BIGINT) FROM item_sums")
             .await,
-        140
+        180
     );
 }
 
