@@ -156,6 +156,10 @@ async fn main() {
     let (list, list_max) = time(&client, &base, "/people?page=2").await;
     let (overview, overview_max) = time(&client, &base, "/overview?from=2026-01&to=2026-12").await;
     let (workbook, _) = time(&client, &base, "/overview.xlsx?from=2026-01&to=2026-12").await;
+    // The item analysis of the blueprint every result used: it reads every item row.
+    let blueprint = scalar(&db, "SELECT id FROM blueprints WHERE code = 'IU01-THI'").await;
+    let analysis_path = format!("/blueprints/{blueprint}/analysis?from=2026-01&to=2026-12");
+    let (analysis, _) = time(&client, &base, &analysis_path).await;
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "baseline  /people?page=2 ({results} people): median {:.1} ms, slowest {:.1} ms",
@@ -169,8 +173,14 @@ async fn main() {
     );
     println!("workbook  /overview.xlsx: median {:.1} ms", ms(workbook));
     println!(
-        "ratio: overview ÷ list {:.2}×, workbook ÷ list {:.2}×",
+        "analysis  /blueprints/…/analysis ({} item rows): median {:.1} ms",
+        results * ITEMS,
+        ms(analysis)
+    );
+    println!(
+        "ratio: overview ÷ list {:.2}×, workbook ÷ list {:.2}×, item analysis ÷ list {:.2}×",
         ms(overview) / ms(list),
-        ms(workbook) / ms(list)
+        ms(workbook) / ms(list),
+        ms(analysis) / ms(list)
     );
 }
