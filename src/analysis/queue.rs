@@ -20,14 +20,13 @@ pub async fn session_approved(conn: &mut AnyConnection, session_id: &str) -> sql
     Ok(())
 }
 
-/// Queues an attempt that has just been given a new result, when its session is approved
-/// (inside the result's transaction). On PostgreSQL the upsert waits for a catch-up holding
-/// the attempt's entry, so a result written meanwhile is queued again, never lost.
+/// Queues an attempt of an approved session that has just been given a new result (inside
+/// the result's transaction; `grading::store::append` calls it for rows it marks written
+/// after approval). On PostgreSQL the upsert waits for a catch-up holding the attempt's
+/// entry, so a result written meanwhile is queued again, never lost.
 pub async fn result_written(conn: &mut AnyConnection, attempt_id: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO analysis_queue (attempt_id, queued_at)
-         SELECT a.id, $2 FROM attempts a JOIN result_approvals ra ON ra.session_id = a.session_id
-         WHERE a.id = $1
+        "INSERT INTO analysis_queue (attempt_id, queued_at) VALUES ($1, $2)
          ON CONFLICT (attempt_id) DO UPDATE SET queued_at = excluded.queued_at",
     )
     .bind(attempt_id)

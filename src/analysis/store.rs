@@ -76,7 +76,7 @@ pub struct Label {
 pub async fn labels(pool: &AnyPool, items: &[String]) -> sqlx::Result<HashMap<String, Label>> {
     let mut labels = HashMap::new();
     for chunk in items.chunks(500) {
-        let list = crate::db::values_list(1, chunk.len()).replace(['(', ')'], "");
+        let list = crate::db::placeholders(chunk.len());
         let sql = format!(
             "SELECT i.id AS item_id, i.native_id, i.bank_id, b.code AS bank_code,
                     iv.id AS version_id, iv.kind, iv.body

@@ -318,6 +318,14 @@ fn outage_code(code: &str, sqlite: bool) -> bool {
         .any(|p| code.starts_with(p))
 }
 
+/// `$1, $2, …, $n`: the placeholders of an `IN (…)` list, portable for SQLite and PostgreSQL.
+pub fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `($1, $2, …), (…)` for a multi-row insert: portable placeholders for SQLite and PostgreSQL.
 pub fn values_list(rows: usize, columns: usize) -> String {
     (0..rows)

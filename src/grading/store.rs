@@ -27,7 +27,7 @@ pub async fn append(conn: &mut AnyConnection, new: NewResult<'_>) -> anyhow::Res
     let id = uuid::Uuid::new_v4().to_string();
     let score = new.score.map(serde_json::to_string).transpose()?;
     let total = new.score.map(|s| s.total);
-    sqlx::query(
+    let after_approval: i64 = sqlx::query_scalar(
         "INSERT INTO results (id, attempt_id, seq, kind, scoring_version, outcome, points_num,
                               points_den, max_points, score, responses_digest, recorded_by,
                               reason, after_approval, created_at)
@@ -36,7 +36,8 @@ pub async fn append(conn: &mut AnyConnection, new: NewResult<'_>) -> anyhow::Res
                 CASE WHEN EXISTS (SELECT 1 FROM result_approvals ra
                                   JOIN attempts a ON a.session_id = ra.session_id
                                   WHERE a.id = $2) THEN 1 ELSE 0 END,
-                $13",
+                $13
+         RETURNING after_approval",
     )
     .bind(&id)
     .bind(new.attempt_id)
@@ -51,9 +52,13 @@ pub async fn append(conn: &mut AnyConnection, new: NewResult<'_>) -> anyhow::Res
     .bind(new.recorded_by)
     .bind(new.reason)
     .bind(new.at)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    crate::analysis::queue::result_written(conn, new.attempt_id).await?;
+    // Only a result written after approval (a regrade, a practical score) changes what item
+    // analysis has taken apart; a submission before it adds nothing more to its transaction.
+    if after_approval != 0 {
+        crate::analysis::queue::result_written(conn, new.attempt_id).await?;
+    }
     Ok(id)
 }
 

@@ -25,10 +25,7 @@ pub async fn existing_media(
 ) -> sqlx::Result<std::collections::HashSet<String>> {
     let mut found = std::collections::HashSet::new();
     for chunk in hashes.chunks(100) {
-        let list = (1..=chunk.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = crate::db::placeholders(chunk.len());
         let sql = format!("SELECT sha256 FROM media WHERE sha256 IN ({list})");
         let mut query = sqlx::query_scalar::<_, String>(&sql);
         for hash in chunk {
